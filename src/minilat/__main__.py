@@ -1,0 +1,3 @@
+from minilat.cli import main
+
+main()

@@ -1,0 +1,149 @@
+"""Groupings and their members as of a date, as plain data with their sources.
+
+These are the shapes the CLI's ``--json`` and the web API share (documented in
+docs/cli.md): states by ISO 3166-1 alpha-3 code, dates as ISO 8601, roles by name.
+
+>>> from minilat.dataset import load
+>>> import datetime as dt
+>>> ds = load()
+>>> [m["participant"] for m in members(ds, ds.grouping("i2u2"), dt.date(2023, 1, 1))["members"]]
+['ARE', 'IND', 'ISR', 'USA']
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from typing import Any
+
+from minilat.dataset import Dataset
+from minilat.model import Evidenced, Grouping, Membership
+
+__all__ = ["detail", "members", "status_on", "summary"]
+
+
+def status_on(g: Grouping, day: _dt.date) -> str:
+    """``active``, ``not_yet_founded``, ``dormant`` (between periods) or ``ended``."""
+    if g.active_on(day):
+        return "active"
+    if day < g.founded.first_day():
+        return "not_yet_founded"
+    last = g.periods[-1]
+    if last.end is not None and day >= last.end.first_day():
+        return "ended" if last.end_reason != "dormant" else "dormant"
+    return "dormant"
+
+
+def _membership(ds: Dataset, m: Membership) -> dict[str, Any]:
+    p = ds.participant(m.participant)
+    return {
+        "participant": m.participant,
+        "name": p.name,
+        "kind": p.kind.value,
+        "role": m.role.value,
+        "start": m.start.iso(),
+        "end": m.end.iso() if m.end else None,
+        "verified": m.verified,
+        "note": m.note,
+        "sources": list(m.sources),
+    }
+
+
+def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
+    """One line of a listing: identity, dates, status and size as of the date."""
+    current = g.members_on(as_of)
+    return {
+        "id": g.id,
+        "name": g.name,
+        "acronyms": list(g.acronyms),
+        "founded": g.founded.iso(),
+        "ended": g.ended.iso() if g.ended else None,
+        "status": status_on(g, as_of),
+        "instrument": g.instrument.value.value,
+        "themes": [t.value for t in g.themes.value],
+        "members": len(current),
+        "states": sum(1 for m in current if ds.participant(m.participant).is_state),
+        "website": g.website.value,
+    }
+
+
+def members(
+    ds: Dataset, g: Grouping, as_of: _dt.date, *, verified_only: bool = False
+) -> dict[str, Any]:
+    """The grouping's participants in an active role on ``as_of``, sorted by id."""
+    current = sorted(g.members_on(as_of, verified_only=verified_only), key=lambda m: m.participant)
+    rows = [_membership(ds, m) for m in current]
+    return {
+        "grouping": g.id,
+        "name": g.name_on(as_of),
+        "as_of": as_of.isoformat(),
+        "status": status_on(g, as_of),
+        "count": len(rows),
+        "states": sum(1 for r in rows if r["kind"] == "state"),
+        "members": rows,
+        "sources": _sources(ds, (m for m in current)),
+    }
+
+
+def _fact(f: Evidenced) -> dict[str, Any]:
+    return f.model_dump(mode="json")
+
+
+def _sources(ds: Dataset, items: Iterable[Evidenced]) -> dict[str, Any]:
+    ids = sorted({s for it in items for s in it.sources})
+    return {sid: ds.source(sid).model_dump(mode="json") for sid in ids if sid in ds.sources}
+
+
+def detail(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
+    """Everything about a grouping as of a date, every fact with its sources."""
+    current = sorted(g.members_on(as_of), key=lambda m: m.participant)
+    facts: list[Evidenced] = [
+        *g.periods,
+        *g.name_history,
+        g.instrument,
+        g.secretariat,
+        g.legal_personality,
+        g.accession,
+        g.website,
+        g.cadence,
+        g.themes,
+        *g.objectives,
+        *g.working_groups,
+        *g.stakeholder_channels,
+        *g.memberships,
+        *g.events,
+    ]
+    if g.typology_override:
+        facts.append(g.typology_override)
+    return {
+        "id": g.id,
+        "name": g.name,
+        "name_as_of": g.name_on(as_of),
+        "acronyms": list(g.acronyms),
+        "aliases": list(g.aliases),
+        "as_of": as_of.isoformat(),
+        "status": status_on(g, as_of),
+        "founded": {"date": g.founded.iso(), "precision": g.founded.precision.value},
+        "ended": g.ended.iso() if g.ended else None,
+        "periods": [_fact(p) for p in g.periods],
+        "name_history": [_fact(n) for n in g.name_history],
+        "instrument": _fact(g.instrument),
+        "secretariat": _fact(g.secretariat),
+        "legal_personality": _fact(g.legal_personality),
+        "accession": _fact(g.accession),
+        "website": _fact(g.website),
+        "cadence": _fact(g.cadence),
+        "themes": _fact(g.themes),
+        "objectives": [_fact(o) for o in g.objectives],
+        "working_groups": [_fact(w) for w in g.working_groups],
+        "stakeholder_channels": [_fact(c) for c in g.stakeholder_channels],
+        "members": [_membership(ds, m) for m in current],
+        "membership_history": [
+            _membership(ds, m)
+            for m in sorted(g.memberships, key=lambda m: (m.start.first_day(), m.participant))
+        ],
+        "events": [_fact(e) for e in sorted(g.events, key=lambda e: e.date.first_day())],
+        "typology_override": _fact(g.typology_override) if g.typology_override else None,
+        "notes": g.notes,
+        "sources": _sources(ds, facts),
+    }

@@ -1,0 +1,563 @@
+"""Load and validate the curated YAML dataset.
+
+:func:`load` reads a data folder (the bundled one by default) and returns a
+:class:`Dataset`, or raises :class:`~minilat.errors.DatasetInvalid` listing every problem
+at once. :func:`validate` returns the problems without raising. Each problem names its
+place as ``file:line: field: what is wrong``; malformed YAML is a problem like any other.
+
+>>> ds = load()
+>>> ds.grouping("quad").name
+'Quadrilateral Security Dialogue'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from minilat import countries
+from minilat.errors import DatasetInvalid, NotFound, Problem, did_you_mean
+from minilat.model import (
+    CapabilityTable,
+    Evidenced,
+    Grouping,
+    Participant,
+    Source,
+)
+
+__all__ = ["Dataset", "bundled_data_dir", "fingerprint", "load", "parse_day", "validate"]
+
+_SUBDIRS = ("groupings", "sources", "participants", "capabilities")
+
+
+def bundled_data_dir() -> Path:
+    """The folder of the dataset shipped inside the package."""
+    return Path(str(resources.files("minilat") / "data"))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The whole validated dataset, in memory."""
+
+    groupings: Mapping[str, Grouping]
+    participants: Mapping[str, Participant]
+    sources: Mapping[str, Source]
+    capabilities: Mapping[str, CapabilityTable] = field(default_factory=dict)
+
+    def grouping(self, gid: str) -> Grouping:
+        """The grouping with id ``gid`` (or an exact acronym/alias); NotFound otherwise."""
+        if gid in self.groupings:
+            return self.groupings[gid]
+        low = gid.lower()
+        for g in self.groupings.values():
+            if any(n.lower() == low for n in g.all_names()):
+                return g
+        raise NotFound(
+            f"unknown grouping {gid!r}",
+            hint=did_you_mean(low, self.groupings) or "list them with `minilat groupings`",
+        )
+
+    def participant(self, pid: str) -> Participant:
+        """A state (ISO3) or a non-state participant by id."""
+        if pid in self.participants:
+            return self.participants[pid]
+        if countries.is_state_code(pid):
+            return countries.state(pid)
+        raise NotFound(
+            f"unknown participant {pid!r}",
+            hint=did_you_mean(pid, [*self.participants, *self.states()]),
+        )
+
+    def states(self) -> set[str]:
+        """ISO3 codes of every state that appears in some grouping."""
+        return {
+            m.participant
+            for g in self.groupings.values()
+            for m in g.memberships
+            if countries.is_state_code(m.participant)
+        }
+
+    def source(self, sid: str) -> Source:
+        try:
+            return self.sources[sid]
+        except KeyError:
+            raise NotFound(f"unknown source {sid!r}") from None
+
+    def capability(self, tid: str) -> CapabilityTable:
+        try:
+            return self.capabilities[tid]
+        except KeyError:
+            raise NotFound(
+                f"unknown capability table {tid!r}",
+                hint=did_you_mean(tid, self.capabilities) or "list them with `minilat tables`",
+            ) from None
+
+
+# ------------------------------------------------------------------ YAML with lines
+
+
+class _Located:
+    """A YAML document as plain Python plus the line of every path in it."""
+
+    def __init__(self, data: Any, lines: dict[tuple[Any, ...], int]) -> None:
+        self.data = data
+        self.lines = lines
+
+    def line(self, path: tuple[Any, ...]) -> int:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int, field: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.field, self.message = line, field, message
+
+
+_NULL = "tag:yaml.org,2002:null"
+
+
+def _read_yaml(text: str) -> _Located:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        raise _YamlProblem(line, "(yaml)", f"malformed YAML: {e.problem or e}") from None
+    except yaml.YAMLError as e:  # pragma: no cover - defensive: unmarked errors
+        raise _YamlProblem(1, "(yaml)", f"malformed YAML: {e}") from None
+    lines: dict[tuple[Any, ...], int] = {}
+
+    def convert(node: yaml.Node | None, path: tuple[Any, ...]) -> Any:
+        if node is None:
+            return None
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for k, v in node.value:
+                if not isinstance(k, yaml.ScalarNode):
+                    raise _YamlProblem(k.start_mark.line + 1, _fmt(path), "keys must be plain")
+                key = str(k.value)
+                if key in out:
+                    raise _YamlProblem(
+                        k.start_mark.line + 1, _fmt((*path, key)), "key appears twice"
+                    )
+                lines[(*path, key)] = k.start_mark.line + 1
+                out[key] = convert(v, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [convert(v, (*path, i)) for i, v in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        if node.tag == _NULL and node.style is None:
+            return None
+        return node.value  # every scalar stays text; the models coerce it
+
+    return _Located(convert(root, ()), lines)
+
+
+def _fmt(path: tuple[Any, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(document)"
+
+
+# ------------------------------------------------------------------------ loading
+
+
+@dataclass
+class _Collector:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: Path, line: int, fld: str, message: str) -> None:
+        try:
+            shown = str(path.relative_to(self.root))
+        except ValueError:
+            shown = str(path)
+        self.problems.append(Problem(shown, line, fld, message))
+
+
+def _error_message(err: Any) -> str:
+    kind = err.get("type", "")
+    given = err.get("input")
+    if kind == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",")]
+        hint = did_you_mean(str(given), [c for c in choices if c])
+        return f"unknown value {given!r}" + (f"; {hint}" if hint else f"; expected {expected}")
+    if kind == "extra_forbidden":
+        return "unknown field (see docs/data.md for the schema)"
+    if kind == "missing":
+        return "required field is missing"
+    msg = str(err.get("msg", "invalid"))
+    return msg.removeprefix("Value error, ")
+
+
+def _validated(
+    model: type[BaseModel],
+    doc: _Located,
+    item: Any,
+    base: tuple[Any, ...],
+    col: _Collector,
+    path: Path,
+) -> Any:
+    try:
+        return model.model_validate(item)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = tuple(p for p in err["loc"] if isinstance(p, int) or "[" not in str(p))
+            full = (*base, *loc)
+            col.add(path, doc.line(full), _fmt(full), _error_message(err))
+        return None
+
+
+def _files(root: Path, sub: str) -> list[Path]:
+    d = root / sub
+    return sorted([*d.glob("*.yaml"), *d.glob("*.yml")]) if d.is_dir() else []
+
+
+def _read(path: Path, col: _Collector) -> _Located | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        col.add(path, 1, "(file)", f"cannot read: {e}")
+        return None
+    try:
+        return _read_yaml(text)
+    except _YamlProblem as p:
+        col.add(path, p.line, p.field, p.message)
+        return None
+
+
+def _read_list(
+    root: Path, sub: str, model: type[BaseModel], col: _Collector
+) -> Iterator[tuple[Any, Path, _Located, tuple[Any, ...]]]:
+    for path in _files(root, sub):
+        doc = _read(path, col)
+        if doc is None:
+            continue
+        if doc.data is None:
+            continue
+        if not isinstance(doc.data, list):
+            col.add(path, 1, "(document)", f"must be a list of {sub}")
+            continue
+        for i, item in enumerate(doc.data):
+            obj = _validated(model, doc, item, (i,), col, path)
+            if obj is not None:
+                yield obj, path, doc, (i,)
+
+
+def fingerprint(root: Path | None = None) -> str:
+    """A hash of every data file's name and content: it changes when the dataset does."""
+    root = root or bundled_data_dir()
+    h = hashlib.sha256()
+    for sub in _SUBDIRS:
+        for path in _files(root, sub):
+            h.update(f"{sub}/{path.name}\0".encode())
+            try:
+                h.update(path.read_bytes())
+            except OSError:
+                h.update(b"unreadable")
+    return h.hexdigest()
+
+
+def _evidence(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Evidenced]]:
+    """Every fact-bearing object inside a model, with its path."""
+    if isinstance(obj, Evidenced):
+        yield path, obj
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _evidence(getattr(obj, name), (*path, name))
+    elif isinstance(obj, tuple):
+        for i, x in enumerate(obj):
+            yield from _evidence(x, (*path, i))
+
+
+_DEFAULTED = (
+    "instrument",
+    "secretariat",
+    "legal_personality",
+    "accession",
+    "website",
+    "cadence",
+    "themes",
+)
+
+
+def _check_evidence(
+    g: Grouping,
+    raw: dict[str, Any],
+    doc: _Located,
+    sources: Mapping[str, Source],
+    col: _Collector,
+    path: Path,
+) -> None:
+    for p, ev in _evidence(g, ()):
+        if p and p[0] in _DEFAULTED and p[0] not in raw:
+            continue  # left out entirely: "unknown", reported as missing by the analyses
+        where = _fmt(p)
+        for s in ev.sources:
+            if s not in sources:
+                hint = did_you_mean(s, sources)
+                col.add(
+                    path,
+                    doc.line((*p, "sources")),
+                    f"{where}.sources",
+                    f"source {s!r} does not exist" + (f"; {hint}" if hint else ""),
+                )
+        if not ev.sources and not ev.unverified:
+            col.add(
+                path,
+                doc.line(p),
+                where,
+                "fact without a source: cite one in `sources` or mark `unverified: true`",
+            )
+        if ev.unverified and not ev.note:
+            col.add(
+                path,
+                doc.line(p),
+                where,
+                "`unverified: true` needs a `note` saying what is uncertain",
+            )
+
+
+def _check_grouping(
+    g: Grouping,
+    raw: dict[str, Any],
+    doc: _Located,
+    path: Path,
+    known: set[str],
+    sources: Mapping[str, Source],
+    col: _Collector,
+) -> None:
+    if g.id != path.stem:
+        col.add(
+            path, doc.line(("id",)), "id", f"id {g.id!r} must match the file name {path.stem!r}"
+        )
+    _check_evidence(g, raw, doc, sources, col, path)
+    for i, p in enumerate(g.periods):
+        if p.end is not None and p.end.first_day() <= p.start.first_day():
+            col.add(
+                path,
+                doc.line(("periods", i, "end")),
+                f"periods[{i}].end",
+                f"end {p.end} is not after start {p.start}",
+            )
+    founded = g.founded.first_day()
+    ended = g.ended.first_day() if g.ended else None
+    by_participant: dict[str, list[tuple[int, Any]]] = {}
+    for i, m in enumerate(g.memberships):
+        base = ("memberships", i)
+        if m.participant not in known and not countries.is_state_code(m.participant):
+            hint = did_you_mean(m.participant, known | countries.codes())
+            col.add(
+                path,
+                doc.line((*base, "participant")),
+                _fmt((*base, "participant")),
+                f"unknown participant {m.participant!r}"
+                + (
+                    f"; {hint}" if hint else " (use an ISO 3166-1 alpha-3 code or a participant id)"
+                ),
+            )
+        start = m.start.first_day()
+        if m.end is not None and m.end.first_day() <= start:
+            col.add(
+                path,
+                doc.line((*base, "end")),
+                _fmt((*base, "end")),
+                f"end {m.end} is not after start {m.start}",
+            )
+        if start < founded:
+            col.add(
+                path,
+                doc.line((*base, "start")),
+                _fmt((*base, "start")),
+                f"starts {m.start}, before the grouping was founded ({g.founded})",
+            )
+        elif ended is not None and start >= ended:
+            col.add(
+                path,
+                doc.line((*base, "start")),
+                _fmt((*base, "start")),
+                f"starts {m.start}, after the grouping ended ({g.ended})",
+            )
+        for j, other in by_participant.get(m.participant, []):
+            if m.overlaps(other):
+                col.add(
+                    path,
+                    doc.line((*base, "start")),
+                    _fmt((*base, "start")),
+                    f"{m.participant}'s interval {m.start}–{m.end or 'open'} overlaps "
+                    f"memberships[{j}] ({other.start}–{other.end or 'open'})",
+                )
+        by_participant.setdefault(m.participant, []).append((i, m))
+
+
+def _check_capability(
+    t: CapabilityTable,
+    doc: _Located,
+    path: Path,
+    known: set[str],
+    sources: Mapping[str, Source],
+    col: _Collector,
+) -> None:
+    if t.id != path.stem:
+        col.add(
+            path, doc.line(("id",)), "id", f"id {t.id!r} must match the file name {path.stem!r}"
+        )
+    for s in t.sources:
+        if s not in sources:
+            col.add(path, doc.line(("sources",)), "sources", f"source {s!r} does not exist")
+    seen: dict[str, int] = {}
+    for i, r in enumerate(t.rows):
+        where = ("rows", i, "participant")
+        if r.participant in seen:
+            col.add(
+                path,
+                doc.line(where),
+                _fmt(where),
+                f"{r.participant} appears twice (also rows[{seen[r.participant]}])",
+            )
+        seen[r.participant] = i
+        if (
+            not r.is_region
+            and r.participant not in known
+            and not countries.is_state_code(r.participant)
+        ):
+            hint = did_you_mean(r.participant, countries.codes())
+            col.add(
+                path,
+                doc.line(where),
+                _fmt(where),
+                f"unknown participant {r.participant!r}"
+                + (f"; {hint}" if hint else " (use ISO3, a participant id or region:<slug>)"),
+            )
+        if r.unverified and not r.note:
+            col.add(
+                path,
+                doc.line(("rows", i)),
+                _fmt(("rows", i)),
+                "`unverified: true` needs a `note` saying what is uncertain",
+            )
+
+
+def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
+    col = _Collector(root)
+    if not root.is_dir():
+        col.problems.append(Problem(str(root), 1, "(folder)", "no such data folder"))
+        return Dataset({}, {}, {}), col.problems
+    if not (root / "groupings").is_dir():
+        col.add(root, 1, "(folder)", "no groupings/ folder: is this a minilat data folder?")
+
+    sources: dict[str, Source] = {}
+    for src, path, doc, base in _read_list(root, "sources", Source, col):
+        if src.id in sources:
+            col.add(
+                path,
+                doc.line((*base, "id")),
+                _fmt((*base, "id")),
+                f"duplicate source id {src.id!r}",
+            )
+        sources[src.id] = src
+
+    participants: dict[str, Participant] = {}
+    for part, path, doc, base in _read_list(root, "participants", Participant, col):
+        if part.id in participants:
+            col.add(
+                path,
+                doc.line((*base, "id")),
+                _fmt((*base, "id")),
+                f"duplicate participant id {part.id!r}",
+            )
+        elif countries.is_state_code(part.id):
+            col.add(
+                path,
+                doc.line((*base, "id")),
+                _fmt((*base, "id")),
+                f"{part.id!r} is a state code; states come from ISO 3166 and are not listed",
+            )
+        for s in part.sources:
+            if s not in sources:
+                col.add(
+                    path,
+                    doc.line((*base, "sources")),
+                    _fmt((*base, "sources")),
+                    f"source {s!r} does not exist",
+                )
+        if part.country and not countries.is_state_code(part.country):
+            col.add(
+                path,
+                doc.line((*base, "country")),
+                _fmt((*base, "country")),
+                f"unknown country code {part.country!r}",
+            )
+        participants[part.id] = part
+    known = set(participants)
+
+    groupings: dict[str, Grouping] = {}
+    for path in _files(root, "groupings"):
+        doc = _read(path, col)
+        if doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            col.add(path, 1, "(document)", "a grouping file must be a mapping (see docs/data.md)")
+            continue
+        g = _validated(Grouping, doc, doc.data, (), col, path)
+        if g is None:
+            continue
+        if g.id in groupings:
+            col.add(path, doc.line(("id",)), "id", f"duplicate grouping id {g.id!r}")
+            continue
+        _check_grouping(g, doc.data, doc, path, known, sources, col)
+        groupings[g.id] = g
+
+    capabilities: dict[str, CapabilityTable] = {}
+    for path in _files(root, "capabilities"):
+        doc = _read(path, col)
+        if doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            col.add(path, 1, "(document)", "a capability table must be a mapping")
+            continue
+        t = _validated(CapabilityTable, doc, doc.data, (), col, path)
+        if t is None:
+            continue
+        _check_capability(t, doc, path, known, sources, col)
+        capabilities[t.id] = t
+
+    ds = Dataset(groupings, participants, sources, capabilities)
+    return ds, sorted(col.problems)
+
+
+def validate(root: Path | None = None) -> list[Problem]:
+    """Every problem in the dataset at ``root`` (the bundled one by default)."""
+    return _collect(root or bundled_data_dir())[1]
+
+
+def load(root: Path | None = None) -> Dataset:
+    """The validated dataset at ``root``; DatasetInvalid listing every problem otherwise."""
+    ds, problems = _collect(root or bundled_data_dir())
+    if problems:
+        raise DatasetInvalid(problems)
+    return ds
+
+
+def parse_day(text: str, what: str = "date") -> _dt.date:
+    """A user-given date: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (first day of the period)."""
+    from minilat.errors import BadInput
+    from minilat.model import FuzzyDate
+
+    try:
+        return FuzzyDate.parse(text).first_day()
+    except ValueError as e:
+        raise BadInput(f"bad {what}: {e}", hint="for example 2023-06-01") from None

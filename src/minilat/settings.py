@@ -1,0 +1,53 @@
+"""Settings, declared once as data: the CLI options, environment variables and docs
+are all generated from :data:`SETTINGS`.
+
+Precedence: a command-line option, then the environment variable, then the default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+__all__ = ["SETTINGS", "Setting", "resolve"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    help: str
+    default: Callable[[], str | None]
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "db",
+        "MINILAT_DB",
+        "Path of the SQLite store (built and refreshed automatically).",
+        lambda: str(Path(user_cache_dir("minilat")) / "minilat.db"),
+    ),
+    Setting(
+        "data",
+        "MINILAT_DATA",
+        "Folder of the YAML dataset to use instead of the bundled one.",
+        lambda: None,
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def resolve(name: str, given: str | None = None) -> str | None:
+    """The value of setting ``name``: ``given``, else its environment variable, else default."""
+    s = _BY_NAME[name]
+    if given not in (None, ""):
+        return given
+    env = os.environ.get(s.env)
+    if env:
+        return env
+    return s.default()

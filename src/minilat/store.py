@@ -1,0 +1,372 @@
+"""The SQLite store: the only module that speaks SQL.
+
+The validated dataset is compiled into one SQLite file: normalised tables (groupings,
+names, themes, periods, memberships, events, sources, capability tables) indexed for the
+questions the CLI and the web ask, plus each grouping's full validated document as JSON
+so the analyses get the exact objects back.
+
+The file is built atomically (into a temporary file beside it, then renamed), so a failed
+build leaves the previous store intact. :func:`open_store` rebuilds it automatically when
+the dataset's fingerprint changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from minilat import dataset as _dataset
+from minilat.errors import StoreError
+from minilat.model import ACTIVE_ROLES, CapabilityTable, Grouping, Participant, Source
+
+__all__ = ["SCHEMA_VERSION", "Store", "build", "open_store"]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, publisher TEXT NOT NULL, url TEXT NOT NULL,
+    published TEXT, accessed TEXT NOT NULL
+);
+CREATE TABLE participants (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT, doc TEXT NOT NULL
+);
+CREATE TABLE groupings (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, founded TEXT NOT NULL, founded_day TEXT NOT NULL,
+    ended TEXT, ended_day TEXT, instrument TEXT NOT NULL, secretariat TEXT NOT NULL,
+    website TEXT NOT NULL, cadence TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE grouping_names (
+    grouping_id TEXT NOT NULL REFERENCES groupings(id), name TEXT NOT NULL, kind TEXT NOT NULL
+);
+CREATE INDEX grouping_names_name ON grouping_names(name COLLATE NOCASE);
+CREATE TABLE grouping_themes (
+    grouping_id TEXT NOT NULL REFERENCES groupings(id), theme TEXT NOT NULL,
+    PRIMARY KEY (theme, grouping_id)
+);
+CREATE TABLE periods (
+    grouping_id TEXT NOT NULL REFERENCES groupings(id), start_day TEXT NOT NULL, end_day TEXT
+);
+CREATE INDEX periods_grouping ON periods(grouping_id, start_day);
+CREATE TABLE memberships (
+    id INTEGER PRIMARY KEY, grouping_id TEXT NOT NULL REFERENCES groupings(id),
+    participant_id TEXT NOT NULL, role TEXT NOT NULL, active INTEGER NOT NULL,
+    start TEXT NOT NULL, start_day TEXT NOT NULL, "end" TEXT, end_day TEXT,
+    verified INTEGER NOT NULL, sources TEXT NOT NULL, note TEXT
+);
+CREATE INDEX memberships_participant ON memberships(participant_id, start_day);
+CREATE INDEX memberships_grouping ON memberships(grouping_id, start_day);
+CREATE TABLE events (
+    grouping_id TEXT NOT NULL REFERENCES groupings(id), date TEXT NOT NULL,
+    day TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, sources TEXT NOT NULL
+);
+CREATE INDEX events_day ON events(day);
+CREATE TABLE capability_tables (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL, measure TEXT NOT NULL,
+    year INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE capability_rows (
+    table_id TEXT NOT NULL REFERENCES capability_tables(id), participant TEXT NOT NULL,
+    value REAL NOT NULL, unverified INTEGER NOT NULL, PRIMARY KEY (table_id, participant)
+);
+"""
+
+
+def _day(d: Any) -> str | None:
+    return d.first_day().isoformat() if d is not None else None
+
+
+def _insert_grouping(con: sqlite3.Connection, g: Grouping) -> None:
+    con.execute(
+        "INSERT INTO groupings VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            g.id,
+            g.name,
+            g.founded.iso(),
+            _day(g.founded),
+            g.ended.iso() if g.ended else None,
+            _day(g.ended),
+            g.instrument.value,
+            g.secretariat.value,
+            g.website.value,
+            g.cadence.value,
+            g.model_dump_json(),
+        ),
+    )
+    names = [(g.name, "name")]
+    names += [(a, "acronym") for a in g.acronyms]
+    names += [(a, "alias") for a in g.aliases]
+    names += [(n.name, "former") for n in g.name_history]
+    con.executemany(
+        "INSERT INTO grouping_names VALUES (?,?,?)", [(g.id, n, k) for n, k in names]
+    )
+    con.executemany(
+        "INSERT INTO grouping_themes VALUES (?,?)", [(g.id, t.value) for t in g.themes.value]
+    )
+    con.executemany(
+        "INSERT INTO periods VALUES (?,?,?)",
+        [(g.id, _day(p.start), _day(p.end)) for p in g.periods],
+    )
+    con.executemany(
+        "INSERT INTO memberships (grouping_id, participant_id, role, active, start, start_day,"
+        ' "end", end_day, verified, sources, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+        [
+            (
+                g.id,
+                m.participant,
+                m.role.value,
+                int(m.role in ACTIVE_ROLES),
+                m.start.iso(),
+                _day(m.start),
+                m.end.iso() if m.end else None,
+                _day(m.end),
+                int(m.verified),
+                json.dumps(list(m.sources)),
+                m.note,
+            )
+            for m in g.memberships
+        ],
+    )
+    con.executemany(
+        "INSERT INTO events VALUES (?,?,?,?,?,?)",
+        [
+            (g.id, e.date.iso(), _day(e.date), e.kind.value, e.title, json.dumps(list(e.sources)))
+            for e in g.events
+        ],
+    )
+
+
+def _fill(con: sqlite3.Connection, ds: _dataset.Dataset, fingerprint: str) -> None:
+    con.executescript(_SCHEMA)
+    con.executemany(
+        "INSERT INTO meta VALUES (?,?)",
+        [
+            ("schema_version", str(SCHEMA_VERSION)),
+            ("fingerprint", fingerprint),
+            ("built_at", _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO sources VALUES (?,?,?,?,?,?)",
+        [
+            (
+                s.id,
+                s.title,
+                s.publisher,
+                s.url,
+                s.published.iso() if s.published else None,
+                s.accessed.isoformat(),
+            )
+            for s in ds.sources.values()
+        ],
+    )
+    con.executemany(
+        "INSERT INTO participants VALUES (?,?,?,?,?)",
+        [(p.id, p.name, p.kind.value, p.country, p.model_dump_json()) for p in ds.participants.values()],
+    )
+    for g in ds.groupings.values():
+        _insert_grouping(con, g)
+    for t in ds.capabilities.values():
+        con.execute(
+            "INSERT INTO capability_tables VALUES (?,?,?,?,?,?)",
+            (t.id, t.name, t.unit, t.measure.value, t.year, t.model_dump_json()),
+        )
+        con.executemany(
+            "INSERT INTO capability_rows VALUES (?,?,?,?)",
+            [(t.id, r.participant, r.value, int(r.unverified)) for r in t.rows],
+        )
+
+
+def build(ds: _dataset.Dataset, path: Path, fingerprint: str = "") -> Path:
+    """Compile ``ds`` into a new SQLite file at ``path``, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".minilat-build-", suffix=".db", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            with con:
+                _fill(con, ds, fingerprint)
+            con.execute("PRAGMA optimize")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _read_meta(path: Path) -> dict[str, str]:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(con.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
+
+
+def open_store(path: Path, data_dir: Path | None = None, *, rebuild: bool = False) -> Store:
+    """The store at ``path``, (re)built from ``data_dir`` if missing or out of date.
+
+    Raises DatasetInvalid if the dataset must be compiled but does not validate (the
+    previous store, if any, is left as it was), StoreError if the file cannot be used.
+    """
+    data_dir = data_dir or _dataset.bundled_data_dir()
+    fp = _dataset.fingerprint(data_dir)
+    meta = _read_meta(path) if path.exists() else {}
+    stale = (
+        rebuild
+        or meta.get("fingerprint") != fp
+        or meta.get("schema_version") != str(SCHEMA_VERSION)
+    )
+    if stale:
+        ds = _dataset.load(data_dir)
+        try:
+            build(ds, path, fp)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot write the store at {path}: {e}") from None
+    return Store(path)
+
+
+class Store:
+    """Read access to a compiled store. One connection per Store, read-only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._con = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, check_same_thread=False
+            )
+            self._con.row_factory = sqlite3.Row
+            self._con.execute("SELECT 1 FROM meta LIMIT 1")
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open the store at {path}: {e}") from None
+        self._dataset: _dataset.Dataset | None = None
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self._con.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ the dataset
+
+    def meta(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self._rows("SELECT key, value FROM meta")}
+
+    def dataset(self) -> _dataset.Dataset:
+        """The whole dataset as domain objects (read once, then kept)."""
+        if self._dataset is None:
+            groupings = {
+                r["id"]: Grouping.model_validate_json(r["doc"])
+                for r in self._rows("SELECT id, doc FROM groupings ORDER BY id")
+            }
+            participants = {
+                r["id"]: Participant.model_validate_json(r["doc"])
+                for r in self._rows("SELECT id, doc FROM participants ORDER BY id")
+            }
+            sources = {
+                r["id"]: Source.model_validate(
+                    {k: r[k] for k in r.keys() if r[k] is not None}
+                )
+                for r in self._rows("SELECT * FROM sources ORDER BY id")
+            }
+            caps = {
+                r["id"]: CapabilityTable.model_validate_json(r["doc"])
+                for r in self._rows("SELECT id, doc FROM capability_tables ORDER BY id")
+            }
+            self._dataset = _dataset.Dataset(groupings, participants, sources, caps)
+        return self._dataset
+
+    # ------------------------------------------------------------------- questions
+
+    def grouping_ids(
+        self,
+        *,
+        member: str | None = None,
+        theme: str | None = None,
+        active_on: _dt.date | None = None,
+        query: str | None = None,
+    ) -> list[str]:
+        """Ids of the groupings matching every filter given, sorted by founding date.
+
+        ``member`` with ``active_on`` means a member in an active role on that day;
+        ``member`` alone means a member at any time. ``query`` matches names, acronyms,
+        aliases and former names (case-insensitive substring).
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if active_on is not None:
+            day = active_on.isoformat()
+            where.append(
+                "g.id IN (SELECT grouping_id FROM periods WHERE start_day <= ?"
+                " AND (end_day IS NULL OR end_day > ?))"
+            )
+            params += [day, day]
+        if member is not None:
+            if active_on is not None:
+                where.append(
+                    "g.id IN (SELECT grouping_id FROM memberships WHERE participant_id = ?"
+                    " AND active = 1 AND start_day <= ? AND (end_day IS NULL OR end_day > ?))"
+                )
+                params += [member, active_on.isoformat(), active_on.isoformat()]
+            else:
+                where.append(
+                    "g.id IN (SELECT grouping_id FROM memberships WHERE participant_id = ?"
+                    " AND active = 1)"
+                )
+                params.append(member)
+        if theme is not None:
+            where.append("g.id IN (SELECT grouping_id FROM grouping_themes WHERE theme = ?)")
+            params.append(theme)
+        if query:
+            where.append(
+                "g.id IN (SELECT grouping_id FROM grouping_names WHERE name LIKE ? ESCAPE '\\')"
+                " OR g.id LIKE ? ESCAPE '\\'"
+            )
+            pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [pattern, pattern]
+        sql = "SELECT g.id FROM groupings g"
+        if where:
+            sql += " WHERE " + " AND ".join(f"({w})" for w in where)
+        sql += " ORDER BY g.founded_day, g.id"
+        return [r["id"] for r in self._rows(sql, params)]
+
+    def member_rows(self, grouping_id: str, as_of: _dt.date) -> list[dict[str, Any]]:
+        """Memberships of a grouping holding on ``as_of`` (active roles only)."""
+        day = as_of.isoformat()
+        rows = self._rows(
+            "SELECT m.* FROM memberships m JOIN periods p ON p.grouping_id = m.grouping_id"
+            " WHERE m.grouping_id = ? AND m.active = 1 AND m.start_day <= ?"
+            " AND (m.end_day IS NULL OR m.end_day > ?)"
+            " AND p.start_day <= ? AND (p.end_day IS NULL OR p.end_day > ?)"
+            " ORDER BY m.participant_id",
+            (grouping_id, day, day, day, day),
+        )
+        return [dict(r) for r in rows]
+
+    def recent_events(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM events ORDER BY day DESC, grouping_id LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    def iter_membership_rows(self) -> Iterator[dict[str, Any]]:
+        for r in self._con.execute("SELECT * FROM memberships ORDER BY grouping_id, id"):
+            yield dict(r)
