@@ -7,7 +7,6 @@ error carries (2 for bad input or an unknown id); never a traceback.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -15,20 +14,26 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from minilat import countries, settings
 from minilat import dataset as _dataset
 from minilat.analysis import groupings as _groupings
+from minilat.clikit import (
+    Context,
+    as_of_option,
+    emit_json,
+    err_console,
+    json_option,
+    out_console,
+    parse_as_of,
+    pass_ctx,
+)
 from minilat.errors import BadInput, DatasetInvalid, MinilatError, did_you_mean
 from minilat.model import Theme
-from minilat.store import Store, open_store
+from minilat.store import open_store
 
 __all__ = ["cli", "main"]
-
-_out = Console(highlight=False)
-_err = Console(stderr=True, highlight=False)
 
 
 class _Failure(click.ClickException):
@@ -40,14 +45,14 @@ class _Failure(click.ClickException):
         self.exit_code = err.exit_code
 
     def show(self, file: Any = None) -> None:
-        _err.print(f"[bold red]Error:[/] {self.err.message}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]Error:[/] {self.err.message}", markup=True, soft_wrap=True)
         if isinstance(self.err, DatasetInvalid):
             for p in self.err.problems[:20]:
-                _err.print(f"  {p}", markup=False, soft_wrap=True)
+                err_console.print(f"  {p}", markup=False, soft_wrap=True)
             if len(self.err.problems) > 20:
-                _err.print(f"  ... and {len(self.err.problems) - 20} more", markup=False)
+                err_console.print(f"  ... and {len(self.err.problems) - 20} more", markup=False)
         if self.err.hint:
-            _err.print(f"Hint: {self.err.hint}", markup=False, soft_wrap=True)
+            err_console.print(f"Hint: {self.err.hint}", markup=False, soft_wrap=True)
 
 
 class _Group(click.Group):
@@ -56,25 +61,6 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except MinilatError as e:
             raise _Failure(e) from None
-
-
-class _Context:
-    def __init__(self, db: str | None, data: str | None) -> None:
-        self.db = Path(settings.resolve("db", db) or "minilat.db")
-        data_dir = settings.resolve("data", data)
-        self.data_dir = Path(data_dir) if data_dir else None
-        self._store: Store | None = None
-
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = open_store(self.db, self.data_dir)
-        return self._store
-
-    def dataset(self) -> _dataset.Dataset:
-        return self.store().dataset()
-
-
-pass_ctx = click.make_pass_decorator(_Context)
 
 
 def _setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -93,18 +79,10 @@ def cli(ctx: click.Context, db: str | None, data: str | None) -> None:
     Sourced data on small technology coalitions (Quad, AUKUS, GCAP, Chip 4, Digital
     Nations, BRICS, ...), the framework applied to it, and an exact coalition designer.
     """
-    ctx.obj = _Context(db, data)
+    ctx.obj = Context(db, data)
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _as_of(value: str | None) -> _dt.date:
-    return _dataset.parse_day(value, "--as-of") if value else _dt.date.today()
-
-
-def _emit_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, indent=2, ensure_ascii=False))
 
 
 def _theme(value: str) -> str:
@@ -115,24 +93,18 @@ def _theme(value: str) -> str:
         raise BadInput(f"unknown theme {value!r}", hint=hint) from None
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (docs/cli.md).")
-as_of_option = click.option(
-    "--as-of", "as_of", metavar="DATE", help="Answer as of this date (YYYY-MM-DD); default today."
-)
-
-
 # --------------------------------------------------------------------------- commands
 
 
 @cli.command()
 @click.option("--rebuild", is_flag=True, help="Rebuild even if the store is up to date.")
 @pass_ctx
-def build(c: _Context, rebuild: bool) -> None:
+def build(c: Context, rebuild: bool) -> None:
     """Compile the dataset into the SQLite store (done automatically when it changes)."""
     store = open_store(c.db, c.data_dir, rebuild=rebuild)
     ds = store.dataset()
     n_m = sum(len(g.memberships) for g in ds.groupings.values())
-    _out.print(
+    out_console.print(
         f"store {store.path}: {len(ds.groupings)} groupings, {n_m} memberships, "
         f"{len(ds.sources)} sources, {len(ds.capabilities)} capability tables",
         markup=False,
@@ -142,7 +114,7 @@ def build(c: _Context, rebuild: bool) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @pass_ctx
-def validate(c: _Context, path: Path | None) -> None:
+def validate(c: Context, path: Path | None) -> None:
     """Check a dataset folder (the bundled one by default); list every problem."""
     root = path or c.data_dir or _dataset.bundled_data_dir()
     problems = _dataset.validate(root)
@@ -150,10 +122,10 @@ def validate(c: _Context, path: Path | None) -> None:
         click.echo(str(p))
     if problems:
         n = len(problems)
-        _err.print(f"{n} problem{'s' if n != 1 else ''} in {root}", markup=False)
+        err_console.print(f"{n} problem{'s' if n != 1 else ''} in {root}", markup=False)
         sys.exit(1)
     ds = _dataset.load(root)
-    _err.print(
+    err_console.print(
         f"ok: {len(ds.groupings)} groupings, {len(ds.sources)} sources, "
         f"{len(ds.capabilities)} capability tables in {root}",
         markup=False,
@@ -168,7 +140,7 @@ def validate(c: _Context, path: Path | None) -> None:
 @json_option
 @pass_ctx
 def groupings_cmd(
-    c: _Context,
+    c: Context,
     member: str | None,
     theme: str | None,
     active_on: str | None,
@@ -184,9 +156,14 @@ def groupings_cmd(
     ds = c.dataset()
     rows = [_groupings.summary(ds, ds.groupings[i], day or _dt.date.today()) for i in ids]
     if as_json:
-        _emit_json(
+        emit_json(
             {
-                "filters": {"member": code, "theme": theme, "active_on": active_on, "search": query},
+                "filters": {
+                    "member": code,
+                    "theme": theme,
+                    "active_on": active_on,
+                    "search": query,
+                },
                 "as_of": (day or _dt.date.today()).isoformat(),
                 "count": len(rows),
                 "groupings": rows,
@@ -200,10 +177,10 @@ def groupings_cmd(
         table.add_row(
             r["id"], r["name"], r["founded"], r["status"], str(r["members"]), ", ".join(r["themes"])
         )
-    _out.print(table)
+    out_console.print(table)
 
 
-def _member_code(c: _Context, text: str) -> str:
+def _member_code(c: Context, text: str) -> str:
     ds = c.dataset()
     if text in ds.participants:
         return text
@@ -215,28 +192,30 @@ def _member_code(c: _Context, text: str) -> str:
 @as_of_option
 @json_option
 @pass_ctx
-def show(c: _Context, grouping_id: str, as_of: str | None, as_json: bool) -> None:
+def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None:
     """A grouping with its members as of a date, and every source."""
     ds = c.dataset()
-    d = _groupings.detail(ds, ds.grouping(grouping_id), _as_of(as_of))
+    d = _groupings.detail(ds, ds.grouping(grouping_id), parse_as_of(as_of))
     if as_json:
-        _emit_json(d)
+        emit_json(d)
         return
-    _out.print(f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['status']} as of {d['as_of']}")
-    _out.print(f"founded {d['founded']['date']}" + (f", ended {d['ended']}" if d["ended"] else ""))
+    out_console.print(f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['status']} as of {d['as_of']}")
+    out_console.print(
+        f"founded {d['founded']['date']}" + (f", ended {d['ended']}" if d["ended"] else "")
+    )
     for key in ("instrument", "secretariat", "accession", "cadence", "website"):
         f = d[key]
         flag = "" if f["sources"] and not f["unverified"] else "  [yellow](unverified)[/]"
-        _out.print(f"{key:>12}: {f['value']}{flag}")
-    _out.print(f"{'themes':>12}: {', '.join(d['themes']['value'])}")
+        out_console.print(f"{key:>12}: {f['value']}{flag}")
+    out_console.print(f"{'themes':>12}: {', '.join(d['themes']['value'])}")
     _print_members(d["members"], f"members as of {d['as_of']}")
     if d["events"]:
-        _out.print("[bold]events[/]")
+        out_console.print("[bold]events[/]")
         for e in d["events"]:
-            _out.print(f"  {e['date']}  {e['kind']:<15} {e['title']}", markup=False)
-    _out.print("[bold]sources[/]")
+            out_console.print(f"  {e['date']}  {e['kind']:<15} {e['title']}", markup=False)
+    out_console.print("[bold]sources[/]")
     for sid, s in d["sources"].items():
-        _out.print(f"  [{sid}] {s['title']} — {s['publisher']}, {s['url']}", markup=False)
+        out_console.print(f"  [{sid}] {s['title']} — {s['publisher']}, {s['url']}", markup=False)
 
 
 def _print_members(rows: list[dict[str, Any]], title: str) -> None:
@@ -246,7 +225,7 @@ def _print_members(rows: list[dict[str, Any]], title: str) -> None:
     for m in rows:
         src = ", ".join(m["sources"]) if m["verified"] else "unverified"
         table.add_row(m["participant"], m["name"], m["role"], m["start"], src)
-    _out.print(table)
+    out_console.print(table)
 
 
 @cli.command()
@@ -255,22 +234,34 @@ def _print_members(rows: list[dict[str, Any]], title: str) -> None:
 @click.option("--verified-only", is_flag=True, help="Leave out unverified memberships.")
 @json_option
 @pass_ctx
-def members(c: _Context, grouping_id: str, as_of: str | None, verified_only: bool, as_json: bool) -> None:
+def members(
+    c: Context, grouping_id: str, as_of: str | None, verified_only: bool, as_json: bool
+) -> None:
     """The members of a grouping as of a date, with roles and sources."""
     ds = c.dataset()
-    d = _groupings.members(ds, ds.grouping(grouping_id), _as_of(as_of), verified_only=verified_only)
+    d = _groupings.members(
+        ds, ds.grouping(grouping_id), parse_as_of(as_of), verified_only=verified_only
+    )
     if as_json:
-        _emit_json(d)
+        emit_json(d)
         return
     _print_members(d["members"], f"members of {d['name']} as of {d['as_of']} ({d['status']})")
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="csv", show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("minilat-export"),
-              show_default=True, help="Folder to write into.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("minilat-export"),
+    show_default=True,
+    help="Folder to write into.",
+)
 @pass_ctx
-def export(c: _Context, fmt: str, out_dir: Path) -> None:
+def export(c: Context, fmt: str, out_dir: Path) -> None:
     """Export the whole dataset (memberships: one row per participant x grouping x interval)."""
     from minilat import export as _export
 
@@ -284,7 +275,7 @@ def export(c: _Context, fmt: str, out_dir: Path) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    _err.print(f"[bold red]Error:[/] {message}")
+    err_console.print(f"[bold red]Error:[/] {message}")
     sys.exit(1)
 
 
@@ -298,3 +289,18 @@ def main() -> None:
         if os.environ.get("MINILAT_DEBUG"):
             raise
         _fail(f"internal error ({type(e).__name__}: {e}); set MINILAT_DEBUG=1 for details")
+
+
+# Command families kept in modules of their own (cli_*.py); each exposes COMMANDS.
+_FAMILIES: tuple[str, ...] = ()
+
+
+def _add_families() -> None:
+    import importlib
+
+    for name in _FAMILIES:
+        for command in importlib.import_module(f"minilat.{name}").COMMANDS:
+            cli.add_command(command)
+
+
+_add_families()

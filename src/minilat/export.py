@@ -30,30 +30,76 @@ def _join(xs: Any) -> str:
     return ";".join(str(x) for x in xs)
 
 
+def _tristate(v: bool | None) -> str:
+    return "unknown" if v is None else str(v).lower()
+
+
 def csv_rows(ds: Dataset) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """Each CSV table as (header, rows)."""
     out: dict[str, tuple[list[str], list[list[Any]]]] = {}
     out["groupings"] = (
-        ["id", "name", "acronyms", "founded", "founded_precision", "ended", "instrument",
-         "secretariat", "legal_personality", "accession", "website", "cadence", "themes"],
         [
-            [g.id, g.name, _join(g.acronyms), g.founded.iso(), g.founded.precision.value,
-             g.ended.iso() if g.ended else "", g.instrument.value.value,
-             g.secretariat.value.value,
-             "unknown" if g.legal_personality.value is None else str(g.legal_personality.value).lower(),
-             g.accession.value.value, g.website.value, g.cadence.value.value,
-             _join(t.value for t in g.themes.value)]
+            "id",
+            "name",
+            "acronyms",
+            "founded",
+            "founded_precision",
+            "ended",
+            "instrument",
+            "secretariat",
+            "legal_personality",
+            "accession",
+            "website",
+            "cadence",
+            "themes",
+        ],
+        [
+            [
+                g.id,
+                g.name,
+                _join(g.acronyms),
+                g.founded.iso(),
+                g.founded.precision.value,
+                g.ended.iso() if g.ended else "",
+                g.instrument.value.value,
+                g.secretariat.value.value,
+                "unknown"
+                if g.legal_personality.value is None
+                else str(g.legal_personality.value).lower(),
+                g.accession.value.value,
+                g.website.value,
+                g.cadence.value.value,
+                _join(t.value for t in g.themes.value),
+            ]
             for g in ds.groupings.values()
         ],
     )
     out["memberships"] = (
-        ["grouping_id", "participant", "participant_name", "participant_kind", "role", "start",
-         "end", "verified", "sources", "note"],
         [
-            [g.id, m.participant, ds.participant(m.participant).name,
-             ds.participant(m.participant).kind.value, m.role.value, m.start.iso(),
-             m.end.iso() if m.end else "", str(m.verified).lower(), _join(m.sources),
-             m.note or ""]
+            "grouping_id",
+            "participant",
+            "participant_name",
+            "participant_kind",
+            "role",
+            "start",
+            "end",
+            "verified",
+            "sources",
+            "note",
+        ],
+        [
+            [
+                g.id,
+                m.participant,
+                ds.participant(m.participant).name,
+                ds.participant(m.participant).kind.value,
+                m.role.value,
+                m.start.iso(),
+                m.end.iso() if m.end else "",
+                str(m.verified).lower(),
+                _join(m.sources),
+                m.note or "",
+            ]
             for g in ds.groupings.values()
             for m in g.memberships
         ],
@@ -69,8 +115,14 @@ def csv_rows(ds: Dataset) -> dict[str, tuple[list[str], list[list[Any]]]]:
     out["sources"] = (
         ["id", "title", "publisher", "url", "published", "accessed"],
         [
-            [s.id, s.title, s.publisher, s.url, s.published.iso() if s.published else "",
-             s.accessed.isoformat()]
+            [
+                s.id,
+                s.title,
+                s.publisher,
+                s.url,
+                s.published.iso() if s.published else "",
+                s.accessed.isoformat(),
+            ]
             for s in ds.sources.values()
         ],
     )
@@ -79,12 +131,31 @@ def csv_rows(ds: Dataset) -> dict[str, tuple[list[str], list[list[Any]]]]:
         [[p.id, p.name, p.kind.value, p.country or ""] for p in ds.participants.values()],
     )
     out["capabilities"] = (
-        ["table_id", "table_name", "unit", "measure", "year", "participant", "value", "share",
-         "unverified", "sources"],
         [
-            [t.id, t.name, t.unit, t.measure.value, t.year, r.participant, r.value,
-             round(r.value / t.total, 6) if t.total else "", str(r.unverified).lower(),
-             _join(t.sources)]
+            "table_id",
+            "table_name",
+            "unit",
+            "measure",
+            "year",
+            "participant",
+            "value",
+            "share",
+            "unverified",
+            "sources",
+        ],
+        [
+            [
+                t.id,
+                t.name,
+                t.unit,
+                t.measure.value,
+                t.year,
+                r.participant,
+                r.value,
+                round(r.value / t.total, 6) if t.total else "",
+                str(r.unverified).lower(),
+                _join(t.sources),
+            ]
             for t in ds.capabilities.values()
             for r in t.rows
         ],

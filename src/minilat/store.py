@@ -105,9 +105,7 @@ def _insert_grouping(con: sqlite3.Connection, g: Grouping) -> None:
     names += [(a, "acronym") for a in g.acronyms]
     names += [(a, "alias") for a in g.aliases]
     names += [(n.name, "former") for n in g.name_history]
-    con.executemany(
-        "INSERT INTO grouping_names VALUES (?,?,?)", [(g.id, n, k) for n, k in names]
-    )
+    con.executemany("INSERT INTO grouping_names VALUES (?,?,?)", [(g.id, n, k) for n, k in names])
     con.executemany(
         "INSERT INTO grouping_themes VALUES (?,?)", [(g.id, t.value) for t in g.themes.value]
     )
@@ -170,7 +168,10 @@ def _fill(con: sqlite3.Connection, ds: _dataset.Dataset, fingerprint: str) -> No
     )
     con.executemany(
         "INSERT INTO participants VALUES (?,?,?,?,?)",
-        [(p.id, p.name, p.kind.value, p.country, p.model_dump_json()) for p in ds.participants.values()],
+        [
+            (p.id, p.name, p.kind.value, p.country, p.model_dump_json())
+            for p in ds.participants.values()
+        ],
     )
     for g in ds.groupings.values():
         _insert_grouping(con, g)
@@ -246,9 +247,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self._con = sqlite3.connect(
-                f"file:{path}?mode=ro", uri=True, check_same_thread=False
-            )
+            self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             self._con.row_factory = sqlite3.Row
             self._con.execute("SELECT 1 FROM meta LIMIT 1")
         except sqlite3.Error as e:
@@ -284,9 +283,7 @@ class Store:
                 for r in self._rows("SELECT id, doc FROM participants ORDER BY id")
             }
             sources = {
-                r["id"]: Source.model_validate(
-                    {k: r[k] for k in r.keys() if r[k] is not None}
-                )
+                r["id"]: Source.model_validate({k: r[k] for k in r.keys() if r[k] is not None})  # noqa: SIM118
                 for r in self._rows("SELECT * FROM sources ORDER BY id")
             }
             caps = {
@@ -342,7 +339,9 @@ class Store:
                 "g.id IN (SELECT grouping_id FROM grouping_names WHERE name LIKE ? ESCAPE '\\')"
                 " OR g.id LIKE ? ESCAPE '\\'"
             )
-            pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            pattern = (
+                "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
             params += [pattern, pattern]
         sql = "SELECT g.id FROM groupings g"
         if where:
