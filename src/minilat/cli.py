@@ -42,7 +42,7 @@ class _Failure(click.ClickException):
     def __init__(self, err: MinilatError) -> None:
         super().__init__(err.message)
         self.err = err
-        self.exit_code = err.exit_code
+        self.exit_code = err.exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         err_console.print(f"[bold red]Error:[/] {self.err.message}", markup=True, soft_wrap=True)

@@ -506,9 +506,10 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
 
     groupings: dict[str, Grouping] = {}
     for path in _files(root, "groupings"):
-        doc = _read(path, col)
-        if doc is None:
+        gdoc = _read(path, col)
+        if gdoc is None:
             continue
+        doc = gdoc
         if not isinstance(doc.data, dict):
             col.add(path, 1, "(document)", "a grouping file must be a mapping (see docs/data.md)")
             continue
@@ -523,9 +524,10 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
 
     capabilities: dict[str, CapabilityTable] = {}
     for path in _files(root, "capabilities"):
-        doc = _read(path, col)
-        if doc is None:
+        cdoc = _read(path, col)
+        if cdoc is None:
             continue
+        doc = cdoc
         if not isinstance(doc.data, dict):
             col.add(path, 1, "(document)", "a capability table must be a mapping")
             continue

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+def test_groupings_json(run, mini_dir: Path) -> None:
+    r = run("groupings", "--member", "EST", "--json", data=mini_dir)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["filters"]["member"] == "EST"
+    assert [g["id"] for g in out["groupings"]] == ["beta"]
+
+
+def test_groupings_member_by_name(run, mini_dir: Path) -> None:
+    r = run("groupings", "--member", "Estonia", "--json", data=mini_dir)
+    assert json.loads(r.output)["filters"]["member"] == "EST"
+
+
+def test_show_json_is_sourced(run, mini_dir: Path) -> None:
+    r = run("show", "alpha", "--as-of", "2018-01-01", "--json", data=mini_dir)
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["status"] == "active"
+    assert {m["participant"] for m in d["members"]} == {"USA", "JPN", "KOR", "TWN", "acme"}
+    assert d["instrument"]["value"] == "joint_declaration"
+    assert "src-a" in d["sources"]
+    assert d["sources"]["src-a"]["url"] == "https://example.org/alpha"
+    twn = next(m for m in d["members"] if m["participant"] == "TWN")
+    assert twn["verified"] is False
+
+
+def test_members_as_of(run, mini_dir: Path) -> None:
+    r = run("members", "beta", "--as-of", "2016-01-01", "--json", data=mini_dir)
+    d = json.loads(r.output)
+    assert [m["participant"] for m in d["members"]] == ["CHN", "EST", "USA", "eu"]
+    assert d["states"] == 3
+
+
+def test_members_human_output(run, mini_dir: Path) -> None:
+    r = run("members", "alpha", "--as-of", "2011-01-01", data=mini_dir)
+    assert r.exit_code == 0
+    assert "USA" in r.output and "JPN" in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "alpah"], "did you mean alpha"),
+        (["members", "beta", "--as-of", "2023-02-30"], "not a real day"),
+        (["groupings", "--member", "Atlantis"], "unknown country"),
+        (["groupings", "--theme", "semiconductor"], "did you mean semiconductors"),
+        (["groupings", "--active-on", "yesterday"], "bad --active-on"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(run, mini_dir: Path, args: list[str], message: str) -> None:
+    r = run(*args, data=mini_dir)
+    assert r.exit_code == 2
+    assert message in r.output
+    assert "Traceback" not in r.output
+
+
+def test_validate_clean_and_broken(run, mini_dir: Path) -> None:
+    r = run("validate", str(mini_dir))
+    assert r.exit_code == 0, r.output
+    (mini_dir / "groupings/alpha.yaml").write_text("id: alpha\nname: [oops\n")
+    r = run("validate", str(mini_dir))
+    assert r.exit_code == 1
+    assert "groupings/alpha.yaml:" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_broken_dataset_gives_clean_error(run, mini_dir: Path) -> None:
+    (mini_dir / "groupings/alpha.yaml").write_text("id: alpha\nname: [oops\n")
+    r = run("groupings", data=mini_dir)
+    assert r.exit_code == 1
+    assert "problem" in r.output and "minilat validate" in r.output
+
+
+def test_export_csv_and_json(run, mini_dir: Path, tmp_path: Path) -> None:
+    import csv
+
+    out = tmp_path / "out"
+    r = run("export", "--format", "csv", "--out", str(out), data=mini_dir)
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader((out / "memberships.csv").read_text().splitlines()))
+    rus = [x for x in rows if x["participant"] == "RUS"]
+    assert [(x["role"], x["start"], x["end"]) for x in rus] == [
+        ("founding_member", "1999-03-15", "2014-03-24"),
+        ("suspended", "2014-03-24", "2017-01-13"),
+        ("withdrawn", "2017-01-13", ""),
+    ]
+    r = run("export", "--format", "json", "--out", str(out), data=mini_dir)
+    doc = json.loads((out / "minilat.json").read_text())
+    assert {g["id"] for g in doc["groupings"]} == {"alpha", "beta"}
+
+
+def test_main_never_shows_a_traceback(monkeypatch, capsys) -> None:
+    from minilat import cli
+
+    def boom(*a: object, **k: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(cli.cli, "main", boom)
+    with pytest.raises(SystemExit) as e:
+        cli.main()
+    assert e.value.code == 1
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" not in err

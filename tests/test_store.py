@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from minilat.dataset import load
+from minilat.errors import DatasetInvalid
+from minilat.store import build, open_store
+
+
+def test_build_and_query(mini_dir: Path, db_path: Path) -> None:
+    store = open_store(db_path, mini_dir)
+    assert store.grouping_ids() == ["beta", "alpha"]  # by founding date
+    assert store.grouping_ids(member="EST") == ["beta"]
+    assert store.grouping_ids(theme="semiconductors") == ["alpha"]
+    assert store.grouping_ids(active_on=dt.date(2013, 1, 1)) == ["beta"]  # alpha dormant
+    assert store.grouping_ids(member="RUS", active_on=dt.date(2015, 1, 1)) == []
+    assert store.grouping_ids(member="RUS", active_on=dt.date(2010, 1, 1)) == ["beta"]
+    assert store.grouping_ids(query="alpha format") == ["alpha"]
+    assert store.grouping_ids(query="%") == []  # LIKE wildcards are escaped
+    rows = store.member_rows("alpha", dt.date(2011, 1, 1))
+    assert [r["participant_id"] for r in rows] == ["JPN", "USA"]
+
+
+def test_dataset_round_trips_through_the_store(mini_dir: Path, db_path: Path) -> None:
+    ds = load(mini_dir)
+    stored = open_store(db_path, mini_dir).dataset()
+    assert stored.groupings == ds.groupings
+    assert stored.sources == ds.sources
+    assert stored.capabilities == ds.capabilities
+
+
+def test_rebuilds_when_the_data_changes(mini_dir: Path, db_path: Path) -> None:
+    open_store(db_path, mini_dir).close()
+    path = mini_dir / "groupings/beta.yaml"
+    path.write_text(path.read_text().replace("name: Beta Forum", "name: Beta Forum Renamed"))
+    assert open_store(db_path, mini_dir).dataset().grouping("beta").name == "Beta Forum Renamed"
+
+
+def test_failed_build_leaves_previous_store_intact(mini_dir: Path, db_path: Path) -> None:
+    open_store(db_path, mini_dir).close()
+    before = db_path.read_bytes()
+    (mini_dir / "groupings/beta.yaml").write_text("id: beta\nname: [broken\n")
+    with pytest.raises(DatasetInvalid):
+        open_store(db_path, mini_dir)
+    assert db_path.read_bytes() == before
+    assert not [p for p in db_path.parent.iterdir() if p.name.startswith(".minilat-build-")]
+
+
+def test_build_is_atomic_when_writing_fails(mini_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    ds = load(mini_dir)
+    target = tmp_path / "s.db"
+    build(ds, target)
+    before = target.read_bytes()
+
+    def boom(*a: object, **k: object) -> None:
+        raise sqlite3.OperationalError("disk full")
+
+    monkeypatch.setattr("minilat.store._insert_grouping", boom)
+    with pytest.raises(sqlite3.OperationalError):
+        build(ds, target)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "s.db"]
+
+
+def test_store_is_opened_read_only(mini_dir: Path, db_path: Path) -> None:
+    store = open_store(db_path, mini_dir)
+    with pytest.raises(sqlite3.OperationalError):
+        store._con.execute("DELETE FROM groupings")
