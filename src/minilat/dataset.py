@@ -29,13 +29,14 @@ from minilat.model import (
     CapabilityTable,
     Evidenced,
     Grouping,
+    Measure,
     Participant,
     Source,
 )
 
 __all__ = ["Dataset", "bundled_data_dir", "fingerprint", "load", "parse_day", "validate"]
 
-_SUBDIRS = ("groupings", "sources", "participants", "capabilities")
+_SUBDIRS = ("groupings", "sources", "participants", "capabilities", "indicators")
 
 
 def bundled_data_dir() -> Path:
@@ -51,6 +52,7 @@ class Dataset:
     participants: Mapping[str, Participant]
     sources: Mapping[str, Source]
     capabilities: Mapping[str, CapabilityTable] = field(default_factory=dict)
+    indicators: Mapping[str, CapabilityTable] = field(default_factory=dict)
 
     def grouping(self, gid: str) -> Grouping:
         """The grouping with id ``gid`` (or an exact acronym/alias); NotFound otherwise."""
@@ -90,6 +92,10 @@ class Dataset:
             return self.sources[sid]
         except KeyError:
             raise NotFound(f"unknown source {sid!r}") from None
+
+    def indicator(self, tid: str) -> CapabilityTable | None:
+        """A per-country indicator table (e.g. trade dependence), None if not curated."""
+        return self.indicators.get(tid)
 
     def capability(self, tid: str) -> CapabilityTable:
         try:
@@ -420,6 +426,14 @@ def _check_capability(
             col.add(path, doc.line(("sources",)), "sources", f"source {s!r} does not exist")
     seen: dict[str, int] = {}
     for i, r in enumerate(t.rows):
+        for s in r.sources:
+            if s not in sources:
+                col.add(
+                    path,
+                    doc.line(("rows", i, "sources")),
+                    _fmt(("rows", i, "sources")),
+                    f"source {s!r} does not exist",
+                )
         where = ("rows", i, "participant")
         if r.participant in seen:
             col.add(
@@ -523,7 +537,9 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
         groupings[g.id] = g
 
     capabilities: dict[str, CapabilityTable] = {}
-    for path in _files(root, "capabilities"):
+    indicators: dict[str, CapabilityTable] = {}
+    for path in [*_files(root, "capabilities"), *_files(root, "indicators")]:
+        is_indicator = path.parent.name == "indicators"
         cdoc = _read(path, col)
         if cdoc is None:
             continue
@@ -535,9 +551,16 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
         if t is None:
             continue
         _check_capability(t, doc, path, known, sources, col)
-        capabilities[t.id] = t
+        if is_indicator != (t.measure is Measure.RATIO):
+            col.add(
+                path,
+                doc.line(("measure",)),
+                "measure",
+                "indicators/ tables must have measure: ratio; capabilities/ tables must not",
+            )
+        (indicators if is_indicator else capabilities)[t.id] = t
 
-    ds = Dataset(groupings, participants, sources, capabilities)
+    ds = Dataset(groupings, participants, sources, capabilities, indicators)
     return ds, sorted(col.problems)
 
 

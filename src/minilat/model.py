@@ -47,6 +47,7 @@ __all__ = [
     "GroupingType",
     "Instrument",
     "Measure",
+    "MemberCount",
     "Membership",
     "NameChange",
     "Objective",
@@ -315,8 +316,9 @@ class Theme(StrEnum):
 
 
 class Measure(StrEnum):
-    SHARE = "share"
-    VALUE = "value"
+    SHARE = "share"  # fractions of a world total, adding up to at most 1
+    VALUE = "value"  # absolute amounts in the table's unit
+    RATIO = "ratio"  # each row a fraction of that country's own total (indicator tables)
 
 
 # ------------------------------------------------------------------------- evidence
@@ -446,6 +448,14 @@ class Event(Evidenced):
     title: str = Field(min_length=1)
 
 
+class MemberCount(Evidenced):
+    """A published head-count, for groupings whose members are not all enumerated."""
+
+    value: int = Field(ge=0)
+    date: DateField
+    counts: str = Field(default="states", pattern=r"^(states|participants)$")
+
+
 class TypologyOverride(Evidenced):
     type: GroupingType
     rationale: str = Field(min_length=1)
@@ -476,6 +486,7 @@ class Grouping(_Strict):
     stakeholder_channels: tuple[StakeholderChannel, ...] = ()
     memberships: tuple[Membership, ...] = ()
     events: tuple[Event, ...] = ()
+    member_count: MemberCount | None = None
     typology_override: TypologyOverride | None = None
     notes: str | None = None
 
@@ -553,6 +564,8 @@ class Grouping(_Strict):
 class CapabilityRow(_Strict):
     participant: str
     value: float = Field(ge=0)
+    year: int | None = None
+    sources: tuple[str, ...] = ()
     unverified: bool = False
     note: str | None = None
 
@@ -587,7 +600,18 @@ class CapabilityTable(_Strict):
             total = sum(r.value for r in self.rows)
             if total > 1.0 + 1e-6:
                 raise ValueError(f"shares add up to {total:.4f}, more than 1")
+        if self.measure is Measure.RATIO:
+            over = [r.participant for r in self.rows if r.value > 1.0]
+            if over:
+                raise ValueError(f"ratios above 1 for {', '.join(over)}")
         return self
+
+    def value_of(self, participant: str, *, verified_only: bool = False) -> float | None:
+        """The row's value for ``participant``, or None when the table has no such row."""
+        for r in self.rows:
+            if r.participant == participant and (not verified_only or not r.unverified):
+                return r.value
+        return None
 
     @property
     def total(self) -> float:

@@ -26,9 +26,9 @@ from minilat import dataset as _dataset
 from minilat.errors import StoreError
 from minilat.model import ACTIVE_ROLES, CapabilityTable, Grouping, Participant, Source
 
-__all__ = ["SCHEMA_VERSION", "Store", "build", "open_store"]
+__all__ = ["SCHEMA_VERSION", "Store", "SuggestionStore", "build", "open_store"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,8 +70,8 @@ CREATE TABLE events (
 );
 CREATE INDEX events_day ON events(day);
 CREATE TABLE capability_tables (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL, measure TEXT NOT NULL,
-    year INTEGER NOT NULL, doc TEXT NOT NULL
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, unit TEXT NOT NULL,
+    measure TEXT NOT NULL, year INTEGER NOT NULL, doc TEXT NOT NULL
 );
 CREATE TABLE capability_rows (
     table_id TEXT NOT NULL REFERENCES capability_tables(id), participant TEXT NOT NULL,
@@ -175,10 +175,12 @@ def _fill(con: sqlite3.Connection, ds: _dataset.Dataset, fingerprint: str) -> No
     )
     for g in ds.groupings.values():
         _insert_grouping(con, g)
-    for t in ds.capabilities.values():
+    tables = [("capability", t) for t in ds.capabilities.values()]
+    tables += [("indicator", t) for t in ds.indicators.values()]
+    for kind, t in tables:
         con.execute(
-            "INSERT INTO capability_tables VALUES (?,?,?,?,?,?)",
-            (t.id, t.name, t.unit, t.measure.value, t.year, t.model_dump_json()),
+            "INSERT INTO capability_tables VALUES (?,?,?,?,?,?,?)",
+            (t.id, kind, t.name, t.unit, t.measure.value, t.year, t.model_dump_json()),
         )
         con.executemany(
             "INSERT INTO capability_rows VALUES (?,?,?,?)",
@@ -286,11 +288,12 @@ class Store:
                 r["id"]: Source.model_validate({k: r[k] for k in r.keys() if r[k] is not None})  # noqa: SIM118
                 for r in self._rows("SELECT * FROM sources ORDER BY id")
             }
-            caps = {
-                r["id"]: CapabilityTable.model_validate_json(r["doc"])
-                for r in self._rows("SELECT id, doc FROM capability_tables ORDER BY id")
-            }
-            self._dataset = _dataset.Dataset(groupings, participants, sources, caps)
+            caps: dict[str, dict[str, CapabilityTable]] = {"capability": {}, "indicator": {}}
+            for r in self._rows("SELECT id, kind, doc FROM capability_tables ORDER BY id"):
+                caps[r["kind"]][r["id"]] = CapabilityTable.model_validate_json(r["doc"])
+            self._dataset = _dataset.Dataset(
+                groupings, participants, sources, caps["capability"], caps["indicator"]
+            )
         return self._dataset
 
     # ------------------------------------------------------------------- questions
@@ -369,3 +372,64 @@ class Store:
     def iter_membership_rows(self) -> Iterator[dict[str, Any]]:
         for r in self._con.execute("SELECT * FROM memberships ORDER BY grouping_id, id"):
             yield dict(r)
+
+
+class SuggestionStore:
+    """Corrections suggested by visitors, kept for editors in a SQLite file of their own.
+
+    The store of the dataset stays read-only; this one is append-only from the web.
+    Each call opens a short-lived connection, so it is safe from any thread.
+
+    >>> import tempfile, pathlib
+    >>> s = SuggestionStore(pathlib.Path(tempfile.mkdtemp()) / "s.db")
+    >>> s.add(what="Quad founded 2007", where="/groupings/quad", source_url="https://example.org")
+    1
+    >>> s.count()
+    1
+    """
+
+    _SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS suggestions (id INTEGER PRIMARY KEY, received TEXT NOT NULL,"
+        " what TEXT NOT NULL, location TEXT NOT NULL, source_url TEXT NOT NULL,"
+        " status TEXT NOT NULL DEFAULT 'new')"
+    )
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(self._connect()) as con, con:
+                con.execute(self._SCHEMA)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open the suggestions store at {path}: {e}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=5)
+        con.row_factory = sqlite3.Row
+        return con
+
+    def add(self, *, what: str, where: str, source_url: str) -> int:
+        """Store one suggestion; return its id."""
+        received = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+        try:
+            with contextlib.closing(self._connect()) as con, con:
+                cur = con.execute(
+                    "INSERT INTO suggestions (received, what, location, source_url)"
+                    " VALUES (?,?,?,?)",
+                    (received, what, where, source_url),
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot store the suggestion: {e}") from None
+
+    def recent(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest suggestions, newest first."""
+        with contextlib.closing(self._connect()) as con:
+            rows = con.execute(
+                "SELECT * FROM suggestions ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def count(self) -> int:
+        with contextlib.closing(self._connect()) as con:
+            return int(con.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0])

@@ -19,7 +19,7 @@ from typing import Any
 from minilat.dataset import Dataset
 from minilat.model import Evidenced, Grouping, Membership
 
-__all__ = ["detail", "members", "status_on", "summary"]
+__all__ = ["anchor_on", "detail", "members", "status_on", "summary"]
 
 
 def status_on(g: Grouping, day: _dt.date) -> str:
@@ -147,3 +147,20 @@ def detail(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         "notes": g.notes,
         "sources": _sources(ds, facts),
     }
+
+
+def anchor_on(ds: Dataset, g: Grouping, day: _dt.date) -> str:
+    """Which great power anchors the grouping on ``day``: ``us``, ``china``, ``both``, ``neither``.
+
+    A format is US-anchored when the United States is a full member and China is not, and
+    China-anchored in the mirror case (docs/methodology.md).
+    """
+    full = {m.participant for m in g.members_on(day) if m.full}
+    us, cn = "USA" in full, "CHN" in full
+    if us and cn:
+        return "both"
+    if us:
+        return "us"
+    if cn:
+        return "china"
+    return "neither"

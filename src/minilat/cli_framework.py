@@ -1,0 +1,172 @@
+"""Commands for the article's framework: ``assess``, ``typology``, ``scorecard``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.table import Table
+
+from minilat.analysis import characteristics, scorecard, typology
+from minilat.clikit import (
+    Context,
+    as_of_option,
+    emit_json,
+    json_option,
+    out_console,
+    parse_as_of,
+    pass_ctx,
+)
+
+__all__ = ["COMMANDS"]
+
+_VERDICT = {True: "yes", False: "no", None: "not assessable"}
+
+
+@click.command()
+@click.argument("grouping_id", metavar="ID")
+@as_of_option
+@click.option("--verified-only", is_flag=True, help="Leave out unverified memberships.")
+@json_option
+@pass_ctx
+def assess(
+    c: Context, grouping_id: str, as_of: str | None, verified_only: bool, as_json: bool
+) -> None:
+    """The four characteristics of a minilateral and its type, with the evidence."""
+    ds = c.dataset()
+    g = ds.grouping(grouping_id)
+    day = parse_as_of(as_of)
+    result = characteristics.assess(ds, g, day, verified_only=verified_only).to_dict()
+    result["typology"] = typology.classify_one(ds, g).to_dict()
+    result["sources"] = _sources(ds, result)
+    if as_json:
+        emit_json(result)
+        return
+    out_console.print(f"[bold]{result['name']}[/] ({g.id}) as of {result['as_of']}")
+    out_console.print(result["verdict"], markup=False)
+    table = Table(show_header=True)
+    for col in ("characteristic", "value", "verdict", "why"):
+        table.add_column(col)
+    for key in ("size", "informality", "thematic_focus", "multi_stakeholder"):
+        ch = result[key]
+        table.add_row(key, ch["label"], _VERDICT[ch["verdict"]], ch["reason"])
+    out_console.print(table)
+    t = result["typology"]
+    out_console.print(f"type: [bold]{t['type']}[/] — {t['reason']}", soft_wrap=True)
+    if t["agrees"] is False:
+        out_console.print(
+            f"[yellow]editor disagrees with the rule:[/] rule {t['rule_type']}, editor "
+            f"{t['editor_type']} — {t['editor_rationale']}",
+            soft_wrap=True,
+        )
+
+
+def _sources(ds: Any, obj: Any) -> dict[str, Any]:
+    """Every source id cited anywhere inside ``obj``, resolved to its full record."""
+    ids: set[str] = set()
+
+    def walk(x: Any, key: str = "") -> None:
+        if isinstance(x, dict):
+            for k, v in x.items():
+                walk(v, k)
+        elif isinstance(x, list | tuple):
+            if key in ("sources", "editor_sources"):
+                ids.update(s for s in x if isinstance(s, str))
+            else:
+                for v in x:
+                    walk(v, key)
+
+    walk(obj)
+    return {i: ds.sources[i].model_dump(mode="json") for i in sorted(ids) if i in ds.sources}
+
+
+@click.command("typology")
+@as_of_option
+@click.option(
+    "--disagreements",
+    "only_disagreements",
+    is_flag=True,
+    help="Only groupings where an editor's override differs from the rule.",
+)
+@json_option
+@pass_ctx
+def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_json: bool) -> None:
+    """The type of every grouping founded by the date, with scores and reasons."""
+    ds = c.dataset()
+    day = parse_as_of(as_of)
+    results = typology.classify(ds, day)
+    rows = [r for r in results.values() if r.agrees is False or not only_disagreements]
+    disagreements = typology.disagreements(results)
+    counts: dict[str, int] = {}
+    for r in results.values():
+        if r.type:
+            counts[r.type] = counts.get(r.type, 0) + 1
+    if as_json:
+        emit_json(
+            {
+                "as_of": day.isoformat(),
+                "count": len(rows),
+                "by_type": counts,
+                "disagreements": [r.grouping for r in disagreements],
+                "groupings": [r.to_dict() for r in rows],
+            }
+        )
+        return
+    table = Table(title=f"{len(rows)} groupings as of {day.isoformat()}", title_justify="left")
+    for col in ("id", "type", "sec", "econ", "digital", "multi", "editor"):
+        table.add_column(col)
+    for r in sorted(rows, key=lambda r: (r.type or "", r.grouping)):
+        s = r.scores
+        editor = "" if r.editor_type is None else ("agrees" if r.agrees else f"≠ {r.editor_type}")
+        table.add_row(
+            r.grouping,
+            r.type or "not assessable",
+            *(
+                f"{s.get(k, 0):.2f}"
+                for k in (
+                    "security_defence",
+                    "economic_supply_chain",
+                    "digital_governance",
+                    "multidimensional",
+                )
+            ),
+            editor,
+        )
+    out_console.print(table)
+    if disagreements:
+        out_console.print(f"{len(disagreements)} disagreement(s) between the rule and an editor:")
+        for r in disagreements:
+            out_console.print(
+                f"  {r.grouping}: rule {r.rule_type} ({r.reason}); editor {r.editor_type} "
+                f"({r.editor_rationale})",
+                markup=False,
+                soft_wrap=True,
+            )
+
+
+@click.command("scorecard")
+@click.argument("grouping_id", metavar="ID")
+@as_of_option
+@json_option
+@pass_ctx
+def scorecard_cmd(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None:
+    """The article's five policy implications scored, with evidence and gaps."""
+    ds = c.dataset()
+    g = ds.grouping(grouping_id)
+    card = scorecard.score(ds, g, parse_as_of(as_of)).to_dict()
+    card["sources"] = _sources(ds, card)
+    if as_json:
+        emit_json(card)
+        return
+    out_console.print(f"[bold]{card['name']}[/] ({g.id}) as of {card['as_of']}")
+    table = Table(show_header=True)
+    for col in ("indicator", "score", "label", "why"):
+        table.add_column(col)
+    for ind in card["indicators"]:
+        shown = "—" if ind["score"] is None else f"{ind['score']:.2f}"
+        table.add_row(ind["title"], shown, ind["label"], ind["reason"])
+    out_console.print(table)
+    out_console.print(card["summary"], markup=False, soft_wrap=True)
+
+
+COMMANDS = [assess, typology_cmd, scorecard_cmd]

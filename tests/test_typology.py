@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+
+from framework_helpers import dataset, grouping
+from minilat.analysis import typology
+from minilat.dataset import load
+
+
+def _type(themes: list[str], **kw: object) -> typology.TypeResult:
+    g = grouping(themes=themes, **kw)
+    return typology.classify_one(dataset(g), g)
+
+
+def test_single_area_majority() -> None:
+    assert _type(["defence_platforms", "ai"]).rule_type == "security_defence"
+    assert _type(["critical_minerals"]).rule_type == "economic_supply_chain"
+    assert _type(["digital_public_infrastructure", "data_governance"]).rule_type == (
+        "digital_governance"
+    )
+
+
+def test_no_majority_is_multidimensional() -> None:
+    r = _type(["security", "semiconductors", "data_governance", "health"])
+    assert r.rule_type == "multidimensional"
+    assert "no area holds a majority" in r.reason
+
+
+def test_global_agenda_largest_is_multidimensional() -> None:
+    r = _type(["finance", "development", "security"])
+    assert r.rule_type == "multidimensional"
+
+
+def test_order_of_emphasis_matters() -> None:
+    first = _type(["defence_platforms", "semiconductors"])
+    second = _type(["semiconductors", "defence_platforms"])
+    assert first.rule_type == "security_defence"
+    assert second.rule_type == "economic_supply_chain"
+
+
+def test_scores_by_hand() -> None:
+    r = _type(["defence_platforms", "semiconductors"])
+    w0, w1 = 1.0, 1 / (1 + typology.POSITION_DECAY)
+    assert r.scores["security_defence"] == pytest.approx(w0 / (w0 + w1), abs=1e-3)
+    assert r.scores["economic_supply_chain"] == pytest.approx(w1 / (w0 + w1), abs=1e-3)
+
+
+def test_leans_are_shown() -> None:
+    r = _type(["defence_platforms", "semiconductors", "security"])
+    assert r.rule_type == "security_defence"
+    assert "economic_supply_chain" in r.leans
+
+
+def test_missing_themes_not_assessable() -> None:
+    r = _type([])
+    assert r.rule_type is None and "missing themes" in r.reason
+
+
+def test_override_disagreement_is_reported() -> None:
+    g = grouping(
+        themes=["semiconductors"],
+        typology_override={"type": "security_defence", "rationale": "because", "sources": ["s"]},
+    )
+    r = typology.classify_one(dataset(g), g)
+    assert r.rule_type == "economic_supply_chain"
+    assert r.type == "security_defence" and r.agrees is False
+    assert typology.disagreements({g.id: r}) == [r]
+
+
+def test_every_theme_has_areas_summing_to_one() -> None:
+    from minilat.model import Theme
+
+    for t in Theme:
+        assert sum(typology.THEME_AREAS[t].values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("gid", "expected"),
+    [
+        ("aukus", "security_defence"),
+        ("gcap", "security_defence"),
+        ("chip4", "economic_supply_chain"),
+        ("digital_nations", "digital_governance"),
+        ("three_seas", "digital_governance"),
+        ("g7", "multidimensional"),
+        ("brics", "multidimensional"),
+    ],
+)
+def test_article_examples_by_rule_alone(gid: str, expected: str) -> None:
+    """The rule, not an editor's override, must give the article's classification."""
+    ds = load()
+    assert typology.classify_one(ds, ds.grouping(gid)).rule_type == expected
