@@ -77,19 +77,19 @@ def test_transparency_recency_and_website() -> None:
 
 def test_economic_interdependence_from_trade_tables() -> None:
     table = CapabilityTable(
-        id="trade_share_china", name="t", unit="fraction", measure="ratio", year=2023,
+        id="export_share_china", name="t", unit="fraction", measure="ratio", year=2023,
         scope="test", sources=("s",),
         rows=[{"participant": "JPN", "value": 0.2}, {"participant": "AUS", "value": 0.3},
               {"participant": "USA", "value": 0.1}],
     )
     g = grouping(members=("USA", "JPN", "AUS"))
-    ds = dataset(g, indicators={"trade_share_china": table})
+    ds = dataset(g, indicators={"export_share_china": table})
     ind = _ind(score(ds, g, DAY), "economic_interdependencies")
     dep = next(c for c in ind.components if c.name == "dependence_on_CHN")
     assert dep.value["mean"] == pytest.approx(0.2, abs=1e-3)
     assert dep.score == pytest.approx(1 - 0.2 / SCORE_RULES.high_dependence, abs=1e-3)
     assert ind.score is not None
-    assert "trade_share_usa" not in " ".join(ind.missing)  # the US is a member: not outside
+    assert "export_share_usa" not in " ".join(ind.missing)  # the US is a member: not outside
 
 
 def test_unified_purpose_counts_rival_formats() -> None:

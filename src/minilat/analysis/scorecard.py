@@ -42,8 +42,8 @@ class ScoreRules:
 
     # economic interdependencies
     trade_tables: tuple[tuple[str, str], ...] = (
-        ("CHN", "trade_share_china"),
-        ("USA", "trade_share_usa"),
+        ("CHN", "export_share_china"),
+        ("USA", "export_share_usa"),
     )
     min_trade_coverage: float = 0.5  # share of member states with figures
     high_dependence: float = 0.4  # a trade share this high scores 0
