@@ -130,11 +130,13 @@ class _YamlProblem(Exception):
 
 
 _NULL = "tag:yaml.org,2002:null"
+# libyaml's parser when the platform has it (ten times faster); the same nodes and marks.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read_yaml(text: str) -> _Located:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
@@ -163,7 +165,7 @@ def _read_yaml(text: str) -> _Located:
         if isinstance(node, yaml.SequenceNode):
             return [convert(v, (*path, i)) for i, v in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
-        if node.tag == _NULL and node.style is None:
+        if node.tag == _NULL and not node.style:  # plain null, ~ or empty (not "null")
             return None
         return node.value  # every scalar stays text; the models coerce it
 
