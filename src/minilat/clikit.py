@@ -47,8 +47,8 @@ class Context:
             self._store = open_store(self.db, self.data_dir)
         return self._store
 
-    def dataset(self) -> _dataset.Dataset:
-        return self.store().dataset()
+    def dataset(self, *, groupings: bool = True) -> _dataset.Dataset:
+        return self.store().dataset(groupings=groupings)
 
 
 pass_ctx = click.make_pass_decorator(Context)

@@ -255,6 +255,7 @@ class Store:
         except sqlite3.Error as e:
             raise StoreError(f"cannot open the store at {path}: {e}") from None
         self._dataset: _dataset.Dataset | None = None
+        self._tables_only: _dataset.Dataset | None = None
 
     def close(self) -> None:
         self._con.close()
@@ -273,28 +274,49 @@ class Store:
     def meta(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self._rows("SELECT key, value FROM meta")}
 
-    def dataset(self) -> _dataset.Dataset:
-        """The whole dataset as domain objects (read once, then kept)."""
-        if self._dataset is None:
-            groupings = {
+    def dataset(self, *, groupings: bool = True) -> _dataset.Dataset:
+        """The whole dataset as domain objects (read once, then kept).
+
+        ``groupings=False`` skips the groupings (most of the store) for questions that
+        need only the participants, sources and tables, such as most coalition designs.
+        """
+        if self._dataset is not None:
+            return self._dataset
+        if not groupings:
+            if self._tables_only is None:
+                self._tables_only = self._load({})
+            return self._tables_only
+        self._dataset = self._load(
+            {
                 r["id"]: Grouping.model_validate_json(r["doc"])
                 for r in self._rows("SELECT id, doc FROM groupings ORDER BY id")
             }
-            participants = {
-                r["id"]: Participant.model_validate_json(r["doc"])
-                for r in self._rows("SELECT id, doc FROM participants ORDER BY id")
-            }
-            sources = {
-                r["id"]: Source.model_validate({k: r[k] for k in r.keys() if r[k] is not None})  # noqa: SIM118
-                for r in self._rows("SELECT * FROM sources ORDER BY id")
-            }
-            caps: dict[str, dict[str, CapabilityTable]] = {"capability": {}, "indicator": {}}
-            for r in self._rows("SELECT id, kind, doc FROM capability_tables ORDER BY id"):
-                caps[r["kind"]][r["id"]] = CapabilityTable.model_validate_json(r["doc"])
-            self._dataset = _dataset.Dataset(
-                groupings, participants, sources, caps["capability"], caps["indicator"]
-            )
+        )
         return self._dataset
+
+    def _load(self, groupings: dict[str, Grouping]) -> _dataset.Dataset:
+        participants = {
+            r["id"]: Participant.model_validate_json(r["doc"])
+            for r in self._rows("SELECT id, doc FROM participants ORDER BY id")
+        }
+        caps: dict[str, dict[str, CapabilityTable]] = {"capability": {}, "indicator": {}}
+        for r in self._rows("SELECT id, kind, doc FROM capability_tables ORDER BY id"):
+            caps[r["kind"]][r["id"]] = CapabilityTable.model_validate_json(r["doc"])
+        wanted: set[str] | None = None
+        if not groupings:  # tables only: just the sources the tables and participants cite
+            tables = [*caps["capability"].values(), *caps["indicator"].values()]
+            wanted = {
+                s for t in tables for s in (*t.sources, *(x for r in t.rows for x in r.sources))
+            }
+            wanted |= {s for p in participants.values() for s in p.sources}
+        sources = {
+            r["id"]: Source.model_validate({k: r[k] for k in r.keys() if r[k] is not None})  # noqa: SIM118
+            for r in self._rows("SELECT * FROM sources ORDER BY id")
+            if wanted is None or r["id"] in wanted
+        }
+        return _dataset.Dataset(
+            groupings, participants, sources, caps["capability"], caps["indicator"]
+        )
 
     # ------------------------------------------------------------------- questions
 

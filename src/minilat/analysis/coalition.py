@@ -1,0 +1,1450 @@
+"""The coalition designer: Naim's "smallest number of countries for the largest impact",
+solved exactly as a mixed-integer programme.
+
+Two layers live here, both pure (no printing, no files):
+
+* **Arrays**: an :class:`Instance` (candidate countries, a tables x countries matrix of
+  shares, targets, weights and constraints) and the functions that answer it —
+  :func:`solve` (exact, HiGHS), :func:`greedy` (the heuristic kept as incumbent and
+  baseline), :func:`frontier`, :func:`best_swap`, :func:`reach_limits` and
+  :func:`brute_force` (enumeration, for tests). Each returns a :class:`Solution`.
+* **Dataset**: :func:`design` turns a :class:`Question` about capability tables
+  (bundled or read from a user's CSV) into an :class:`Instance`, solves it and returns
+  one plain dict with the coalition, coverage per table, the proof status and the
+  sources — the shape the CLI prints and serves as JSON (docs/designer.md).
+
+The formulation (docs/designer.md has it in full): one binary ``x_j`` per candidate;
+``sum_j s_tj x_j >= target_t`` for every table with a target; ``x_a + x_b <= 1`` for a
+forbidden pair; ``x_i <= sum_{j in N(i)} x_j`` for "within existing groupings"; included
+countries fixed to 1, excluded ones removed. The objective is either the size
+``sum_j x_j`` (minimised; ties then broken by the largest weighted coverage) or the
+weighted coverage ``sum_t w_t sum_j s_tj x_j`` (maximised under ``sum_j x_j <= K``).
+
+>>> inst = Instance(("AAA", "BBB", "CCC"), np.array([[0.5, 0.3, 0.2]]), targets=(0.75,))
+>>> sol = solve(inst)
+>>> sol.members, sol.optimal
+(('AAA', 'BBB'), True)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import heapq
+import itertools
+import math
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any, Literal
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from minilat import countries
+from minilat.dataset import Dataset
+from minilat.errors import BadInput, Infeasible, NotFound
+from minilat.model import CapabilityTable, Measure
+
+__all__ = [
+    "TOL",
+    "Instance",
+    "Question",
+    "Solution",
+    "best_swap",
+    "brute_force",
+    "catalogue",
+    "design",
+    "frontier",
+    "greedy",
+    "partners_on",
+    "reach_limits",
+    "solve",
+]
+
+#: Tolerance on shares: a coalition meets a target if its coverage >= target - TOL.
+TOL = 1e-9
+
+Objective = Literal["size", "coverage"]
+
+
+# =============================================================================== arrays
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One designer question as arrays.
+
+    ``ids`` are the candidate countries (columns of ``shares``, one row per table, each
+    entry a share of that table's world total). ``objective`` is ``"size"`` (the
+    smallest coalition meeting every target) or ``"coverage"`` (the largest weighted
+    coverage with at most ``max_size`` members, targets if given still binding).
+    ``partners`` maps a country to the countries it already shares a grouping with (the
+    relation is read as mutual); when given, every chosen country needs a chosen partner
+    ("within existing").
+    """
+
+    ids: tuple[str, ...]
+    shares: np.ndarray
+    targets: tuple[float, ...] | None = None
+    weights: tuple[float, ...] | None = None
+    objective: Objective = "size"
+    max_size: int | None = None
+    include: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    forbidden: tuple[tuple[str, str], ...] = ()
+    partners: Mapping[str, frozenset[str]] | None = None
+
+    def __post_init__(self) -> None:
+        s = np.asarray(self.shares, dtype=float)
+        if s.ndim != 2 or s.shape[1] != len(self.ids):
+            raise ValueError("shares must be a (tables x countries) matrix matching ids")
+        object.__setattr__(self, "shares", s)
+        if len(set(self.ids)) != len(self.ids):
+            raise ValueError("ids must be distinct")
+        if self.objective == "size" and self.targets is None:
+            raise ValueError("the size objective needs targets")
+        if self.objective == "coverage" and self.max_size is None:
+            raise ValueError("the coverage objective needs max_size")
+
+    @cached_property
+    def adjacency(self) -> sp.csr_array:
+        """The partner relation over ``ids`` as a sparse 0/1 matrix (empty without one)."""
+        n = len(self.ids)
+        pos = {c: j for j, c in enumerate(self.ids)}
+        rows: list[int] = []
+        cols: list[int] = []
+        for a, nb in (self.partners or {}).items():
+            i = pos.get(a)
+            if i is None:
+                continue
+            js = [pos[b] for b in nb if b in pos]
+            rows += [i] * len(js)
+            cols += js
+        a = sp.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
+        a = sp.csr_array(((a + a.T) > 0).astype(np.int8))  # co-membership is mutual
+        a.setdiag(0)
+        a.eliminate_zeros()
+        return a
+
+    @property
+    def m(self) -> int:
+        return int(self.shares.shape[0])
+
+    @cached_property
+    def w(self) -> np.ndarray:
+        """Weights normalised to add up to 1 (equal when not given)."""
+        if self.weights is None:
+            return np.full(self.m, 1.0 / self.m)
+        w = np.asarray(self.weights, dtype=float)
+        return w / w.sum()
+
+    @cached_property
+    def tau(self) -> np.ndarray:
+        return np.asarray(self.targets if self.targets is not None else [0.0] * self.m)
+
+    def coverage(self, members: Iterable[str]) -> np.ndarray:
+        """Coverage of each table by ``members`` (ids outside the instance count 0)."""
+        pos = {c: j for j, c in enumerate(self.ids)}
+        cols = [pos[c] for c in members if c in pos]
+        return self.shares[:, cols].sum(axis=1)
+
+    def feasible(self, members: Iterable[str]) -> bool:
+        """True if ``members`` satisfies every constraint of the instance."""
+        chosen = set(members)
+        if not self.include <= chosen or chosen & self.exclude:
+            return False
+        if not chosen <= set(self.ids):
+            return False
+        if self.max_size is not None and len(chosen) > self.max_size:
+            return False
+        if any(a in chosen and b in chosen for a, b in self.forbidden):
+            return False
+        if self.partners is not None:
+            p = self.partners
+            for c in chosen:
+                others = chosen - {c}
+                if not (p.get(c, frozenset()) & others or any(c in p.get(d, ()) for d in others)):
+                    return False
+        if self.targets is not None:
+            return bool(np.all(self.coverage(chosen) >= self.tau - TOL))
+        return True
+
+
+@dataclass(frozen=True)
+class Solution:
+    """An answer: the members, their coverage, and how sure we are of it.
+
+    ``status`` is ``optimal``, ``infeasible``, ``time_limit`` or ``heuristic``;
+    ``optimal`` is True only when optimality is proven; ``gap`` is the solver's relative
+    gap (0 when proven). ``method`` says how: ``highs`` (branch and bound), ``bound`` (the
+    greedy incumbent met a lower/upper bound, so no search was needed), ``greedy``,
+    ``brute_force``.
+    """
+
+    members: tuple[str, ...]
+    coverage: np.ndarray
+    weighted: float
+    status: str
+    optimal: bool
+    gap: float
+    seconds: float
+    method: str
+    nodes: int = 0
+
+    @property
+    def feasible(self) -> bool:
+        return self.status != "infeasible"
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def _infeasible(inst: Instance, t0: float, method: str) -> Solution:
+    return Solution(
+        (), np.zeros(inst.m), 0.0, "infeasible", True, 0.0, time.perf_counter() - t0, method
+    )
+
+
+def _solution(
+    inst: Instance,
+    mask: np.ndarray,
+    status: str,
+    optimal: bool,
+    gap: float,
+    t0: float,
+    method: str,
+    nodes: int = 0,
+) -> Solution:
+    cols = np.flatnonzero(mask)
+    cov = inst.shares[:, cols].sum(axis=1)
+    contrib = inst.w @ inst.shares[:, cols] if len(cols) else np.zeros(0)
+    order = sorted(range(len(cols)), key=lambda k: (-contrib[k], inst.ids[cols[k]]))
+    members = tuple(inst.ids[cols[k]] for k in order)
+    return Solution(
+        members,
+        cov,
+        float(inst.w @ cov),
+        status,
+        optimal,
+        gap,
+        time.perf_counter() - t0,
+        method,
+        nodes,
+    )
+
+
+# ------------------------------------------------------------------- preprocessing
+
+
+@dataclass
+class _Reduced:
+    """The instance after preprocessing: the columns that remain and fixed bounds."""
+
+    cols: np.ndarray  # indices into inst.ids of the remaining candidates
+    S: np.ndarray  # shares of the remaining candidates (m x n')
+    lower: np.ndarray  # 1 for included countries
+    upper: np.ndarray  # 0 for countries fixed out (no partner, dominated)
+    forbidden: list[tuple[int, int]]  # pairs of positions in cols
+    partners: list[np.ndarray] | None  # positions of each candidate's partners
+
+
+def _reduce(inst: Instance, size_bound: int | None) -> _Reduced | None:
+    """Drop what cannot matter; None if the constraints alone are contradictory.
+
+    * excluded countries are removed;
+    * countries with no share in any table are removed, except included ones and, under
+      "within existing", zero-share partners of a share-holding or included country (a
+      partner may be needed only as a bridge; farther ones never are);
+    * under "within existing", a non-included country with no remaining partner is
+      fixed out;
+    * with no pair or partner constraints on them, a country dominated (no larger share in
+      any table) by at least ``size_bound`` others is fixed out: any coalition of at most
+      that size holding it leaves a dominating country out, and the swap loses nothing.
+    """
+    ids = inst.ids
+    S = inst.shares
+    pos = {c: j for j, c in enumerate(ids)}
+    if inst.include & inst.exclude:
+        return None
+    for a, b in inst.forbidden:
+        if a in inst.include and b in inst.include:
+            return None
+    keep = np.array([c not in inst.exclude for c in ids], dtype=bool)
+    positive = S.max(axis=0, initial=0.0) > 0
+    included = np.array([c in inst.include for c in ids], dtype=bool)
+    anchor = keep & (positive | included)
+    adj = inst.adjacency if inst.partners is not None else None
+    if adj is not None:
+        near = (adj.T @ anchor.astype(np.int64)) > 0
+        keep &= anchor | near
+    else:
+        keep &= anchor
+    cols = np.flatnonzero(keep)
+    n = len(cols)
+    where = {int(j): k for k, j in enumerate(cols)}
+    lower = included[cols].astype(float)
+    upper = np.ones(n)
+    forbidden: list[tuple[int, int]] = []
+    for a, b in inst.forbidden:
+        ja, jb = pos.get(a), pos.get(b)
+        if ja is not None and jb is not None and ja in where and jb in where and ja != jb:
+            forbidden.append((where[ja], where[jb]))
+    partners: list[np.ndarray] | None = None
+    if adj is not None:
+        sub = sp.csr_array(adj[cols][:, cols])
+        sub.sort_indices()
+        partners = np.split(sub.indices.astype(np.int64), sub.indptr[1:-1])
+        lonely = np.diff(sub.indptr) == 0
+        if np.any(lonely & (lower > 0)):
+            return None
+        upper[lonely] = 0.0
+    red = _Reduced(cols, S[:, cols], lower, upper, forbidden, partners)
+    return _fix_dominated(red, size_bound) if size_bound is not None else red
+
+
+def _fix_dominated(red: _Reduced, size_bound: int) -> _Reduced:
+    """``red`` with every country dominated by at least ``size_bound`` others fixed out.
+
+    Only countries free of pair and partner constraints take part, on both sides.
+    """
+    n = len(red.cols)
+    if red.partners is not None or n <= size_bound:
+        return red
+    Sr = red.S
+    tied = {k for pair in red.forbidden for k in pair}
+    free = np.array([k not in tied for k in range(n)], dtype=bool)
+    # ge[i, j]: j has at least i's share in every table
+    ge = np.all(Sr[:, None, :] >= Sr[:, :, None], axis=0)
+    gt = np.any(Sr[:, None, :] > Sr[:, :, None], axis=0)
+    order = np.arange(n)
+    dominates = ge & (gt | (order[None, :] < order[:, None]))
+    dominates &= free[None, :]
+    np.fill_diagonal(dominates, False)
+    out = free & (red.lower == 0) & (dominates.sum(axis=1) >= size_bound)
+    if not out.any():
+        return red
+    upper = red.upper.copy()
+    upper[out] = 0.0
+    return replace(red, upper=upper)
+
+
+def _rows(
+    inst: Instance, red: _Reduced, size_lo: float, size_hi: float, targets: bool
+) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
+    """The constraint matrix (column-wise) and row bounds."""
+    n = len(red.cols)
+    if not red.forbidden and red.partners is None:  # the common case: no sparse blocks
+        dense = [red.S] if targets and inst.targets is not None else []
+        rows = np.vstack([*dense, np.ones((1, n))])
+        lo0 = [inst.tau - TOL] if dense else []
+        hi0 = [np.full(inst.m, np.inf)] if dense else []
+        return (
+            sp.csc_array(rows),
+            np.concatenate([*lo0, [size_lo]]),
+            np.concatenate([*hi0, [size_hi]]),
+        )
+    blocks: list[sp.coo_array] = []
+    lo: list[np.ndarray] = []
+    hi: list[np.ndarray] = []
+    if targets and inst.targets is not None:
+        blocks.append(sp.coo_array(red.S))
+        lo.append(inst.tau - TOL)
+        hi.append(np.full(inst.m, np.inf))
+    blocks.append(sp.coo_array(np.ones((1, n))))
+    lo.append(np.array([size_lo]))
+    hi.append(np.array([size_hi]))
+    if red.forbidden:
+        f = np.array(red.forbidden, dtype=np.int64)
+        r = np.repeat(np.arange(len(f)), 2)
+        blocks.append(sp.coo_array((np.ones(2 * len(f)), (r, f.ravel())), shape=(len(f), n)))
+        lo.append(np.full(len(f), -np.inf))
+        hi.append(np.ones(len(f)))
+    if red.partners is not None:
+        rr: list[np.ndarray] = []
+        cc: list[np.ndarray] = []
+        vv: list[np.ndarray] = []
+        for i, nb in enumerate(red.partners):
+            rr.append(np.full(len(nb) + 1, i))
+            cc.append(np.concatenate([[i], nb]))
+            vv.append(np.concatenate([[-1.0], np.ones(len(nb))]))
+        blocks.append(
+            sp.coo_array(
+                (np.concatenate(vv), (np.concatenate(rr), np.concatenate(cc))), shape=(n, n)
+            )
+        )
+        lo.append(np.zeros(n))
+        hi.append(np.full(n, np.inf))
+    A = sp.vstack(blocks, format="csc")
+    return sp.csc_array(A), np.concatenate(lo), np.concatenate(hi)
+
+
+@dataclass(frozen=True)
+class _MipResult:
+    x: np.ndarray | None
+    status: str
+    gap: float
+    nodes: int
+    value: float = float("nan")  # the LP relaxation's value when solved relaxed
+    duals: np.ndarray | None = None  # the LP relaxation's reduced costs
+    how: str = "highs"  # what decided it: highs, enumeration, bound
+
+
+_SINGLE_THREAD = [True]
+#: Countries still in question after reduced-cost fixing, at most: try their subsets.
+_ENUMERATE = 40
+_SUBSETS = 8_000  # ... if there are at most this many subsets of the allowed sizes
+_SUBSET_CELLS = 800_000  # ... and one size's subsets x rows stay this small
+
+
+def _highs(
+    cost: np.ndarray,
+    maximize: bool,
+    A: sp.csc_array,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    col_lo: np.ndarray,
+    col_hi: np.ndarray,
+    start: np.ndarray | None,
+    time_limit: float,
+    *,
+    relax: bool = False,
+    presolve: bool = False,
+) -> _MipResult:
+    """Solve the binary programme with HiGHS, the model passed as arrays in one call.
+
+    ``relax`` solves the LP relaxation instead and returns its value. A MIP result is
+    checked, not trusted: the rounded
+    solution must satisfy every row, and "optimal" is kept only if its own objective
+    matches the solver's dual bound.
+    """
+    n = len(cost)
+    h = highspy._Highs()  # type: ignore[attr-defined]  # the bare binding: no banner
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit))
+    if _SINGLE_THREAD[0]:
+        # these models are small: a second worker thread costs more than it brings
+        h.setOptionValue("threads", 1)
+    if not relax:
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", 1e-9)
+        if not presolve:  # on the whole (small, dense) model it costs more than it saves
+            h.setOptionValue("presolve", "off")
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = A.shape[0]
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.asarray(col_lo, dtype=float)
+    lp.col_upper_ = np.asarray(col_hi, dtype=float)
+    lp.row_lower_ = np.asarray(row_lo, dtype=float)
+    lp.row_upper_ = np.asarray(row_hi, dtype=float)
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = A.shape[0]
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    if not relax:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    h.passModel(lp)
+    if start is not None and not relax:
+        h.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(start, dtype=float))
+    if h.run() == highspy.HighsStatus.kError and _SINGLE_THREAD[0]:
+        # HiGHS's scheduler was started with more threads elsewhere in this process
+        _SINGLE_THREAD[0] = False
+        return _highs(
+            cost,
+            maximize,
+            A,
+            row_lo,
+            row_hi,
+            col_lo,
+            col_hi,
+            start,
+            time_limit,
+            relax=relax,
+            presolve=presolve,
+        )
+    status = h.getModelStatus()
+    info = h.getInfo()
+    if relax:
+        if status != highspy.HighsModelStatus.kOptimal:
+            return _MipResult(None, "unknown", float("inf"), 0)
+        sol = h.getSolution()
+        return _MipResult(
+            np.asarray(sol.col_value),
+            "optimal",
+            0.0,
+            0,
+            float(info.objective_function_value),
+            np.asarray(sol.col_dual),
+        )
+    nodes = int(info.mip_node_count)
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return _MipResult(None, "infeasible", 0.0, nodes)
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    x = np.round(np.asarray(h.getSolution().col_value)) if has_solution else None
+    if x is not None:
+        ax = A @ x
+        if np.any(ax < row_lo - 1e-12) or np.any(ax > row_hi + 1e-12):
+            return _MipResult(None, "numerical_trouble", float("inf"), nodes)
+        value = float(cost @ x)
+        bound = float(info.mip_dual_bound)
+        slack = (bound - value) if maximize else (value - bound)
+        gap = max(slack, 0.0) / max(abs(value), 1.0)
+        if status == highspy.HighsModelStatus.kOptimal and slack <= 1e-7:
+            return _MipResult(x, "optimal", 0.0, nodes)
+        if status == highspy.HighsModelStatus.kOptimal:  # solver and solution disagree
+            return _MipResult(x, "unproven", gap, nodes)
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            return _MipResult(x, "time_limit", gap, nodes)
+    elif status == highspy.HighsModelStatus.kTimeLimit:
+        return _MipResult(None, "time_limit", float("inf"), nodes)
+    return _MipResult(x, h.modelStatusToString(status).lower(), float("inf"), nodes)
+
+
+# ----------------------------------------------------------------------- greedy
+
+
+def _greedy_mask(inst: Instance, red: _Reduced) -> np.ndarray | None:
+    """A feasible choice over the reduced columns, built greedily; None if none found.
+
+    Size objective: add the country that closes most of the remaining shortfall (each
+    table's gain capped at what it still needs, scaled by its target), then drop members
+    that are no longer needed. Coverage objective: add the largest weighted share while
+    room remains. Forbidden pairs are respected; "within existing" is repaired afterwards
+    by adding the best partner of each member left alone.
+    """
+    n = len(red.cols)
+    S = red.S
+    chosen = red.lower > 0
+    allowed = (red.upper > 0) & ~chosen
+    conflict = [set[int]() for _ in range(n)]
+    for a, b in red.forbidden:
+        conflict[a].add(b)
+        conflict[b].add(a)
+    for j0 in np.flatnonzero(chosen):
+        for k in conflict[j0]:
+            allowed[k] = False
+    c = inst.w @ S
+    cap = inst.max_size if inst.max_size is not None else n
+    tau = inst.tau
+    scale = np.where(tau > 0, tau, 1.0)
+
+    def add(j: int) -> None:
+        chosen[j] = True
+        allowed[j] = False
+        for k in conflict[j]:
+            allowed[k] = False
+
+    if inst.objective == "size":
+        # lazy greedy: a country's gain only shrinks as the shortfall does, so a stale
+        # gain is an upper bound and only the heap's top needs recomputing
+        need = tau - S[:, chosen].sum(axis=1)
+        count = int(chosen.sum())
+        Sn = S / scale[:, None]
+        need_n = np.maximum(need, 0.0) / scale
+        first = np.minimum(Sn, need_n[:, None]).sum(axis=0)
+        heap = [(-float(first[j]), int(j)) for j in np.flatnonzero(allowed & (first > 0))]
+        heapq.heapify(heap)
+        while np.any(need > TOL) and count < cap:
+            while heap:
+                _, j = heapq.heappop(heap)
+                if not allowed[j]:
+                    continue
+                g = float(np.minimum(Sn[:, j], need_n).sum())
+                if heap and g < -heap[0][0] - 1e-12:  # near-ties: keep the one just popped
+                    if g > 0:
+                        heapq.heappush(heap, (-g, j))
+                    continue
+                break
+            else:
+                return None
+            if g <= 0:
+                return None
+            add(j)
+            count += 1
+            need = need - S[:, j]
+            need_n = np.maximum(need, 0.0) / scale
+    else:
+        for jj in np.argsort(-c, kind="stable"):
+            if chosen.sum() >= cap:
+                break
+            if allowed[jj] and c[jj] > 0:
+                add(int(jj))
+    if red.partners is not None:
+        for member in np.flatnonzero(chosen).tolist():
+            nb = red.partners[member]
+            if len(nb) and chosen[nb].any():
+                continue
+            options = [k for k in nb if allowed[k]]
+            if not options or chosen.sum() >= cap:
+                return None
+            add(int(max(options, key=lambda k: (c[k], -k))))
+    if inst.objective == "size":
+        # drop members no longer needed, smallest contribution first
+        cov = S[:, chosen].sum(axis=1)
+        members = np.flatnonzero(chosen & (red.lower == 0))
+        # only a member whose removal keeps every target met now can ever be dropped
+        spare = np.all(cov[:, None] - S[:, members] >= (tau - TOL)[:, None], axis=0)
+        for q in sorted(members[spare].tolist(), key=lambda k: c[k]):
+            rest = cov - S[:, q]
+            if np.any(rest < tau - TOL):
+                continue
+            chosen[q] = False
+            if red.partners is not None and not _feasible_mask(inst, red, chosen):
+                chosen[q] = True
+                continue
+            cov = rest
+    return chosen if _feasible_mask(inst, red, chosen) else None
+
+
+def _feasible_mask(inst: Instance, red: _Reduced, chosen: np.ndarray) -> bool:
+    if np.any(chosen & (red.upper == 0)) or np.any(~chosen & (red.lower > 0)):
+        return False
+    if inst.max_size is not None and chosen.sum() > inst.max_size:
+        return False
+    if any(chosen[a] and chosen[b] for a, b in red.forbidden):
+        return False
+    if red.partners is not None:
+        for j in np.flatnonzero(chosen):
+            nb = red.partners[j]
+            if not (len(nb) and chosen[nb].any()):
+                return False
+    if inst.targets is not None:
+        return bool(np.all(red.S[:, chosen].sum(axis=1) >= inst.tau - TOL))
+    return True
+
+
+def _full_mask(inst: Instance, red: _Reduced, chosen: np.ndarray) -> np.ndarray:
+    mask = np.zeros(len(inst.ids), dtype=bool)
+    mask[red.cols[chosen]] = True
+    return mask
+
+
+def greedy(inst: Instance) -> Solution:
+    """The greedy heuristic alone (the baseline): feasible, not proven optimal.
+
+    >>> inst = Instance(("AAA", "BBB", "CCC"), np.array([[0.5, 0.3, 0.2]]), targets=(0.7,))
+    >>> greedy(inst).members
+    ('AAA', 'BBB')
+    """
+    t0 = time.perf_counter()
+    red = _reduce(inst, None)
+    if red is None:
+        return _infeasible(inst, t0, "greedy")
+    chosen = _greedy_mask(inst, red)
+    if chosen is None:
+        return replace(_infeasible(inst, t0, "greedy"), status="heuristic", optimal=False)
+    return _solution(inst, _full_mask(inst, red, chosen), "heuristic", False, np.inf, t0, "greedy")
+
+
+# ------------------------------------------------------------------------- exact
+
+
+def _size_lower_bound(inst: Instance, red: _Reduced) -> int:
+    """The fewest members any table needs on its own (its largest shares first)."""
+    usable = red.S[:, red.upper > 0]
+    lb = int(red.lower.sum())
+    if usable.shape[1] == 0 or inst.targets is None:
+        return lb
+    cum = np.cumsum(-np.sort(-usable, axis=1), axis=1)
+    need = (cum < (inst.tau - TOL)[:, None]).sum(axis=1) + 1
+    need[inst.tau <= TOL] = 0
+    return max(lb, int(need.max()))
+
+
+def _coverage_upper_bound(inst: Instance, red: _Reduced, cap: int) -> float:
+    """Included countries plus the best remaining ones, ignoring pair/partner rules."""
+    c = inst.w @ red.S
+    inc = red.lower > 0
+    rest = np.sort(c[~inc & (red.upper > 0)])[::-1][: max(cap - int(inc.sum()), 0)]
+    return float(c[inc].sum() + rest.sum())
+
+
+def _smallest_subset(
+    rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: int, most: int
+) -> tuple[bool, np.ndarray | None]:
+    """The smallest set of columns (at most ``most`` of ``k``) with lo <= rows @ x <= hi.
+
+    Tries every subset, smallest first. Returns ``(decided, subset)``: ``(True, None)``
+    means there is none; ``(False, None)`` that there were too many subsets to try.
+    """
+    if sum(math.comb(k, i) for i in range(most + 1)) > _SUBSETS:
+        return False, None
+    cols = rows.T
+    for size in range(most + 1):
+        n_sub = math.comb(k, size)
+        if n_sub * size * rows.shape[0] > _SUBSET_CELLS:
+            return False, None
+        flat = itertools.chain.from_iterable(itertools.combinations(range(k), size))
+        combos = np.fromiter(flat, dtype=np.int64, count=n_sub * size).reshape(n_sub, size)
+        ax = cols[combos].sum(axis=1)
+        ok = np.all(ax >= lo - 1e-12, axis=1) & np.all(ax <= hi + 1e-12, axis=1)
+        if ok.any():
+            return True, combos[int(np.argmax(ok))]
+    return True, None
+
+
+def _smaller(
+    inst: Instance,
+    red: _Reduced,
+    A: sp.csc_array,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    lp: _MipResult,
+    incumbent: np.ndarray,
+    time_limit: float,
+) -> _MipResult | None:
+    """Search for a coalition smaller than ``incumbent``; prove there is none, or find the
+    smallest. None if the search could not decide (the caller then solves the whole MIP).
+
+    Reduced-cost fixing: with LP value L and reduced cost d_j, a coalition holding a
+    country at 0 in the LP has size at least L + d_j (L - d_j to leave out one at 1); if
+    that exceeds size(incumbent) - 1 the country is fixed. Fixed columns are taken out of
+    the model before HiGHS sees it, so it works on the few countries still in question.
+    """
+    assert lp.x is not None and lp.duals is not None
+    u = int(incumbent.sum())
+    cut = u - 1 + 1e-6
+    d, xl = lp.duals, lp.x
+    col_lo, col_hi = red.lower.copy(), red.upper.copy()
+    col_hi[(d > 0) & (xl <= 1e-9) & (lp.value + d > cut)] = 0.0
+    col_lo[(d < 0) & (xl >= 1 - 1e-9) & (lp.value - d > cut)] = 1.0
+    if np.any(col_lo > col_hi):  # pragma: no cover - a bound both ways means L > u - 1
+        return _MipResult(incumbent.astype(float), "optimal", 0.0, 0, how="bound")
+    fixed = col_lo == col_hi
+    shift = A[:, fixed] @ col_lo[fixed]
+    lo2, hi2 = lo - shift, hi - shift
+    size_row = inst.m if inst.targets is not None else 0
+    hi2[size_row] = min(hi2[size_row], u - 1 - float(col_lo[fixed].sum()))
+    keep = ~fixed
+    A2 = sp.csr_array(A[:, keep])
+    live = np.diff(A2.indptr) > 0
+    if np.any(lo2[~live] > 1e-9) or np.any(hi2[~live] < -1e-9):  # nothing smaller
+        return _MipResult(incumbent.astype(float), "optimal", 0.0, 0, how="bound")
+    k = int(keep.sum())
+    most = int(np.floor(hi2[size_row] + 1e-9))  # members still allowed among the k
+    if k <= _ENUMERATE and most >= 0:
+        rows = A2[live].toarray()
+        decided, subset = _smallest_subset(rows, lo2[live], hi2[live], k, most)
+        if decided and subset is None:
+            return _MipResult(incumbent.astype(float), "optimal", 0.0, 0, how="enumeration")
+        if decided and subset is not None:
+            x = col_lo.copy()
+            free = np.flatnonzero(keep)
+            x[free[subset]] = 1.0
+            if _feasible_mask(inst, red, x > 0.5):
+                return _MipResult(x, "optimal", 0.0, 0, how="enumeration")
+            return None  # pragma: no cover - checked, not trusted
+    res = _highs(
+        np.ones(k),
+        False,
+        sp.csc_array(A2[live]),
+        lo2[live],
+        hi2[live],
+        np.zeros(k),
+        np.ones(k),
+        None,
+        time_limit,
+        presolve=True,
+    )
+    if res.status == "infeasible":
+        return _MipResult(incumbent.astype(float), "optimal", 0.0, res.nodes)
+    if res.status != "optimal" or res.x is None:
+        return None
+    x = col_lo.copy()
+    x[keep] = res.x
+    if not _feasible_mask(inst, red, x > 0.5):  # pragma: no cover - checked, not trusted
+        return None
+    return _MipResult(x, "optimal", 0.0, res.nodes)
+
+
+def solve(inst: Instance, *, time_limit: float = 60.0, tie_break: bool = True) -> Solution:
+    """The exact answer to ``inst``, with proof status, gap and time.
+
+    Size objective: the fewest members meeting every target; with ``tie_break``, among
+    coalitions of that size the one with the largest weighted coverage (a second, warm-
+    started solve). Coverage objective: the largest weighted coverage with at most
+    ``max_size`` members. Returns a Solution with ``status="infeasible"`` when no
+    coalition satisfies the constraints.
+
+    >>> inst = Instance(
+    ...     ("AAA", "BBB", "CCC", "DDD"),
+    ...     np.array([[0.4, 0.3, 0.2, 0.1]]),
+    ...     objective="coverage",
+    ...     max_size=2,
+    ...     forbidden=(("AAA", "BBB"),),
+    ... )
+    >>> solve(inst).members
+    ('AAA', 'CCC')
+    """
+    t0 = time.perf_counter()
+    probe = _reduce(inst, None)
+    if probe is None:
+        return _infeasible(inst, t0, "presolve")
+    incumbent = _greedy_mask(inst, probe)
+    if inst.objective == "size":
+        bound = int(incumbent.sum()) if incumbent is not None else inst.max_size
+    else:
+        bound = inst.max_size
+    red = _fix_dominated(probe, bound) if bound is not None else probe
+    if incumbent is not None and not _feasible_mask(inst, red, incumbent):
+        incumbent = _greedy_mask(inst, red)  # a dominance fixing excluded it: greedy again
+    n = len(red.cols)
+    c = inst.w @ red.S
+    if inst.targets is not None and np.any(red.S[:, red.upper > 0].sum(axis=1) < inst.tau - TOL):
+        return _infeasible(inst, t0, "presolve")
+    if n == 0:
+        empty = np.zeros(0, dtype=bool)
+        if not _feasible_mask(inst, red, empty):
+            return _infeasible(inst, t0, "presolve")
+        return _solution(inst, _full_mask(inst, red, empty), "optimal", True, 0.0, t0, "bound")
+    if inst.objective == "size":
+        lb = _size_lower_bound(inst, red)
+        ub = int(incumbent.sum()) if incumbent is not None else (inst.max_size or n)
+        if inst.max_size is not None:
+            ub = min(ub, inst.max_size)
+        if lb > ub:
+            return _infeasible(inst, t0, "presolve")
+        nodes = 0
+        A, lo, hi = _rows(inst, red, lb, ub, targets=True)
+        relaxed: _MipResult | None = None
+        smaller: _MipResult | None = None
+        if incumbent is not None and lb < int(incumbent.sum()):
+            # the LP relaxation, rounded up, often proves the greedy coalition optimal
+            relaxed = _highs(
+                np.ones(n), False, A, lo, hi, red.lower, red.upper, None, time_limit, relax=True
+            )
+            if relaxed.status == "optimal":
+                lb = max(lb, int(np.ceil(relaxed.value - 1e-6)))
+        if incumbent is not None and lb >= int(incumbent.sum()):
+            x, status, gap, method = incumbent, "optimal", 0.0, "bound"
+        elif incumbent is not None and relaxed is not None and relaxed.status == "optimal":
+            smaller = _smaller(inst, red, A, lo, hi, relaxed, incumbent, time_limit)
+        if smaller is not None and smaller.x is not None:
+            x, status, gap, method, nodes = (
+                smaller.x > 0.5,
+                "optimal",
+                0.0,
+                smaller.how,
+                smaller.nodes,
+            )
+        elif incumbent is None or lb < int(incumbent.sum()):
+            left = max(time_limit - (time.perf_counter() - t0), 1.0)
+            res = _highs(np.ones(n), False, A, lo, hi, red.lower, red.upper, incumbent, left)
+            if res.status == "infeasible":
+                return _infeasible(inst, t0, "highs")
+            if res.x is None:
+                return replace(_infeasible(inst, t0, "highs"), status=res.status, optimal=False)
+            x, status, gap, method, nodes = res.x > 0.5, res.status, res.gap, "highs", res.nodes
+        if tie_break and status == "optimal":
+            k = int(x.sum())
+            A, lo, hi = _rows(inst, red, k, k, targets=True)
+            left = time_limit - (time.perf_counter() - t0)
+            res = _highs(c, True, A, lo, hi, red.lower, red.upper, x, max(left, 1.0))
+            if res.x is not None and res.status == "optimal":
+                x = res.x > 0.5
+                nodes += res.nodes
+        return _solution(
+            inst, _full_mask(inst, red, x), status, status == "optimal", gap, t0, method, nodes
+        )
+    cap = int(inst.max_size or 0)
+    if int(red.lower.sum()) > cap:
+        return _infeasible(inst, t0, "presolve")
+    if incumbent is not None:
+        inc_val = float(c[incumbent].sum())
+        if inc_val >= _coverage_upper_bound(inst, red, cap) - TOL:
+            mask = _full_mask(inst, red, incumbent)
+            return _solution(inst, mask, "optimal", True, 0.0, t0, "bound")
+    A, lo, hi = _rows(inst, red, 0, cap, targets=True)
+    res = _highs(c, True, A, lo, hi, red.lower, red.upper, incumbent, time_limit)
+    if res.status == "infeasible":
+        return _infeasible(inst, t0, "highs")
+    if res.x is None:
+        return replace(_infeasible(inst, t0, "highs"), status=res.status, optimal=False)
+    x = _drop_idle(inst, red, res.x > 0.5)
+    mask = _full_mask(inst, red, x)
+    return _solution(
+        inst, mask, res.status, res.status == "optimal", res.gap, t0, "highs", res.nodes
+    )
+
+
+def _drop_idle(inst: Instance, red: _Reduced, x: np.ndarray) -> np.ndarray:
+    """Remove members that add nothing (zero share, not needed as a partner)."""
+    for j in np.flatnonzero(x & (red.lower == 0)):
+        if np.any(red.S[:, j] > 0):
+            continue
+        x[j] = False
+        if not _feasible_mask(inst, red, x):
+            x[j] = True
+    return x
+
+
+def reach_limits(inst: Instance, *, time_limit: float = 10.0) -> np.ndarray:
+    """For each table, the most any coalition allowed by the constraints can cover.
+
+    Size limits and other tables' targets are ignored; include, exclude, forbidden pairs
+    and "within existing" are kept. Without pair or partner constraints this is just the
+    sum of the allowed countries' shares.
+
+    >>> inst = Instance(("AAA", "BBB"), np.array([[0.5, 0.3]]), targets=(0.9,),
+    ...                 exclude=frozenset({"BBB"}))
+    >>> reach_limits(inst).round(2).tolist()
+    [0.5]
+    """
+    free = replace(inst, targets=None, objective="coverage", max_size=len(inst.ids))
+    red = _reduce(free, None)
+    if red is None:
+        return np.zeros(inst.m)
+    if not red.forbidden and red.partners is None:
+        return red.S[:, red.upper > 0].sum(axis=1)
+    out = np.zeros(inst.m)
+    for t in range(inst.m):
+        w = tuple(1.0 if k == t else 0.0 for k in range(inst.m))
+        sol = solve(replace(free, weights=w), time_limit=time_limit)
+        out[t] = sol.coverage[t] if sol.feasible else 0.0
+    return out
+
+
+def frontier(
+    inst: Instance, max_size: int, *, time_limit: float = 60.0
+) -> list[tuple[int, Solution]]:
+    """For k = 1..max_size, the best weighted coverage with at most k members.
+
+    The size-versus-impact curve. Targets in ``inst`` are ignored; the other constraints
+    hold. Each solve is warm-started by the previous one's greedy incumbent.
+
+    >>> inst = Instance(("AAA", "BBB", "CCC"), np.array([[0.5, 0.3, 0.2]]),
+    ...                 objective="coverage", max_size=3)
+    >>> [round(s.weighted, 2) for _, s in frontier(inst, 3)]
+    [0.5, 0.8, 1.0]
+    """
+    out: list[tuple[int, Solution]] = []
+    base = replace(inst, targets=None, objective="coverage")
+    for k in range(1, max_size + 1):
+        out.append((k, solve(replace(base, max_size=k), time_limit=time_limit)))
+    return out
+
+
+def best_swap(inst: Instance, members: Sequence[str]) -> tuple[str, str, float] | None:
+    """The single swap (one member out, one non-member in) that raises weighted coverage
+    the most, as ``(out, in, gain)``; None if no swap helps.
+
+    Respects exclude, include (an included member is never swapped out) and forbidden
+    pairs; "within existing" is not imposed on a hypothetical swap.
+
+    >>> inst = Instance(("AAA", "BBB", "CCC"), np.array([[0.5, 0.3, 0.2]]),
+    ...                 objective="coverage", max_size=2)
+    >>> best_swap(inst, ["BBB", "CCC"])
+    ('CCC', 'AAA', 0.3)
+    """
+    c = inst.w @ inst.shares
+    pos = {x: j for j, x in enumerate(inst.ids)}
+    inside = set(members)
+    best: tuple[str, str, float] | None = None
+
+    def value(x: str) -> float:
+        return float(c[pos[x]]) if x in pos else 0.0
+
+    outs = sorted((x for x in members if x not in inst.include), key=value)
+    ins = sorted(
+        (x for x in inst.ids if x not in inside and x not in inst.exclude),
+        key=lambda x: -value(x),
+    )
+    for o in outs:
+        c_out = value(o)
+        rest = inside - {o}
+        for i in ins:
+            gain = value(i) - c_out
+            if gain <= TOL or (best is not None and gain <= best[2]):
+                break
+            if any((a == i and b in rest) or (b == i and a in rest) for a, b in inst.forbidden):
+                continue
+            best = (o, i, round(gain, 12))
+            break
+    return best
+
+
+def brute_force(inst: Instance) -> Solution:
+    """The answer by enumerating every subset (small instances only, for tests).
+
+    Shares no code with :func:`solve`. Size objective: the fewest members, then the
+    largest weighted coverage; coverage objective: the largest weighted coverage.
+
+    >>> inst = Instance(("AAA", "BBB", "CCC"), np.array([[0.5, 0.3, 0.2]]), targets=(0.75,))
+    >>> brute_force(inst).members
+    ('AAA', 'BBB')
+    """
+    t0 = time.perf_counter()
+    n = len(inst.ids)
+    if n > 20:
+        raise ValueError("brute force is for at most 20 countries")
+    masks = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
+    ok = np.ones(len(masks), dtype=bool)
+    pos = {c: j for j, c in enumerate(inst.ids)}
+    for c in inst.include:
+        ok &= masks[:, pos[c]] if c in pos else False
+    for c in inst.exclude:
+        if c in pos:
+            ok &= ~masks[:, pos[c]]
+    for a, b in inst.forbidden:
+        if a in pos and b in pos:
+            ok &= ~(masks[:, pos[a]] & masks[:, pos[b]])
+    if inst.partners is not None:
+        knows = np.zeros((n, n), dtype=bool)
+        for c, nb in inst.partners.items():
+            for p in nb:
+                if c in pos and p in pos and c != p:
+                    knows[pos[c], pos[p]] = knows[pos[p], pos[c]] = True
+        for j in range(n):
+            has = masks[:, knows[j]].any(axis=1)
+            ok &= ~masks[:, j] | has
+    size = masks.sum(axis=1)
+    if inst.max_size is not None:
+        ok &= size <= inst.max_size
+    cov = masks.astype(float) @ inst.shares.T
+    if inst.targets is not None:
+        ok &= np.all(cov >= inst.tau - TOL, axis=1)
+    if not ok.any():
+        return _infeasible(inst, t0, "brute_force")
+    weighted = cov @ inst.w
+    if inst.objective == "size":
+        k = size[ok].min()
+        ok &= size == k
+    best = int(np.flatnonzero(ok)[np.argmax(weighted[ok])])
+    return _solution(inst, masks[best], "optimal", True, 0.0, t0, "brute_force")
+
+
+# ============================================================================= dataset
+
+
+@dataclass(frozen=True)
+class Question:
+    """A designer question in the dataset's terms (tables, ISO3 codes, a date).
+
+    ``tables`` are capability tables (bundled, or read from a CSV by
+    :mod:`minilat.capability_csv`); ``targets`` and ``weights`` pair with them in order.
+    """
+
+    tables: tuple[CapabilityTable, ...]
+    targets: tuple[float, ...] | None = None
+    weights: tuple[float, ...] | None = None
+    max_size: int | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    forbid_pairs: tuple[tuple[str, str], ...] = ()
+    within_existing: bool = False
+    as_of: _dt.date | None = None
+    verified_only: bool = False
+    time_limit: float = 60.0
+
+
+def partners_on(
+    ds: Dataset, as_of: _dt.date, *, verified_only: bool = False
+) -> dict[str, frozenset[str]]:
+    """Each participant's co-members: who shares at least one grouping with it on ``as_of``.
+
+    >>> import datetime as dt
+    >>> from minilat.dataset import load
+    >>> "JPN" in partners_on(load(), dt.date(2024, 1, 1))["AUS"]
+    True
+    """
+    out: dict[str, set[str]] = {}
+    for g in ds.groupings.values():
+        ms = {m.participant for m in g.members_on(as_of, verified_only=verified_only)}
+        for p in ms:
+            out.setdefault(p, set()).update(ms - {p})
+    return {p: frozenset(v) for p, v in out.items()}
+
+
+def _check(q: Question) -> None:
+    m = len(q.tables)
+    if m == 0:
+        raise BadInput("no capability table given", hint="pass --table NAME (see `minilat tables`)")
+    ids = [t.id for t in q.tables]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise BadInput(f"table {dup[0]!r} is given twice")
+    if q.targets is not None:
+        if len(q.targets) != m:
+            raise BadInput(
+                f"{len(q.targets)} target(s) for {m} table(s)",
+                hint="give one --target per --table, in the same order",
+            )
+        for t, tau in zip(ids, q.targets, strict=True):
+            if not 0 < tau <= 1:
+                raise BadInput(
+                    f"target {tau:g} for {t} is not a share", hint="use a number in (0, 1]"
+                )
+    if q.weights is not None:
+        if len(q.weights) != m:
+            raise BadInput(
+                f"{len(q.weights)} weight(s) for {m} table(s)",
+                hint="give one --weight per --table, in the same order",
+            )
+        if any(w < 0 or not np.isfinite(w) for w in q.weights) or sum(q.weights) <= 0:
+            raise BadInput("weights must be non-negative and not all zero")
+    if q.max_size is not None and q.max_size < 1:
+        raise BadInput(f"--max-size {q.max_size} must be at least 1")
+    both = sorted(set(q.include) & set(q.exclude))
+    if both:
+        raise BadInput(f"{both[0]} is both included and excluded")
+    for a, b in q.forbid_pairs:
+        if a == b:
+            raise BadInput(f"forbidden pair {a},{b} names the same country twice")
+
+
+def _instance(ds: Dataset, q: Question, objective: Objective, max_size: int | None) -> Instance:
+    shares = [t.shares(verified_only=q.verified_only) for t in q.tables]
+    ids: set[str] = {p for s in shares for p in s} | set(q.include)
+    partners: dict[str, frozenset[str]] | None = None
+    if q.within_existing:
+        partners = partners_on(ds, q.as_of or _dt.date.today(), verified_only=q.verified_only)
+        ids |= {p for p in partners if p not in q.exclude}
+    ordered = tuple(sorted(ids))
+    S = np.array([[s.get(c, 0.0) for c in ordered] for s in shares], dtype=float)
+    return Instance(
+        ordered,
+        S,
+        targets=q.targets,
+        weights=q.weights,
+        objective=objective,
+        max_size=max_size,
+        include=frozenset(q.include),
+        exclude=frozenset(q.exclude),
+        forbidden=tuple(q.forbid_pairs),
+        partners=partners,
+    )
+
+
+def _name(ds: Dataset, pid: str) -> str:
+    try:
+        return ds.participant(pid).name
+    except NotFound:
+        return pid
+
+
+def _round(x: float) -> float:
+    return round(float(x), 6)
+
+
+def catalogue(ds: Dataset) -> dict[str, Any]:
+    """The capability tables in ``ds``: unit, year, scope, rows and sources of each.
+
+    >>> from minilat.dataset import load
+    >>> "wafer_capacity" in [t["id"] for t in catalogue(load())["tables"]]
+    True
+    """
+    rows = []
+    for t in sorted(ds.capabilities.values(), key=lambda t: t.id):
+        info = _table_info(ds, t, False)
+        rows.append(
+            {
+                **info,
+                "scope": t.scope,
+                "rows": len(t.rows),
+                "countries": sum(1 for r in t.rows if not r.is_region),
+                "unverified_rows": sum(1 for r in t.rows if r.unverified),
+                "note": t.note,
+            }
+        )
+    return {"count": len(rows), "tables": rows}
+
+
+def _table_info(ds: Dataset, t: CapabilityTable, verified_only: bool) -> dict[str, Any]:
+    total = t.total
+    region = sum(r.value for r in t.rows if r.is_region) / total
+    unverified = sum(r.value for r in t.rows if r.unverified and not r.is_region) / total
+    named = sum(r.value for r in t.rows) / total
+    sources: list[dict[str, str | None]] = []
+    for sid in t.sources:
+        if sid in ds.sources:
+            s = ds.sources[sid]
+            sources.append({"id": sid, "title": s.title, "publisher": s.publisher, "url": s.url})
+        else:
+            sources.append({"id": sid, "title": t.scope, "publisher": "user-supplied", "url": None})
+    return {
+        "id": t.id,
+        "name": t.name,
+        "unit": t.unit,
+        "measure": t.measure.value,
+        "year": t.year or None,
+        "regions": [r.participant for r in t.rows if r.is_region],
+        "region_share": _round(region),
+        "unattributed_share": _round(max(1.0 - named, 0.0)) if t.measure is Measure.SHARE else 0.0,
+        "unverified_share_ignored": _round(unverified) if verified_only else 0.0,
+        "sources": sources,
+    }
+
+
+def _answer(
+    ds: Dataset, q: Question, inst: Instance, sol: Solution, infos: list[dict[str, Any]]
+) -> dict[str, Any]:
+    pos = {c: j for j, c in enumerate(inst.ids)}
+    tables = []
+    for t, (info, cov) in enumerate(zip(infos, sol.coverage, strict=True)):
+        target = q.targets[t] if q.targets is not None else None
+        tables.append(
+            {
+                **info,
+                "target": target,
+                "weight": _round(inst.w[t]),
+                "coverage": _round(cov),
+                "met": None if target is None else bool(cov >= target - TOL),
+            }
+        )
+    return {
+        "coalition": [
+            {
+                "id": c,
+                "name": _name(ds, c),
+                "shares": {q.tables[t].id: _round(inst.shares[t, pos[c]]) for t in range(inst.m)},
+            }
+            for c in sol.members
+        ],
+        "size": sol.size,
+        "weighted_coverage": _round(sol.weighted),
+        "tables": tables,
+        "optimal": sol.optimal,
+        "status": sol.status,
+        "mip_gap": None if not np.isfinite(sol.gap) else _round(sol.gap),
+        "method": sol.method,
+        "nodes": sol.nodes,
+        "solve_seconds": round(sol.seconds, 6),
+    }
+
+
+def _explain(ds: Dataset, q: Question, inst: Instance, infos: list[dict[str, Any]]) -> Infeasible:
+    """Why no coalition answers ``q``: the first contradiction found, in one line."""
+    inc = set(q.include)
+    for a, b in q.forbid_pairs:
+        if a in inc and b in inc:
+            return Infeasible(
+                f"{a} and {b} are both included but may not sit together (--forbid-pair)",
+                hint="drop one of them from --include or the pair from --forbid-pair",
+            )
+    if inst.partners is not None:
+        for c in sorted(inc):
+            nb = inst.partners.get(c, frozenset()) - inst.exclude
+            if not nb:
+                return Infeasible(
+                    f"{c} is included but shares no grouping with any allowed country"
+                    f" as of {(q.as_of or _dt.date.today()).isoformat()} (--within-existing)",
+                    hint="drop --within-existing, or choose another --as-of date",
+                )
+    if q.max_size is not None and len(inc) > q.max_size:
+        return Infeasible(
+            f"{len(inc)} countries are included but --max-size is {q.max_size}",
+            hint="raise --max-size or include fewer countries",
+        )
+    parts: list[str] = []
+    pos = {c: j for j, c in enumerate(inst.ids)}
+    if q.targets is not None:
+        reach = reach_limits(inst)
+        for t, info in enumerate(infos):
+            tau = q.targets[t]
+            if reach[t] >= tau - TOL:
+                continue
+            tid = info["id"]
+            lost = [c for c in sorted(q.exclude) if c in pos and inst.shares[t, pos[c]] > 0]
+            text = f"{tid}: at most {reach[t]:.2f} reachable"
+            if lost:
+                text += f" without {', '.join(lost)}"
+            text += f", short of the {tau:.2f} target by {tau - reach[t]:.2f}"
+            extra = []
+            if info["region_share"] > 0:
+                extra.append(f"region rows ({info['region_share']:.2f}) cannot be recruited")
+            if info["unattributed_share"] > 1e-6:
+                extra.append(f"{info['unattributed_share']:.2f} is not attributed by the source")
+            if info["unverified_share_ignored"] > 0:
+                extra.append(f"unverified rows ({info['unverified_share_ignored']:.2f}) ignored")
+            if inst.forbidden or inst.partners is not None:
+                extra.append("under the pair/partner constraints")
+            parts.append(text + ("; " + "; ".join(extra) if extra else ""))
+    if parts:
+        return Infeasible(
+            "no coalition meets every target — " + " | ".join(parts),
+            hint="lower the target, allow excluded countries, or use a table that splits"
+            " its regions into countries",
+        )
+    if q.max_size is not None:
+        return Infeasible(
+            f"no coalition of at most {q.max_size} members meets every target and constraint",
+            hint="raise --max-size or lower a target",
+        )
+    return Infeasible(
+        "each target is reachable on its own, but no coalition meets them all together"
+        " under the constraints",
+        hint="relax --forbid-pair, --within-existing or a target",
+    )
+
+
+def design(
+    ds: Dataset,
+    q: Question,
+    *,
+    frontier_size: int | None = None,
+    compare: str | None = None,
+) -> dict[str, Any]:
+    """Answer a designer question; the one library call behind ``minilat design``.
+
+    * ``compare`` (a grouping id): the grouping's members as of ``q.as_of`` against the
+      optimal coalition of the same size — its Naim efficiency and the best single swap;
+    * ``frontier_size``: the best coverage for k = 1..frontier_size and each step's gain;
+    * ``q.max_size``: the best coalition of at most that many members;
+    * otherwise: the smallest coalition meeting every target.
+
+    Raises BadInput for a malformed question, NotFound for an unknown grouping and
+    Infeasible (with the reason, e.g. which target is out of reach and by how much) when
+    no coalition answers it.
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> q = Question((ds.capability("wafer_capacity"),), targets=(0.5,))
+    >>> r = design(ds, q)
+    >>> r["optimal"], r["tables"][0]["met"], r["size"] <= 4
+    (True, True, True)
+    """
+    _check(q)
+    as_of = q.as_of or _dt.date.today()
+    infos = [_table_info(ds, t, q.verified_only) for t in q.tables]
+    head: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "constraints": {
+            "include": list(q.include),
+            "exclude": list(q.exclude),
+            "forbid_pairs": [list(p) for p in q.forbid_pairs],
+            "within_existing": q.within_existing,
+            "verified_only": q.verified_only,
+            "max_size": q.max_size,
+        },
+    }
+    if compare is not None:
+        return {"mode": "compare", **head, **_compare(ds, q, compare, as_of, infos)}
+    if frontier_size is not None:
+        if frontier_size < 1:
+            raise BadInput(f"frontier size {frontier_size} must be at least 1")
+        inst = _instance(ds, replace(q, targets=None), "coverage", frontier_size)
+        steps = []
+        prev = 0.0
+        for k, sol in frontier(inst, frontier_size, time_limit=q.time_limit):
+            if not sol.feasible or not sol.members:
+                # "at most k" admits the empty coalition; it answers nothing, so say so
+                steps.append({"k": k, "feasible": False, "status": sol.status})
+                continue
+            steps.append(
+                {
+                    "k": k,
+                    "feasible": True,
+                    **_answer(ds, replace(q, targets=None), inst, sol, infos),
+                    "marginal_gain": _round(sol.weighted - prev),
+                }
+            )
+            prev = sol.weighted
+        if not any(s["feasible"] for s in steps):
+            raise _explain(ds, replace(q, max_size=frontier_size), inst, infos)
+        return {
+            "mode": "frontier",
+            **head,
+            "tables": infos,
+            "weights": [_round(w) for w in inst.w],
+            "steps": steps,
+            "all_optimal": all(s.get("optimal", True) for s in steps),
+        }
+    if q.max_size is not None:
+        inst = _instance(ds, q, "coverage", q.max_size)
+        mode = "max_coverage"
+    else:
+        if q.targets is None:
+            raise BadInput(
+                "give a --target for each --table (smallest coalition), or --max-size K",
+            )
+        inst = _instance(ds, q, "size", None)
+        mode = "smallest"
+    sol = solve(inst, time_limit=q.time_limit)
+    if sol.status == "infeasible":
+        raise _explain(ds, q, inst, infos)
+    if not sol.members and sol.status != "optimal":
+        raise Infeasible(f"the solver stopped ({sol.status}) before finding any coalition")
+    out = {"mode": mode, **head, **_answer(ds, q, inst, sol, infos)}
+    base = greedy(inst)
+    out["greedy"] = (
+        {"size": base.size, "weighted_coverage": _round(base.weighted)}
+        if base.members or not inst.targets
+        else None
+    )
+    return out
+
+
+def _compare(
+    ds: Dataset, q: Question, gid: str, as_of: _dt.date, infos: list[dict[str, Any]]
+) -> dict[str, Any]:
+    g = ds.grouping(gid)
+    in_tables = {r.participant for t in q.tables for r in t.rows}
+    members = sorted(
+        {
+            m.participant
+            for m in g.members_on(as_of, verified_only=q.verified_only)
+            if countries.is_state_code(m.participant) or m.participant in in_tables
+        }
+    )
+    if not members:
+        raise Infeasible(
+            f"{g.id} has no member countries as of {as_of.isoformat()}",
+            hint="choose another --as-of date",
+        )
+    k = len(members)
+    inst = _instance(ds, replace(q, targets=None), "coverage", k)
+    real_cov = inst.coverage(members)
+    real_weighted = float(inst.w @ real_cov)
+    sol = solve(inst, time_limit=q.time_limit)
+    if not sol.feasible:
+        raise _explain(ds, replace(q, targets=None, max_size=k), inst, infos)
+    optimal = _answer(ds, replace(q, targets=None), inst, sol, infos)
+    optimal["coverage"] = {t["id"]: t["coverage"] for t in optimal.pop("tables")}
+    pos = {c: j for j, c in enumerate(inst.ids)}
+    swap = best_swap(inst, members)
+    missing = []
+    for t, table in enumerate(q.tables):
+        rows = {r.participant for r in table.rows}
+        for c in members:
+            if c not in rows and any(r.is_region for r in table.rows):
+                missing.append(
+                    f"{c} has no row of its own in {table.id}: the source reports it, if at all,"
+                    f" inside a region ({', '.join(infos[t]['regions'])}), which counts 0 here"
+                )
+    return {
+        "grouping": {"id": g.id, "name": g.name_on(as_of)},
+        "members": [
+            {
+                "id": c,
+                "name": _name(ds, c),
+                "shares": {
+                    q.tables[t].id: _round(inst.shares[t, pos[c]]) if c in pos else 0.0
+                    for t in range(inst.m)
+                },
+            }
+            for c in members
+        ],
+        "size": k,
+        "coverage": {q.tables[t].id: _round(real_cov[t]) for t in range(inst.m)},
+        "weighted_coverage": _round(real_weighted),
+        "optimal_coalition": optimal,
+        "naim_efficiency": _round(real_weighted / sol.weighted) if sol.weighted > 0 else None,
+        "best_swap": None
+        if swap is None
+        else {
+            "out": swap[0],
+            "out_name": _name(ds, swap[0]),
+            "in": swap[1],
+            "in_name": _name(ds, swap[1]),
+            "gain": _round(swap[2]),
+            "weighted_coverage_after": _round(real_weighted + swap[2]),
+        },
+        "tables": infos,
+        "notes": missing,
+    }

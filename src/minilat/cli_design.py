@@ -1,0 +1,352 @@
+"""``minilat design`` and ``minilat tables``: the coalition designer's faces.
+
+Each command parses its options, calls one library function
+(:func:`minilat.analysis.coalition.design` or :func:`~minilat.analysis.coalition.catalogue`)
+and renders the plain dict it returns, as rich text or, with ``--json``, as JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from minilat import countries
+from minilat.analysis import coalition as _coalition
+from minilat.capability_csv import read_capability_csv
+from minilat.clikit import (
+    Context,
+    as_of_option,
+    emit_json,
+    json_option,
+    out_console,
+    parse_as_of,
+    pass_ctx,
+)
+from minilat.dataset import Dataset
+from minilat.errors import BadInput
+from minilat.model import CapabilityTable
+
+__all__ = ["COMMANDS", "design", "tables"]
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def _table(ds: Dataset, text: str, unit: str | None) -> CapabilityTable:
+    if text in ds.capabilities:
+        return ds.capabilities[text]
+    path = Path(text)
+    if text.lower().endswith(".csv") or path.is_file():
+        return read_capability_csv(path, unit=unit)
+    return ds.capability(text)  # NotFound with a did-you-mean hint
+
+
+def _code(ds: Dataset, text: str) -> str:
+    t = text.strip()
+    if t in ds.participants:
+        return t
+    return countries.resolve_state(t)
+
+
+def _codes(ds: Dataset, text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    return tuple(dict.fromkeys(_code(ds, p) for p in text.split(",") if p.strip()))
+
+
+def _pair(ds: Dataset, text: str) -> tuple[str, str]:
+    parts = [p for p in text.split(",") if p.strip()]
+    if len(parts) != 2:
+        raise BadInput(f"--forbid-pair {text!r} must name two countries", hint="e.g. USA,CHN")
+    return _code(ds, parts[0]), _code(ds, parts[1])
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def _proof(d: dict[str, Any]) -> str:
+    if d["optimal"]:
+        how = {
+            "bound": "the greedy coalition meets a lower bound",
+            "enumeration": "LP bound, reduced-cost fixing and enumeration",
+        }.get(d["method"], "HiGHS")
+        return f"proven optimal ({how}, gap {d['mip_gap'] or 0:g})"
+    gap = "unknown" if d["mip_gap"] is None else f"{d['mip_gap']:.2%}"
+    return f"NOT proven optimal (solver status {d['status']}, gap {gap})"
+
+
+def _print_sources(tables: list[dict[str, Any]]) -> None:
+    out_console.print("[bold]sources[/]")
+    for t in tables:
+        for s in t["sources"]:
+            url = f", {s['url']}" if s["url"] else ""
+            out_console.print(
+                f"  {t['id']}: {s['title']} — {s['publisher']}{url}", markup=False, soft_wrap=True
+            )
+
+
+def _print_region_notes(tables: list[dict[str, Any]]) -> None:
+    for t in tables:
+        if t["region_share"] > 0:
+            out_console.print(
+                f"  note: {t['id']}: region rows ({_pct(t['region_share'])}:"
+                f" {', '.join(t['regions'])}) count in the world total but cannot be recruited",
+                markup=False,
+                soft_wrap=True,
+            )
+        if t.get("unverified_share_ignored"):
+            out_console.print(
+                f"  note: {t['id']}: unverified rows ({_pct(t['unverified_share_ignored'])})"
+                " ignored (--verified-only)",
+                markup=False,
+            )
+
+
+def _print_coalition(d: dict[str, Any], title: str) -> None:
+    ms = 1000 * d["solve_seconds"]
+    out_console.print(
+        f"[bold]{title}[/]: {d['size']} members — {_proof(d)}, solved in {ms:.1f} ms",
+        soft_wrap=True,
+    )
+    table = Table(title_justify="left")
+    table.add_column("country")
+    table.add_column("name")
+    for t in d["tables"]:
+        table.add_column(t["id"], justify="right")
+    for c in d["coalition"]:
+        table.add_row(c["id"], c["name"], *(_pct(c["shares"][t["id"]]) for t in d["tables"]))
+    out_console.print(table)
+    cov = Table(title="coverage per table", title_justify="left")
+    for col in ("table", "coverage", "target", "met", "weight"):
+        cov.add_column(col)
+    for t in d["tables"]:
+        met = "—" if t["met"] is None else ("yes" if t["met"] else "NO")
+        cov.add_row(t["id"], _pct(t["coverage"]), _pct(t["target"]), met, f"{t['weight']:.2f}")
+    out_console.print(cov)
+    _print_region_notes(d["tables"])
+
+
+def _render(d: dict[str, Any]) -> None:
+    mode = d["mode"]
+    if mode == "smallest":
+        _print_coalition(d, "Smallest coalition meeting every target")
+        if d.get("greedy"):
+            out_console.print(f"  greedy baseline: {d['greedy']['size']} members", markup=False)
+    elif mode == "max_coverage":
+        _print_coalition(
+            d,
+            f"Best coalition of at most {d['constraints']['max_size']} members"
+            f" (weighted coverage {_pct(d['weighted_coverage'])})",
+        )
+    elif mode == "frontier":
+        table = Table(title="size versus coverage (best coalition of at most k)")
+        for col in ("k", "coverage", "gain", "proof", "members"):
+            table.add_column(col)
+        for s in d["steps"]:
+            if not s["feasible"]:
+                table.add_row(str(s["k"]), "infeasible", "", "", "")
+                continue
+            proof = "optimal" if s["optimal"] else f"{s['status']}"
+            table.add_row(
+                str(s["k"]),
+                _pct(s["weighted_coverage"]),
+                f"+{_pct(s['marginal_gain'])}",
+                proof,
+                " ".join(c["id"] for c in s["coalition"]),
+            )
+        out_console.print(table)
+        _print_region_notes(d["tables"])
+    else:
+        g, opt = d["grouping"], d["optimal_coalition"]
+        out_console.print(
+            f"[bold]{g['name']}[/] ({g['id']}) as of {d['as_of']}: {d['size']} members"
+            f" ({', '.join(m['id'] for m in d['members'])}) cover"
+            f" {_pct(d['weighted_coverage'])}",
+            soft_wrap=True,
+        )
+        out_console.print(
+            f"optimal coalition of {d['size']}: {', '.join(c['id'] for c in opt['coalition'])}"
+            f" covers {_pct(opt['weighted_coverage'])} — {_proof(opt)}",
+            soft_wrap=True,
+        )
+        eff = d["naim_efficiency"]
+        out_console.print(
+            f"[bold]Naim efficiency[/]: {'—' if eff is None else f'{eff:.2f}'}"
+            " (the grouping's coverage / the optimal coverage at the same size)"
+        )
+        sw = d["best_swap"]
+        if sw:
+            out_console.print(
+                f"best single swap: {sw['out']} ({sw['out_name']}) out, {sw['in']}"
+                f" ({sw['in_name']}) in: +{_pct(sw['gain'])}"
+                f" → {_pct(sw['weighted_coverage_after'])}",
+                markup=False,
+                soft_wrap=True,
+            )
+        else:
+            out_console.print("no single swap raises the coverage")
+        for note in d["notes"]:
+            out_console.print(f"  note: {note}", markup=False, soft_wrap=True)
+        _print_region_notes(d["tables"])
+    _print_sources(d["tables"])
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+@click.command()
+@click.option(
+    "--table",
+    "table_names",
+    multiple=True,
+    required=True,
+    metavar="NAME|FILE.csv",
+    help="A bundled capability table (see `minilat tables`) or a CSV file; repeatable.",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    type=float,
+    metavar="SHARE",
+    help="Share of the world total the coalition must reach, one per --table, in order.",
+)
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    type=float,
+    help="Weight of each --table in the coverage objective (default: equal).",
+)
+@click.option(
+    "--max-size", type=int, metavar="K", help="Best coalition of at most K members instead."
+)
+@click.option("--include", metavar="ISO3,...", help="Countries that must be members.")
+@click.option("--exclude", metavar="ISO3,...", help="Countries that may not be members.")
+@click.option(
+    "--forbid-pair",
+    "forbid_pairs",
+    multiple=True,
+    metavar="A,B",
+    help="Two countries that may not both be members; repeatable.",
+)
+@click.option(
+    "--within-existing",
+    is_flag=True,
+    help="Every member must already share a grouping with another member (as of --as-of).",
+)
+@click.option(
+    "--frontier",
+    "show_frontier",
+    is_flag=True,
+    help="Best coverage for k = 1..K (K from --max-size, default 10) and each gain.",
+)
+@click.option(
+    "--compare",
+    "compare",
+    metavar="GROUPING_ID",
+    help="A real grouping against the optimal coalition of its size (Naim efficiency).",
+)
+@click.option("--unit", help="Unit of the values in a `country,value` CSV table.")
+@click.option("--verified-only", is_flag=True, help="Ignore unverified rows and memberships.")
+@click.option(
+    "--time-limit",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds the solver may use per solve.",
+)
+@as_of_option
+@json_option
+@pass_ctx
+def design(
+    c: Context,
+    table_names: tuple[str, ...],
+    targets: tuple[float, ...],
+    weights: tuple[float, ...],
+    max_size: int | None,
+    include: str | None,
+    exclude: str | None,
+    forbid_pairs: tuple[str, ...],
+    within_existing: bool,
+    show_frontier: bool,
+    compare: str | None,
+    unit: str | None,
+    verified_only: bool,
+    time_limit: float,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
+    """Design a coalition: the fewest countries meeting every target, exactly.
+
+    \b
+    minilat design --table wafer_capacity --target 0.5
+    minilat design --table rare_earth_mining --table lithium_mining --max-size 4
+    minilat design --compare chip4 --table wafer_capacity
+    """
+    # Only --within-existing and --compare read the groupings: skip loading them otherwise.
+    ds = c.dataset(groupings=within_existing or compare is not None)
+    if show_frontier and compare:
+        raise BadInput("--frontier and --compare cannot be combined")
+    question = _coalition.Question(
+        tables=tuple(_table(ds, t, unit) for t in table_names),
+        targets=tuple(targets) if targets else None,
+        weights=tuple(weights) if weights else None,
+        max_size=None if show_frontier else max_size,
+        include=_codes(ds, include),
+        exclude=_codes(ds, exclude),
+        forbid_pairs=tuple(_pair(ds, p) for p in forbid_pairs),
+        within_existing=within_existing,
+        as_of=parse_as_of(as_of),
+        verified_only=verified_only,
+        time_limit=time_limit,
+    )
+    d = _coalition.design(
+        ds,
+        question,
+        frontier_size=(max_size or 10) if show_frontier else None,
+        compare=compare,
+    )
+    if as_json:
+        emit_json(d)
+    else:
+        _render(d)
+
+
+@click.command()
+@json_option
+@pass_ctx
+def tables(c: Context, as_json: bool) -> None:
+    """List the bundled capability tables: unit, year, scope, rows and source."""
+    d = _coalition.catalogue(c.dataset())
+    if as_json:
+        emit_json(d)
+        return
+    table = Table(title=f"{d['count']} capability tables", title_justify="left")
+    for col in ("id", "measure", "year", "rows", "in regions", "unit"):
+        table.add_column(col)
+    for t in d["tables"]:
+        regions = f" + {len(t['regions'])} regions" if t["regions"] else ""
+        table.add_row(
+            t["id"],
+            t["measure"],
+            str(t["year"] or "—"),
+            f"{t['countries']} countries{regions}",
+            _pct(t["region_share"]) if t["regions"] else "—",
+            t["unit"],
+        )
+    out_console.print(table)
+    out_console.print("[bold]sources[/]")
+    for t in d["tables"]:
+        names = "; ".join(s["publisher"] for s in t["sources"])
+        out_console.print(f"  {t['id']}: {names}", markup=False, soft_wrap=True)
+
+
+COMMANDS = [design, tables]

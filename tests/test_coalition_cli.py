@@ -1,0 +1,254 @@
+"""``minilat design`` and ``minilat tables`` through click's runner, and the CSV reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from minilat.capability_csv import CsvProblems, read_capability_csv
+from minilat.cli import cli
+from minilat.errors import BadInput
+from minilat.model import Measure
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("store") / "minilat.db"
+
+
+def run(db: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+def _error(r: Result) -> str:
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert lines and lines[0].startswith("Error:"), r.stderr
+    assert "Traceback" not in r.output + r.stderr
+    return lines[0]
+
+
+# ---------------------------------------------------------------------------- design
+# Exact answers are checked on a CSV table (bundled figures change as curators work).
+
+FABS_CSV = """country,share
+CHN,0.27
+TWN,0.18
+KOR,0.16
+JPN,0.15
+region:americas,0.10
+region:europe_middle_east,0.09
+region:southeast_asia,0.05
+"""
+
+
+@pytest.fixture(scope="module")
+def fabs(tmp_path_factory: pytest.TempPathFactory) -> str:
+    p = tmp_path_factory.mktemp("csv") / "fabs.csv"
+    p.write_text(FABS_CSV)
+    return str(p)
+
+
+def test_design_bundled_table(db: Path) -> None:
+    r = run(db, "design", "--table", "wafer_capacity", "--target", "0.5", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["optimal"] is True and d["mip_gap"] == 0 and d["solve_seconds"] >= 0
+    assert d["tables"][0]["coverage"] >= 0.5
+    assert d["tables"][0]["sources"][0]["url"].startswith("http")
+
+
+def test_design_smallest_json(db: Path, fabs: str) -> None:
+    r = run(db, "design", "--table", fabs, "--target", "0.5", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert [c["id"] for c in d["coalition"]] == ["CHN", "TWN", "KOR"]
+    assert d["coalition"][0]["name"] == "China"
+    assert d["optimal"] is True and d["mip_gap"] == 0
+
+
+def test_design_smallest_text(db: Path, fabs: str) -> None:
+    r = run(db, "design", "--table", fabs, "--target", "0.5")
+    assert r.exit_code == 0, r.output
+    assert "proven optimal" in r.stdout and "CHN" in r.stdout and "sources" in r.stdout
+    assert "cannot be recruited" in r.stdout
+
+
+def test_design_infeasible_exit_1(db: Path, fabs: str) -> None:
+    r = run(db, "design", "--table", fabs, "--target", "0.8", "--exclude", "CHN")
+    assert r.exit_code == 1
+    line = _error(r)
+    assert "at most 0.49 reachable without CHN" in line
+    assert "region rows (0.24) cannot be recruited" in line
+
+
+def test_design_max_size_frontier_compare(db: Path, fabs: str) -> None:
+    r = run(db, "design", "--table", fabs, "--max-size", "2", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["size"] == 2
+    r = run(db, "design", "--table", fabs, "--frontier", "--max-size", "3", "--json")
+    assert r.exit_code == 0, r.output
+    assert [s["k"] for s in json.loads(r.stdout)["steps"]] == [1, 2, 3]
+    r = run(db, "design", "--table", fabs, "--frontier", "--max-size", "3")
+    assert r.exit_code == 0 and "size versus coverage" in r.stdout
+    r = run(db, "design", "--compare", "chip4", "--table", fabs, "--as-of", "2024-01-01")
+    assert r.exit_code == 0, r.output
+    assert "Naim efficiency" in r.stdout and "best single swap" in r.stdout
+    r = run(db, "design", "--compare", "chip4", "--table", fabs, "--json")
+    assert json.loads(r.stdout)["naim_efficiency"] == pytest.approx(0.644737)
+    r = run(db, "design", "--compare", "chip4", "--table", "wafer_capacity", "--json")
+    assert r.exit_code == 0 and 0 < json.loads(r.stdout)["naim_efficiency"] <= 1
+
+
+def test_design_constraints(db: Path, fabs: str) -> None:
+    r = run(
+        db,
+        "design",
+        "--table",
+        fabs,
+        "--target",
+        "0.4",
+        "--include",
+        "japan",
+        "--forbid-pair",
+        "CHN,JPN",
+        "--json",
+    )
+    assert r.exit_code == 0, r.output
+    ids = {c["id"] for c in json.loads(r.stdout)["coalition"]}
+    assert ids == {"JPN", "TWN", "KOR"}
+    r = run(
+        db,
+        "design",
+        "--table",
+        "rare_earth_mining",
+        "--target",
+        "0.5",
+        "--within-existing",
+        "--as-of",
+        "2024-06-01",
+        "--json",
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["constraints"]["within_existing"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--table", "wafer_capacityy", "--target", "0.5"], "unknown capability table"),
+        (["--table", "wafer_capacity", "--target", "1.5"], "not a share"),
+        (["--table", "wafer_capacity", "--target", "0.5", "--exclude", "XXQ"], "unknown country"),
+        (["--table", "wafer_capacity", "--target", "0.5", "--forbid-pair", "USA"], "two countries"),
+        (["--table", "wafer_capacity"], "give a --target"),
+        (["--table", "missing.csv", "--target", "0.5"], "no such CSV file"),
+    ],
+)
+def test_design_bad_input_exit_2(db: Path, args: list[str], needle: str) -> None:
+    r = run(db, "design", *args)
+    assert r.exit_code == 2, r.output
+    assert needle in _error(r)
+
+
+def test_design_bad_csv_exit_2(db: Path, tmp_path: Path) -> None:
+    p = tmp_path / "bad.csv"
+    p.write_text("country,share\nTWN,0.6\nNOWHERE,0.2\n")
+    r = run(db, "design", "--table", str(p), "--target", "0.5")
+    assert r.exit_code == 2
+    assert f"{p}:3: unknown country 'NOWHERE'" in _error(r)
+
+
+def test_design_with_csv(db: Path, tmp_path: Path) -> None:
+    p = tmp_path / "fabs.csv"
+    p.write_text("country,value\nUSA,50\nDEU,30\nFRA,20\n")
+    r = run(db, "design", "--table", str(p), "--unit", "wafers", "--target", "0.7", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert {c["id"] for c in d["coalition"]} == {"USA", "DEU"}
+    assert d["tables"][0]["sources"][0]["publisher"] == "user-supplied"
+
+
+def test_tables(db: Path) -> None:
+    r = run(db, "tables", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert "wafer_capacity" in [t["id"] for t in d["tables"]]
+    r = run(db, "tables")
+    assert r.exit_code == 0 and "wafer_capacity" in r.stdout
+
+
+# ------------------------------------------------------------------------------- CSV
+
+
+def _csv(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_csv_shares_and_regions(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "\ufeffCountry,Share\n# comment\nTaiwan,0.5\n\nregion:Europe,0.2\n")
+    t = read_capability_csv(p)
+    assert t.measure is Measure.SHARE
+    assert [(r.participant, r.value) for r in t.rows] == [("TWN", 0.5), ("region:europe", 0.2)]
+    assert t.shares() == {"TWN": 0.5}
+
+
+def test_csv_values_need_a_unit(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "country,value\nAUS,86000\nCHL,44000\n")
+    with pytest.raises(CsvProblems, match="needs its unit"):
+        read_capability_csv(p)
+    t = read_capability_csv(p, unit="t")
+    assert t.shares()["AUS"] == pytest.approx(86000 / 130000)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("", ":1: missing header: the file is empty"),
+        ("TWN,0.5\n", ":1: missing header"),
+        ("country,share\nTWN,0.5\nXXQ,0.1\n", ":3: unknown country 'XXQ'"),
+        ("country,share\nTWN,-0.5\n", ":2: negative share -0.5"),
+        ("country,share\nTWN,abc\n", ":2: 'abc' is not a number"),
+        ("country,share\nTWN,nan\n", ":2: 'nan' is not a finite number"),
+        ("country,share\nTWN,1.5\n", ":2: share 1.5 is more than 1"),
+        ("country,share\nTWN,0.7\nKOR,0.6\n", ":3: shares add up to 1.3000, more than 1"),
+        ("country,share\nTWN,0.7,x\n", ":2: expected 2 fields, found 3"),
+        ("country,share\nTWN,0.3\nTaiwan,0.3\n", ":3: TWN appears twice (also line 2)"),
+        ("country,share\n", "no data rows"),
+        ("country,share\nregion:!!,0.3\n", "is not a region"),
+    ],
+)
+def test_csv_problems(tmp_path: Path, text: str, needle: str) -> None:
+    p = _csv(tmp_path, text)
+    with pytest.raises(CsvProblems) as e:
+        read_capability_csv(p)
+    assert needle in e.value.message
+    assert e.value.exit_code == 2
+
+
+def test_csv_reports_every_problem(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "country,share\nXXQ,0.1\nTWN,-1\nKOR,x\n")
+    with pytest.raises(CsvProblems) as e:
+        read_capability_csv(p)
+    assert len(e.value.problems) == 3
+    assert e.value.hint is not None and "2 more" in e.value.hint
+
+
+def test_csv_unreadable(tmp_path: Path) -> None:
+    p = tmp_path / "latin.csv"
+    p.write_bytes(b"country,share\n\xff\xfe,0.1\n")
+    with pytest.raises(BadInput, match="cannot read"):
+        read_capability_csv(p)
+
+
+def test_every_design_option_is_documented() -> None:
+    from minilat.cli_design import design
+
+    text = (Path(__file__).parent.parent / "docs" / "designer.md").read_text()
+    options = [o for p in design.params for o in p.opts if o.startswith("--")]
+    assert options
+    missing = [o for o in options if f"`{o}" not in text and o != "--help"]
+    assert not missing
