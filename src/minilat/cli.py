@@ -292,7 +292,7 @@ def main() -> None:
 
 
 # Command families kept in modules of their own (cli_*.py); each exposes COMMANDS.
-_FAMILIES: tuple[str, ...] = ("cli_framework", "cli_design")
+_FAMILIES: tuple[str, ...] = ("cli_framework", "cli_design", "cli_web")
 
 
 def _add_families() -> None:

@@ -1,0 +1,252 @@
+"""The JSON API under ``/api/v1``: the same dicts as the CLI's ``--json`` and the pages.
+
+Described by the OpenAPI document at ``/openapi.json`` (explore it at ``/api/docs``).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from minilat.web import designer, graphs, library, optional, views
+from minilat.web.render import json_response
+from minilat.web.site import Site, get_site
+
+__all__ = ["ErrorOut", "router"]
+
+
+class _ErrorDetail(BaseModel):
+    status: int
+    code: str
+    message: str
+    hint: str | None
+
+
+class ErrorOut(BaseModel):
+    """The one error shape every error answers with."""
+
+    error: _ErrorDetail
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": desc}
+    for code, desc in (
+        (400, "Bad input (a malformed date, an unknown theme)"),
+        (404, "Unknown grouping, country or source"),
+        (422, "Invalid parameters"),
+        (501, "The analysis is not available yet"),
+    )
+}
+
+router = APIRouter(prefix="/api/v1", responses=_ERRORS)
+
+SiteDep = Annotated[Site, Depends(get_site)]
+AsOf = Annotated[
+    str | None, Query(description="Answer as of this date (YYYY-MM-DD, YYYY-MM or YYYY); today")
+]
+Limit = Annotated[int, Query(ge=1, le=views.MAX_LIMIT, description="Page size")]
+Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
+
+
+@router.get("", summary="What the API offers", tags=["meta"])
+async def api_index(site: SiteDep) -> Response:
+    return json_response(
+        {
+            "name": "minilat observatory API",
+            "version": "v1",
+            "openapi": "/openapi.json",
+            "docs": "/api/docs",
+            "dataset": {"fingerprint": site.fingerprint, "built_at": site.built_at},
+            "endpoints": [
+                "/api/v1/groupings",
+                "/api/v1/groupings/{id}",
+                "/api/v1/groupings/{id}/members",
+                "/api/v1/groupings/{id}/assessments",
+                "/api/v1/countries",
+                "/api/v1/countries/{iso3}",
+                "/api/v1/sources",
+                "/api/v1/sources/{id}",
+                "/api/v1/events",
+                "/api/v1/assessments",
+                "/api/v1/timeline",
+                "/api/v1/network",
+                "/api/v1/network/graph",
+                "/api/v1/design",
+                "/api/v1/design/tables",
+            ],
+        }
+    )
+
+
+class GroupingFilters(BaseModel):
+    """The filters and page of the groupings list (all optional)."""
+
+    model_config = {"extra": "ignore"}
+
+    type: str | None = Field(default=None, description="One of the four types")
+    theme: str | None = Field(default=None, description="A theme, e.g. semiconductors")
+    member: str | None = Field(default=None, description="ISO3 code, country name or id")
+    active_on: str | None = Field(default=None, description="Only groupings active on this date")
+    q: str | None = Field(default=None, max_length=200, description="Name, acronym or alias")
+    as_of: str | None = Field(
+        default=None, description="Count members as of this date (YYYY-MM-DD); today"
+    )
+    limit: int = Field(default=50, ge=1, le=views.MAX_LIMIT, description="Page size")
+    offset: int = Field(default=0, ge=0, description="Rows to skip")
+
+
+@router.get("/groupings", summary="Groupings, filtered and paginated", tags=["groupings"])
+async def groupings(site: SiteDep, f: Annotated[GroupingFilters, Query()]) -> Response:
+    return json_response(
+        views.grouping_list(
+            site,
+            type_=f.type,
+            theme=f.theme,
+            member=f.member,
+            active_on=f.active_on,
+            q=f.q,
+            as_of=f.as_of,
+            limit=f.limit,
+            offset=f.offset,
+        )
+    )
+
+
+@router.get("/groupings/{gid}", summary="A grouping as of a date", tags=["groupings"])
+async def grouping(site: SiteDep, gid: str, as_of: AsOf = None) -> Response:
+    return json_response(views.grouping(site, gid, site.day(as_of)))
+
+
+@router.get(
+    "/groupings/{gid}/members", summary="A grouping's members as of a date", tags=["groupings"]
+)
+async def grouping_members(
+    site: SiteDep, gid: str, as_of: AsOf = None, verified_only: bool = False
+) -> Response:
+    return json_response(views.members(site, gid, site.day(as_of), verified_only))
+
+
+@router.get(
+    "/groupings/{gid}/assessments",
+    summary="Characteristics, type and scorecard of a grouping",
+    tags=["assessments"],
+)
+async def grouping_assessments(site: SiteDep, gid: str, as_of: AsOf = None) -> Response:
+    d = views.grouping(site, gid, site.day(as_of))
+    return json_response({"grouping": d["id"], "as_of": d["as_of"], **d["assessments"]})
+
+
+@router.get("/countries", summary="Countries taking part in groupings", tags=["countries"])
+async def countries(site: SiteDep, as_of: AsOf = None) -> Response:
+    return json_response(views.country_list(site, site.day(as_of)))
+
+
+@router.get("/countries/{iso3}", summary="A country's memberships", tags=["countries"])
+async def country(site: SiteDep, iso3: str, as_of: AsOf = None) -> Response:
+    return json_response(await run_in_threadpool(views.country, site, iso3, site.day(as_of)))
+
+
+@router.get("/sources", summary="Every source", tags=["sources"])
+async def sources(site: SiteDep, limit: Limit = 100, offset: Offset = 0) -> Response:
+    return json_response(views.source_list(site, limit, offset))
+
+
+@router.get("/sources/{sid}", summary="One source and what cites it", tags=["sources"])
+async def source(site: SiteDep, sid: str) -> Response:
+    return json_response(views.source(site, sid))
+
+
+@router.get("/events", summary="The latest dated events", tags=["events"])
+async def events(
+    site: SiteDep, limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = 50
+) -> Response:
+    return json_response({"events": views.recent_events(site, limit)})
+
+
+@router.get("/assessments", summary="The typology of every grouping", tags=["assessments"])
+async def assessments(site: SiteDep, as_of: AsOf = None) -> Response:
+    day = site.day(as_of)
+    data = library.section("typology", ("classify",), site.ds, day)
+    return json_response(library.available_or_raise("typology", data, day))
+
+
+@router.get("/timeline", summary="Groupings founded and active per year", tags=["timeline"])
+async def timeline(
+    site: SiteDep,
+    start: Annotated[int | None, Query(ge=1800, le=2200)] = None,
+    end: Annotated[int | None, Query(ge=1800, le=2200)] = None,
+) -> Response:
+    return json_response(views.timeline(site, start, end))
+
+
+@router.get("/network", summary="The co-membership network at a date", tags=["network"])
+async def network(
+    site: SiteDep,
+    as_of: AsOf = None,
+    type: Annotated[str | None, Query(description="Only groupings of this type")] = None,
+) -> Response:
+    return json_response(await run_in_threadpool(graphs.network, site, site.day(as_of), type))
+
+
+class DesignIn(BaseModel):
+    """A coalition designer question (see ``minilat design --help``)."""
+
+    tables: list[str] = Field(min_length=1, max_length=10, description="Capability table ids")
+    targets: list[str] | None = Field(
+        default=None, max_length=10, description="A share per table: 0.5 or 50%"
+    )
+    max_size: int | None = Field(default=None, ge=1, le=60)
+    include: list[str] = Field(default_factory=list, max_length=60)
+    exclude: list[str] = Field(default_factory=list, max_length=200)
+    forbid_pairs: list[tuple[str, str]] = Field(default_factory=list, max_length=100)
+    within_existing: bool = False
+    frontier: int | None = Field(default=None, ge=1, le=30)
+    as_of: str | None = None
+
+
+@router.get("/design/tables", summary="Capability tables the designer can target", tags=["design"])
+async def design_tables(site: SiteDep) -> Response:
+    return json_response({"tables": designer.design(site)["tables"]})
+
+
+@router.post(
+    "/design", summary="Design a coalition: smallest, best of size k, frontier", tags=["design"]
+)
+async def design(site: SiteDep, body: DesignIn) -> Response:
+    d = await run_in_threadpool(
+        partial(
+            designer.design,
+            site,
+            tables=body.tables,
+            targets=body.targets,
+            max_size=body.max_size,
+            include=",".join(body.include),
+            exclude=",".join(body.exclude),
+            within_existing=body.within_existing,
+            frontier=body.frontier,
+            as_of=site.day(body.as_of) if body.as_of else None,
+            forbid=",".join(f"{a}-{b}" for a, b in body.forbid_pairs),
+        )
+    )
+    if not d["available"]:
+        raise optional.NotAvailable("the coalition designer is not available yet")
+    return json_response(
+        {"question": d["form"], "result": d["result"], "frontier": d["frontier"]},
+        cache_control="no-store",
+    )
+
+
+@router.get(
+    "/network/graph", summary="The co-membership graph, only what a drawing needs", tags=["network"]
+)
+async def network_graph(
+    site: SiteDep,
+    as_of: AsOf = None,
+    type: Annotated[str | None, Query(description="Only groupings of this type")] = None,
+) -> Response:
+    return json_response(await run_in_threadpool(graphs.network_graph, site, site.day(as_of), type))

@@ -1,0 +1,102 @@
+"""The app factory: :func:`create_app` wires the store, the routes and the error shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from minilat.errors import MinilatError
+from minilat.web import api, downloads, feeds, pages, suggest
+from minilat.web.middleware import ResponseCache, SecurityHeaders
+from minilat.web.render import Renderer
+from minilat.web.site import Site
+
+__all__ = ["create_app"]
+
+_STATIC = Path(__file__).parent / "static"
+
+_DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>minilat API — interactive documentation</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head><body>
+<nav aria-label="Site"><p><a href="/">minilat observatory</a> ·
+<a href="/openapi.json">openapi.json</a></p></nav>
+<main id="swagger-ui" aria-label="API documentation"></main>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script>
+</body></html>
+"""
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x != "query")
+        parts.append(f"{loc}: {err.get('msg', 'invalid')}" if loc else str(err.get("msg")))
+    return "invalid request: " + "; ".join(parts)
+
+
+def create_app(store_path: Path, data_dir: Path | None = None) -> FastAPI:
+    """The observatory as an ASGI app over the store at ``store_path``.
+
+    The store is (re)built from ``data_dir`` (the bundled dataset by default) if it is
+    missing or out of date, then read once.
+    """
+    site = Site(Path(store_path), data_dir)
+    app = FastAPI(
+        title="minilat observatory API",
+        version="1",
+        description=(
+            "Sourced data on tech minilaterals: groupings, members as of a date, "
+            "countries, sources, assessments. Every error answers "
+            '`{"error": {"status", "code", "message", "hint"}}`.'
+        ),
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.site = site
+    renderer = Renderer()
+    app.state.renderer = renderer
+
+    @app.exception_handler(MinilatError)
+    async def _library_error(request: Request, exc: MinilatError) -> Response:
+        return renderer.error(request, exc.status, exc.message, exc.hint)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return renderer.error(
+            request, 422, _validation_message(exc), "see /api/docs for the parameters"
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            message, hint = f"no page at {request.url.path}", "start from / or /api/v1"
+        elif exc.status_code == 405:
+            message, hint = f"{request.method} is not allowed here", "use GET"
+        else:
+            message, hint = str(exc.detail), None
+        return renderer.error(request, exc.status_code, message, hint)
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def _docs() -> HTMLResponse:
+        return HTMLResponse(_DOCS_HTML, headers={"cache-control": "public, max-age=300"})
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(downloads.router)
+    app.include_router(feeds.router)
+    app.include_router(suggest.router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    app.add_middleware(ResponseCache)
+    app.add_middleware(SecurityHeaders)
+    return app

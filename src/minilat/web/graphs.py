@@ -1,0 +1,191 @@
+"""The network views: the full analysis, the drawing's graph, a country's ego network.
+
+Each builds on :mod:`minilat.analysis.network` (sparse co-membership projection); the
+drawing keeps each country's strongest ties so 200 countries stay readable.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from minilat.errors import BadInput
+from minilat.model import GroupingType
+from minilat.web import optional
+from minilat.web.library import types_on
+from minilat.web.site import Site
+
+__all__ = ["BACKBONE_TIES", "ego_network", "network", "network_graph"]
+
+_TYPES = frozenset(t.value for t in GroupingType)
+
+
+def network(site: Site, as_of: _dt.date, type_: str | None = None) -> dict[str, Any]:
+    """The country co-membership graph at a date, optionally of one type of grouping."""
+    analyse = optional.require("network", "analyse")
+    include = None
+    if type_:
+        if type_ not in {t.value for t in GroupingType}:
+            raise BadInput(
+                f"unknown type {type_!r}", hint="one of " + ", ".join(t.value for t in GroupingType)
+            )
+        types = types_on(site, as_of)
+        if types is None:
+            raise optional.NotAvailable("filtering by type needs the typology, not available yet")
+        include = {gid for gid, t in types.items() if t == type_}
+    result: dict[str, Any] = analyse(site.ds, as_of, include=include)
+    result["type"] = type_
+    return result
+
+
+#: Each country's strongest ties drawn on the network page (all ties are in the API).
+BACKBONE_TIES = 6
+
+
+def network_graph(site: Site, as_of: _dt.date, type_: str | None = None) -> dict[str, Any]:
+    """What the network drawing needs: every country, and each one's strongest ties.
+
+    Nodes carry ``groupings`` (how many it belongs to), ``degree`` (how many partners)
+    and a ``community`` (Louvain, on the drawn ties) for colour. Edges are the union of
+    each country's :data:`BACKBONE_TIES` strongest co-membership ties (Newman weights),
+    so 200 countries stay readable; :func:`network` has every tie and the centralities.
+    """
+    net = optional.analysis("network")
+    if net is None or not hasattr(net, "incidence"):
+        raise optional.NotAvailable("the network analysis is not available yet")
+    if "arrays" not in site.memo:
+        site.memo["arrays"] = net.membership_arrays(site.ds)
+    t = site.memo["arrays"]
+    mask = None
+    if type_:
+        if type_ not in {x.value for x in GroupingType}:
+            raise BadInput(
+                f"unknown type {type_!r}", hint="one of " + ", ".join(x.value for x in GroupingType)
+            )
+        types = types_on(site, as_of) or {}
+        mask = np.array([types.get(g) == type_ for g in t.groupings], dtype=bool)
+    B = net.incidence(
+        t.participant,
+        t.grouping,
+        t.start,
+        t.end,
+        day=as_of.toordinal(),
+        shape=t.shape,
+        groupings_mask=mask,
+    )
+    rows = np.flatnonzero(t.is_state & (np.diff(B.indptr) > 0))
+    Bs = B[rows]
+    W, shared = net.project(Bs)
+    W = W.tocsr()
+    pairs: dict[tuple[int, int], float] = {}
+    for i in range(W.shape[0]):
+        lo, hi = W.indptr[i], W.indptr[i + 1]
+        cols, vals = W.indices[lo:hi], W.data[lo:hi]
+        for k in np.argsort(-vals, kind="stable")[:BACKBONE_TIES]:
+            j = int(cols[k])
+            pairs[(min(i, j), max(i, j))] = float(vals[k])
+    n = len(rows)
+    if pairs:
+        a, b = zip(*pairs, strict=True)
+        v = list(pairs.values())
+        Wb = sp.csr_array((v + v, (list(a) + list(b), list(b) + list(a))), shape=(n, n))
+        labels = net.communities(Wb)
+    else:
+        labels = np.arange(n)
+    ids = [t.participants[r] for r in rows]
+    per = np.diff(Bs.indptr)
+    deg = np.diff(shared.tocsr().indptr)
+    nodes = [
+        {
+            "id": ids[i],
+            "name": site.ds.participant(ids[i]).name,
+            "groupings": int(per[i]),
+            "degree": int(deg[i]),
+            "community": int(labels[i]),
+        }
+        for i in range(n)
+    ]
+    nodes.sort(key=lambda d: (-d["groupings"], -d["degree"], d["id"]))
+    return {
+        "as_of": as_of.isoformat(),
+        "type": type_,
+        "countries": n,
+        "ties": int(shared.nnz // 2),
+        "drawn_ties": len(pairs),
+        "nodes": nodes,
+        "edges": [
+            {"a": ids[i], "b": ids[j], "weight": round(w, 4)} for (i, j), w in sorted(pairs.items())
+        ],
+    }
+
+
+def ego_network(site: Site, code: str, as_of: _dt.date, k: int = 12) -> dict[str, Any] | None:
+    """A country, its ``k`` strongest co-membership partners and the ties among them,
+    laid out on a circle for an SVG drawing; None if the network analysis is missing."""
+    net = optional.analysis("network")
+    if net is None or not hasattr(net, "incidence"):
+        return None
+    if "arrays" not in site.memo:
+        site.memo["arrays"] = net.membership_arrays(site.ds)
+    t = site.memo["arrays"]
+    if code not in t.participants:
+        return None
+    B = net.incidence(
+        t.participant, t.grouping, t.start, t.end, day=as_of.toordinal(), shape=t.shape
+    )
+    rows = np.flatnonzero(t.is_state & (np.diff(B.indptr) > 0))
+    ids = [t.participants[r] for r in rows]
+    if code not in ids:
+        return None
+    W, shared = net.project(B[rows])
+    W, shared = W.tocsr(), shared.tocsr()
+    me = ids.index(code)
+    lo, hi = W.indptr[me], W.indptr[me + 1]
+    cols, vals = W.indices[lo:hi], W.data[lo:hi]
+    top = [int(cols[i]) for i in np.argsort(-vals, kind="stable")[:k]]
+    if not top:
+        return None
+    size, cx, cy, radius = 520, 260, 260, 190
+    pos: dict[int, tuple[float, float]] = {me: (float(cx), float(cy))}
+    for n, j in enumerate(top):
+        angle = 2 * math.pi * n / len(top) - math.pi / 2
+        pos[j] = (round(cx + radius * math.cos(angle), 1), round(cy + radius * math.sin(angle), 1))
+    sub = [me, *top]
+    wmax = float(vals.max()) or 1.0
+    edges = []
+    for a_i, a in enumerate(sub):
+        for b in sub[a_i + 1 :]:
+            w = float(W[a, b])
+            if w > 0:
+                edges.append(
+                    {
+                        "a": ids[a],
+                        "b": ids[b],
+                        "weight": round(w, 4),
+                        "shared": int(shared[a, b]),
+                        "x1": pos[a][0],
+                        "y1": pos[a][1],
+                        "x2": pos[b][0],
+                        "y2": pos[b][1],
+                        "width": round(0.5 + 4 * w / wmax, 2),
+                        "ego": a == me,
+                    }
+                )
+    nodes = [
+        {
+            "id": ids[j],
+            "name": site.ds.participant(ids[j]).name,
+            "x": pos[j][0],
+            "y": pos[j][1],
+            "center": j == me,
+            "shared": 0 if j == me else int(shared[me, j]),
+            "anchor": "middle" if j == me else ("start" if pos[j][0] >= cx else "end"),
+            "lx": pos[j][0] if j == me else round(pos[j][0] + (12 if pos[j][0] >= cx else -12), 1),
+        }
+        for j in sub
+    ]
+    return {"size": size, "nodes": nodes, "edges": edges}

@@ -1,0 +1,70 @@
+"""HTTP helpers shared by every view: content negotiation, JSON bodies, the error shape.
+
+Every error the site answers has one JSON shape::
+
+    {"error": {"status": 404, "code": "not_found", "message": "...", "hint": "..."}}
+
+>>> error_body(404, "unknown grouping 'x'")["error"]["code"]
+'not_found'
+>>> wants_json(b"format=json", "text/html")
+True
+>>> wants_json(b"", "text/html,application/xhtml+xml")
+False
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+__all__ = ["CODES", "dumps", "error_body", "wants_json"]
+
+#: The machine-readable ``code`` of each status the site answers with.
+CODES: dict[int, str] = {
+    400: "bad_input",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "internal_error",
+    501: "not_available",
+    503: "unavailable",
+}
+
+
+def error_body(
+    status: int, message: str, hint: str | None = None, code: str | None = None
+) -> dict[str, Any]:
+    """The one error shape: status, code, message and hint (``None`` when there is none)."""
+    return {
+        "error": {
+            "status": status,
+            "code": code or CODES.get(status, "error"),
+            "message": message,
+            "hint": hint,
+        }
+    }
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON, as every JSON answer is sent."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def wants_json(query_string: bytes, accept: str) -> bool:
+    """True if the client asked for JSON: ``?format=json``, or Accept prefers JSON to HTML."""
+    if b"format=" in query_string:
+        fmt = parse_qs(query_string.decode("latin-1")).get("format", [""])[-1]
+        if fmt == "json":
+            return True
+        if fmt == "html":
+            return False
+    accept = accept.lower()
+    if "application/json" not in accept:
+        return False
+    return "text/html" not in accept or accept.index("application/json") < accept.index("text/html")

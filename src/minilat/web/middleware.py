@@ -1,0 +1,264 @@
+"""Pure ASGI middleware: security headers, ETags with a response cache, and the last
+line of defence that turns any unexpected exception into the one error shape.
+
+The dataset is read-only while the app runs, so a GET answer depends only on its URL,
+the negotiated format and (for answers "as of today") the date: :class:`ResponseCache`
+keeps recent answers in memory and revalidates ``If-None-Match`` with a 304.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gzip
+import hashlib
+import html
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from minilat.web.http import dumps, error_body, wants_json
+
+__all__ = ["CSP", "DOCS_CSP", "ResponseCache", "SecurityHeaders"]
+
+log = logging.getLogger("minilat.web")
+
+#: The content security policy: everything from this site, no inline scripts, no framing.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+#: The API explorer (Swagger UI) sets inline styles; its scripts stay same-origin only.
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+_SECURITY = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+#: Read-only open data that scripts on any site may fetch (CORS ``*``; no cookies sent).
+_OPEN_DATA = ("/api/v1", "/openapi.json", "/downloads/", "/feeds/")
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for k, v in scope.get("headers", []):
+        if k == name:
+            return str(v.decode("latin-1"))
+    return ""
+
+
+class SecurityHeaders:
+    """Adds security headers to every answer and catches anything left uncaught.
+
+    An unexpected exception is logged with its traceback on the server and answered
+    with a 500 in the one error shape: no traceback or file path reaches the client.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = DOCS_CSP if scope["path"] == "/api/docs" else CSP
+        open_data = scope["path"].startswith(_OPEN_DATA)
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [
+                    h for h in message.get("headers", []) if h[0] != b"content-security-policy"
+                ]
+                headers += [*_SECURITY, (b"content-security-policy", csp.encode())]
+                if open_data:
+                    headers.append((b"access-control-allow-origin", b"*"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await _send_500(scope, send_with_headers)
+
+
+async def _send_500(scope: Scope, send: Send) -> None:
+    message = "internal error: the observatory could not answer this request"
+    hint = "try again later; if it persists, report the address you asked for"
+    if scope["path"].startswith(("/api/", "/feeds/", "/downloads/")) or wants_json(
+        scope.get("query_string", b""), _header(scope, b"accept")
+    ):
+        body = dumps(error_body(500, message, hint))
+        ctype = b"application/json"
+    else:
+        body = (
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Error 500</title>"
+            f"<main><h1>Error 500</h1><p>{html.escape(message)}</p>"
+            f"<p>{html.escape(hint)}</p></main></html>"
+        ).encode()
+        ctype = b"text/html; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+_COMPRESSIBLE = (
+    b"text/",
+    b"application/json",
+    b"application/xml",
+    b"application/atom+xml",
+    b"application/javascript",
+    b"image/svg+xml",
+)
+
+
+def _gzip(
+    body: bytes, headers: list[tuple[bytes, bytes]]
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The body gzipped (once, when cached) if it is text of some size, with its headers."""
+    h = dict(headers)
+    vary = h.get(b"vary", b"")
+    vary = vary + b", Accept-Encoding" if vary else b"Accept-Encoding"
+    rest = [(k, v) for k, v in headers if k != b"vary"] + [(b"vary", vary)]
+    ctype = h.get(b"content-type", b"")
+    if len(body) < 1024 or b"content-encoding" in h or not ctype.startswith(_COMPRESSIBLE):
+        return body, rest
+    return gzip.compress(body, 6, mtime=0), [*rest, (b"content-encoding", b"gzip")]
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
+class ResponseCache:
+    """ETag on every successful GET, 304 on a match, and recent answers kept in memory.
+
+    Answers marked ``Cache-Control: no-store`` (the suggestion form, with its one-time
+    token) are neither cached nor given an ETag.
+    """
+
+    def __init__(self, app: ASGIApp, max_entries: int = 2048, max_body: int = 4_000_000) -> None:
+        self.app = app
+        self.max_entries = max_entries
+        self.max_body = max_body
+        self._cache: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes, str]]
+        self._cache = OrderedDict()
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        qs = scope.get("query_string", b"")
+        accept = _header(scope, b"accept")
+        key = (
+            scope["path"],
+            qs,
+            wants_json(qs, accept),
+            "gzip" in _header(scope, b"accept-encoding"),
+            _dt.date.today().toordinal(),
+        )
+        if_none_match = _header(scope, b"if-none-match")
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            await self._answer(scope, send, *hit, if_none_match)
+            return
+
+        start: Message | None = None
+        chunks: list[bytes] = []
+        passthrough = False
+        done: list[bool] = []
+
+        head = scope["method"] == "HEAD"
+
+        async def capture(message: Message) -> None:
+            nonlocal start, passthrough
+            if passthrough:
+                if head and message["type"] == "http.response.body":
+                    message = {"type": "http.response.body", "body": b"", "more_body": False}
+                    if done:
+                        return
+                    done.append(True)
+                await send(message)
+                return
+            if message["type"] == "http.response.start":
+                start = message
+                cc = dict(message.get("headers", [])).get(b"cache-control", b"")
+                if message["status"] != 200 or b"no-store" in cc:
+                    passthrough = True
+                    await send(message)
+                return
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    assert start is not None
+                    body = b"".join(chunks)
+                    headers = [
+                        (k, v)
+                        for k, v in start.get("headers", [])
+                        if k not in (b"content-length", b"etag")
+                    ]
+                    if key[3]:
+                        body, headers = _gzip(body, headers)
+                    etag = _etag(body)
+                    if len(body) <= self.max_body:
+                        self._cache[key] = (200, headers, body, etag)
+                        while len(self._cache) > self.max_entries:
+                            self._cache.popitem(last=False)
+                    await self._answer(scope, send, 200, headers, body, etag, if_none_match)
+
+        # HEAD is answered as GET without the body (link checkers use it on cited URLs)
+        await self.app({**scope, "method": "GET"} if head else scope, receive, capture)
+
+    @staticmethod
+    async def _answer(
+        scope: Scope,
+        send: Send,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        etag: str,
+        if_none_match: str,
+    ) -> None:
+        out = [*headers, (b"etag", etag.encode())]
+        if _matches(if_none_match, etag):
+            keep = (b"cache-control", b"vary", b"content-encoding")
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [(k, v) for k, v in out if k in keep or k == b"etag"],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        out.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": out})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )

@@ -1,0 +1,147 @@
+"""The server-rendered pages at their stable addresses. Each computes one dict (from
+:mod:`minilat.web.views`) and renders it as HTML or, when asked, as JSON."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from minilat.errors import MinilatError
+from minilat.web import designer, graphs, views
+from minilat.web.site import Site, get_site
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+SiteDep = Annotated[Site, Depends(get_site)]
+Opt = Annotated[str | None, Query()]
+
+
+def _renderer(request: Request) -> Any:
+    return request.app.state.renderer
+
+
+@router.get("/")
+async def home(request: Request, site: SiteDep) -> Response:
+    return _renderer(request).page(request, "home.html", views.home(site, _dt.date.today()))
+
+
+@router.get("/groupings")
+async def groupings(
+    request: Request,
+    site: SiteDep,
+    type: Opt = None,
+    theme: Opt = None,
+    member: Opt = None,
+    active_on: Opt = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    as_of: Opt = None,
+    limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    data = views.grouping_list(
+        site,
+        type_=type,
+        theme=theme,
+        member=member,
+        active_on=active_on,
+        q=q,
+        as_of=as_of,
+        limit=limit,
+        offset=offset,
+    )
+    return _renderer(request).page(request, "groupings.html", data)
+
+
+@router.get("/groupings/{gid}")
+async def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Response:
+    data = views.grouping(site, gid, site.day(as_of))
+    return _renderer(request).page(request, "grouping.html", data)
+
+
+@router.get("/countries")
+async def countries(request: Request, site: SiteDep, as_of: Opt = None) -> Response:
+    data = views.country_list(site, site.day(as_of))
+    return _renderer(request).page(request, "countries.html", data)
+
+
+@router.get("/countries/{iso3}")
+async def country(request: Request, site: SiteDep, iso3: str, as_of: Opt = None) -> Response:
+    data = await run_in_threadpool(views.country, site, iso3, site.day(as_of))
+    return _renderer(request).page(request, "country.html", data)
+
+
+@router.get("/network")
+async def network(request: Request, site: SiteDep, as_of: Opt = None, type: Opt = None) -> Response:
+    day = site.day(as_of)
+    try:
+        graph: dict[str, Any] | None = await run_in_threadpool(
+            graphs.network_graph, site, day, type
+        )
+        message = None
+    except MinilatError as e:
+        if e.status not in (501,):
+            raise
+        graph, message = None, e.message
+    data = {
+        "as_of": day.isoformat(),
+        "type": type,
+        "available": graph is not None,
+        "message": message,
+        "graph": graph,
+        "choices": {"types": views.grouping_list(site, limit=1)["choices"]["types"]},
+    }
+    return _renderer(request).page(request, "network.html", data)
+
+
+@router.get("/design")
+async def design(
+    request: Request,
+    site: SiteDep,
+    table: Annotated[list[str] | None, Query(max_length=10)] = None,
+    target: Annotated[list[str] | None, Query(max_length=10)] = None,
+    max_size: Annotated[str | None, Query(max_length=3)] = None,
+    include: Annotated[str | None, Query(max_length=300)] = None,
+    exclude: Annotated[str | None, Query(max_length=300)] = None,
+    within_existing: bool = False,
+    frontier: Annotated[str | None, Query(max_length=3)] = None,
+    forbid: Annotated[str | None, Query(max_length=300)] = None,
+    as_of: Opt = None,
+) -> Response:
+    data = await run_in_threadpool(
+        partial(
+            designer.design,
+            site,
+            tables=table,
+            targets=target,
+            max_size=designer.whole(max_size, "max_size", 1, 60),
+            include=include,
+            exclude=exclude,
+            within_existing=within_existing,
+            frontier=designer.whole(frontier, "frontier", 1, 30),
+            as_of=site.day(as_of) if as_of else None,
+            forbid=forbid,
+        )
+    )
+    return _renderer(request).page(request, "design.html", data)
+
+
+@router.get("/methodology")
+async def methodology(request: Request, site: SiteDep) -> Response:
+    return _renderer(request).page(request, "methodology.html", views.methodology(site))
+
+
+@router.get("/sources")
+async def sources(
+    request: Request,
+    site: SiteDep,
+    limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = views.MAX_LIMIT,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    data = views.source_list(site, limit, offset)
+    return _renderer(request).page(request, "sources.html", data)

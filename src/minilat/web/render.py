@@ -1,0 +1,104 @@
+"""Rendering one result twice: HTML through a Jinja2 template, or JSON.
+
+Templates autoescape everything; nothing a visitor types reaches a page unescaped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from minilat.web.http import dumps, error_body, wants_json
+
+__all__ = ["CACHE_CONTROL", "Renderer", "json_response", "request_wants_json"]
+
+#: Caching for answers derived from the (read-only) dataset.
+CACHE_CONTROL = "public, max-age=300"
+
+NAV = [
+    ("/", "Home"),
+    ("/groupings", "Groupings"),
+    ("/countries", "Countries"),
+    ("/network", "Network"),
+    ("/design", "Designer"),
+    ("/methodology", "Methodology"),
+    ("/downloads", "Downloads"),
+    ("/api/docs", "API"),
+    ("/suggest", "Suggest a correction"),
+]
+
+
+def request_wants_json(request: Request) -> bool:
+    return wants_json(request.scope.get("query_string", b""), request.headers.get("accept", ""))
+
+
+def json_response(data: Any, status: int = 200, cache_control: str = CACHE_CONTROL) -> Response:
+    return Response(
+        dumps(data),
+        status_code=status,
+        media_type="application/json",
+        headers={"cache-control": cache_control, "vary": "Accept"},
+    )
+
+
+def _label(value: Any) -> str:
+    """``economic_supply_chain`` → ``economic supply chain``."""
+    return str(value).replace("_", " ")
+
+
+class Renderer:
+    """The Jinja2 environment of the site's templates."""
+
+    def __init__(self) -> None:
+        self.env = Environment(
+            loader=PackageLoader("minilat.web", "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["label"] = _label
+        self.env.filters["pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
+        self.env.globals["nav"] = NAV
+        self.env.tests["mapping"] = lambda v: isinstance(v, dict)
+        self.env.tests["sequence_data"] = lambda v: isinstance(v, list | tuple)
+
+    def html(
+        self,
+        request: Request,
+        template: str,
+        data: dict[str, Any],
+        *,
+        status: int = 200,
+        cache_control: str = CACHE_CONTROL,
+        **extra: Any,
+    ) -> Response:
+        body = self.env.get_template(template).render(
+            d=data, path=request.url.path, query=dict(request.query_params), **extra
+        )
+        return Response(
+            body,
+            status_code=status,
+            media_type="text/html; charset=utf-8",
+            headers={"cache-control": cache_control, "vary": "Accept"},
+        )
+
+    def page(self, request: Request, template: str, data: dict[str, Any], **extra: Any) -> Response:
+        """The page as HTML, or its data as JSON if the client asked for JSON."""
+        if request_wants_json(request):
+            return json_response(data)
+        return self.html(request, template, data, **extra)
+
+    def error(
+        self, request: Request, status: int, message: str, hint: str | None = None
+    ) -> Response:
+        """An error in the one shape: JSON for the API and JSON clients, else an HTML page."""
+        body = error_body(status, message, hint)
+        path = request.url.path
+        if path.startswith(("/api/", "/feeds/", "/downloads/")) or request_wants_json(request):
+            return json_response(body, status, cache_control="no-store")
+        return self.html(request, "error.html", body, status=status, cache_control="no-store")

@@ -1,0 +1,400 @@
+"""One plain dict per page: the data each page shows, served as HTML and as JSON.
+
+Each function takes the :class:`~minilat.web.site.Site` and the page's parsed input and
+returns JSON-ready data. The analyses being written in parallel are asked for through
+:mod:`minilat.web.library`; a missing one leaves its section as ``None`` with an
+``available: false`` marker, never an error. The network views live in
+:mod:`minilat.web.graphs`, the designer's in :mod:`minilat.web.designer`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from typing import Any
+
+from minilat import countries
+from minilat.analysis import groupings as _groupings
+from minilat.errors import BadInput, did_you_mean
+from minilat.model import GroupingType, Theme
+from minilat.web import charts, optional
+from minilat.web.graphs import ego_network
+from minilat.web.library import (
+    available_or_raise,
+    known_types,
+    resolve_member,
+    section,
+    types_on,
+)
+from minilat.web.site import Site
+
+__all__ = [
+    "MAX_LIMIT",
+    "country",
+    "country_list",
+    "grouping",
+    "grouping_list",
+    "home",
+    "members",
+    "methodology",
+    "recent_events",
+    "source",
+    "source_list",
+    "timeline",
+]
+
+MAX_LIMIT = 500
+_THEMES = frozenset(t.value for t in Theme)
+_TYPES = frozenset(t.value for t in GroupingType)
+_CHOICES = {"types": [t.value for t in GroupingType], "themes": sorted(_THEMES)}
+
+
+# ------------------------------------------------------------------------------ home
+
+
+def home(site: Site, today: _dt.date) -> dict[str, Any]:
+    """Headline figures, the timeline and the latest dated events."""
+    ds = site.ds
+    active = [g for g in ds.groupings.values() if g.active_on(today)]
+    states = {
+        m.participant
+        for g in active
+        for m in g.members_on(today)
+        if countries.is_state_code(m.participant)
+    }
+    return {
+        "title": "minilat — the observatory of tech minilateralism",
+        "as_of": today.isoformat(),
+        "figures": {
+            "groupings": len(ds.groupings),
+            "active_groupings": len(active),
+            "states_taking_part": len(states),
+            "memberships": sum(len(g.memberships) for g in ds.groupings.values()),
+            "events": sum(len(g.events) for g in ds.groupings.values()),
+            "sources": len(ds.sources),
+        },
+        **_timeline_section(site, today),
+        "latest": recent_events(site, 10),
+        "dataset": {"fingerprint": site.fingerprint, "built_at": site.built_at},
+    }
+
+
+def _timeline_section(site: Site, today: _dt.date) -> dict[str, Any]:
+    types = types_on(site, today)
+    sec = section("timeline", ("timeline",), site.ds, types=known_types(types), today=today)
+    chart = None
+    if sec["result"] is not None:
+        years = sec["result"]["years"]
+        chart = charts.bar_chart([(str(y["year"]), y["active"]) for y in years])
+    return {"timeline": sec, "timeline_chart": chart}
+
+
+def recent_events(site: Site, limit: int) -> list[dict[str, Any]]:
+    """The latest dated events, with their grouping's name."""
+    out = []
+    for row in site.store.recent_events(limit):
+        g = site.ds.groupings.get(row["grouping_id"])
+        out.append(
+            {
+                "grouping": row["grouping_id"],
+                "grouping_name": g.name if g else row["grouping_id"],
+                "date": row["date"],
+                "day": row["day"],
+                "kind": row["kind"],
+                "title": row["title"],
+            }
+        )
+    return out
+
+
+# ------------------------------------------------------------------------- groupings
+
+
+def _summary(site: Site, gid: str, as_of: _dt.date) -> dict[str, Any]:
+    def compute() -> dict[str, Any]:
+        return _groupings.summary(site.ds, site.ds.groupings[gid], as_of)
+
+    return site.cached(("summary", gid, as_of), compute)
+
+
+def grouping_list(
+    site: Site,
+    *,
+    type_: str | None = None,
+    theme: str | None = None,
+    member: str | None = None,
+    active_on: str | None = None,
+    q: str | None = None,
+    as_of: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The groupings matching every filter, one page of them, with the total."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadInput(f"limit must be between 1 and {MAX_LIMIT}", hint="for example limit=50")
+    if offset < 0:
+        raise BadInput("offset must not be negative", hint="offset=0 is the first page")
+    theme = theme or None
+    if theme is not None and theme not in _THEMES:
+        raise BadInput(
+            f"unknown theme {theme!r}",
+            hint=did_you_mean(theme, [t.value for t in Theme]) or "see /methodology for themes",
+        )
+    type_ = type_ or None
+    if type_ is not None and type_ not in _TYPES:
+        raise BadInput(
+            f"unknown type {type_!r}",
+            hint="one of " + ", ".join(t.value for t in GroupingType),
+        )
+    day = site.day(active_on, "active_on") if active_on else None
+    as_of_day = site.day(as_of) if as_of else (day or _dt.date.today())
+    code = resolve_member(site, member) if member else None
+    ids = site.store.grouping_ids(member=code, theme=theme, active_on=day, query=q or None)
+    types = types_on(site, as_of_day)
+    if type_ is not None:
+        if types is None:
+            raise optional.NotAvailable(
+                "filtering by type needs the typology, which is not available yet",
+                hint="filter by theme, member, date or name meanwhile",
+            )
+        ids = [i for i in ids if types.get(i) == type_]
+    page = ids[offset : offset + limit]
+    rows = []
+    for gid in page:
+        row = dict(_summary(site, gid, as_of_day))
+        row["type"] = types.get(gid) if types is not None else None
+        rows.append(row)
+    return {
+        "filters": {
+            "type": type_,
+            "theme": theme,
+            "member": code,
+            "active_on": day.isoformat() if day else None,
+            "q": q or None,
+        },
+        "as_of": as_of_day.isoformat(),
+        "total": len(ids),
+        "limit": limit,
+        "offset": offset,
+        "count": len(rows),
+        "groupings": rows,
+        "typology_available": types is not None,
+        "choices": _CHOICES,
+    }
+
+
+def _members_series(g: Any, as_of: _dt.date) -> list[tuple[str, int]]:
+    days = {g.founded.first_day()}
+    for m in g.memberships:
+        days.add(m.start.first_day())
+        if m.end is not None:
+            days.add(m.end.first_day())
+    for p in g.periods:
+        days.add(p.start.first_day())
+        if p.end is not None:
+            days.add(p.end.first_day())
+    end = max(as_of, max(days))
+    days.add(end)
+    return [(d.isoformat(), len(g.members_on(d))) for d in sorted(days) if d <= end]
+
+
+def grouping(site: Site, gid: str, as_of: _dt.date) -> dict[str, Any]:
+    """A grouping's page: every fact with its sources, members over time, assessments."""
+    ds = site.ds
+    g = ds.grouping(gid)
+    d = _groupings.detail(ds, g, as_of)
+    series = _members_series(g, as_of)
+    d["members_over_time"] = [{"day": day, "members": n} for day, n in series]
+    d["chart"] = charts.step_chart(series)
+    d["assessments"] = {
+        "characteristics": section("characteristics", ("assess",), ds, g, as_of),
+        "typology": section("typology", ("classify_one",), ds, g),
+        "scorecard": section("scorecard", ("score",), ds, g, as_of),
+    }
+    return d
+
+
+def members(site: Site, gid: str, as_of: _dt.date, verified_only: bool = False) -> dict[str, Any]:
+    """The members of a grouping as of a date (the CLI's ``members --json``)."""
+    return _groupings.members(site.ds, site.ds.grouping(gid), as_of, verified_only=verified_only)
+
+
+# ------------------------------------------------------------------------- countries
+
+
+def country_list(site: Site, as_of: _dt.date) -> dict[str, Any]:
+    """Every state that takes or took part in a grouping, with its counts as of a date."""
+    ds = site.ds
+    now: Counter[str] = Counter()
+    ever: dict[str, set[str]] = {}
+    for g in ds.groupings.values():
+        for m in g.memberships:
+            if countries.is_state_code(m.participant) and m.active_role:
+                ever.setdefault(m.participant, set()).add(g.id)
+        for m in g.members_on(as_of):
+            if countries.is_state_code(m.participant):
+                now[m.participant] += 1
+    rows = [
+        {
+            "iso3": code,
+            "name": countries.state(code).name,
+            "groupings_now": now[code],
+            "groupings_ever": len(ever[code]),
+        }
+        for code in sorted(ever, key=lambda c: countries.state(c).name)
+    ]
+    return {"as_of": as_of.isoformat(), "count": len(rows), "countries": rows}
+
+
+def country(site: Site, iso3: str, as_of: _dt.date) -> dict[str, Any]:
+    """A country's memberships now and over time, and its profile when available."""
+    ds = site.ds
+    code = countries.resolve_state(iso3)
+    state = countries.state(code)
+    current = []
+    history = []
+    for g in ds.groupings.values():
+        now = [m for m in g.members_on(as_of) if m.participant == code]
+        if now:
+            row = _groupings.summary(ds, g, as_of)
+            row["role"] = now[0].role.value
+            current.append(row)
+        for m in g.memberships:
+            if m.participant == code:
+                history.append(
+                    {
+                        "grouping": g.id,
+                        "grouping_name": g.name,
+                        "role": m.role.value,
+                        "start": m.start.iso(),
+                        "end": m.end.iso() if m.end else None,
+                        "verified": m.verified,
+                        "sources": list(m.sources),
+                    }
+                )
+    history.sort(key=lambda r: (r["start"], r["grouping"]))
+    current.sort(key=lambda r: (r["founded"], r["id"]))
+    ids = {h["grouping"] for h in history}
+    events = [
+        {"grouping": g.id, "grouping_name": g.name, **e.model_dump(mode="json")}
+        for g in ds.groupings.values()
+        if g.id in ids
+        for e in g.events
+    ]
+    events.sort(key=lambda e: e["date"], reverse=True)
+    return {
+        "iso3": code,
+        "name": state.name,
+        "as_of": as_of.isoformat(),
+        "groupings_now": current,
+        "membership_history": history,
+        "events": events[:50],
+        "profile": _profile(site, code, as_of),
+        "ego_network": ego_network(site, code, as_of),
+    }
+
+
+def _profile(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
+    types = known_types(types_on(site, as_of))
+    sec = section("countries", ("profile",), site.ds, code, as_of, types=types)
+    if sec["result"] is not None:  # the page shows these itself
+        for dup in ("memberships", "country", "as_of"):
+            sec["result"].pop(dup, None)
+        over = sec["result"].get("over_time") or []
+        sec["chart"] = charts.step_chart(
+            [(f"{r['year']}-01-01", r["groupings"]) for r in over if "year" in r]
+        )
+    return sec
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def source_list(site: Site, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """Every source, a page at a time."""
+    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+        raise BadInput(f"limit must be 1..{MAX_LIMIT} and offset at least 0")
+    items = sorted(site.ds.sources.values(), key=lambda s: s.id)
+    return {
+        "total": len(items),
+        "limit": limit,
+        "offset": offset,
+        "sources": [s.model_dump(mode="json") for s in items[offset : offset + limit]],
+    }
+
+
+def source(site: Site, sid: str) -> dict[str, Any]:
+    """One source, and the groupings that cite it."""
+    s = site.ds.source(sid)
+    cited = sorted(gid for gid, g in site.ds.groupings.items() if sid in _cited(g.model_dump()))
+    return {**s.model_dump(mode="json"), "cited_by": cited}
+
+
+def _cited(obj: Any) -> set[str]:
+    """Every source id cited anywhere inside a dumped model."""
+    out: set[str] = set()
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "sources" and isinstance(v, list | tuple):
+                out.update(str(x) for x in v)
+            else:
+                out |= _cited(v)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            out |= _cited(v)
+    return out
+
+
+# ----------------------------------------------------------------------- methodology
+
+
+def methodology(site: Site) -> dict[str, Any]:
+    """What the observatory counts and how: the framework, vocabularies, evidence rules."""
+    return {
+        "framework": {
+            "definition": (
+                "Minilateralism (Naim): the smallest number of countries needed for the "
+                "largest possible impact on a particular problem."
+            ),
+            "characteristics": [
+                "small number of participants (often no more than ten)",
+                "informality",
+                "thematic focus",
+                "multi-stakeholder participation",
+            ],
+            "types": [t.value for t in GroupingType],
+            "policy_implications": [
+                "strategic clarity",
+                "economic interdependencies",
+                "balance of informality and institutionalisation",
+                "transparency and public engagement",
+                "unified purpose and commitment",
+            ],
+        },
+        "evidence": (
+            "Every fact cites at least one source (title, publisher, address, date accessed) "
+            "or is marked unverified with a note; analyses can leave unverified facts out."
+        ),
+        "as_of": (
+            "Every analysis answers as of a date: memberships and activity periods are "
+            "intervals [start, end); a date known to a month or a year counts from its first day."
+        ),
+        "themes": sorted(t.value for t in Theme),
+        "dataset": {
+            "groupings": len(site.ds.groupings),
+            "sources": len(site.ds.sources),
+            "fingerprint": site.fingerprint,
+            "built_at": site.built_at,
+        },
+    }
+
+
+def timeline(site: Site, start: int | None = None, end: int | None = None) -> dict[str, Any]:
+    """Groupings founded and active per year, by type (from the timeline analysis)."""
+    kwargs: dict[str, Any] = {"types": known_types(types_on(site, _dt.date.today()))}
+    if start is not None:
+        kwargs["start"] = start
+    if end is not None:
+        kwargs["end"] = end
+    data = section("timeline", ("timeline",), site.ds, **kwargs)
+    return available_or_raise("timeline", data)

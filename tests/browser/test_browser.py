@@ -1,0 +1,269 @@
+"""The observatory in a real headless Chromium (Debian's, driven by Playwright).
+
+Skipped cleanly where /usr/bin/chromium or the playwright package is missing. Screenshots
+of every page are kept under test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+
+try:
+    from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+pytestmark = pytest.mark.skipif(
+    sync_playwright is None or not CHROMIUM.exists(),
+    reason="needs the playwright package and Debian's chromium at /usr/bin/chromium",
+)
+
+PAGES = {
+    "home": "/",
+    "groupings": "/groupings",
+    "grouping-quad": "/groupings/quad",
+    "countries": "/countries",
+    "country-ind": "/countries/IND",
+    "network": "/network",
+    "design": "/design",
+    "methodology": "/methodology",
+    "downloads": "/downloads",
+    "suggest": "/suggest",
+    "api-docs": "/api/docs",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from minilat.web import create_app
+
+    tmp = tmp_path_factory.mktemp("browser")
+    data = os.environ.get("MINILAT_DATA")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MINILAT_SUGGESTIONS", str(tmp / "suggestions.db"))
+        app = create_app(tmp / "store.db", Path(data) if data else None)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert sync_playwright is not None
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class _Watch:
+    """Console errors and uncaught page errors seen while a test runs."""
+
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+    def _console(self, msg: ConsoleMessage) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text}")
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Iterator[tuple[Page, _Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    watch = _Watch(pg)
+    yield pg, watch
+    context.close()
+
+
+def _shot(pg: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_opens_without_console_errors(
+    base_url: str, page: tuple[Page, _Watch], name: str
+) -> None:
+    pg, watch = page
+    response = pg.goto(base_url + PAGES[name])
+    assert response is not None and response.status == 200
+    pg.wait_for_load_state("networkidle")
+    if name == "api-docs":
+        pg.wait_for_selector(".opblock", timeout=20_000)
+    else:
+        assert pg.locator("main h1").count() == 1
+        assert pg.locator("nav[aria-label='Main']").count() == 1
+    _shot(pg, name)
+    assert watch.errors == []
+
+
+def test_groupings_filters(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/groupings")
+    total = pg.locator("#groupings-table tbody tr").count()
+    pg.select_option("#f-theme", "semiconductors")
+    pg.click("form.filters button[type=submit]")
+    pg.wait_for_url("**theme=semiconductors**")
+    rows = pg.locator("#groupings-table tbody tr")
+    assert 0 < rows.count() < total
+    pg.fill("#f-q", "chip")
+    pg.click("form.filters button[type=submit]")
+    pg.wait_for_url("**q=chip**")
+    assert "Chip 4" in pg.locator("#groupings-table").inner_text()
+    pg.goto(base_url + "/groupings")
+    pg.select_option("#f-type", "security_defence")
+    pg.fill("#f-active", "2022-01-01")
+    pg.click("form.filters button[type=submit]")
+    pg.wait_for_url("**type=security_defence**")
+    assert "AUKUS" in pg.locator("#groupings-table").inner_text()
+    _shot(pg, "groupings-filtered")
+    assert watch.errors == []
+
+
+def test_network_slider_and_type(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/network")
+    pg.wait_for_selector("#network-svg circle.node")
+    today_nodes = pg.locator("#network-svg circle.node").count()
+    assert today_nodes > 20
+    slider = pg.locator("#net-year")
+    slider.focus()
+    year = int(slider.input_value())
+    for _ in range(30):
+        pg.keyboard.press("ArrowLeft")
+    target = f"{year - 30}-12-31"
+    pg.wait_for_function(
+        "t => document.getElementById('network-info').textContent.includes(t)", arg=target
+    )
+    assert pg.locator("#net-date").input_value() == target
+    assert pg.locator("#network-svg circle.node").count() != today_nodes
+    _shot(pg, "network-slider")
+    pg.select_option("#net-type", "security_defence")
+    pg.wait_for_function(
+        "() => document.getElementById('network-info').textContent.includes('security defence')"
+    )
+    node = pg.locator("#network-svg circle.node[tabindex='0']").first
+    node.focus()
+    assert "partners" in pg.locator("#network-info").inner_text()
+    _shot(pg, "network-type")
+    assert watch.errors == []
+
+
+def test_designer(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/design")
+    pg.select_option("#d-table-0", "wafer_capacity")
+    pg.fill("#d-target-0", "50%")
+    pg.click("#design-form button[type=submit]")
+    pg.wait_for_selector("#design-result")
+    assert "proved optimal" in pg.locator("#design-result").inner_text()
+    assert pg.locator(".chart rect.bar").count() >= 3
+    _shot(pg, "design-answer")
+    assert watch.errors == []
+
+
+def test_suggest_a_correction(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/suggest")
+    pg.fill("#s-what", "<b>AUKUS</b> pillar two started in 2022, the page says 2021.")
+    pg.fill("#s-where", "/groupings/aukus")
+    pg.fill("#s-source_url", "https://example.org/aukus")
+    pg.click("#suggest-form button[type=submit]")
+    pg.wait_for_selector("#suggest-thanks")
+    text = pg.locator("#suggest-thanks").inner_text()
+    assert "<b>AUKUS</b>" in text  # shown as typed, as text, never as markup
+    assert pg.locator("#suggest-thanks b").count() == 0
+    _shot(pg, "suggest-sent")
+    assert watch.errors == []
+
+
+def test_call_the_api_from_its_openapi_page(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/api/docs")
+    block = pg.locator(".opblock", has_text="/api/v1/groupings/{gid}/members").first
+    block.locator(".opblock-summary").click()
+    block.locator(".try-out__btn").click()
+    block.locator("input[placeholder='gid']").fill("quad")
+    block.locator("input[placeholder='as_of']").fill("2023-01-01")
+    block.locator(".execute").click()
+    status = block.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for()
+    assert status.inner_text().strip().startswith("200")
+    assert "AUS" in block.locator(".live-responses-table").inner_text()
+    _shot(pg, "api-docs-call")
+    assert watch.errors == []
+
+
+def test_keyboard_and_contrast(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/")
+    pg.keyboard.press("Tab")
+    focused: Any = pg.evaluate("document.activeElement.className")
+    assert focused == "skip"
+    assert pg.locator(".skip").is_visible()
+    pg.keyboard.press("Enter")
+    ratios: dict[str, float] = pg.evaluate(
+        """() => {
+      const lum = c => {
+        const [r, g, b] = c.match(/\\d+/g).slice(0, 3).map(Number).map(v => {
+          v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+                                return (x + 0.05) / (y + 0.05); };
+      const bg = getComputedStyle(document.body).backgroundColor === "rgba(0, 0, 0, 0)"
+        ? "rgb(255, 255, 255)" : getComputedStyle(document.body).backgroundColor;
+      const pick = s => getComputedStyle(document.querySelector(s)).color;
+      const header = getComputedStyle(document.querySelector("header.site")).backgroundColor;
+      return {
+        text: ratio(pick("main p"), bg),
+        link: ratio(pick("main a"), bg),
+        muted: ratio(pick(".lead"), bg),
+        nav: ratio(pick("nav a"), header),
+      };
+    }"""
+    )
+    for what, r in ratios.items():
+        assert r >= 4.5, (what, r)
+    assert watch.errors == []

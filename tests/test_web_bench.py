@@ -1,0 +1,34 @@
+"""The web benchmark runs end to end on a tiny budget (its figures are not checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_web.py"
+
+
+def test_bench_web_smoke() -> None:
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH),
+            "--concurrency",
+            "4",
+            "--requests",
+            "40",
+            "--seconds",
+            "5",
+            "--rounds",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "datasette sql list theme" in r.stdout
+    assert "minilat api list (computed)" in r.stdout
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith(("minilat ", "datasette "))]
+    assert lines and all(ln.split()[-4] == "0" for ln in lines if ln.split()[-4].isdigit())
