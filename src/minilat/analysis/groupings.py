@@ -19,7 +19,7 @@ from typing import Any
 from minilat.dataset import Dataset
 from minilat.model import Evidenced, Grouping, Membership
 
-__all__ = ["anchor_on", "detail", "members", "status_on", "summary"]
+__all__ = ["ANCHORS", "anchor_class", "detail", "members", "status_on", "summary"]
 
 
 def status_on(g: Grouping, day: _dt.date) -> str:
@@ -149,18 +149,34 @@ def detail(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
     }
 
 
-def anchor_on(ds: Dataset, g: Grouping, day: _dt.date) -> str:
-    """Which great power anchors the grouping on ``day``: ``us``, ``china``, ``both``, ``neither``.
+#: The two anchor states of the bloc measures (scorecard, hedging).
+ANCHORS = ("USA", "CHN")
 
-    A format is US-anchored when the United States is a full member and China is not, and
-    China-anchored in the mirror case (docs/methodology.md).
+
+def _full_member(g: Grouping, code: str, day: _dt.date) -> bool:
+    return g.active_on(day) and any(
+        m.participant == code and m.full and m.holds_on(day) for m in g.memberships
+    )
+
+
+def anchor_class(g: Grouping, day: _dt.date, anchors: tuple[str, str] = ANCHORS) -> str:
+    """``us_anchored``, ``china_anchored``, ``both`` or ``neither`` on ``day``.
+
+    A format is US-anchored when the United States is a full member and China is not,
+    China-anchored in the mirror case (docs/network.md, docs/methodology.md).
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> anchor_class(ds.grouping("quad"), _dt.date(2024, 1, 1))
+    'us_anchored'
+    >>> anchor_class(ds.grouping("brics"), _dt.date(2024, 1, 1))
+    'china_anchored'
     """
-    full = {m.participant for m in g.members_on(day) if m.full}
-    us, cn = "USA" in full, "CHN" in full
+    us, cn = (_full_member(g, a, day) for a in anchors)
     if us and cn:
         return "both"
     if us:
-        return "us"
+        return "us_anchored"
     if cn:
-        return "china"
+        return "china_anchored"
     return "neither"

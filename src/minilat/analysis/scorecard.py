@@ -29,7 +29,7 @@ import datetime as _dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from minilat.analysis.groupings import anchor_on
+from minilat.analysis.groupings import anchor_class
 from minilat.dataset import Dataset
 from minilat.model import Cadence, Grouping, Instrument, Secretariat
 
@@ -379,11 +379,11 @@ def _unity(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indica
             "symmetric_roles", f"{len(full)} of {len(current)} full members", round(symmetry, 3)
         )
     )
-    anchor = anchor_on(ds, g, day)
+    anchor = anchor_class(g, day)
     detail = f"{len(full)} of {len(current)} participants are full members"
-    if anchor in ("us", "china"):
-        rival = "china" if anchor == "us" else "us"
-        power = "USA" if anchor == "us" else "CHN"
+    if anchor in ("us_anchored", "china_anchored"):
+        rival = "china" if anchor == "us_anchored" else "us"
+        power = "USA" if anchor == "us_anchored" else "CHN"
         states = [
             m.participant
             for m in full
@@ -391,7 +391,7 @@ def _unity(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indica
         ]
         cross: dict[str, list[str]] = {}
         for other in ds.groupings.values():
-            if other.id == g.id or anchor_on(ds, other, day) != rival:
+            if other.id == g.id or anchor_class(other, day) != f"{rival}_anchored":
                 continue
             for m in other.members_on(day):
                 if m.full and m.participant in states:

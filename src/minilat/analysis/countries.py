@@ -1,0 +1,321 @@
+"""Country profiles: memberships over time, partners, network place, hedging, specialisation.
+
+The **alignment / hedging measure** (documented in docs/network.md) sorts the groupings
+active on a date by their anchors: a grouping is *US-anchored* when the United States is a
+full member and China is not, *China-anchored* when China is a full member and the United
+States is not, *both* when both are full members and *neither* otherwise. A country takes
+part (in any active role) in ``u`` of the ``U`` US-anchored groupings and ``c`` of the ``C``
+China-anchored ones. Because the world (and the dataset) holds many more US-anchored
+formats than China-anchored ones, the measure compares **participation rates**
+``r_us = u / U`` and ``r_cn = c / C``, not raw counts:
+
+* hedging index ``H = min(r_us, r_cn) / max(r_us, r_cn)``: 0 when the country joins one
+  side's formats only, 1 when it joins both sides' formats at the same rate (``None`` when
+  ``u + c = 0``); the raw-count version ``min(u, c) / max(u, c)`` is reported beside it;
+* lean ``(r_us - r_cn) / (r_us + r_cn)``: +1 only US-anchored, -1 only China-anchored;
+* label: ``hedger`` when ``H >=`` :data:`HEDGER_THRESHOLD` (it joins the less-favoured
+  side's formats at a third or more of the rate of the favoured side's), else
+  ``aligned: US-anchored`` or ``aligned: China-anchored``; ``anchor`` for the United
+  States and China themselves; ``no bloc-anchored formats`` when ``u + c = 0`` and
+  ``too few bloc-anchored formats`` when ``u + c <`` :data:`MIN_FORMATS`.
+
+The **specialisation** measure is a location quotient: the share of a country's
+memberships that fall in a type (or theme) divided by the same share over the
+memberships of every state on the date. Above 1, the country over-weights it.
+
+>>> from minilat.dataset import load
+>>> import datetime as dt
+>>> alignment(load(), "GBR", dt.date(2025, 6, 1))["label"]
+'aligned: US-anchored'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from minilat.analysis import network as _network
+from minilat.analysis.groupings import ANCHORS, anchor_class
+from minilat.dataset import Dataset
+from minilat.model import Grouping
+
+__all__ = [
+    "ANCHORS",
+    "HEDGER_THRESHOLD",
+    "MIN_FORMATS",
+    "alignment",
+    "anchor_class",
+    "location_quotients",
+    "profile",
+]
+
+#: The hedging index from which a country reads as a hedger.
+HEDGER_THRESHOLD = 1 / 3
+#: Fewer bloc-anchored formats than this are too few to read a country's alignment from.
+MIN_FORMATS = 3
+
+_CLASSES = ("us_anchored", "china_anchored", "both", "neither")
+
+
+def _taking_part(
+    ds: Dataset, code: str, day: _dt.date, verified_only: bool
+) -> list[tuple[Grouping, str]]:
+    """The groupings ``code`` takes part in on ``day`` (active role), with its role."""
+    out = []
+    for gid in sorted(ds.groupings):
+        g = ds.groupings[gid]
+        for m in g.members_on(day, verified_only=verified_only):
+            if m.participant == code:
+                out.append((g, m.role.value))
+                break
+    return out
+
+
+def alignment(
+    ds: Dataset,
+    code: str,
+    as_of: _dt.date,
+    *,
+    threshold: float = HEDGER_THRESHOLD,
+    verified_only: bool = False,
+    anchors: tuple[str, str] = ANCHORS,
+) -> dict[str, Any]:
+    """How ``code`` spreads its memberships across US- and China-anchored formats.
+
+    Counts the groupings the country takes part in (any active role) on ``as_of`` by
+    :func:`anchor_class`, against every grouping active on the date; see the module
+    docstring for the rates, index, lean and label.
+
+    >>> from minilat.dataset import load
+    >>> a = alignment(load(), "IND", _dt.date(2025, 6, 1))
+    >>> a["label"], a["us_anchored"] > 0, a["china_anchored"] > 0
+    ('hedger', True, True)
+    """
+    available: Counter[str] = Counter(
+        anchor_class(g, as_of, anchors) for g in ds.groupings.values() if g.active_on(as_of)
+    )
+    groups: dict[str, list[dict[str, str]]] = {k: [] for k in _CLASSES}
+    for g, role in _taking_part(ds, code, as_of, verified_only):
+        groups[anchor_class(g, as_of, anchors)].append({"grouping": g.id, "role": role})
+    u, c = len(groups["us_anchored"]), len(groups["china_anchored"])
+    U, C = available["us_anchored"], available["china_anchored"]
+    r_us, r_cn = (u / U if U else 0.0), (c / C if C else 0.0)
+    index = min(r_us, r_cn) / max(r_us, r_cn) if r_us + r_cn else None
+    lean = (r_us - r_cn) / (r_us + r_cn) if r_us + r_cn else None
+    if code in anchors:
+        label = "anchor"
+    elif index is None:
+        label = "no bloc-anchored formats"
+    elif u + c < MIN_FORMATS:
+        label = "too few bloc-anchored formats"
+    elif index >= threshold:
+        label = "hedger"
+    else:
+        label = "aligned: US-anchored" if r_us > r_cn else "aligned: China-anchored"
+    return {
+        "country": code,
+        "as_of": as_of.isoformat(),
+        "anchors": list(anchors),
+        "us_anchored": u,
+        "china_anchored": c,
+        "both": len(groups["both"]),
+        "neither": len(groups["neither"]),
+        "available": {k: available[k] for k in _CLASSES},
+        "us_rate": round(r_us, 6),
+        "china_rate": round(r_cn, 6),
+        "hedging_index": None if index is None else round(index, 6),
+        "raw_hedging_index": round(min(u, c) / max(u, c), 6) if u + c else None,
+        "lean": None if lean is None else round(lean, 6),
+        "threshold": round(threshold, 6),
+        "label": label,
+        "groupings": groups,
+    }
+
+
+def location_quotients(
+    counts: Mapping[str, Mapping[str, float]], country: str
+) -> list[dict[str, Any]]:
+    """The location quotient of each category for ``country``, highest first.
+
+    ``counts[participant][category]`` is how many of a participant's memberships fall in
+    a category. ``LQ = (x_ct / x_c) / (X_t / X)``; only categories the country has.
+
+    >>> lq = location_quotients({"A": {"x": 2}, "B": {"x": 1, "y": 1}}, "B")
+    >>> [(r["category"], round(r["lq"], 3)) for r in lq]
+    [('y', 2.0), ('x', 0.667)]
+    """
+    totals: Counter[str] = Counter()
+    for row in counts.values():
+        totals.update(row)
+    grand = sum(totals.values())
+    own = counts.get(country, {})
+    mine = sum(own.values())
+    if not mine or not grand:
+        return []
+    rows = [
+        {
+            "category": k,
+            "count": v,
+            "share": round(v / mine, 6),
+            "all_share": round(totals[k] / grand, 6),
+            "lq": round((v / mine) / (totals[k] / grand), 6),
+        }
+        for k, v in own.items()
+        if v
+    ]
+    return sorted(rows, key=lambda r: (-r["lq"], r["category"]))
+
+
+def _specialisation(
+    ds: Dataset,
+    code: str,
+    as_of: _dt.date,
+    types: Mapping[str, str] | None,
+    verified_only: bool,
+) -> dict[str, Any]:
+    themes: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for g in ds.groupings.values():
+        for m in g.members_on(as_of, verified_only=verified_only):
+            if m.participant != code and not ds.participant(m.participant).is_state:
+                continue
+            themes[m.participant].update(t.value for t in g.themes.value)
+            if types is not None and g.id in types:
+                kinds[m.participant][types[g.id]] += 1
+    return {
+        "method": "location quotient against the memberships of every state on the date",
+        "types": location_quotients(kinds, code) if types is not None else None,
+        "themes": location_quotients(themes, code),
+    }
+
+
+def _over_time(
+    ds: Dataset, code: str, as_of: _dt.date, verified_only: bool
+) -> list[dict[str, int]]:
+    t = _network.membership_arrays(ds, verified_only=verified_only)
+    if code not in t.participants:
+        return []
+    mine = t.participant == t.participants.index(code)
+    s, e, g = t.start[mine], t.end[mine], t.grouping[mine]
+    first = _dt.date.fromordinal(int(s.min())).year
+    out = []
+    for y in range(first, as_of.year + 1):
+        lo, hi = _dt.date(y, 1, 1).toordinal(), _dt.date(y + 1, 1, 1).toordinal()
+        hit = (s < hi) & (e > lo)
+        out.append({"year": y, "groupings": int(np.unique(g[hit]).size)})
+    return out
+
+
+def profile(
+    ds: Dataset,
+    code: str,
+    as_of: _dt.date,
+    *,
+    types: Mapping[str, str] | None = None,
+    verified_only: bool = False,
+    weighting: _network.Weighting = "newman",
+    top_partners: int = 10,
+) -> dict[str, Any]:
+    """Everything about one participant (usually a state, by ISO3 code) on ``as_of``.
+
+    ``types`` maps grouping ids to their type (from the typology analysis); without it
+    the type mix and type specialisation are ``None``. Keys: ``country``, ``as_of``,
+    ``memberships`` (every spell, with role and sources), ``current`` (groupings taken
+    part in on the date), ``over_time`` (groupings per year), ``type_mix``, ``partners``
+    (states sharing the most groupings on the date), ``network`` (centralities and ranks
+    in the co-membership projection), ``alignment`` (see :func:`alignment`) and
+    ``specialisation`` (location quotients by type and theme).
+
+    >>> from minilat.dataset import load
+    >>> p = profile(load(), "EST", _dt.date(2024, 1, 1))
+    >>> "digital_nations" in [c["grouping"] for c in p["current"]]
+    True
+    """
+    part = ds.participant(code)
+    history = sorted(
+        (
+            {
+                "grouping": g.id,
+                "name": g.name,
+                "role": m.role.value,
+                "start": m.start.iso(),
+                "end": m.end.iso() if m.end else None,
+                "current": m.active_role and m.holds_on(as_of) and g.active_on(as_of),
+                "verified": m.verified,
+                "sources": list(m.sources),
+            }
+            for g in ds.groupings.values()
+            for m in g.memberships
+            if m.participant == code and (m.verified or not verified_only)
+        ),
+        key=lambda r: (r["start"], r["grouping"]),
+    )
+    current = [
+        {"grouping": g.id, "name": g.name_on(as_of), "role": role}
+        for g, role in _taking_part(ds, code, as_of, verified_only)
+    ]
+    type_mix = None
+    if types is not None:
+        mix = Counter(types.get(c["grouping"], "unclassified") for c in current)
+        type_mix = dict(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0])))
+    network = _network.analyse(ds, as_of, weighting=weighting, verified_only=verified_only)
+    node = next((n for n in network["nodes"] if n["id"] == code), None)
+    partners = _partners(ds, code, as_of, network, top_partners, verified_only)
+    return {
+        "country": {"id": code, "name": part.name, "kind": part.kind.value},
+        "as_of": as_of.isoformat(),
+        "memberships": history,
+        "current": current,
+        "over_time": _over_time(ds, code, as_of, verified_only),
+        "type_mix": type_mix,
+        "partners": partners,
+        "network": None
+        if node is None
+        else {
+            **{k: node[k] for k in ("degree", "strength", "eigenvector", "betweenness")},
+            "community": node["community"],
+            "community_size": network["communities"][node["community"]]["size"],
+            "participation": node["participation"],
+            "rank": node["rank"],
+            "of": network["projection"]["nodes"],
+            "weighting": weighting,
+        },
+        "alignment": alignment(ds, code, as_of, verified_only=verified_only),
+        "specialisation": _specialisation(ds, code, as_of, types, verified_only),
+    }
+
+
+def _partners(
+    ds: Dataset,
+    code: str,
+    as_of: _dt.date,
+    network: Mapping[str, Any],
+    top: int,
+    verified_only: bool,
+) -> list[dict[str, Any]]:
+    weights = {}
+    for e in network["edges"]:
+        if code in (e["a"], e["b"]):
+            other = e["b"] if e["a"] == code else e["a"]
+            weights[other] = e["weight"]
+    shared: dict[str, list[str]] = defaultdict(list)
+    for g, _ in _taking_part(ds, code, as_of, verified_only):
+        for m in g.members_on(as_of, verified_only=verified_only):
+            if m.participant != code and m.participant in weights:
+                shared[m.participant].append(g.id)
+    rows = [
+        {
+            "id": p,
+            "name": ds.participant(p).name,
+            "shared": len(set(gs)),
+            "weight": weights[p],
+            "groupings": sorted(set(gs)),
+        }
+        for p, gs in shared.items()
+    ]
+    rows.sort(key=lambda r: (-r["shared"], -r["weight"], r["id"]))
+    return rows[:top]

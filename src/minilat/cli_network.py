@@ -1,0 +1,449 @@
+"""Commands ``network``, ``country`` and ``timeline``: thin faces over the analyses.
+
+Each parses its options, calls one analysis (:mod:`minilat.analysis.network`,
+:mod:`minilat.analysis.countries`, :mod:`minilat.analysis.timeline`) and renders the
+result with rich, or as JSON with ``--json``. ``--type`` and the type breakdowns need the
+typology analysis (``minilat.analysis.typology``); where it is not there yet, ``--type``
+fails with a clear message and the breakdowns are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from minilat import countries as _states
+from minilat.analysis import countries as _countries
+from minilat.analysis import network as _network
+from minilat.analysis import timeline as _timeline
+from minilat.clikit import (
+    Context,
+    as_of_option,
+    emit_json,
+    json_option,
+    out_console,
+    parse_as_of,
+    pass_ctx,
+)
+from minilat.dataset import Dataset
+from minilat.errors import BadInput, did_you_mean
+from minilat.model import GroupingType
+
+__all__ = ["COMMANDS", "country", "network", "timeline"]
+
+
+# ------------------------------------------------------------------------ typology
+
+
+def _types(ds: Dataset, as_of: _dt.date) -> dict[str, str] | None:
+    """Grouping id -> primary type from the typology analysis, or None if not there yet."""
+    if importlib.util.find_spec("minilat.analysis.typology") is None:
+        return None
+    classify = getattr(importlib.import_module("minilat.analysis.typology"), "classify", None)
+    if classify is None:
+        return None
+    return {
+        gid: "unclassified" if r.primary is None else str(getattr(r.primary, "value", r.primary))
+        for gid, r in classify(ds, as_of).items()
+    }
+
+
+def _type_value(value: str) -> str:
+    try:
+        return GroupingType(value).value
+    except ValueError:
+        hint = did_you_mean(value, [t.value for t in GroupingType])
+        raise BadInput(
+            f"unknown type {value!r}",
+            hint=hint or "use one of " + ", ".join(t.value for t in GroupingType),
+        ) from None
+
+
+def _of_type(ds: Dataset, as_of: _dt.date, value: str) -> tuple[set[str], dict[str, str]]:
+    kind = _type_value(value)
+    types = _types(ds, as_of)
+    if types is None:
+        raise BadInput(
+            "--type is not available yet: this version has no typology analysis "
+            "(minilat.analysis.typology)",
+            hint="run the command without --type",
+        )
+    return {gid for gid, t in types.items() if t == kind}, types
+
+
+type_option = click.option(
+    "--type",
+    "type_",
+    metavar="TYPE",
+    help="Only groupings of this type: " + ", ".join(t.value for t in GroupingType) + ".",
+)
+verified_option = click.option(
+    "--verified-only", is_flag=True, help="Leave out unverified memberships."
+)
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    if str(path) == "-":
+        click.echo(data if isinstance(data, str) else data.decode(), nl=False)
+        return
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as e:
+        raise BadInput(f"cannot write {path}: {e.strerror}") from None
+
+
+def _f(x: float, digits: int = 3) -> str:
+    return f"{x:.{digits}f}"
+
+
+# ------------------------------------------------------------------------- network
+
+
+@click.command()
+@as_of_option
+@type_option
+@click.option(
+    "--weighting",
+    type=click.Choice(list(_network.WEIGHTINGS)),
+    default="newman",
+    show_default=True,
+    help="Tie weights: newman (each grouping adds 1/(n-1)) or count (shared groupings).",
+)
+@click.option(
+    "--all-participants",
+    is_flag=True,
+    help="Put non-state participants (the EU, companies, ...) in the projection too.",
+)
+@verified_option
+@click.option(
+    "--export",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "csv"]),
+    help="Write the network to --out instead of printing it (GEXF is dynamic).",
+)
+@click.option(
+    "--graph",
+    type=click.Choice(["bipartite", "projection"]),
+    default="bipartite",
+    show_default=True,
+    help="Which graph to export (GraphML and CSV).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="File to export to ('-': standard output).",
+)
+@click.option("--top", default=15, show_default=True, help="Rows to show in each table.")
+@json_option
+@pass_ctx
+def network(
+    c: Context,
+    as_of: str | None,
+    type_: str | None,
+    weighting: _network.Weighting,
+    all_participants: bool,
+    verified_only: bool,
+    fmt: str | None,
+    graph: str,
+    out: Path | None,
+    top: int,
+    as_json: bool,
+) -> None:
+    """The co-membership network as of a date: centralities, communities, bridges, overlap.
+
+    Countries are tied by the groupings they share (see docs/network.md for the weighting).
+    """
+    day = parse_as_of(as_of)
+    ds = c.dataset()
+    include = _of_type(ds, day, type_)[0] if type_ else None
+    if fmt is not None:
+        if out is None:
+            raise BadInput("--export needs --out FILE", hint="use --out - to print it")
+        text = _network.export(
+            ds,
+            day,
+            fmt,
+            graph=graph,
+            include=include,
+            weighting=weighting,
+            states_only=not all_participants,
+            verified_only=verified_only,
+        )
+        _write(out, text)
+        return
+    if out is not None:
+        raise BadInput("--out goes with --export", hint="for example --export graphml --out n.xml")
+    d = _network.analyse(
+        ds,
+        day,
+        include=include,
+        weighting=weighting,
+        states_only=not all_participants,
+        verified_only=verified_only,
+    )
+    if type_:
+        d["type"] = _type_value(type_)
+    if as_json:
+        emit_json(d)
+        return
+    _render_network(d, top)
+
+
+def _render_network(d: dict[str, Any], top: int) -> None:
+    b, p = d["bipartite"], d["projection"]
+    out_console.print(
+        f"[bold]Co-membership network[/] as of {d['as_of']} ({d['weighting']} weighting"
+        + (", states only" if d["states_only"] else "")
+        + ")"
+    )
+    out_console.print(
+        f"bipartite: {b['participants']} participants x {b['groupings']} groupings, "
+        f"{b['memberships']} memberships; projection: {p['nodes']} nodes, {p['edges']} ties, "
+        f"density {_f(p['density'])}, {p['components']} component(s), "
+        f"{len(d['communities'])} communities (modularity {_f(p['modularity'])})",
+        markup=False,
+    )
+    table = Table(title=f"most central (of {p['nodes']})", title_justify="left")
+    for col in ("id", "name", "groupings", "partners", "strength", "eigenvector", "betweenness"):
+        table.add_column(col)
+    table.add_column("community")
+    for n in d["nodes"][:top]:
+        table.add_row(
+            n["id"],
+            n["name"],
+            str(n["groupings"]),
+            str(n["degree"]),
+            _f(n["strength"], 2),
+            _f(n["eigenvector"]),
+            _f(n["betweenness"]),
+            str(n["community"]),
+        )
+    out_console.print(table)
+    for cm in d["communities"][:top]:
+        more = f" (+{cm['size'] - 12})" if cm["size"] > 12 else ""
+        out_console.print(
+            f"community {cm['id']} ({cm['size']}): {', '.join(cm['members'][:12])}{more}",
+            markup=False,
+        )
+    if d["bridges"]:
+        table = Table(title="bridging participants", title_justify="left")
+        for col in ("id", "name", "community", "participation", "outside share", "betweenness"):
+            table.add_column(col)
+        for r in d["bridges"][:top]:
+            table.add_row(
+                r["id"],
+                r["name"],
+                str(r["community"]),
+                _f(r["participation"]),
+                _f(r["outside_share"]),
+                _f(r["betweenness"]),
+            )
+        out_console.print(table)
+    table = Table(title="strongest ties", title_justify="left")
+    for col in ("a", "b", "shared", "weight"):
+        table.add_column(col)
+    for e in d["edges"][:top]:
+        table.add_row(e["a"], e["b"], str(e["shared"]), _f(e["weight"]))
+    out_console.print(table)
+    table = Table(title="most overlapping groupings (Jaccard)", title_justify="left")
+    for col in ("a", "b", "shared", "jaccard"):
+        table.add_column(col)
+    for o in d["overlap"]["pairs"][:top]:
+        table.add_row(o["a"], o["b"], str(o["shared"]), _f(o["jaccard"]))
+    out_console.print(table)
+
+
+# ------------------------------------------------------------------------- country
+
+
+def _code(ds: Dataset, text: str) -> str:
+    if text in ds.participants:
+        return text
+    return _states.resolve_state(text)
+
+
+@click.command()
+@click.argument("code", metavar="ISO3")
+@as_of_option
+@verified_option
+@json_option
+@pass_ctx
+def country(c: Context, code: str, as_of: str | None, verified_only: bool, as_json: bool) -> None:
+    """A country's profile: memberships, partners, network place, hedging, specialisation.
+
+    ISO3 is an ISO 3166-1 alpha-3 code or a country name (or a participant id such as eu).
+    """
+    day = parse_as_of(as_of)
+    ds = c.dataset()
+    p = _countries.profile(
+        ds, _code(ds, code), day, types=_types(ds, day), verified_only=verified_only
+    )
+    if as_json:
+        emit_json(p)
+        return
+    _render_country(p)
+
+
+def _render_country(p: dict[str, Any]) -> None:
+    who = p["country"]
+    out_console.print(f"[bold]{who['name']}[/] ({who['id']}) as of {p['as_of']}")
+    a = p["alignment"]
+    hi = "n/a" if a["hedging_index"] is None else _f(a["hedging_index"], 2)
+    out_console.print(
+        f"alignment: {a['label']} — hedging index {hi}; in {a['us_anchored']} of "
+        f"{a['available']['us_anchored']} US-anchored and {a['china_anchored']} of "
+        f"{a['available']['china_anchored']} China-anchored groupings; {a['both']} with both, "
+        f"{a['neither']} with neither",
+        markup=False,
+    )
+    n = p["network"]
+    if n is not None:
+        r = n["rank"]
+        out_console.print(
+            f"network: {n['degree']} partners, strength {_f(n['strength'], 2)} (rank "
+            f"{r['strength']} of {n['of']}), eigenvector rank {r['eigenvector']}, "
+            f"betweenness rank {r['betweenness']}, community {n['community']} "
+            f"({n['community_size']} members)",
+            markup=False,
+        )
+    if p["type_mix"] is not None:
+        mix = ", ".join(f"{k} {v}" for k, v in p["type_mix"].items())
+        out_console.print(f"type mix: {mix or 'none'}", markup=False)
+    anchor = {
+        g["grouping"]: k.replace("_", "-")
+        for k, gs in p["alignment"]["groupings"].items()
+        for g in gs
+    }
+    table = Table(title=f"{len(p['current'])} current groupings", title_justify="left")
+    for col in ("grouping", "name", "role", "anchored"):
+        table.add_column(col)
+    for g in p["current"]:
+        table.add_row(g["grouping"], g["name"], g["role"], anchor.get(g["grouping"], ""))
+    out_console.print(table)
+    table = Table(title="closest partners", title_justify="left")
+    for col in ("id", "name", "shared", "weight"):
+        table.add_column(col)
+    for q in p["partners"]:
+        table.add_row(q["id"], q["name"], str(q["shared"]), _f(q["weight"]))
+    out_console.print(table)
+    spec = p["specialisation"]
+    for key in ("types", "themes"):
+        rows = spec[key]
+        if rows:
+            shown = ", ".join(f"{r['category']} {_f(r['lq'], 2)}" for r in rows[:8] if r["lq"] > 1)
+            out_console.print(f"over-weights ({key}, LQ > 1): {shown or 'none'}", markup=False)
+    if p["over_time"]:
+        series = "  ".join(f"{r['year']}:{r['groupings']}" for r in p["over_time"][-12:])
+        out_console.print(f"groupings per year: {series}", markup=False)
+
+
+# ------------------------------------------------------------------------ timeline
+
+
+@click.command()
+@type_option
+@click.option(
+    "--from",
+    "start",
+    default=_timeline.START_YEAR,
+    show_default=True,
+    metavar="YEAR",
+    help="First year.",
+)
+@click.option("--to", "end", type=int, metavar="YEAR", help="Last year (default: this year).")
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Also draw the timeline to FILE (.svg or .png).",
+)
+@json_option
+@pass_ctx
+def timeline(
+    c: Context,
+    type_: str | None,
+    start: int,
+    end: int | None,
+    chart_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Groupings founded and active per year (by type when the typology is available)."""
+    ds = c.dataset()
+    today = _dt.date.today()
+    include: set[str] | None = None
+    types: dict[str, str] | None
+    if type_:
+        include, types = _of_type(ds, today, type_)
+    else:
+        types = _types(ds, today)
+    fmt = None
+    if chart_path is not None:
+        fmt = chart_path.suffix.lower().lstrip(".")
+        if fmt not in ("svg", "png"):
+            raise BadInput(f"cannot draw to {chart_path}", hint="name a .svg or .png file")
+    t = _timeline.timeline(ds, start=start, end=end, include=include, types=types, today=today)
+    if type_:
+        t["type"] = _type_value(type_)
+    if chart_path is not None and fmt is not None:
+        _write(chart_path, _timeline.chart(t, fmt))
+    if as_json:
+        emit_json(t)
+        return
+    _render_timeline(t, chart_path)
+
+
+def _render_timeline(t: dict[str, Any], chart_path: Path | None) -> None:
+    kinds = sorted({k for r in t["years"] for k in r.get("active_by_type", {})})
+    table = Table(
+        title=f"{t['groupings']} groupings, {t['start']}–{t['end']}", title_justify="left"
+    )
+    for col in ("year", "founded", "active", "ended"):
+        table.add_column(col, justify="right")
+    for k in kinds:
+        table.add_column(f"active: {k}", justify="right")
+    for r in t["years"]:
+        table.add_row(
+            str(r["year"]) + ("*" if r["partial"] else ""),
+            str(r["founded"]),
+            str(r["active"]),
+            str(r["ended"]),
+            *(str(r["active_by_type"].get(k, 0)) for k in kinds),
+        )
+    out_console.print(table)
+    table = Table(title="by decade", title_justify="left")
+    for col in ("years", "founded", "per year", "active", "active growth / yr"):
+        table.add_column(col, justify="right")
+    for d in t["decades"]:
+        g = d["active_growth_per_year"]
+        table.add_row(
+            f"{d['from']}–{d['to']}",
+            str(d["founded"]),
+            _f(d["founded_per_year"], 1),
+            f"{d['active_first']} → {d['active_last']}",
+            "n/a" if g is None else f"{g:+.1%}",
+        )
+    out_console.print(table)
+    inc = t["increase"]
+    ratio = "n/a" if inc["ratio"] is None else f"{inc['ratio']:.1f}x"
+    earlier = "n/a" if inc["earlier_per_year"] is None else _f(inc["earlier_per_year"], 2)
+    out_console.print(
+        f"founded per year since {inc['recent_from']}: {_f(inc['recent_per_year'], 2)} "
+        f"against {earlier} before ({ratio}); * = year so far",
+        markup=False,
+    )
+    if chart_path is not None:
+        out_console.print(f"chart written to {chart_path}", markup=False)
+
+
+COMMANDS = [network, country, timeline]
