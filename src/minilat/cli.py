@@ -292,7 +292,7 @@ def main() -> None:
 
 
 # Command families kept in modules of their own (cli_*.py); each exposes COMMANDS.
-_FAMILIES: tuple[str, ...] = ("cli_framework", "cli_design", "cli_web", "cli_network")
+_FAMILIES: tuple[str, ...] = ("cli_framework", "cli_report", "cli_design", "cli_web", "cli_network")
 
 
 def _add_families() -> None:
