@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench install clean
+.PHONY: run test lint typecheck unit bench docs case-studies install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: compile the bundled dataset into SQLite and summarise it.
+## The main job: the observatory on the bundled data and the embedded SQLite store.
 run: $(STAMP)
-	$(BIN)/minilat build
-	$(BIN)/minilat groupings
+	$(BIN)/minilat serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -36,6 +35,14 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_network.py
 	$(BIN)/python benchmarks/bench_coalition.py
+	$(BIN)/python benchmarks/bench_web.py
+
+## Regenerate the generated parts of the docs: the CLI reference and the case studies.
+docs: $(STAMP)
+	$(BIN)/python scripts/cli_reference.py
+
+case-studies: $(STAMP)
+	for c in IND GBR EST; do $(BIN)/minilat report country $$c --out docs/case-studies/$$c.md; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
