@@ -16,8 +16,8 @@ from typing import Any, NoReturn
 import click
 from rich.table import Table
 
-from minilat import countries, settings
 from minilat import dataset as _dataset
+from minilat import settings
 from minilat.analysis import groupings as _groupings
 from minilat.clikit import (
     Context,
@@ -28,6 +28,7 @@ from minilat.clikit import (
     out_console,
     parse_as_of,
     pass_ctx,
+    verified_option,
 )
 from minilat.errors import BadInput, DatasetInvalid, MinilatError, did_you_mean
 from minilat.model import Theme
@@ -149,7 +150,7 @@ def groupings_cmd(
 ) -> None:
     """List groupings, filtered by member, theme, date or name."""
     day = _dataset.parse_day(active_on, "--active-on") if active_on else None
-    code = _member_code(c, member) if member else None
+    code = c.dataset().resolve_participant(member) if member else None
     ids = c.store().grouping_ids(
         member=code, theme=_theme(theme) if theme else None, active_on=day, query=query
     )
@@ -178,13 +179,6 @@ def groupings_cmd(
             r["id"], r["name"], r["founded"], r["status"], str(r["members"]), ", ".join(r["themes"])
         )
     out_console.print(table)
-
-
-def _member_code(c: Context, text: str) -> str:
-    ds = c.dataset()
-    if text in ds.participants:
-        return text
-    return countries.resolve_state(text)
 
 
 @cli.command()
@@ -231,7 +225,7 @@ def _print_members(rows: list[dict[str, Any]], title: str) -> None:
 @cli.command()
 @click.argument("grouping_id", metavar="ID")
 @as_of_option
-@click.option("--verified-only", is_flag=True, help="Leave out unverified memberships.")
+@verified_option
 @json_option
 @pass_ctx
 def members(

@@ -13,7 +13,6 @@ from typing import Any
 import click
 from rich.table import Table
 
-from minilat import countries
 from minilat.analysis import coalition as _coalition
 from minilat.capability_csv import read_capability_csv
 from minilat.clikit import (
@@ -44,24 +43,17 @@ def _table(ds: Dataset, text: str, unit: str | None) -> CapabilityTable:
     return ds.capability(text)  # NotFound with a did-you-mean hint
 
 
-def _code(ds: Dataset, text: str) -> str:
-    t = text.strip()
-    if t in ds.participants:
-        return t
-    return countries.resolve_state(t)
-
-
 def _codes(ds: Dataset, text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
-    return tuple(dict.fromkeys(_code(ds, p) for p in text.split(",") if p.strip()))
+    return tuple(dict.fromkeys(ds.resolve_participant(p) for p in text.split(",") if p.strip()))
 
 
 def _pair(ds: Dataset, text: str) -> tuple[str, str]:
     parts = [p for p in text.split(",") if p.strip()]
     if len(parts) != 2:
         raise BadInput(f"--forbid-pair {text!r} must name two countries", hint="e.g. USA,CHN")
-    return _code(ds, parts[0]), _code(ds, parts[1])
+    return ds.resolve_participant(parts[0]), ds.resolve_participant(parts[1])
 
 
 # --------------------------------------------------------------------------- rendering

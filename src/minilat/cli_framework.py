@@ -16,6 +16,7 @@ from minilat.clikit import (
     out_console,
     parse_as_of,
     pass_ctx,
+    verified_option,
 )
 
 __all__ = ["COMMANDS"]
@@ -26,7 +27,7 @@ _VERDICT = {True: "yes", False: "no", None: "not assessable"}
 @click.command()
 @click.argument("grouping_id", metavar="ID")
 @as_of_option
-@click.option("--verified-only", is_flag=True, help="Leave out unverified memberships.")
+@verified_option
 @json_option
 @pass_ctx
 def assess(

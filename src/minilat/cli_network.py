@@ -18,7 +18,6 @@ from typing import Any
 import click
 from rich.table import Table
 
-from minilat import countries as _states
 from minilat.analysis import countries as _countries
 from minilat.analysis import network as _network
 from minilat.analysis import timeline as _timeline
@@ -30,6 +29,7 @@ from minilat.clikit import (
     out_console,
     parse_as_of,
     pass_ctx,
+    verified_option,
 )
 from minilat.dataset import Dataset
 from minilat.errors import BadInput, did_you_mean
@@ -82,9 +82,6 @@ type_option = click.option(
     "type_",
     metavar="TYPE",
     help="Only groupings of this type: " + ", ".join(t.value for t in GroupingType) + ".",
-)
-verified_option = click.option(
-    "--verified-only", is_flag=True, help="Leave out unverified memberships."
 )
 
 
@@ -266,12 +263,6 @@ def _render_network(d: dict[str, Any], top: int) -> None:
 # ------------------------------------------------------------------------- country
 
 
-def _code(ds: Dataset, text: str) -> str:
-    if text in ds.participants:
-        return text
-    return _states.resolve_state(text)
-
-
 @click.command()
 @click.argument("code", metavar="ISO3")
 @as_of_option
@@ -286,7 +277,7 @@ def country(c: Context, code: str, as_of: str | None, verified_only: bool, as_js
     day = parse_as_of(as_of)
     ds = c.dataset()
     p = _countries.profile(
-        ds, _code(ds, code), day, types=_types(ds, day), verified_only=verified_only
+        ds, ds.resolve_participant(code), day, types=_types(ds, day), verified_only=verified_only
     )
     if as_json:
         emit_json(p)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minilat import countries, reports
+from minilat import reports
 from minilat.clikit import Context, as_of_option, emit_json, parse_as_of, pass_ctx
 from minilat.errors import BadInput
 
@@ -34,7 +34,7 @@ def report() -> None:
 def country(c: Context, code: str, as_of: str | None, fmt: str, out: Path | None) -> None:
     """A country's memberships, type mix, partners, network place, hedging and groupings."""
     ds = c.dataset()
-    iso = code if code in ds.participants else countries.resolve_state(code)
+    iso = ds.resolve_participant(code)
     rep = reports.country_report(ds, iso, parse_as_of(as_of))
     if fmt == "json":
         if out is None:

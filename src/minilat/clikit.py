@@ -27,6 +27,7 @@ __all__ = [
     "out_console",
     "parse_as_of",
     "pass_ctx",
+    "verified_option",
 ]
 
 out_console = Console(highlight=False)
@@ -64,6 +65,9 @@ def emit_json(obj: Any) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (docs/cli.md).")
+verified_option = click.option(
+    "--verified-only", is_flag=True, help="Leave out unverified memberships."
+)
 as_of_option = click.option(
     "--as-of", "as_of", metavar="DATE", help="Answer as of this date (YYYY-MM-DD); default today."
 )

@@ -78,6 +78,17 @@ class Dataset:
             hint=did_you_mean(pid, [*self.participants, *self.states()]),
         )
 
+    def resolve_participant(self, text: str) -> str:
+        """A participant id, or an ISO3 code from a code (any case) or a country name.
+
+        >>> load().resolve_participant("Estonia")
+        'EST'
+        """
+        t = text.strip()
+        if t in self.participants:
+            return t
+        return countries.resolve_state(t)
+
     def states(self) -> set[str]:
         """ISO3 codes of every state that appears in some grouping."""
         return {

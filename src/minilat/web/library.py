@@ -11,7 +11,6 @@ import dataclasses
 import datetime as _dt
 from typing import Any
 
-from minilat import countries
 from minilat.errors import MinilatError
 from minilat.web import optional
 from minilat.web.site import Site
@@ -60,9 +59,7 @@ def known_types(types: dict[str, str | None] | None) -> dict[str, str] | None:
 
 def resolve_member(site: Site, text: str) -> str:
     """A participant id or ISO3 code from a code or a country name; NotFound otherwise."""
-    if text in site.ds.participants:
-        return text
-    return countries.resolve_state(text)
+    return site.ds.resolve_participant(text)
 
 
 def _type_value(result: Any) -> str | None:
