@@ -17,7 +17,9 @@ def fact(value: Any) -> dict[str, Any]:
     return {"value": value, "sources": ["s"]}
 
 
-def grouping(gid: str = "g", members: tuple[str, ...] = ("USA", "JPN", "AUS"), **kw: Any) -> Grouping:
+def grouping(
+    gid: str = "g", members: tuple[str, ...] = ("USA", "JPN", "AUS"), **kw: Any
+) -> Grouping:
     doc: dict[str, Any] = {
         "id": gid,
         "name": kw.pop("name", gid.upper()),
@@ -28,7 +30,14 @@ def grouping(gid: str = "g", members: tuple[str, ...] = ("USA", "JPN", "AUS"), *
         ]
         + kw.pop("extra_members", []),
     }
-    for key in ("instrument", "secretariat", "legal_personality", "accession", "website", "cadence"):
+    for key in (
+        "instrument",
+        "secretariat",
+        "legal_personality",
+        "accession",
+        "website",
+        "cadence",
+    ):
         if key in kw:
             doc[key] = fact(kw.pop(key))
     if "themes" in kw:
@@ -38,6 +47,4 @@ def grouping(gid: str = "g", members: tuple[str, ...] = ("USA", "JPN", "AUS"), *
 
 
 def dataset(*groupings: Grouping, indicators: dict[str, Any] | None = None) -> Dataset:
-    return Dataset(
-        {g.id: g for g in groupings}, {"acme": ACME}, {"s": SRC}, {}, indicators or {}
-    )
+    return Dataset({g.id: g for g in groupings}, {"acme": ACME}, {"s": SRC}, {}, indicators or {})

@@ -65,8 +65,10 @@ def test_published_member_count_when_not_enumerated() -> None:
     [
         ({"instrument": "joint_declaration", "secretariat": "none"}, "informal"),
         ({"instrument": "treaty", "secretariat": "permanent", "legal_personality": True}, "formal"),
-        ({"instrument": "mou", "secretariat": "permanent", "accession": "by_invitation"},
-         "semi-formal"),
+        (
+            {"instrument": "mou", "secretariat": "permanent", "accession": "by_invitation"},
+            "semi-formal",
+        ),
     ],
 )
 def test_informality(facts: dict[str, object], label: str) -> None:
@@ -88,7 +90,9 @@ def test_informality_score_by_hand() -> None:
     g = grouping(instrument="mou", secretariat="rotating")
     a = assess(dataset(g), g, DAY)
     w = RULES.table("informality_weights")
-    expected = (w["instrument"] * 0.75 + w["secretariat"] * 0.75) / (w["instrument"] + w["secretariat"])
+    expected = (w["instrument"] * 0.75 + w["secretariat"] * 0.75) / (
+        w["instrument"] + w["secretariat"]
+    )
     assert a.informality.value == pytest.approx(expected, abs=1e-3)
 
 
@@ -109,14 +113,17 @@ def test_multi_stakeholder_from_participants_and_channels() -> None:
     plain = grouping()
     assert assess(dataset(plain), plain, DAY).multi_stakeholder.verdict is False
     with_company = grouping(
-        extra_members=[{"participant": "acme", "role": "partner", "start": "2021", "sources": ["s"]}]
+        extra_members=[
+            {"participant": "acme", "role": "partner", "start": "2021", "sources": ["s"]}
+        ]
     )
     a = assess(dataset(with_company), with_company, DAY)
     assert a.multi_stakeholder.verdict is True
     assert a.multi_stakeholder.value["non_state_participants"] == ["acme"]
     channel = grouping(
-        stakeholder_channels=[{"name": "Business Council", "kind": "business", "start": "2025",
-                               "sources": ["s"]}]
+        stakeholder_channels=[
+            {"name": "Business Council", "kind": "business", "start": "2025", "sources": ["s"]}
+        ]
     )
     assert assess(dataset(channel), channel, DAY).multi_stakeholder.verdict is False  # not yet
     assert assess(dataset(channel), channel, dt.date(2025, 6, 1)).multi_stakeholder.verdict

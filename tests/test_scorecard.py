@@ -46,12 +46,26 @@ def test_strategic_clarity_components() -> None:
 @pytest.mark.parametrize(
     ("facts", "band", "expected"),
     [
-        ({"instrument": "joint_declaration", "secretariat": "none", "cadence": "irregular"},
-         "no institutions", 0.5),
-        ({"instrument": "joint_declaration", "secretariat": "rotating", "cadence": "annual"},
-         "light institutions", 1.0),
-        ({"instrument": "treaty", "secretariat": "permanent", "legal_personality": True,
-          "cadence": "continuous"}, "heavy institutions", 0.3),
+        (
+            {"instrument": "joint_declaration", "secretariat": "none", "cadence": "irregular"},
+            "no institutions",
+            0.5,
+        ),
+        (
+            {"instrument": "joint_declaration", "secretariat": "rotating", "cadence": "annual"},
+            "light institutions",
+            1.0,
+        ),
+        (
+            {
+                "instrument": "treaty",
+                "secretariat": "permanent",
+                "legal_personality": True,
+                "cadence": "continuous",
+            },
+            "heavy institutions",
+            0.3,
+        ),
     ],
 )
 def test_institutional_balance_bands(facts, band: str, expected: float) -> None:
@@ -72,15 +86,25 @@ def test_transparency_recency_and_website() -> None:
     stale = _ind(score(dataset(g), g, dt.date(2026, 1, 1)), "transparency")
     assert stale.score is not None and stale.score < 1.0
     none = grouping(website="none", events=events)
-    assert _ind(score(dataset(none), none, DAY), "transparency").score == pytest.approx(2 / 3, abs=1e-3)
+    assert _ind(score(dataset(none), none, DAY), "transparency").score == pytest.approx(
+        2 / 3, abs=1e-3
+    )
 
 
 def test_economic_interdependence_from_trade_tables() -> None:
     table = CapabilityTable(
-        id="export_share_china", name="t", unit="fraction", measure="ratio", year=2023,
-        scope="test", sources=("s",),
-        rows=[{"participant": "JPN", "value": 0.2}, {"participant": "AUS", "value": 0.3},
-              {"participant": "USA", "value": 0.1}],
+        id="export_share_china",
+        name="t",
+        unit="fraction",
+        measure="ratio",
+        year=2023,
+        scope="test",
+        sources=("s",),
+        rows=[
+            {"participant": "JPN", "value": 0.2},
+            {"participant": "AUS", "value": 0.3},
+            {"participant": "USA", "value": 0.1},
+        ],
     )
     g = grouping(members=("USA", "JPN", "AUS"))
     ds = dataset(g, indicators={"export_share_china": table})
