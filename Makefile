@@ -19,8 +19,8 @@ run: $(STAMP)
 	$(BIN)/minilat serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check --no-cache src tests benchmarks scripts
+	$(BIN)/ruff format --check --no-cache src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
