@@ -84,6 +84,14 @@ def test_design_infeasible_exit_1(db: Path, fabs: str) -> None:
     assert "region rows (0.24) cannot be recruited" in line
 
 
+def test_design_infeasible_json(db: Path, fabs: str) -> None:
+    r = run(db, "design", "--table", fabs, "--target", "0.8", "--exclude", "CHN", "--json")
+    assert r.exit_code == 1
+    d = json.loads(r.stdout)
+    assert d["status"] == "infeasible"
+    assert "at most 0.49 reachable without CHN" in d["message"] and d["hint"]
+
+
 def test_design_max_size_frontier_compare(db: Path, fabs: str) -> None:
     r = run(db, "design", "--table", fabs, "--max-size", "2", "--json")
     assert r.exit_code == 0, r.output

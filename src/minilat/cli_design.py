@@ -25,7 +25,7 @@ from minilat.clikit import (
     pass_ctx,
 )
 from minilat.dataset import Dataset
-from minilat.errors import BadInput
+from minilat.errors import BadInput, Infeasible
 from minilat.model import CapabilityTable
 
 __all__ = ["COMMANDS", "design", "tables"]
@@ -300,12 +300,19 @@ def design(
         verified_only=verified_only,
         time_limit=time_limit,
     )
-    d = _coalition.design(
-        ds,
-        question,
-        frontier_size=(max_size or 10) if show_frontier else None,
-        compare=compare,
-    )
+    try:
+        d = _coalition.design(
+            ds,
+            question,
+            frontier_size=(max_size or 10) if show_frontier else None,
+            compare=compare,
+        )
+    except Infeasible as e:
+        if not as_json:
+            raise
+        # scripts asked for JSON: give them the explanation as JSON too (exit status 1)
+        emit_json({"status": "infeasible", "message": e.message, "hint": e.hint})
+        raise SystemExit(e.exit_code) from None
     if as_json:
         emit_json(d)
     else:
