@@ -40,6 +40,7 @@ bench: $(STAMP)
 ## Regenerate the generated parts of the docs: the CLI reference and the case studies.
 docs: $(STAMP)
 	$(BIN)/python scripts/cli_reference.py
+	$(BIN)/python scripts/benchmarks_doc.py
 
 case-studies: $(STAMP)
 	for c in IND GBR EST; do $(BIN)/minilat report country $$c --out docs/case-studies/$$c.md; done

@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import highspy
 import numpy as np
@@ -67,6 +67,8 @@ __all__ = [
 TOL = 1e-9
 
 Objective = Literal["size", "coverage"]
+#: A constraint matrix: dense when small and plain, sparse with pair/partner rows.
+Matrix: TypeAlias = np.ndarray | sp.csc_array
 
 
 # =============================================================================== arrays
@@ -266,15 +268,20 @@ def _reduce(inst: Instance, size_bound: int | None) -> _Reduced | None:
     """
     ids = inst.ids
     S = inst.shares
-    pos = {c: j for j, c in enumerate(ids)}
     if inst.include & inst.exclude:
         return None
     for a, b in inst.forbidden:
         if a in inst.include and b in inst.include:
             return None
-    keep = np.array([c not in inst.exclude for c in ids], dtype=bool)
+    n_all = len(ids)
+    pos = (
+        {c: j for j, c in enumerate(ids)} if inst.include or inst.exclude or inst.forbidden else {}
+    )
+    keep = np.ones(n_all, dtype=bool)
+    keep[[pos[c] for c in inst.exclude if c in pos]] = False
     positive = S.max(axis=0, initial=0.0) > 0
-    included = np.array([c in inst.include for c in ids], dtype=bool)
+    included = np.zeros(n_all, dtype=bool)
+    included[[pos[c] for c in inst.include if c in pos]] = True
     anchor = keep & (positive | included)
     adj = inst.adjacency if inst.partners is not None else None
     if adj is not None:
@@ -284,10 +291,10 @@ def _reduce(inst: Instance, size_bound: int | None) -> _Reduced | None:
         keep &= anchor
     cols = np.flatnonzero(keep)
     n = len(cols)
-    where = {int(j): k for k, j in enumerate(cols)}
     lower = included[cols].astype(float)
     upper = np.ones(n)
     forbidden: list[tuple[int, int]] = []
+    where = {int(j): k for k, j in enumerate(cols)} if inst.forbidden else {}
     for a, b in inst.forbidden:
         ja, jb = pos.get(a), pos.get(b)
         if ja is not None and jb is not None and ja in where and jb in where and ja != jb:
@@ -314,16 +321,29 @@ def _fix_dominated(red: _Reduced, size_bound: int) -> _Reduced:
     if red.partners is not None or n <= size_bound:
         return red
     Sr = red.S
+    m = Sr.shape[0]
     tied = {k for pair in red.forbidden for k in pair}
-    free = np.array([k not in tied for k in range(n)], dtype=bool)
-    # ge[i, j]: j has at least i's share in every table
-    ge = np.all(Sr[:, None, :] >= Sr[:, :, None], axis=0)
-    gt = np.any(Sr[:, None, :] > Sr[:, :, None], axis=0)
-    order = np.arange(n)
-    dominates = ge & (gt | (order[None, :] < order[:, None]))
-    dominates &= free[None, :]
-    np.fill_diagonal(dominates, False)
-    out = free & (red.lower == 0) & (dominates.sum(axis=1) >= size_bound)
+    free = np.ones(n, dtype=bool)
+    free[list(tied)] = False
+    # a cheap upper bound first: j dominating i has at least i's share in each table, so
+    # i has at most (in its tightest table) as many dominators as countries with at least
+    # its share there. One sort of all rows at once (each row shifted above the previous;
+    # rounding can only merge values, never reorder them, so the bound stays a bound).
+    off = (float(Sr.max(initial=0.0)) + 1.0) * np.arange(m)[:, None]
+    shifted = Sr + off
+    less = np.searchsorted(np.sort(shifted, axis=1).ravel(), shifted.ravel(), "left")
+    at_least = n - 1 - (less.reshape(m, n) - n * np.arange(m)[:, None])
+    cand = np.flatnonzero(free & (red.lower == 0) & (at_least.min(axis=0) >= size_bound))
+    out = np.zeros(n, dtype=bool)
+    if len(cand):
+        # exactly, for the candidates: ge[i, j] (j has at least i's share everywhere);
+        # of two equal countries only the earlier one dominates
+        Sk = Sr[:, cand, None]
+        ge = np.all(Sr[:, None, :] >= Sk, axis=0)
+        le = np.all(Sr[:, None, :] <= Sk, axis=0)
+        later = np.arange(n)[None, :] >= cand[:, None]
+        dominates = ge & ~(le & later) & free[None, :]
+        out[cand] = dominates.sum(axis=1) >= size_bound
     if not out.any():
         return red
     upper = red.upper.copy()
@@ -333,8 +353,10 @@ def _fix_dominated(red: _Reduced, size_bound: int) -> _Reduced:
 
 def _rows(
     inst: Instance, red: _Reduced, size_lo: float, size_hi: float, targets: bool
-) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
-    """The constraint matrix (column-wise) and row bounds."""
+) -> tuple[Matrix, np.ndarray, np.ndarray]:
+    """The constraint matrix and row bounds: a dense array in the common case (no pair or
+    partner rows: a few tables plus the size row, cheaper to slice than a sparse one),
+    otherwise sparse column-wise."""
     n = len(red.cols)
     if not red.forbidden and red.partners is None:  # the common case: no sparse blocks
         dense = [red.S] if targets and inst.targets is not None else []
@@ -342,7 +364,7 @@ def _rows(
         lo0 = [inst.tau - TOL] if dense else []
         hi0 = [np.full(inst.m, np.inf)] if dense else []
         return (
-            sp.csc_array(rows),
+            rows,
             np.concatenate([*lo0, [size_lo]]),
             np.concatenate([*hi0, [size_hi]]),
         )
@@ -381,6 +403,30 @@ def _rows(
     return sp.csc_array(A), np.concatenate(lo), np.concatenate(hi)
 
 
+def _live_rows(A: Matrix) -> np.ndarray:
+    """Rows of ``A`` with at least one nonzero entry."""
+    if isinstance(A, np.ndarray):
+        return np.asarray((A != 0).any(axis=1))
+    return np.diff(sp.csr_array(A).indptr) > 0
+
+
+def _csc_parts(A: Matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``A`` column-wise, as HiGHS takes it: (starts, row indices, values)."""
+    if isinstance(A, np.ndarray):
+        At = A.T
+        nz = At != 0
+        starts = np.zeros(A.shape[1] + 1, dtype=np.int32)
+        np.cumsum(nz.sum(axis=1), out=starts[1:])
+        return starts, np.nonzero(nz)[1].astype(np.int32), np.ascontiguousarray(At[nz])
+    C = sp.csc_array(A)
+    C.sort_indices()
+    return (
+        C.indptr.astype(np.int32),
+        C.indices.astype(np.int32),
+        C.data.astype(np.float64),
+    )
+
+
 @dataclass(frozen=True)
 class _MipResult:
     x: np.ndarray | None
@@ -397,12 +443,13 @@ _SINGLE_THREAD = [True]
 _ENUMERATE = 40
 _SUBSETS = 8_000  # ... if there are at most this many subsets of the allowed sizes
 _SUBSET_CELLS = 800_000  # ... and one size's subsets x rows stay this small
+_DOUBLING_CELLS = 250_000  # all 2**k subsets' row sums at once, if 2**k x rows is this small
 
 
 def _highs(
     cost: np.ndarray,
     maximize: bool,
-    A: sp.csc_array,
+    A: Matrix,
     row_lo: np.ndarray,
     row_hi: np.ndarray,
     col_lo: np.ndarray,
@@ -412,6 +459,7 @@ def _highs(
     *,
     relax: bool = False,
     presolve: bool = False,
+    tight: bool = False,
 ) -> _MipResult:
     """Solve the binary programme with HiGHS, the model passed as arrays in one call.
 
@@ -427,29 +475,33 @@ def _highs(
     if _SINGLE_THREAD[0]:
         # these models are small: a second worker thread costs more than it brings
         h.setOptionValue("threads", 1)
+    if not presolve:  # on the whole (small, dense) model it costs more than it saves
+        h.setOptionValue("presolve", "off")
     if not relax:
         h.setOptionValue("mip_rel_gap", 0.0)
         h.setOptionValue("mip_abs_gap", 1e-9)
-        if not presolve:  # on the whole (small, dense) model it costs more than it saves
-            h.setOptionValue("presolve", "off")
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = A.shape[0]
-    lp.col_cost_ = np.asarray(cost, dtype=float)
-    lp.col_lower_ = np.asarray(col_lo, dtype=float)
-    lp.col_upper_ = np.asarray(col_hi, dtype=float)
-    lp.row_lower_ = np.asarray(row_lo, dtype=float)
-    lp.row_upper_ = np.asarray(row_hi, dtype=float)
-    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = A.shape[0]
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(float)
-    if not relax:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
-    h.passModel(lp)
+        if tight:
+            h.setOptionValue("mip_feasibility_tolerance", 1e-10)
+    # the array form of passModel: numpy buffers go to HiGHS without a Python loop (the
+    # HighsLp attribute setters convert element by element, ~0.3 ms on these models)
+    a_start, a_index, a_value = _csc_parts(A)
+    h.passModel(
+        n,
+        int(A.shape[0]),
+        len(a_value),
+        int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize),
+        0.0,
+        np.ascontiguousarray(cost, dtype=np.float64),
+        np.ascontiguousarray(col_lo, dtype=np.float64),
+        np.ascontiguousarray(col_hi, dtype=np.float64),
+        np.ascontiguousarray(row_lo, dtype=np.float64),
+        np.ascontiguousarray(row_hi, dtype=np.float64),
+        a_start,
+        a_index,
+        a_value,
+        np.full(n, 0 if relax else int(highspy.HighsVarType.kInteger), dtype=np.int32),
+    )
     if start is not None and not relax:
         h.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(start, dtype=float))
     if h.run() == highspy.HighsStatus.kError and _SINGLE_THREAD[0]:
@@ -467,6 +519,7 @@ def _highs(
             time_limit,
             relax=relax,
             presolve=presolve,
+            tight=tight,
         )
     status = h.getModelStatus()
     info = h.getInfo()
@@ -490,6 +543,20 @@ def _highs(
     if x is not None:
         ax = A @ x
         if np.any(ax < row_lo - 1e-12) or np.any(ax > row_hi + 1e-12):
+            if not tight:  # within HiGHS's tolerance, not ours: once more, tighter
+                return _highs(
+                    cost,
+                    maximize,
+                    A,
+                    row_lo,
+                    row_hi,
+                    col_lo,
+                    col_hi,
+                    start,
+                    time_limit,
+                    presolve=presolve,
+                    tight=True,
+                )
             return _MipResult(None, "numerical_trouble", float("inf"), nodes)
         value = float(cost @ x)
         bound = float(info.mip_dual_bound)
@@ -522,43 +589,51 @@ def _greedy_mask(inst: Instance, red: _Reduced) -> np.ndarray | None:
     S = red.S
     chosen = red.lower > 0
     allowed = (red.upper > 0) & ~chosen
-    conflict = [set[int]() for _ in range(n)]
+    conflict: dict[int, set[int]] = {}
     for a, b in red.forbidden:
-        conflict[a].add(b)
-        conflict[b].add(a)
-    for j0 in np.flatnonzero(chosen):
-        for k in conflict[j0]:
+        conflict.setdefault(a, set()).add(b)
+        conflict.setdefault(b, set()).add(a)
+    for j0 in np.flatnonzero(chosen).tolist():
+        for k in conflict.get(j0, ()):
             allowed[k] = False
     c = inst.w @ S
     cap = inst.max_size if inst.max_size is not None else n
     tau = inst.tau
     scale = np.where(tau > 0, tau, 1.0)
+    no_conflict: set[int] = set()
 
     def add(j: int) -> None:
         chosen[j] = True
         allowed[j] = False
-        for k in conflict[j]:
+        for k in conflict.get(j, no_conflict):
             allowed[k] = False
 
     if inst.objective == "size":
         # lazy greedy: a country's gain only shrinks as the shortfall does, so a stale
-        # gain is an upper bound and only the heap's top needs recomputing
-        need = tau - S[:, chosen].sum(axis=1)
+        # gain is an upper bound and only the heap's top needs recomputing. Countries are
+        # rows here (contiguous), and the shortfall is updated in place.
+        ST = np.ascontiguousarray(S.T)
+        SnT = ST / scale
+        need = tau - ST[chosen].sum(axis=0)
         count = int(chosen.sum())
-        Sn = S / scale[:, None]
         need_n = np.maximum(need, 0.0) / scale
-        first = np.minimum(Sn, need_n[:, None]).sum(axis=0)
-        heap = [(-float(first[j]), int(j)) for j in np.flatnonzero(allowed & (first > 0))]
+        first = np.minimum(SnT, need_n).sum(axis=1)
+        cand = np.flatnonzero(allowed & (first > 0))
+        heap = list(zip((-first[cand]).tolist(), cand.tolist(), strict=True))
         heapq.heapify(heap)
-        while np.any(need > TOL) and count < cap:
+        pop, push = heapq.heappop, heapq.heappush
+        add_up, minimum, biggest = np.add.reduce, np.minimum, np.maximum.reduce
+        buf = np.empty_like(need_n)
+        unmet = float(biggest(need)) > TOL
+        while unmet and count < cap:
             while heap:
-                _, j = heapq.heappop(heap)
+                _, j = pop(heap)
                 if not allowed[j]:
                     continue
-                g = float(np.minimum(Sn[:, j], need_n).sum())
+                g = float(add_up(minimum(SnT[j], need_n, out=buf)))
                 if heap and g < -heap[0][0] - 1e-12:  # near-ties: keep the one just popped
                     if g > 0:
-                        heapq.heappush(heap, (-g, j))
+                        push(heap, (-g, j))
                     continue
                 break
             else:
@@ -567,8 +642,10 @@ def _greedy_mask(inst: Instance, red: _Reduced) -> np.ndarray | None:
                 return None
             add(j)
             count += 1
-            need = need - S[:, j]
-            need_n = np.maximum(need, 0.0) / scale
+            need -= ST[j]
+            np.maximum(need, 0.0, out=need_n)
+            need_n /= scale
+            unmet = float(biggest(need)) > TOL
     else:
         for jj in np.argsort(-c, kind="stable"):
             if chosen.sum() >= cap:
@@ -670,10 +747,31 @@ def _smallest_subset(
 ) -> tuple[bool, np.ndarray | None]:
     """The smallest set of columns (at most ``most`` of ``k``) with lo <= rows @ x <= hi.
 
-    Tries every subset, smallest first. Returns ``(decided, subset)``: ``(True, None)``
-    means there is none; ``(False, None)`` that there were too many subsets to try.
+    Tries every subset. Returns ``(decided, subset)``: ``(True, None)`` means there is
+    none; ``(False, None)`` that there were too many subsets to try. When all ``2**k``
+    subsets are few, their row sums are built at once by doubling (the sums without
+    column j, then with it) and the smallest feasible one is read off; otherwise the
+    subsets of each size are tried, smallest first.
     """
-    if sum(math.comb(k, i) for i in range(most + 1)) > _SUBSETS:
+    total = sum(math.comb(k, i) for i in range(most + 1))
+    r = rows.shape[0]
+    if (1 << k) * r <= _DOUBLING_CELLS and (1 << k) <= 4 * total:
+        sums = np.zeros((1, r))
+        sizes = np.zeros(1, dtype=np.int64)
+        for j in range(k):  # subset index bit j <=> column j chosen
+            sums = np.concatenate([sums, sums + rows[:, j]])
+            sizes = np.concatenate([sizes, sizes + 1])
+        ok = (
+            (sizes <= most)
+            & np.all(sums >= lo - 1e-12, axis=1)
+            & np.all(sums <= hi + 1e-12, axis=1)
+        )
+        if not ok.any():
+            return True, None
+        hits = np.flatnonzero(ok)
+        best = int(hits[np.argmin(sizes[hits])])
+        return True, np.flatnonzero((best >> np.arange(k)) & 1)
+    if total > _SUBSETS:
         return False, None
     cols = rows.T
     for size in range(most + 1):
@@ -692,7 +790,7 @@ def _smallest_subset(
 def _smaller(
     inst: Instance,
     red: _Reduced,
-    A: sp.csc_array,
+    A: Matrix,
     lo: np.ndarray,
     hi: np.ndarray,
     lp: _MipResult,
@@ -722,14 +820,15 @@ def _smaller(
     size_row = inst.m if inst.targets is not None else 0
     hi2[size_row] = min(hi2[size_row], u - 1 - float(col_lo[fixed].sum()))
     keep = ~fixed
-    A2 = sp.csr_array(A[:, keep])
-    live = np.diff(A2.indptr) > 0
+    A2 = A[:, keep]
+    live = _live_rows(A2)
     if np.any(lo2[~live] > 1e-9) or np.any(hi2[~live] < -1e-9):  # nothing smaller
         return _MipResult(incumbent.astype(float), "optimal", 0.0, 0, how="bound")
     k = int(keep.sum())
     most = int(np.floor(hi2[size_row] + 1e-9))  # members still allowed among the k
     if k <= _ENUMERATE and most >= 0:
-        rows = A2[live].toarray()
+        rows = A2[live]
+        rows = rows if isinstance(rows, np.ndarray) else rows.toarray()
         decided, subset = _smallest_subset(rows, lo2[live], hi2[live], k, most)
         if decided and subset is None:
             return _MipResult(incumbent.astype(float), "optimal", 0.0, 0, how="enumeration")
@@ -743,7 +842,7 @@ def _smaller(
     res = _highs(
         np.ones(k),
         False,
-        sp.csc_array(A2[live]),
+        A2[live],
         lo2[live],
         hi2[live],
         np.zeros(k),
@@ -767,10 +866,10 @@ def solve(inst: Instance, *, time_limit: float = 60.0, tie_break: bool = True) -
     """The exact answer to ``inst``, with proof status, gap and time.
 
     Size objective: the fewest members meeting every target; with ``tie_break``, among
-    coalitions of that size the one with the largest weighted coverage (a second, warm-
-    started solve). Coverage objective: the largest weighted coverage with at most
-    ``max_size`` members. Returns a Solution with ``status="infeasible"`` when no
-    coalition satisfies the constraints.
+    coalitions of that size the one with the largest weighted coverage (bounds first, a
+    second search only when they leave a gap). Coverage objective: the largest weighted
+    coverage with at most ``max_size`` members. Returns a Solution with
+    ``status="infeasible"`` when no coalition satisfies the constraints.
 
     >>> inst = Instance(
     ...     ("AAA", "BBB", "CCC", "DDD"),
@@ -787,71 +886,22 @@ def solve(inst: Instance, *, time_limit: float = 60.0, tie_break: bool = True) -
     if probe is None:
         return _infeasible(inst, t0, "presolve")
     incumbent = _greedy_mask(inst, probe)
-    if inst.objective == "size":
-        bound = int(incumbent.sum()) if incumbent is not None else inst.max_size
-    else:
-        bound = inst.max_size
-    red = _fix_dominated(probe, bound) if bound is not None else probe
-    if incumbent is not None and not _feasible_mask(inst, red, incumbent):
-        incumbent = _greedy_mask(inst, red)  # a dominance fixing excluded it: greedy again
-    n = len(red.cols)
-    c = inst.w @ red.S
-    if inst.targets is not None and np.any(red.S[:, red.upper > 0].sum(axis=1) < inst.tau - TOL):
+    n = len(probe.cols)
+    if inst.targets is not None and np.any(
+        probe.S[:, probe.upper > 0].sum(axis=1) < inst.tau - TOL
+    ):
         return _infeasible(inst, t0, "presolve")
     if n == 0:
         empty = np.zeros(0, dtype=bool)
-        if not _feasible_mask(inst, red, empty):
+        if not _feasible_mask(inst, probe, empty):
             return _infeasible(inst, t0, "presolve")
-        return _solution(inst, _full_mask(inst, red, empty), "optimal", True, 0.0, t0, "bound")
+        return _solution(inst, _full_mask(inst, probe, empty), "optimal", True, 0.0, t0, "bound")
     if inst.objective == "size":
-        lb = _size_lower_bound(inst, red)
-        ub = int(incumbent.sum()) if incumbent is not None else (inst.max_size or n)
-        if inst.max_size is not None:
-            ub = min(ub, inst.max_size)
-        if lb > ub:
-            return _infeasible(inst, t0, "presolve")
-        nodes = 0
-        A, lo, hi = _rows(inst, red, lb, ub, targets=True)
-        relaxed: _MipResult | None = None
-        smaller: _MipResult | None = None
-        if incumbent is not None and lb < int(incumbent.sum()):
-            # the LP relaxation, rounded up, often proves the greedy coalition optimal
-            relaxed = _highs(
-                np.ones(n), False, A, lo, hi, red.lower, red.upper, None, time_limit, relax=True
-            )
-            if relaxed.status == "optimal":
-                lb = max(lb, int(np.ceil(relaxed.value - 1e-6)))
-        if incumbent is not None and lb >= int(incumbent.sum()):
-            x, status, gap, method = incumbent, "optimal", 0.0, "bound"
-        elif incumbent is not None and relaxed is not None and relaxed.status == "optimal":
-            smaller = _smaller(inst, red, A, lo, hi, relaxed, incumbent, time_limit)
-        if smaller is not None and smaller.x is not None:
-            x, status, gap, method, nodes = (
-                smaller.x > 0.5,
-                "optimal",
-                0.0,
-                smaller.how,
-                smaller.nodes,
-            )
-        elif incumbent is None or lb < int(incumbent.sum()):
-            left = max(time_limit - (time.perf_counter() - t0), 1.0)
-            res = _highs(np.ones(n), False, A, lo, hi, red.lower, red.upper, incumbent, left)
-            if res.status == "infeasible":
-                return _infeasible(inst, t0, "highs")
-            if res.x is None:
-                return replace(_infeasible(inst, t0, "highs"), status=res.status, optimal=False)
-            x, status, gap, method, nodes = res.x > 0.5, res.status, res.gap, "highs", res.nodes
-        if tie_break and status == "optimal":
-            k = int(x.sum())
-            A, lo, hi = _rows(inst, red, k, k, targets=True)
-            left = time_limit - (time.perf_counter() - t0)
-            res = _highs(c, True, A, lo, hi, red.lower, red.upper, x, max(left, 1.0))
-            if res.x is not None and res.status == "optimal":
-                x = res.x > 0.5
-                nodes += res.nodes
-        return _solution(
-            inst, _full_mask(inst, red, x), status, status == "optimal", gap, t0, method, nodes
-        )
+        return _solve_size(inst, probe, incumbent, t0, time_limit, tie_break)
+    red = _fix_dominated(probe, inst.max_size) if inst.max_size is not None else probe
+    if incumbent is not None and not _feasible_mask(inst, red, incumbent):
+        incumbent = _greedy_mask(inst, red)  # a dominance fixing excluded it: greedy again
+    c = inst.w @ red.S
     cap = int(inst.max_size or 0)
     if int(red.lower.sum()) > cap:
         return _infeasible(inst, t0, "presolve")
@@ -871,6 +921,200 @@ def solve(inst: Instance, *, time_limit: float = 60.0, tie_break: bool = True) -
     return _solution(
         inst, mask, res.status, res.status == "optimal", res.gap, t0, "highs", res.nodes
     )
+
+
+def _solve_size(
+    inst: Instance,
+    probe: _Reduced,
+    incumbent: np.ndarray | None,
+    t0: float,
+    time_limit: float,
+    tie_break: bool,
+) -> Solution:
+    """The size objective: bounds first, then reduced-cost fixing, enumeration, HiGHS.
+
+    The cheap proofs come first and need no dominance fixing (it never moved the bounds
+    on the benchmark families): the per-table bound, then the LP relaxation rounded up.
+    Only when they leave a gap is the model shrunk by dominance and searched.
+    """
+    n = len(probe.cols)
+    u = int(incumbent.sum()) if incumbent is not None else None
+    lb = _size_lower_bound(inst, probe)
+    ub = u if u is not None else (inst.max_size or n)
+    if inst.max_size is not None:
+        ub = min(ub, inst.max_size)
+    if lb > ub:
+        return _infeasible(inst, t0, "presolve")
+    nodes = 0
+    red = probe
+    rows: tuple[Matrix, np.ndarray, np.ndarray] | None = None
+    relaxed: _MipResult | None = None
+    smaller: _MipResult | None = None
+    if u is not None and lb < u:
+        # the LP relaxation, rounded up, often proves the greedy coalition optimal
+        rows = _rows(inst, probe, lb, ub, targets=True)
+        A, lo, hi = rows
+        relaxed = _highs(
+            np.ones(n), False, A, lo, hi, probe.lower, probe.upper, None, time_limit, relax=True
+        )
+        if relaxed.status == "optimal":
+            lb = max(lb, int(np.ceil(relaxed.value - 1e-6)))
+    if incumbent is not None and u is not None and lb >= u:
+        x, status, gap, method = incumbent, "optimal", 0.0, "bound"
+    else:
+        # a gap is left: fix out dominated countries (valid for any coalition no larger
+        # than the incumbent, or than max_size without one) before searching
+        bound = u if u is not None else inst.max_size
+        red = _fix_dominated(probe, bound) if bound is not None else probe
+        if rows is None:
+            rows = _rows(inst, red, lb, ub, targets=True)
+        A, lo, hi = rows
+        if incumbent is not None and relaxed is not None and relaxed.status == "optimal":
+            smaller = _smaller(inst, red, A, lo, hi, relaxed, incumbent, time_limit)
+        if smaller is not None and smaller.x is not None:
+            x, status, gap, method, nodes = (
+                smaller.x > 0.5,
+                "optimal",
+                0.0,
+                smaller.how,
+                smaller.nodes,
+            )
+        else:
+            left = max(time_limit - (time.perf_counter() - t0), 1.0)
+            start = incumbent
+            if start is not None and not _feasible_mask(inst, red, start):
+                start = _greedy_mask(inst, red)  # a dominance fixing excluded it: greedy again
+            res = _highs(np.ones(n), False, A, lo, hi, red.lower, red.upper, start, left)
+            if res.status == "infeasible":
+                return _infeasible(inst, t0, "highs")
+            if incumbent is not None and u is not None and (res.x is None or res.x.sum() > u):
+                # stopped early without beating the greedy coalition: report that, unproven
+                x, status, gap, method = incumbent, res.status, res.gap, "highs"
+                nodes = res.nodes
+            elif res.x is None:
+                return replace(_infeasible(inst, t0, "highs"), status=res.status, optimal=False)
+            else:
+                x, status, gap = res.x > 0.5, res.status, res.gap
+                method, nodes = "highs", res.nodes
+    if tie_break and status == "optimal":
+        x, extra = _tie_break(inst, probe, x, t0, time_limit)
+        nodes += extra
+    return _solution(
+        inst, _full_mask(inst, probe, x), status, status == "optimal", gap, t0, method, nodes
+    )
+
+
+def _tie_break(
+    inst: Instance, probe: _Reduced, x: np.ndarray, t0: float, time_limit: float
+) -> tuple[np.ndarray, int]:
+    """Among coalitions of ``x``'s size meeting every constraint, the one with the largest
+    weighted coverage (``x`` itself when no search is needed); and the nodes searched.
+
+    The size path's ladder again: ``x`` is kept when it meets an upper bound (the best
+    ``k`` allowed countries, then the LP relaxation); otherwise reduced-cost fixing
+    against ``x`` leaves the countries that could be in a strictly better coalition, and
+    their subsets are enumerated when few, else HiGHS searches them.
+    """
+    k = int(x.sum())
+    c = inst.w @ probe.S
+    red = _fix_dominated(probe, k)  # a dominated member can be swapped, coverage kept
+    out = x & (red.upper == 0)
+    if out.any():
+        # a member fixed out for an exact twin (equal shares: the earlier id dominates) is
+        # swapped for that twin, so that equal answers come out the same way every time
+        tied = {j for pair in probe.forbidden for j in pair}
+        y = x.copy()
+        for i in np.flatnonzero(out).tolist():
+            twin = ~y & (red.upper > 0) & np.all(probe.S[:, [i]] == probe.S, axis=0)
+            twin[i:] = False
+            twin[list(tied)] = False
+            if twin.any():
+                y[i], y[int(np.argmax(twin))] = False, True
+        if _feasible_mask(inst, probe, y):
+            x = y
+    z = float(c[x].sum())
+    if z >= _coverage_upper_bound(inst, red, k) - 1e-12:
+        return x, 0
+    A, lo, hi = _rows(inst, red, k, k, targets=True)
+    col_lo, col_hi = red.lower.copy(), red.upper.copy()
+    # minimise -coverage, so the reduced-cost argument reads as on the size path
+    lp = _highs(-c, False, A, lo, hi, col_lo, col_hi, None, time_limit, relax=True)
+    if lp.status == "optimal" and lp.x is not None and lp.duals is not None:
+        if z >= -lp.value - 1e-12:
+            return x, 0
+        d, xl, cut = lp.duals, lp.x, -z - 1e-12  # a better coalition costs below -z
+        col_hi[(d > 0) & (xl <= 1e-9) & (lp.value + d > cut)] = 0.0
+        col_lo[(d < 0) & (xl >= 1 - 1e-9) & (lp.value - d > cut)] = 1.0
+        if np.any(col_lo > col_hi):
+            return x, 0
+    # fixed countries are substituted out, so the search sees only those in question
+    fixed = col_lo == col_hi
+    keep = ~fixed
+    shift = A[:, fixed] @ col_lo[fixed] if fixed.any() else np.zeros(A.shape[0])
+    A2 = A[:, keep]
+    live = _live_rows(A2)
+    if np.any(lo[~live] - shift[~live] > 1e-9) or np.any(hi[~live] - shift[~live] < -1e-9):
+        return x, 0  # no coalition left that could beat x
+    kk = int(keep.sum())
+    rows = A2[live]
+    y = col_lo > 0.5
+    decided, subset = _best_subset(
+        rows if isinstance(rows, np.ndarray) else rows.toarray(),
+        (lo - shift)[live],
+        (hi - shift)[live],
+        c[keep],
+        kk,
+    )
+    nodes = 0
+    if decided:
+        if subset is None:
+            return x, 0
+        y[np.flatnonzero(keep)[subset]] = True
+    else:
+        left = time_limit - (time.perf_counter() - t0)
+        res = _highs(
+            c[keep],
+            True,
+            rows,
+            (lo - shift)[live],
+            (hi - shift)[live],
+            np.zeros(kk),
+            np.ones(kk),
+            None,
+            max(left, 1.0),
+            presolve=True,
+        )
+        if res.x is None or res.status != "optimal":
+            return x, 0
+        y[keep] = res.x > 0.5
+        nodes = res.nodes
+    if float(c[y].sum()) > z and int(y.sum()) == k and _feasible_mask(inst, red, y):
+        return y, nodes
+    return x, 0
+
+
+def _best_subset(
+    rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, value: np.ndarray, k: int
+) -> tuple[bool, np.ndarray | None]:
+    """The set of columns (of ``k``) with lo <= rows @ x <= hi of the largest ``value``.
+
+    Every subset at once, by doubling; ``(False, None)`` if there are too many,
+    ``(True, None)`` if none is feasible.
+    """
+    r = rows.shape[0]
+    if (1 << k) * r > _DOUBLING_CELLS:
+        return False, None
+    sums = np.zeros((1, r))
+    vals = np.zeros(1)
+    for j in range(k):  # subset index bit j <=> column j chosen
+        sums = np.concatenate([sums, sums + rows[:, j]])
+        vals = np.concatenate([vals, vals + value[j]])
+    ok = np.all(sums >= lo - 1e-12, axis=1) & np.all(sums <= hi + 1e-12, axis=1)
+    if not ok.any():
+        return True, None
+    hits = np.flatnonzero(ok)
+    best = int(hits[np.argmax(vals[hits])])
+    return True, np.flatnonzero((best >> np.arange(k)) & 1)
 
 
 def _drop_idle(inst: Instance, red: _Reduced, x: np.ndarray) -> np.ndarray:
