@@ -9,8 +9,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
-
 from minilat import settings
 from minilat.cli import cli
 
@@ -20,15 +18,16 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 
 
 def reference() -> str:
-    ctx = click.Context(cli, info_name="minilat", terminal_width=88, max_content_width=88)
+    # make_context applies each command's context_settings (e.g. -h for help), so the
+    # output is the same whatever else ran in this process before.
+    width = {"terminal_width": 88, "max_content_width": 88}
+    ctx = cli.make_context("minilat", [], resilient_parsing=True, **width)
     out = [BEGIN, "", "### Settings", "", "| option | environment | meaning |", "|---|---|---|"]
     out += [f"| `--{s.name}` | `{s.env}` | {s.help} |" for s in settings.SETTINGS]
     for name in sorted(cli.list_commands(ctx)):
         cmd = cli.get_command(ctx, name)
         assert cmd is not None
-        sub = click.Context(
-            cmd, info_name=f"minilat {name}", parent=ctx, terminal_width=88, max_content_width=88
-        )
+        sub = cmd.make_context(f"minilat {name}", [], parent=ctx, resilient_parsing=True, **width)
         out += ["", f"### `minilat {name}`", "", "```", cmd.get_help(sub).strip(), "```"]
     out += ["", END]
     return "\n".join(out)

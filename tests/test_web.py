@@ -38,7 +38,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     tmp = tmp_path_factory.mktemp("web")
     data = os.environ.get("MINILAT_DATA")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MINILAT_SUGGESTIONS", str(tmp / "suggestions.db"))
+        mp.setenv("MINILAT_EDITORIAL", str(tmp / "suggestions.db"))
         yield create_app(tmp / "store.db", Path(data) if data else None)
 
 

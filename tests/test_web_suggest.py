@@ -26,7 +26,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def client(
     store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
-    monkeypatch.setenv("MINILAT_SUGGESTIONS", str(tmp_path / "suggestions.db"))
+    monkeypatch.setenv("MINILAT_EDITORIAL", str(tmp_path / "suggestions.db"))
     monkeypatch.setenv("MINILAT_SECRET", "test-secret")
     data = os.environ.get("MINILAT_DATA")
     app = create_app(store_path, Path(data) if data else None)

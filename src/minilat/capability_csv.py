@@ -77,7 +77,12 @@ def read_capability_csv(
     rows: list[CapabilityRow] = []
     seen: dict[str, int] = {}
     last_line = 0
-    for line_no, fields in enumerate(csv.reader(text.splitlines()), start=1):
+    reader = csv.reader(text.splitlines())
+    try:
+        records = list(reader)
+    except csv.Error as e:  # e.g. a field over the csv module's 128 KiB limit
+        raise CsvProblems([f"{shown}:{reader.line_num}: not readable as CSV: {e}"]) from None
+    for line_no, fields in enumerate(records, start=1):
         cells = [c.strip() for c in fields]
         if not any(cells) or cells[0].startswith("#"):
             continue

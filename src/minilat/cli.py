@@ -74,13 +74,13 @@ def _setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @_setting_options
 @click.version_option(package_name="minilat")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, data: str | None) -> None:
+def cli(ctx: click.Context, **options: str | None) -> None:
     """minilat: the open observatory of tech minilateralism.
 
     Sourced data on small technology coalitions (Quad, AUKUS, GCAP, Chip 4, Digital
     Nations, BRICS, ...), the framework applied to it, and an exact coalition designer.
     """
-    ctx.obj = Context(db, data)
+    ctx.obj = Context(**options)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -286,7 +286,14 @@ def main() -> None:
 
 
 # Command families kept in modules of their own (cli_*.py); each exposes COMMANDS.
-_FAMILIES: tuple[str, ...] = ("cli_framework", "cli_report", "cli_design", "cli_web", "cli_network")
+_FAMILIES: tuple[str, ...] = (
+    "cli_framework",
+    "cli_report",
+    "cli_design",
+    "cli_web",
+    "cli_network",
+    "cli_editors",
+)
 
 
 def _add_families() -> None:

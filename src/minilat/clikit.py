@@ -16,6 +16,7 @@ from rich.console import Console
 
 from minilat import dataset as _dataset
 from minilat import settings
+from minilat.editors import editorial_path
 from minilat.store import Store, open_store
 
 __all__ = [
@@ -37,10 +38,14 @@ err_console = Console(stderr=True, highlight=False)
 class Context:
     """What every command gets: the settings, and the store opened on first use."""
 
-    def __init__(self, db: str | None, data: str | None) -> None:
+    def __init__(
+        self, db: str | None = None, data: str | None = None, editorial: str | None = None
+    ) -> None:
         self.db = Path(settings.resolve("db", db) or "minilat.db")
         data_dir = settings.resolve("data", data)
         self.data_dir = Path(data_dir) if data_dir else None
+        #: the editorial database: the setting, else minilat-editorial.db beside the store
+        self.editorial = editorial_path(self.db, settings.resolve("editorial", editorial))
         self._store: Store | None = None
 
     def store(self) -> Store:

@@ -37,6 +37,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of the YAML dataset to use instead of the bundled one.",
         lambda: None,
     ),
+    Setting(
+        "editorial",
+        "MINILAT_EDITORIAL",
+        "Path of the editorial SQLite database (editors, API tokens, suggestions);"
+        " default minilat-editorial.db beside the store.",
+        lambda: None,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

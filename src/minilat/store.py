@@ -8,6 +8,10 @@ so the analyses get the exact objects back.
 The file is built atomically (into a temporary file beside it, then renamed), so a failed
 build leaves the previous store intact. :func:`open_store` rebuilds it automatically when
 the dataset's fingerprint changes.
+
+What people write (suggestions, editors, API tokens) goes to a second, writable file, the
+editorial database (:class:`EditorialDB`): WAL mode, versioned schema, online backup and
+checked restore (docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -23,10 +27,19 @@ from pathlib import Path
 from typing import Any
 
 from minilat import dataset as _dataset
-from minilat.errors import StoreError
+from minilat.errors import BadInput, NotFound, StoreError
 from minilat.model import ACTIVE_ROLES, CapabilityTable, Grouping, Participant, Source
 
-__all__ = ["SCHEMA_VERSION", "Store", "SuggestionStore", "build", "open_store"]
+__all__ = [
+    "EDITORIAL_VERSION",
+    "SCHEMA_VERSION",
+    "EditorialDB",
+    "Store",
+    "SuggestionStore",
+    "build",
+    "migrate",
+    "open_store",
+]
 
 SCHEMA_VERSION = 2
 
@@ -396,8 +409,400 @@ class Store:
             yield dict(r)
 
 
+# ======================================================================= the editorial database
+#
+# Everything people write (suggested corrections, editors, API tokens; later the audit trail)
+# lives in a second, writable SQLite file beside the compiled store. The compiled store can
+# be rebuilt from the YAML at any time; this file cannot, so it is handled with care: WAL
+# mode with FULL synchronisation (an acknowledged write survives the process being killed,
+# and a power cut), a busy timeout, foreign keys, every write one ``BEGIN IMMEDIATE``
+# transaction, and a versioned schema (``PRAGMA user_version``) moved forward by numbered
+# migration steps.
+
+#: Seconds a writer waits for another writer's lock before giving up.
+BUSY_TIMEOUT = 5.0
+
+#: The migration steps of the editorial database; step ``n`` (1-based) moves a file from
+#: ``user_version`` n-1 to n. Append new steps; never edit a released one.
+_EDITORIAL_STEPS: tuple[tuple[str, ...], ...] = (
+    # 1: the visitors' suggestions, exactly as SuggestionStore wrote them before versioning
+    (
+        "CREATE TABLE IF NOT EXISTS suggestions (id INTEGER PRIMARY KEY, received TEXT NOT NULL,"
+        " what TEXT NOT NULL, location TEXT NOT NULL, source_url TEXT NOT NULL,"
+        " status TEXT NOT NULL DEFAULT 'new')",
+    ),
+    # 2: editors and their API tokens (only hashes are stored)
+    (
+        "CREATE TABLE editors (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+        " password_hash TEXT NOT NULL, created TEXT NOT NULL)",
+        "CREATE TABLE tokens (id INTEGER PRIMARY KEY,"
+        " editor_id INTEGER NOT NULL REFERENCES editors(id) ON DELETE CASCADE,"
+        " token_hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT)",
+        "CREATE INDEX tokens_editor ON tokens(editor_id)",
+        "CREATE INDEX suggestions_status ON suggestions(status, id)",
+    ),
+)
+#: The schema version this minilat writes (the number of migration steps).
+EDITORIAL_VERSION = len(_EDITORIAL_STEPS)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _connect_editorial(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; _transaction() opens them explicitly
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = FULL")
+    con.execute("PRAGMA foreign_keys = ON")
+    return con
+
+
+@contextlib.contextmanager
+def _immediate(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction on ``con``: committed if the block ends, rolled back if not."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _user_version(con: sqlite3.Connection) -> int:
+    return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(con: sqlite3.Connection, target: int = EDITORIAL_VERSION) -> int:
+    """Move the editorial database on ``con`` forward to schema ``target``; return it.
+
+    Each step runs in its own write transaction together with its new ``user_version``, so
+    a crash leaves the file at the previous version, and two processes starting at once
+    apply each step once. Raises StoreError for a file newer than this minilat.
+    """
+    version = _user_version(con)
+    if version > EDITORIAL_VERSION:
+        raise StoreError(
+            f"the editorial database is schema version {version}, newer than this minilat"
+            f" knows ({EDITORIAL_VERSION})",
+            hint="upgrade minilat",
+        )
+    while version < target:
+        with _immediate(con):
+            version = _user_version(con)  # another process may have moved it meanwhile
+            if version >= target:
+                break
+            for statement in _EDITORIAL_STEPS[version]:
+                con.execute(statement)
+            version += 1
+            con.execute(f"PRAGMA user_version = {version}")
+    return version
+
+
+class EditorialDB:
+    """The editorial database: suggestions, editors, API tokens (only their hashes).
+
+    Each call opens a short-lived connection, so an EditorialDB is safe from any thread
+    and any number of processes; every write is one transaction.
+
+    >>> import tempfile, pathlib
+    >>> db = EditorialDB(pathlib.Path(tempfile.mkdtemp()) / "editorial.db")
+    >>> db.version() == EDITORIAL_VERSION, db.integrity_check()
+    (True, [])
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(_connect_editorial(self.path)) as con:
+                migrate(con)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open the editorial database at {path}: {e}") from None
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with contextlib.closing(_connect_editorial(self.path)) as con:
+                yield con
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot read the editorial database at {self.path}: {e}") from None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with contextlib.closing(_connect_editorial(self.path)) as con, _immediate(con):
+                yield con
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot write the editorial database at {self.path}: {e}") from None
+
+    # ---------------------------------------------------------------- the file itself
+
+    def version(self) -> int:
+        with self._read() as con:
+            return _user_version(con)
+
+    def integrity_check(self) -> list[str]:
+        """The problems ``PRAGMA integrity_check`` finds (none: an empty list)."""
+        with self._read() as con:
+            return _integrity_problems(con)
+
+    def backup(self, dest: Path) -> Path:
+        """Copy the database to ``dest`` with SQLite's online backup (writers may go on).
+
+        The copy is written beside ``dest`` and renamed into place, so ``dest`` is never
+        half written; it is a single self-contained file (journal mode DELETE).
+        """
+        dest = Path(dest)
+        tmp = _temp_beside(dest)
+        try:
+            with self._read() as src, contextlib.closing(sqlite3.connect(tmp)) as out:
+                src.backup(out)
+                out.execute("PRAGMA journal_mode = DELETE")
+            os.replace(tmp, dest)
+        except (OSError, sqlite3.Error) as e:
+            _unlink(tmp)
+            raise StoreError(f"cannot write the backup {dest}: {e}") from None
+        except BaseException:
+            _unlink(tmp)
+            raise
+        return dest
+
+    @classmethod
+    def restore(cls, source: Path, path: Path) -> int:
+        """Replace the editorial database at ``path`` with the backup ``source``.
+
+        ``source`` is first copied beside ``path`` and checked there (``integrity_check``,
+        a schema version this minilat knows) and migrated to the current schema; only a
+        good copy replaces the data, in one transaction (SQLite's backup API into the live
+        file, which is safe with WAL and open readers). When there is no database yet, or
+        the current file is not a database or is corrupt, the good copy is renamed into
+        place instead, and a damaged file is kept beside it as ``NAME.damaged-TIME``.
+        Returns the schema version the backup had. Raises BadInput for a missing or bad
+        file, leaving the current data untouched.
+        """
+        source, path = Path(source), Path(path)
+        if not source.is_file():
+            raise BadInput(f"no such backup file: {source}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temp_beside(path)
+        try:
+            version = _checked_copy(source, tmp)
+            if path.exists() and not _replace_damaged(path, tmp):
+                with (
+                    contextlib.closing(sqlite3.connect(tmp)) as good,
+                    contextlib.closing(_connect_editorial(path)) as live,
+                ):
+                    good.backup(live)
+                _unlink(tmp)
+            elif not path.exists():
+                os.replace(tmp, path)
+        except BadInput:
+            _unlink(tmp)
+            raise
+        except (OSError, sqlite3.Error) as e:
+            _unlink(tmp)
+            raise StoreError(f"cannot restore into {path}: {e}") from None
+        except BaseException:
+            _unlink(tmp)
+            raise
+        cls(path)  # the restored file opens and is at the current schema
+        return version
+
+    # ------------------------------------------------------------------- suggestions
+
+    def add_suggestion(self, *, what: str, where: str, source_url: str) -> int:
+        """Store one suggestion; return its id (the write is committed when this returns)."""
+        with self._write() as con:
+            cur = con.execute(
+                "INSERT INTO suggestions (received, what, location, source_url) VALUES (?,?,?,?)",
+                (_now(), what, where, source_url),
+            )
+            return int(cur.lastrowid or 0)
+
+    def recent_suggestions(self, limit: int = 50) -> list[dict[str, Any]]:
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT * FROM suggestions ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def suggestion_ids(self) -> list[int]:
+        with self._read() as con:
+            return [int(r[0]) for r in con.execute("SELECT id FROM suggestions ORDER BY id")]
+
+    def count_suggestions(self) -> int:
+        with self._read() as con:
+            return int(con.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0])
+
+    # ---------------------------------------------------------------- editors, tokens
+
+    def add_editor(self, name: str, password_hash: str) -> int:
+        """A new editor; BadInput if the name is taken."""
+        try:
+            with self._write() as con:
+                cur = con.execute(
+                    "INSERT INTO editors (name, password_hash, created) VALUES (?,?,?)",
+                    (name, password_hash, _now()),
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.IntegrityError:
+            raise BadInput(
+                f"there is already an editor called {name!r}", hint="pick another name"
+            ) from None
+
+    def editors(self) -> list[dict[str, Any]]:
+        """Every editor with the number of live tokens (never a hash)."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT e.id, e.name, e.created,"
+                " (SELECT COUNT(*) FROM tokens t WHERE t.editor_id = e.id AND t.revoked IS NULL)"
+                " AS tokens FROM editors e ORDER BY e.name"
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def password_hash(self, name: str) -> str | None:
+        with self._read() as con:
+            row = con.execute(
+                "SELECT password_hash FROM editors WHERE name = ?", (name,)
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def add_token(self, name: str, token_hash: str) -> int:
+        """Record a token (its hash) for editor ``name``; NotFound for an unknown editor."""
+        with self._write() as con:
+            row = con.execute("SELECT id FROM editors WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFound(f"no editor called {name!r}", hint="see `minilat editors list`")
+            cur = con.execute(
+                "INSERT INTO tokens (editor_id, token_hash, created) VALUES (?,?,?)",
+                (row[0], token_hash, _now()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def revoke_token(self, token_id: int) -> None:
+        """Revoke a token; NotFound if there is no such token, BadInput if already revoked."""
+        with self._write() as con:
+            row = con.execute("SELECT revoked FROM tokens WHERE id = ?", (token_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no token {token_id}", hint="see `minilat editors list`")
+            if row[0] is not None:
+                raise BadInput(f"token {token_id} was already revoked on {row[0]}")
+            con.execute("UPDATE tokens SET revoked = ? WHERE id = ?", (_now(), token_id))
+
+    def tokens(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Tokens (id, editor, created, revoked; never the hash), of one editor or all."""
+        sql = (
+            "SELECT t.id, e.name AS editor, t.created, t.revoked FROM tokens t"
+            " JOIN editors e ON e.id = t.editor_id"
+        )
+        params: tuple[str, ...] = ()
+        if name is not None:
+            sql += " WHERE e.name = ?"
+            params = (name,)
+        with self._read() as con:
+            return [dict(r) for r in con.execute(sql + " ORDER BY t.id", params)]
+
+    def token_editor(self, token_hash: str) -> str | None:
+        """The name of the editor holding the live token with this hash, or None."""
+        with self._read() as con:
+            row = con.execute(
+                "SELECT e.name FROM tokens t JOIN editors e ON e.id = t.editor_id"
+                " WHERE t.token_hash = ? AND t.revoked IS NULL",
+                (token_hash,),
+            ).fetchone()
+        return str(row[0]) if row else None
+
+
+def _integrity_problems(con: sqlite3.Connection) -> list[str]:
+    rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def _temp_beside(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def _unlink(path: Path) -> None:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(OSError):
+            os.unlink(p)
+
+
+def _replace_damaged(path: Path, good: Path) -> bool:
+    """If the database at ``path`` is unusable (not a database, or corrupt), set it aside
+    with its WAL files and rename ``good`` into its place; True if it did."""
+    try:
+        with contextlib.closing(_connect_editorial(path)) as con:
+            if not _integrity_problems(con):
+                return False
+    except sqlite3.DatabaseError as e:
+        if getattr(e, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+            raise
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    for suffix in ("", "-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.replace(side, f"{path}.damaged-{stamp}{suffix}")
+    os.replace(good, path)
+    return True
+
+
+def _checked_copy(source: Path, tmp: Path) -> int:
+    """Copy the backup ``source`` into ``tmp``, check it, migrate it; its schema version.
+
+    BadInput names what is wrong: not a SQLite file, damaged, not an editorial database,
+    or from a newer minilat.
+    """
+    bad = f"refusing to restore {source}"
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+            contextlib.closing(sqlite3.connect(tmp)) as out,
+        ):
+            src.backup(out)
+    except sqlite3.Error as e:
+        raise BadInput(f"{bad}: it is not a readable SQLite database ({e})") from None
+    try:
+        with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as con:
+            problems = _integrity_problems(con)
+            if problems:
+                raise BadInput(
+                    f"{bad}: the integrity check failed ({'; '.join(problems[:3])})",
+                    hint="the file is damaged; use another backup",
+                )
+            version = _user_version(con)
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+            if version < 1 or "suggestions" not in tables:
+                raise BadInput(
+                    f"{bad}: it is not a minilat editorial database",
+                    hint="restore a file written by `minilat backup`",
+                )
+            if version > EDITORIAL_VERSION:
+                raise BadInput(
+                    f"{bad}: it is schema version {version}, newer than this minilat knows"
+                    f" ({EDITORIAL_VERSION})",
+                    hint="upgrade minilat first",
+                )
+            migrate(con)
+            con.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.DatabaseError as e:
+        raise BadInput(f"{bad}: it is damaged ({e})", hint="use another backup") from None
+    return version
+
+
 class SuggestionStore:
-    """Corrections suggested by visitors, kept for editors in a SQLite file of their own.
+    """Corrections suggested by visitors, kept for editors (the web's face of an
+    :class:`EditorialDB`: the same file format, so one file can hold both).
 
     The store of the dataset stays read-only; this one is append-only from the web.
     Each call opens a short-lived connection, so it is safe from any thread.
@@ -410,48 +815,23 @@ class SuggestionStore:
     1
     """
 
-    _SCHEMA = (
-        "CREATE TABLE IF NOT EXISTS suggestions (id INTEGER PRIMARY KEY, received TEXT NOT NULL,"
-        " what TEXT NOT NULL, location TEXT NOT NULL, source_url TEXT NOT NULL,"
-        " status TEXT NOT NULL DEFAULT 'new')"
-    )
-
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(self._connect()) as con, con:
-                con.execute(self._SCHEMA)
-        except (OSError, sqlite3.Error) as e:
+            self._db = EditorialDB(path)
+        except StoreError as e:
             raise StoreError(f"cannot open the suggestions store at {path}: {e}") from None
-
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=5)
-        con.row_factory = sqlite3.Row
-        return con
 
     def add(self, *, what: str, where: str, source_url: str) -> int:
         """Store one suggestion; return its id."""
-        received = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         try:
-            with contextlib.closing(self._connect()) as con, con:
-                cur = con.execute(
-                    "INSERT INTO suggestions (received, what, location, source_url)"
-                    " VALUES (?,?,?,?)",
-                    (received, what, where, source_url),
-                )
-                return int(cur.lastrowid or 0)
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot store the suggestion: {e}") from None
+            return self._db.add_suggestion(what=what, where=where, source_url=source_url)
+        except StoreError as e:
+            raise StoreError(f"cannot store the suggestion: {e.message}") from None
 
     def recent(self, limit: int = 50) -> list[dict[str, Any]]:
         """The latest suggestions, newest first."""
-        with contextlib.closing(self._connect()) as con:
-            rows = con.execute(
-                "SELECT * FROM suggestions ORDER BY id DESC LIMIT ?", (limit,)
-            ).fetchall()
-        return [dict(r) for r in rows]
+        return self._db.recent_suggestions(limit)
 
     def count(self) -> int:
-        with contextlib.closing(self._connect()) as con:
-            return int(con.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0])
+        return self._db.count_suggestions()

@@ -67,7 +67,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
     data = os.environ.get("MINILAT_DATA")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MINILAT_SUGGESTIONS", str(tmp / "suggestions.db"))
+        mp.setenv("MINILAT_EDITORIAL", str(tmp / "suggestions.db"))
         app = create_app(tmp / "store.db", Path(data) if data else None)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))

@@ -6,7 +6,7 @@ Described by the OpenAPI document at ``/openapi.json`` (explore it at ``/api/doc
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -14,36 +14,14 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from minilat.web import designer, graphs, library, optional, views
+from minilat.web.http import ERROR_RESPONSES, ErrorOut
 from minilat.web.render import json_response
 from minilat.web.site import Site, get_site
 
 __all__ = ["ErrorOut", "router"]
 
 
-class _ErrorDetail(BaseModel):
-    status: int
-    code: str
-    message: str
-    hint: str | None
-
-
-class ErrorOut(BaseModel):
-    """The one error shape every error answers with."""
-
-    error: _ErrorDetail
-
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": desc}
-    for code, desc in (
-        (400, "Bad input (a malformed date, an unknown theme)"),
-        (404, "Unknown grouping, country or source"),
-        (422, "Invalid parameters"),
-        (501, "The analysis is not available yet"),
-    )
-}
-
-router = APIRouter(prefix="/api/v1", responses=_ERRORS)
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
 SiteDep = Annotated[Site, Depends(get_site)]
 AsOf = Annotated[

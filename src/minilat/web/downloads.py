@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from minilat import export
 from minilat.errors import NotFound, did_you_mean
 from minilat.web import optional
-from minilat.web.http import dumps
+from minilat.web.http import dumps, file_responses
 from minilat.web.site import Site, get_site
 
 __all__ = ["datapackage", "router"]
@@ -175,7 +175,12 @@ async def dataset_json(site: SiteDep) -> Response:
     )
 
 
-@router.get("/downloads/{name}.csv", summary="One table of the dataset as CSV")
+@router.get(
+    "/downloads/{name}.csv",
+    summary="One table of the dataset as CSV",
+    response_class=Response,
+    responses=file_responses("text/csv", "No such table"),
+)
 async def table_csv(site: SiteDep, name: str) -> Response:
     tables = export.csv_rows(site.ds)
     if name not in tables:
@@ -194,7 +199,12 @@ async def table_csv(site: SiteDep, name: str) -> Response:
     )
 
 
-@router.get("/downloads/network.{fmt}", summary="The network as GraphML or GEXF")
+@router.get(
+    "/downloads/network.{fmt}",
+    summary="The network as GraphML or GEXF",
+    response_class=Response,
+    responses=file_responses("application/xml", "Not graphml or gexf"),
+)
 async def network_file(site: SiteDep, fmt: str, as_of: str | None = None) -> Response:
     if fmt not in ("graphml", "gexf"):
         raise NotFound(f"no download 'network.{fmt}'", hint="network.graphml or network.gexf")

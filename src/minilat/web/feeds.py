@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from minilat import countries
 from minilat.model import FuzzyDate
+from minilat.web.http import file_responses
 from minilat.web.site import Site, get_site
 
 __all__ = ["atom", "router"]
@@ -115,7 +116,12 @@ def _updated(site: Site) -> str:
     return (site.built_at or "1970-01-01T00:00:00+00:00").replace("+00:00", "Z")
 
 
-@router.get("/updates.atom", summary="Every grouping's latest events (Atom)")
+@router.get(
+    "/updates.atom",
+    summary="Every grouping's latest events (Atom)",
+    response_class=Response,
+    responses=file_responses("application/atom+xml", "Not found"),
+)
 async def updates(request: Request, site: SiteDep) -> Response:
     entries = _entries(site, None)
     return _response(
@@ -129,7 +135,12 @@ async def updates(request: Request, site: SiteDep) -> Response:
     )
 
 
-@router.get("/groupings/{gid}.atom", summary="One grouping's events (Atom)")
+@router.get(
+    "/groupings/{gid}.atom",
+    summary="One grouping's events (Atom)",
+    response_class=Response,
+    responses=file_responses("application/atom+xml", "Unknown grouping"),
+)
 async def grouping_feed(request: Request, site: SiteDep, gid: str) -> Response:
     g = site.ds.grouping(gid)
     entries = _entries(site, {g.id})
@@ -144,7 +155,12 @@ async def grouping_feed(request: Request, site: SiteDep, gid: str) -> Response:
     )
 
 
-@router.get("/countries/{iso3}.atom", summary="Events of the groupings a country belongs to (Atom)")
+@router.get(
+    "/countries/{iso3}.atom",
+    summary="Events of the groupings a country belongs to (Atom)",
+    response_class=Response,
+    responses=file_responses("application/atom+xml", "Unknown country"),
+)
 async def country_feed(request: Request, site: SiteDep, iso3: str) -> Response:
     code = countries.resolve_state(iso3)
     gids = {

@@ -18,7 +18,17 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
-__all__ = ["CODES", "dumps", "error_body", "wants_json"]
+from pydantic import BaseModel
+
+__all__ = [
+    "CODES",
+    "ERROR_RESPONSES",
+    "ErrorOut",
+    "dumps",
+    "error_body",
+    "file_responses",
+    "wants_json",
+]
 
 #: The machine-readable ``code`` of each status the site answers with.
 CODES: dict[int, str] = {
@@ -68,3 +78,39 @@ def wants_json(query_string: bytes, accept: str) -> bool:
     if "application/json" not in accept:
         return False
     return "text/html" not in accept or accept.index("application/json") < accept.index("text/html")
+
+
+# ------------------------------------------------------- the error shape, for OpenAPI
+
+
+class _ErrorDetail(BaseModel):
+    status: int
+    code: str
+    message: str
+    hint: str | None
+
+
+class ErrorOut(BaseModel):
+    """The one error shape every error answers with."""
+
+    error: _ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": desc}
+    for code, desc in (
+        (400, "Bad input (a malformed date, an unknown theme)"),
+        (404, "Unknown grouping, country or source"),
+        (422, "Invalid parameters"),
+        (501, "The analysis is not available yet"),
+    )
+}
+
+
+def file_responses(media_type: str, not_found: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI answers of a route serving a file: its media type, and the error shape."""
+    return {
+        200: {"content": {media_type: {}}, "description": "The file"},
+        404: {"model": ErrorOut, "description": not_found},
+        400: {"model": ErrorOut, "description": "Bad input (a malformed date)"},
+    }

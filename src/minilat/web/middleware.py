@@ -1,5 +1,6 @@
 """Pure ASGI middleware: security headers, ETags with a response cache, and the last
-line of defence that turns any unexpected exception into the one error shape.
+line of defence that turns any unexpected exception into the one error shape; and the
+:class:`RateLimiter` (token buckets per client) the write endpoints use.
 
 The dataset is read-only while the app runs, so a GET answer depends only on its URL,
 the negotiated format and (for answers "as of today") the date: :class:`ResponseCache`
@@ -13,14 +14,17 @@ import gzip
 import hashlib
 import html
 import logging
+import math
+import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minilat.web.http import dumps, error_body, wants_json
 
-__all__ = ["CSP", "DOCS_CSP", "ResponseCache", "SecurityHeaders"]
+__all__ = ["CSP", "DOCS_CSP", "RateLimiter", "ResponseCache", "SecurityHeaders"]
 
 log = logging.getLogger("minilat.web")
 
@@ -262,3 +266,54 @@ class ResponseCache:
         await send(
             {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
         )
+
+
+class RateLimiter:
+    """A token bucket per key (a client address), kept in memory.
+
+    Each key may spend ``capacity`` requests at once; its bucket refills at
+    ``capacity / per`` requests a second. At most ``max_keys`` buckets are kept (the least
+    recently used are forgotten, which only ever forgives). One process, one event loop:
+    no lock is needed, and several workers each keep their own buckets.
+
+    >>> t = [0.0]
+    >>> lim = RateLimiter(2, 60.0, clock=lambda: t[0])
+    >>> [lim.take("a"), lim.take("a"), lim.take("a"), lim.take("b")]
+    [0.0, 0.0, 30.0, 0.0]
+    >>> t[0] = 30.0; lim.take("a")
+    0.0
+    """
+
+    def __init__(
+        self,
+        capacity: int,
+        per: float,
+        *,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.capacity = float(capacity)
+        self.rate = capacity / per
+        self.max_keys = max_keys
+        self.clock = clock
+        self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
+
+    def take(self, key: Hashable) -> float:
+        """Spend one request of ``key``: 0.0 if allowed, else the seconds to wait."""
+        now = self.clock()
+        tokens, last = self._buckets.pop(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        wait = 0.0
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / self.rate
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return wait
+
+    @staticmethod
+    def retry_after(wait: float) -> str:
+        """``wait`` as a Retry-After header value (whole seconds, at least 1)."""
+        return str(max(1, math.ceil(wait)))

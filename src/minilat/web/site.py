@@ -14,15 +14,16 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from minilat import settings
 from minilat.dataset import Dataset, parse_day
+from minilat.editors import editorial_path
 from minilat.store import Store, SuggestionStore, open_store
 
-__all__ = ["SECRET_ENV", "SUGGESTIONS_ENV", "Site", "get_site"]
+__all__ = ["SECRET_ENV", "Site", "get_site"]
 
 #: The environment variable holding the secret that signs the anti-forgery tokens.
 SECRET_ENV = "MINILAT_SECRET"
 #: The environment variable naming the SQLite file of suggested corrections.
-SUGGESTIONS_ENV = "MINILAT_SUGGESTIONS"
 #: How many computed answers a Site remembers.
 MEMO_SIZE = 20_000
 T = TypeVar("T")
@@ -43,9 +44,8 @@ class Site:
         self._lock = threading.Lock()
         env_secret = os.environ.get(SECRET_ENV, "")
         self.secret: bytes = env_secret.encode() if env_secret else secrets.token_bytes(32)
-        self.suggestions_path = Path(
-            os.environ.get(SUGGESTIONS_ENV) or store_path.with_name("minilat-suggestions.db")
-        )
+        # suggestions live in the editorial database (setting MINILAT_EDITORIAL)
+        self.suggestions_path = editorial_path(store_path, settings.resolve("editorial"))
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, remembered under ``key`` (answers derived from the read-only

@@ -5,11 +5,12 @@ The protection is a signed double-submit token: the form page sets a cookie hold
 per process) and puts the same token in a hidden field; a submission is accepted only if
 both are present, equal and correctly signed. Bodies are capped at :data:`MAX_BODY` bytes,
 each field has a size limit, and every value is shown back only through autoescaped
-templates.
+templates. Submissions are rate-limited per client address (:data:`RATE`: a token
+bucket in memory); over the limit the answer is 429 with ``Retry-After``.
 
 >>> t = make_token(b"k")
->>> check_token(b"k", t, t), check_token(b"other", t, t)
-(True, False)
+>>> check_token(b"k", t, t), check_token(b"other", t, t), check_token(b"k", "é", "é")
+(True, False, False)
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from minilat.web.http import error_body
+from minilat.web.middleware import RateLimiter
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
 
-__all__ = ["COOKIE", "LIMITS", "MAX_BODY", "check_token", "make_token", "router"]
+__all__ = ["COOKIE", "LIMITS", "MAX_BODY", "RATE", "check_token", "make_token", "router"]
 
 router = APIRouter(include_in_schema=False)
 SiteDep = Annotated[Site, Depends(get_site)]
@@ -40,6 +42,8 @@ MAX_BODY = 16 * 1024
 LIMITS = {"what": 2000, "where": 300, "source_url": 500}
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _NO_STORE = "no-store"
+#: Submissions allowed per client address: a burst of 10, then one a minute (10 / 600 s).
+RATE = (10, 600.0)
 
 
 def make_token(secret: bytes) -> str:
@@ -51,11 +55,12 @@ def make_token(secret: bytes) -> str:
 
 def check_token(secret: bytes, cookie: str | None, field: str | None) -> bool:
     """True if the cookie and the form field carry the same, correctly signed token."""
-    if not cookie or not field or not hmac.compare_digest(cookie, field):
+    # compared as bytes: compare_digest refuses str with non-ASCII characters (TypeError)
+    if not cookie or not field or not hmac.compare_digest(cookie.encode(), field.encode()):
         return False
     nonce, _, sig = field.partition(".")
     good = hmac.new(secret, nonce.encode(), hashlib.sha256).hexdigest()
-    return bool(nonce) and hmac.compare_digest(sig, good)
+    return bool(nonce) and hmac.compare_digest(sig.encode(), good.encode())
 
 
 def _validate(form: dict[str, str]) -> dict[str, str]:
@@ -118,8 +123,28 @@ async def suggest_form(request: Request, site: SiteDep) -> Response:
     return _form_page(request, site)
 
 
+def _limiter(request: Request) -> RateLimiter:
+    state = request.app.state
+    limiter: RateLimiter | None = getattr(state, "suggest_limiter", None)
+    if limiter is None:
+        limiter = state.suggest_limiter = RateLimiter(*RATE)
+    return limiter
+
+
 @router.post("/suggest")
 async def suggest_submit(request: Request, site: SiteDep) -> Response:
+    wait = _limiter(request).take(request.client.host if request.client else "unknown")
+    if wait:
+        minutes = max(1, round(wait / 60))
+        resp = _form_page(
+            request,
+            site,
+            status=429,
+            message=f"Too many suggestions from your address; please try again in about"
+            f" {minutes} minute{'s' if minutes != 1 else ''}.",
+        )
+        resp.headers["retry-after"] = RateLimiter.retry_after(wait)
+        return resp
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/x-www-form-urlencoded":
         return _form_page(request, site, status=415, message="Send the form as a web form.")
