@@ -34,7 +34,7 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_network.py
-	$(BIN)/python benchmarks/bench_coalition.py
+	$(BIN)/python benchmarks/bench_coalition.py --repeats 5
 	$(BIN)/python benchmarks/bench_web.py
 
 ## Regenerate the generated parts of the docs: the CLI reference and the case studies.
@@ -42,8 +42,12 @@ docs: $(STAMP)
 	$(BIN)/python scripts/cli_reference.py
 	$(BIN)/python scripts/benchmarks_doc.py
 
+## The date the committed case studies describe; override with AS_OF=YYYY-MM-DD.
+AS_OF ?= 2026-11-28
 case-studies: $(STAMP)
-	for c in IND GBR EST; do $(BIN)/minilat report country $$c --out docs/case-studies/$$c.md; done
+	for c in IND GBR EST; do \
+	  $(BIN)/minilat report country $$c --as-of $(AS_OF) --out docs/case-studies/$$c.md; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -27,7 +27,7 @@ def reference() -> str:
     for name in sorted(cli.list_commands(ctx)):
         cmd = cli.get_command(ctx, name)
         assert cmd is not None
-        sub = cmd.make_context(f"minilat {name}", [], parent=ctx, resilient_parsing=True, **width)
+        sub = cmd.make_context(name, [], parent=ctx, resilient_parsing=True, **width)
         out += ["", f"### `minilat {name}`", "", "```", cmd.get_help(sub).strip(), "```"]
     out += ["", END]
     return "\n".join(out)

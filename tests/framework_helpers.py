@@ -14,7 +14,8 @@ ACME = Participant(id="acme", name="Acme", kind="company", sources=("s",))
 
 
 def fact(value: Any) -> dict[str, Any]:
-    return {"value": value, "sources": ["s"]}
+    """A sourced fact; a dict is passed through (e.g. an unverified fact)."""
+    return value if isinstance(value, dict) else {"value": value, "sources": ["s"]}
 
 
 def grouping(

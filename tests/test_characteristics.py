@@ -169,3 +169,16 @@ def test_every_bundled_grouping_is_assessed(ds) -> None:
             assert ch.reason
             if ch.verdict is None:
                 assert ch.missing or "not active" in ch.reason
+
+
+def test_verified_only_leaves_out_unverified_facts() -> None:
+    g = grouping(
+        instrument="joint_declaration",
+        secretariat={"value": "none", "unverified": True, "note": "not stated"},
+        accession={"value": "closed", "unverified": True, "note": "not stated"},
+    )
+    ds = dataset(g)
+    assert "unverified" in assess(ds, g, DAY).informality.reason
+    a = assess(ds, g, DAY, verified_only=True)
+    assert a.informality.verdict is None
+    assert "secretariat (unverified)" in a.informality.missing

@@ -136,3 +136,12 @@ def test_quad_scorecard_on_bundled_data() -> None:
         assert (ind.score is None) == (ind.label == "not assessable")
         if ind.score is None:
             assert ind.missing
+
+
+def test_no_scores_before_the_grouping_existed() -> None:
+    g = grouping(
+        start="2021-03-12", objectives=[{"text": "X", "timeline": "2030", "sources": ["s"]}]
+    )
+    card = score(dataset(g), g, dt.date(1990, 1, 1))
+    assert card.assessable == 0 and card.overall is None
+    assert all(i.score is None and i.missing for i in card.indicators)

@@ -175,3 +175,18 @@ def test_any_structure_gives_named_problems_only(mini_dir: Path, value: object) 
     )
     for p in validate(mini_dir):
         assert p.file == "groupings/alpha.yaml"
+
+
+def test_references_are_checked_even_when_the_schema_fails(mini_dir: Path) -> None:
+    """A bad date, a bad value and a dangling source id in one file: all three named."""
+    _edit(mini_dir / "groupings/beta.yaml", 'start: "1999-03-15"\n', 'start: "1999-02-30"\n')
+    _edit(mini_dir / "groupings/beta.yaml", "{value: charter,", "{value: chartr,")
+    _edit(
+        mini_dir / "groupings/beta.yaml",
+        'start: "2004-05-01", sources: [src-b]',
+        'start: "2004-05-01", sources: [src-zz]',
+    )
+    problems = _problems(mini_dir)
+    assert any("not a real day" in p for p in problems), problems
+    assert any("unknown value 'chartr'" in p for p in problems), problems
+    assert any("source 'src-zz' does not exist" in p for p in problems), problems

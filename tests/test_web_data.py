@@ -116,3 +116,11 @@ def test_grouping_and_country_feeds(client: TestClient) -> None:
     india = _check_feed(client.get("/feeds/countries/IND.atom").content)
     assert india.findall(f"{ATOM}entry")
     assert client.get("/feeds/countries/india.atom").status_code == 200
+
+
+def test_analysis_errors_answer_with_the_error_shape(client: TestClient) -> None:
+    """An analysis's own error reaches an API client as the one JSON error, not a 200."""
+    r = client.get("/api/v1/timeline?start=2030&end=2000")
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "bad_input"
+    assert "public" not in r.headers.get("cache-control", "")

@@ -113,7 +113,8 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
             }
         )
         return
-    table = Table(title=f"{len(rows)} groupings as of {day.isoformat()}", title_justify="left")
+    what = "disagreements" if only_disagreements else "groupings"
+    table = Table(title=f"{len(rows)} {what} as of {day.isoformat()}", title_justify="left")
     for col in ("id", "type", "sec", "econ", "digital", "multi", "editor"):
         table.add_column(col)
     for r in sorted(rows, key=lambda r: (r.type or "", r.grouping)):

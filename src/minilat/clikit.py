@@ -71,7 +71,7 @@ def emit_json(obj: Any) -> None:
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (docs/cli.md).")
 verified_option = click.option(
-    "--verified-only", is_flag=True, help="Leave out unverified memberships."
+    "--verified-only", is_flag=True, help="Leave out facts marked unverified."
 )
 as_of_option = click.option(
     "--as-of", "as_of", metavar="DATE", help="Answer as of this date (YYYY-MM-DD); default today."

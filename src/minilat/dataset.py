@@ -422,6 +422,43 @@ def _check_grouping(
         by_participant.setdefault(m.participant, []).append((i, m))
 
 
+def _check_raw_references(
+    doc: _Located, path: Path, known: set[str], sources: Mapping[str, Source], col: _Collector
+) -> None:
+    """Unknown source ids and participants in a document that failed the schema."""
+
+    def walk(x: Any, where: tuple[Any, ...]) -> None:
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k == "sources" and isinstance(v, list):
+                    for i, s in enumerate(v):
+                        if isinstance(s, str) and s not in sources:
+                            hint = did_you_mean(s, sources)
+                            col.add(
+                                path,
+                                doc.line((*where, k, i)),
+                                _fmt((*where, k)),
+                                f"source {s!r} does not exist" + (f"; {hint}" if hint else ""),
+                            )
+                elif (
+                    k == "participant"
+                    and isinstance(v, str)
+                    and where[:1] == ("memberships",)
+                    and v not in known
+                    and not countries.is_state_code(v)
+                ):
+                    col.add(
+                        path, doc.line((*where, k)), _fmt((*where, k)), f"unknown participant {v!r}"
+                    )
+                else:
+                    walk(v, (*where, k))
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                walk(v, (*where, i))
+
+    walk(doc.data, ())
+
+
 def _check_capability(
     t: CapabilityTable,
     doc: _Located,
@@ -542,6 +579,9 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
             continue
         g = _validated(Grouping, doc, doc.data, (), col, path)
         if g is None:
+            # the schema failed: still name the dangling references, so that one run
+            # lists every problem in the file, not just the first kind
+            _check_raw_references(doc, path, known, sources, col)
             continue
         if g.id in groupings:
             col.add(path, doc.line(("id",)), "id", f"duplicate grouping id {g.id!r}")

@@ -285,7 +285,7 @@ def _band(label: str, rules: Rules) -> str:
     }[label]
 
 
-def _informality(g: Grouping, rules: Rules) -> Characteristic:
+def _informality(g: Grouping, rules: Rules, verified_only: bool = False) -> Characteristic:
     lp = g.legal_personality.value
     parts: dict[str, tuple[str | None, Evidenced]] = {
         "instrument": (
@@ -307,8 +307,8 @@ def _informality(g: Grouping, rules: Rules) -> Characteristic:
     evidence: list[Evidence] = []
     missing: list[str] = []
     for name, (value, fact) in parts.items():
-        if value is None:
-            missing.append(name)
+        if value is None or (verified_only and not fact.verified):
+            missing.append(name if value is None else f"{name} (unverified)")
             continue
         known[name] = rules.table(f"{name}_informality")[value]
         evidence.append(_ev(name, value, fact))
@@ -330,7 +330,10 @@ def _informality(g: Grouping, rules: Rules) -> Characteristic:
         label, verdict = "formal", False
     else:
         label, verdict = "semi-formal", False
-    shown = ", ".join(f"{k} {parts[k][0]} ({v:g})" for k, v in known.items())
+    shown = ", ".join(
+        f"{k} {parts[k][0]} ({v:g}{', unverified' if not parts[k][1].verified else ''})"
+        for k, v in known.items()
+    )
     reason = f"informality score {score:.2f} from {shown}"
     if missing:
         reason += f"; not known: {', '.join(missing)}"
@@ -339,8 +342,8 @@ def _informality(g: Grouping, rules: Rules) -> Characteristic:
     )
 
 
-def _focus(g: Grouping, rules: Rules) -> Characteristic:
-    themes = g.themes.value
+def _focus(g: Grouping, rules: Rules, verified_only: bool = False) -> Characteristic:
+    themes = g.themes.value if (g.themes.verified or not verified_only) else ()
     if not themes:
         return Characteristic(
             "thematic_focus",
@@ -450,8 +453,8 @@ def assess(
     from minilat.analysis.groupings import status_on
 
     size = _size(ds, g, as_of, rules, verified_only)
-    informality = _informality(g, rules)
-    focus = _focus(g, rules)
+    informality = _informality(g, rules, verified_only)
+    focus = _focus(g, rules, verified_only)
     stake = _stakeholders(ds, g, as_of, rules, verified_only)
     chars = (size, informality, focus, stake)
     met = sum(1 for c in chars if c.verdict)

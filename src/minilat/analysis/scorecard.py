@@ -411,6 +411,15 @@ def _unity(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indica
     return _finish("unified_purpose", title, comps, missing, rules, detail)
 
 
+_TITLES = (
+    ("strategic_clarity", "Strategic clarity"),
+    ("economic_interdependencies", "Economic interdependencies"),
+    ("institutional_balance", "Balance of informality and institutionalisation"),
+    ("transparency", "Transparency and public engagement"),
+    ("unified_purpose", "Unified purpose and commitment"),
+)
+
+
 def score(
     ds: Dataset, g: Grouping, as_of: _dt.date, *, rules: ScoreRules = SCORE_RULES
 ) -> Scorecard:
@@ -419,6 +428,21 @@ def score(
     The overall score is the mean of the assessable indicators; ``assessable`` says how
     many of five there were, so a reader never mistakes a partial card for a full one.
     """
+    if not g.existed_by(as_of):
+        reason = f"not assessable: missing the grouping itself (founded {g.founded})"
+        empty = tuple(
+            Indicator(n, t, None, "not assessable", reason, (), ("the grouping",))
+            for n, t in _TITLES
+        )
+        return Scorecard(
+            g.id,
+            g.name,
+            as_of.isoformat(),
+            empty,
+            None,
+            0,
+            f"0 of 5 indicators assessable: {g.name} was founded {g.founded}",
+        )
     indicators = (
         _clarity(g, rules),
         _interdependence(ds, g, as_of, rules),

@@ -149,7 +149,7 @@ async def events(
 @router.get("/assessments", summary="The typology of every grouping", tags=["assessments"])
 async def assessments(site: SiteDep, as_of: AsOf = None) -> Response:
     day = site.day(as_of)
-    data = library.section("typology", ("classify",), site.ds, day)
+    data = library.section("typology", ("classify",), site.ds, day, raise_errors=True)
     return json_response(library.available_or_raise("typology", data, day))
 
 

@@ -18,14 +18,26 @@ from minilat.web.site import Site
 __all__ = ["available_or_raise", "known_types", "plain", "resolve_member", "section", "types_on"]
 
 
-def section(module: str, candidates: tuple[str, ...], *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Run an optional analysis: ``{"available": True, "result": ...}`` or not available."""
+def section(
+    module: str,
+    candidates: tuple[str, ...],
+    *args: Any,
+    raise_errors: bool = False,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """Run an optional analysis: ``{"available": True, "result": ...}`` or not available.
+
+    A page shows an analysis's error as a message in its section; the API
+    (``raise_errors=True``) lets it through, so it answers with the one error shape.
+    """
     f = optional.function(module, *candidates)
     if f is None:
         return {"available": False, "result": None, "message": "not available yet"}
     try:
         result = f(*args, **kwargs)
     except MinilatError as e:
+        if raise_errors:
+            raise
         return {"available": True, "result": None, "message": e.message}
     return {"available": True, "result": plain(result), "message": None}
 

@@ -396,5 +396,5 @@ def timeline(site: Site, start: int | None = None, end: int | None = None) -> di
         kwargs["start"] = start
     if end is not None:
         kwargs["end"] = end
-    data = section("timeline", ("timeline",), site.ds, **kwargs)
+    data = section("timeline", ("timeline",), site.ds, raise_errors=True, **kwargs)
     return available_or_raise("timeline", data)
