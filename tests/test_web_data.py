@@ -124,3 +124,9 @@ def test_analysis_errors_answer_with_the_error_shape(client: TestClient) -> None
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "bad_input"
     assert "public" not in r.headers.get("cache-control", "")
+
+
+def test_design_api_takes_numbers_or_percentages(client: TestClient) -> None:
+    for targets in ([0.5], ["50%"], ["0.5"]):
+        r = client.post("/api/v1/design", json={"tables": ["wafer_capacity"], "targets": targets})
+        assert r.status_code == 200, (targets, r.text)

@@ -175,8 +175,8 @@ class DesignIn(BaseModel):
     """A coalition designer question (see ``minilat design --help``)."""
 
     tables: list[str] = Field(min_length=1, max_length=10, description="Capability table ids")
-    targets: list[str] | None = Field(
-        default=None, max_length=10, description="A share per table: 0.5 or 50%"
+    targets: list[float | str] | None = Field(
+        default=None, max_length=10, description="A share per table: 0.5, or the text 50%"
     )
     max_size: int | None = Field(default=None, ge=1, le=60)
     include: list[str] = Field(default_factory=list, max_length=60)
@@ -201,7 +201,7 @@ async def design(site: SiteDep, body: DesignIn) -> Response:
             designer.design,
             site,
             tables=body.tables,
-            targets=body.targets,
+            targets=None if body.targets is None else [str(t) for t in body.targets],
             max_size=body.max_size,
             include=",".join(body.include),
             exclude=",".join(body.exclude),
