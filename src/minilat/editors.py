@@ -24,6 +24,8 @@ True
 
 from __future__ import annotations
 
+import datetime as _dt
+import functools
 import hashlib
 import re
 import secrets
@@ -40,12 +42,16 @@ __all__ = [
     "DEFAULT_NAME",
     "MIN_PASSWORD",
     "NAME_RE",
+    "SESSION_SECONDS",
     "TOKEN_PREFIX",
     "add_editor",
+    "editor_for_session",
     "editor_for_token",
     "editorial_path",
+    "end_session",
     "hash_token",
     "list_editors",
+    "new_session",
     "new_token",
     "revoke_token",
     "verify_password",
@@ -98,16 +104,56 @@ def list_editors(db: EditorialDB) -> list[dict[str, Any]]:
     ]
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """An Argon2id hash of a random password, made once: verified against for unknown
+    editors, so an unknown name costs exactly what a wrong password does."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
 def verify_password(db: EditorialDB, name: str, password: str) -> bool:
     """True if ``password`` is editor ``name``'s (False for an unknown editor too)."""
     stored = db.password_hash(name)
-    if stored is None:
-        _hasher.hash(password)  # the same work either way: no timing hint of who exists
-        return False
     try:
-        return _hasher.verify(stored, password)
+        # the same work either way: no timing hint of who exists
+        ok = _hasher.verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return ok and stored is not None
+
+
+#: How long a sign-in session lasts (seconds); the cookie's Max-Age is the same.
+SESSION_SECONDS = 8 * 3600
+
+
+def new_session(db: EditorialDB, name: str, seconds: int = SESSION_SECONDS) -> str:
+    """Open a sign-in session for editor ``name``; return its id (shown once, kept hashed).
+
+    >>> import tempfile, pathlib
+    >>> from minilat.store import EditorialDB
+    >>> db = EditorialDB(pathlib.Path(tempfile.mkdtemp()) / "e.db")
+    >>> _ = add_editor(db, "ada", "a long enough secret")
+    >>> sid = new_session(db, "ada"); editor_for_session(db, sid)
+    'ada'
+    >>> end_session(db, sid), editor_for_session(db, sid) is None
+    (True, True)
+    """
+    sid = secrets.token_urlsafe(32)
+    expires = _dt.datetime.now(_dt.UTC) + _dt.timedelta(seconds=seconds)
+    db.add_session(name, hash_token(sid), expires.isoformat(timespec="seconds"))
+    return sid
+
+
+def editor_for_session(db: EditorialDB, session_id: str) -> str | None:
+    """The editor of a live session, or None (unknown, ended or expired)."""
+    if not session_id or len(session_id) > 100:
+        return None
+    return db.session_editor(hash_token(session_id))
+
+
+def end_session(db: EditorialDB, session_id: str) -> bool:
+    """End (revoke) a session; True if it was live."""
+    return db.revoke_session(hash_token(session_id))
 
 
 def hash_token(token: str) -> str:

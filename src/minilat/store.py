@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from minilat import dataset as _dataset
-from minilat.errors import BadInput, NotFound, StoreError
+from minilat.errors import BadInput, MinilatError, NotFound, StoreError
 from minilat.model import ACTIVE_ROLES, CapabilityTable, Grouping, Participant, Source
 
 __all__ = [
     "EDITORIAL_VERSION",
     "SCHEMA_VERSION",
+    "Conflict",
     "EditorialDB",
     "Store",
     "SuggestionStore",
@@ -441,6 +442,18 @@ _EDITORIAL_STEPS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX tokens_editor ON tokens(editor_id)",
         "CREATE INDEX suggestions_status ON suggestions(status, id)",
     ),
+    # 3: editors' sign-in sessions (only hashes of the session ids) and the audit trail
+    (
+        "CREATE TABLE sessions (id INTEGER PRIMARY KEY,"
+        " editor_id INTEGER NOT NULL REFERENCES editors(id) ON DELETE CASCADE,"
+        " session_hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, expires TEXT NOT NULL,"
+        " revoked TEXT)",
+        "CREATE INDEX sessions_editor ON sessions(editor_id)",
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, editor TEXT NOT NULL,"
+        " action TEXT NOT NULL, target TEXT NOT NULL, before TEXT, after TEXT,"
+        " why TEXT NOT NULL)",
+        "CREATE INDEX audit_target ON audit(target, id)",
+    ),
 )
 #: The schema version this minilat writes (the number of migration steps).
 EDITORIAL_VERSION = len(_EDITORIAL_STEPS)
@@ -501,6 +514,13 @@ def migrate(con: sqlite3.Connection, target: int = EDITORIAL_VERSION) -> int:
             version += 1
             con.execute(f"PRAGMA user_version = {version}")
     return version
+
+
+class Conflict(MinilatError):
+    """A write that contradicts the current state (e.g. deciding a suggestion twice)."""
+
+    status = 409
+    exit_code = 1
 
 
 class EditorialDB:
@@ -718,6 +738,104 @@ class EditorialDB:
                 (token_hash,),
             ).fetchone()
         return str(row[0]) if row else None
+
+    # ------------------------------------------------------------------ sign-in sessions
+
+    def add_session(self, name: str, session_hash: str, expires: str) -> int:
+        """Record a session (its hash) for editor ``name`` until ``expires`` (ISO time, UTC)."""
+        with self._write() as con:
+            row = con.execute("SELECT id FROM editors WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFound(f"no editor called {name!r}")
+            cur = con.execute(
+                "INSERT INTO sessions (editor_id, session_hash, created, expires) VALUES (?,?,?,?)",
+                (row[0], session_hash, _now(), expires),
+            )
+            return int(cur.lastrowid or 0)
+
+    def session_editor(self, session_hash: str) -> str | None:
+        """The editor of the live (not revoked, not expired) session with this hash."""
+        with self._read() as con:
+            row = con.execute(
+                "SELECT e.name FROM sessions s JOIN editors e ON e.id = s.editor_id"
+                " WHERE s.session_hash = ? AND s.revoked IS NULL AND s.expires > ?",
+                (session_hash, _now()),
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def revoke_session(self, session_hash: str) -> bool:
+        """End a session; True if a live one was ended."""
+        with self._write() as con:
+            cur = con.execute(
+                "UPDATE sessions SET revoked = ? WHERE session_hash = ? AND revoked IS NULL",
+                (_now(), session_hash),
+            )
+            return cur.rowcount > 0
+
+    # ------------------------------------------------------- review and the audit trail
+
+    def open_suggestions(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Suggestions not decided yet, oldest first."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT * FROM suggestions WHERE status = 'new' ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def decide_suggestion(
+        self, suggestion_id: int, *, editor: str, status: str, why: str
+    ) -> dict[str, Any]:
+        """Set an open suggestion's status and write its audit record, in one transaction.
+
+        Returns the audit record. NotFound for an unknown suggestion, Conflict if it was
+        decided already (nothing is written then).
+        """
+        with self._write() as con:
+            row = con.execute("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no suggestion {suggestion_id}")
+            before = dict(row)
+            if before["status"] != "new":
+                raise Conflict(
+                    f"suggestion {suggestion_id} was already decided ({before['status']})"
+                )
+            after = {**before, "status": status}
+            con.execute("UPDATE suggestions SET status = ? WHERE id = ?", (status, suggestion_id))
+            record = {
+                "at": _now(),
+                "editor": editor,
+                "action": status,
+                "target": f"suggestion:{suggestion_id}",
+                "before": before,
+                "after": after,
+                "why": why,
+            }
+            cur = con.execute(
+                "INSERT INTO audit (at, editor, action, target, before, after, why)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (
+                    record["at"],
+                    editor,
+                    record["action"],
+                    record["target"],
+                    json.dumps(before, ensure_ascii=False),
+                    json.dumps(after, ensure_ascii=False),
+                    why,
+                ),
+            )
+            return {"id": int(cur.lastrowid or 0), **record}
+
+    def audit_records(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest audit records, newest first (before/after decoded from JSON)."""
+        with self._read() as con:
+            rows = con.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            for k in ("before", "after"):
+                d[k] = json.loads(d[k]) if d[k] is not None else None
+            out.append(d)
+        return out
 
 
 def _integrity_problems(con: sqlite3.Connection) -> list[str]:

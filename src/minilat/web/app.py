@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minilat.errors import MinilatError
-from minilat.web import api, downloads, feeds, pages, suggest
+from minilat.web import api, auth, downloads, editor, feeds, pages, suggest
 from minilat.web.middleware import ResponseCache, SecurityHeaders
 from minilat.web.render import Renderer
 from minilat.web.site import Site
@@ -71,6 +71,12 @@ def create_app(store_path: Path, data_dir: Path | None = None) -> FastAPI:
     async def _library_error(request: Request, exc: MinilatError) -> Response:
         return renderer.error(request, exc.status, exc.message, exc.hint)
 
+    @app.exception_handler(auth.Unauthorized)
+    async def _unauthorized(request: Request, exc: auth.Unauthorized) -> Response:
+        resp = renderer.error(request, 401, exc.message, exc.hint)
+        resp.headers["www-authenticate"] = 'Bearer realm="minilat"'
+        return resp
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         return renderer.error(
@@ -96,6 +102,8 @@ def create_app(store_path: Path, data_dir: Path | None = None) -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(feeds.router)
     app.include_router(suggest.router)
+    app.include_router(editor.router)
+    app.include_router(editor.api_router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.add_middleware(ResponseCache)
     app.add_middleware(SecurityHeaders)

@@ -33,10 +33,12 @@ __all__ = [
 #: The machine-readable ``code`` of each status the site answers with.
 CODES: dict[int, str] = {
     400: "bad_input",
+    401: "unauthorized",
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    409: "conflict",
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid",
