@@ -28,7 +28,7 @@ from minilat import editors
 from minilat.errors import BadInput
 from minilat.web import auth
 from minilat.web.http import ErrorOut, error_body
-from minilat.web.middleware import RateLimiter
+from minilat.web.middleware import RateLimiter, wait_for
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
 from minilat.web.suggest import check_token, make_token
@@ -87,17 +87,9 @@ async def sign_in_form(request: Request, site: SiteDep) -> Response:
     return _sign_in_page(request, site)
 
 
-def _limiter(request: Request) -> RateLimiter:
-    state = request.app.state
-    limiter: RateLimiter | None = getattr(state, "sign_in_limiter", None)
-    if limiter is None:
-        limiter = state.sign_in_limiter = RateLimiter(*SIGN_IN_RATE)
-    return limiter
-
-
 @router.post("/editors/sign-in")
 async def sign_in(request: Request, site: SiteDep) -> Response:
-    wait = _limiter(request).take(request.client.host if request.client else "unknown")
+    wait = wait_for(request, "sign_in", SIGN_IN_RATE)
     if wait:
         resp = _sign_in_page(
             request, site, status=429, message="Too many sign-in attempts; please wait a minute."

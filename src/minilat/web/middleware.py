@@ -317,3 +317,17 @@ class RateLimiter:
     def retry_after(wait: float) -> str:
         """``wait`` as a Retry-After header value (whole seconds, at least 1)."""
         return str(max(1, math.ceil(wait)))
+
+
+def wait_for(request: Any, name: str, rate: tuple[int, float]) -> float:
+    """Seconds the client must wait before its next ``name`` request (0: go ahead).
+
+    Each limited form keeps one :class:`RateLimiter` on the app, made on first use and
+    keyed by the client's address.
+    """
+    state = request.app.state
+    limiter: RateLimiter | None = getattr(state, f"{name}_limiter", None)
+    if limiter is None:
+        limiter = RateLimiter(*rate)
+        setattr(state, f"{name}_limiter", limiter)
+    return limiter.take(request.client.host if request.client else "unknown")

@@ -26,7 +26,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from minilat.web.http import error_body
-from minilat.web.middleware import RateLimiter
+from minilat.web.middleware import RateLimiter, wait_for
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
 
@@ -123,17 +123,9 @@ async def suggest_form(request: Request, site: SiteDep) -> Response:
     return _form_page(request, site)
 
 
-def _limiter(request: Request) -> RateLimiter:
-    state = request.app.state
-    limiter: RateLimiter | None = getattr(state, "suggest_limiter", None)
-    if limiter is None:
-        limiter = state.suggest_limiter = RateLimiter(*RATE)
-    return limiter
-
-
 @router.post("/suggest")
 async def suggest_submit(request: Request, site: SiteDep) -> Response:
-    wait = _limiter(request).take(request.client.host if request.client else "unknown")
+    wait = wait_for(request, "suggest", RATE)
     if wait:
         minutes = max(1, round(wait / 60))
         resp = _form_page(
