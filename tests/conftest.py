@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from minilat import editors
 from minilat.cli import cli
+from minilat.store import EditorialDB
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: The password of the test editor ``ada``.
+EDITOR_PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -38,3 +42,14 @@ def run(db_path: Path) -> Callable[..., Result]:
         return CliRunner().invoke(cli, [*opts, *args], catch_exceptions=False)
 
     return _run
+
+
+@pytest.fixture
+def editorial_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EditorialDB:
+    """A fresh editorial database, set as the app's, with editor ``ada``."""
+    path = tmp_path / "editorial.db"
+    monkeypatch.setenv("MINILAT_EDITORIAL", str(path))
+    monkeypatch.setenv("MINILAT_SECRET", "test-secret")
+    db = EditorialDB(path)
+    editors.add_editor(db, "ada", EDITOR_PASSWORD)
+    return db

@@ -12,13 +12,14 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import EDITOR_PASSWORD
 from minilat import editors
 from minilat.store import EditorialDB
 from minilat.web import create_app
 from minilat.web.auth import SESSION_COOKIE
 from minilat.web.editor import SIGN_IN_RATE
 
-PW = "correct horse battery staple"
+PW = EDITOR_PASSWORD
 EVIL = "https://evil.example"
 LEAKS = ("$argon2", "Traceback", "site-packages", '.py"', 'File "/')
 
@@ -29,13 +30,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EditorialDB:
-    path = tmp_path / "editorial.db"
-    monkeypatch.setenv("MINILAT_EDITORIAL", str(path))
-    monkeypatch.setenv("MINILAT_SECRET", "test-secret")
-    db = EditorialDB(path)
-    editors.add_editor(db, "ada", PW)
-    return db
+def db(editorial_db: EditorialDB) -> EditorialDB:
+    """The editorial database the app uses, with editor ``ada`` (conftest.py)."""
+    return editorial_db
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ from minilat import editors
 from minilat.store import Conflict, EditorialDB
 from minilat.web import create_app
 from minilat.web.auth import SESSION_COOKIE
-from test_auth import PW, assert_error, assert_no_leak, session_csrf, sign_in
+from test_auth import assert_error, assert_no_leak, session_csrf, sign_in
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,13 +28,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EditorialDB:
-    path = tmp_path / "editorial.db"
-    monkeypatch.setenv("MINILAT_EDITORIAL", str(path))
-    monkeypatch.setenv("MINILAT_SECRET", "test-secret")
-    db = EditorialDB(path)
-    editors.add_editor(db, "ada", PW)
-    return db
+def db(editorial_db: EditorialDB) -> EditorialDB:
+    """The editorial database the app uses, with editor ``ada`` (conftest.py)."""
+    return editorial_db
 
 
 @pytest.fixture()
