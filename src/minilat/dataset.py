@@ -34,7 +34,18 @@ from minilat.model import (
     Source,
 )
 
-__all__ = ["Dataset", "bundled_data_dir", "fingerprint", "load", "parse_day", "validate"]
+__all__ = [
+    "Dataset",
+    "bundled_data_dir",
+    "check_grouping",
+    "check_source",
+    "document_text",
+    "fingerprint",
+    "load",
+    "parse_day",
+    "parse_document",
+    "validate",
+]
 
 _SUBDIRS = ("groupings", "sources", "participants", "capabilities", "indicators")
 
@@ -615,6 +626,126 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
 
     ds = Dataset(groupings, participants, sources, capabilities, indicators)
     return ds, sorted(col.problems)
+
+
+# ------------------------------------------------------- one document at a time (edits)
+
+#: The largest document an editor may send (bytes of YAML or JSON).
+MAX_DOCUMENT = 256 * 1024
+
+
+def plain_document(data: Any) -> Any:
+    """A YAML-loaded value as JSON-ready data: dates become ``YYYY-MM-DD`` text.
+
+    >>> plain_document({"start": _dt.date(2021, 3, 12), "n": [1, True, None]})
+    {'start': '2021-03-12', 'n': [1, True, None]}
+    """
+    if isinstance(data, dict):
+        return {str(k): plain_document(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [plain_document(v) for v in data]
+    if isinstance(data, _dt.datetime):
+        return data.isoformat()
+    if isinstance(data, _dt.date):
+        return data.isoformat()
+    return data
+
+
+def parse_document(text: str, what: str = "the document") -> Any:
+    r"""An editor's YAML (or JSON, which is YAML) as plain data, refusing what could hurt.
+
+    BadInput, naming the line, for malformed YAML; for anchors and aliases (an alias
+    can make a small text expand into an enormous document); for more than
+    :data:`MAX_DOCUMENT` bytes.
+
+    >>> parse_document("id: x\nstart: 2021-03-12")
+    {'id': 'x', 'start': '2021-03-12'}
+    >>> parse_document("a: &x [1]\nb: *x")
+    Traceback (most recent call last):
+    ...
+    minilat.errors.BadInput: line 1: anchors and aliases (& and *) are not allowed in ...
+    """
+    from minilat.errors import BadInput
+
+    if len(text.encode("utf-8", "replace")) > MAX_DOCUMENT:
+        raise BadInput(f"{what} is too large: at most {MAX_DOCUMENT // 1024} KiB")
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
+                line = event.start_mark.line + 1 if event.start_mark else 1
+                raise BadInput(
+                    f"line {line}: anchors and aliases (& and *) are not allowed in {what}"
+                )
+        return plain_document(yaml.load(text, Loader=_LOADER))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        raise BadInput(f"line {line}: malformed YAML in {what}: {e.problem or e}") from None
+    except (yaml.YAMLError, RecursionError) as e:
+        raise BadInput(f"{what} cannot be read: {e}") from None
+
+
+def document_text(doc: Any) -> str:
+    """A document as YAML text, in the key order given (what editors see and diff).
+
+    >>> print(document_text({"id": "x", "start": "2021-03-12", "themes": ["ai"]}), end="")
+    id: x
+    start: '2021-03-12'
+    themes:
+    - ai
+    """
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100_000)
+
+
+def _located(doc_or_text: Any) -> tuple[_Located | None, list[Problem], str]:
+    text = doc_or_text if isinstance(doc_or_text, str) else document_text(doc_or_text)
+    try:
+        return _read_yaml(text), [], text
+    except _YamlProblem as p:
+        return None, [Problem("(document)", p.line, p.field, p.message)], text
+    except RecursionError:
+        return None, [Problem("(document)", 1, "(document)", "nested too deeply")], text
+
+
+def check_grouping(
+    doc_or_text: Any, gid: str, ds: Dataset
+) -> tuple[Grouping | None, list[Problem]]:
+    """One grouping document (plain data or YAML text) checked as ``minilat validate``
+    checks a file ``groupings/GID.yaml`` against ``ds``: the schema, every source and
+    participant it names, its dates. The problems' lines are those of the YAML text."""
+    located, problems, _ = _located(doc_or_text)
+    if located is None:
+        return None, problems
+    path = Path("groupings") / f"{gid}.yaml"
+    col = _Collector(Path("."))
+    if not isinstance(located.data, dict):
+        col.add(path, 1, "(document)", "a grouping must be a mapping (see docs/data.md)")
+        return None, col.problems
+    g = _validated(Grouping, located, located.data, (), col, path)
+    if g is None:
+        _check_raw_references(located, path, set(ds.participants), ds.sources, col)
+        return None, sorted(col.problems)
+    _check_grouping(g, located.data, located, path, set(ds.participants), ds.sources, col)
+    return (None if col.problems else g), sorted(col.problems)
+
+
+def check_source(doc_or_text: Any, sid: str) -> tuple[Source | None, list[Problem]]:
+    """One source document checked as an entry of ``sources/*.yaml``; its id must be
+    ``sid``."""
+    located, problems, _ = _located(doc_or_text)
+    if located is None:
+        return None, problems
+    path = Path("sources") / f"{sid}"
+    col = _Collector(Path("."))
+    if not isinstance(located.data, dict):
+        col.add(path, 1, "(document)", "a source must be a mapping (see docs/data.md)")
+        return None, col.problems
+    src = _validated(Source, located, located.data, (), col, path)
+    if src is not None and src.id != sid:
+        col.add(path, located.line(("id",)), "id", f"id {src.id!r} must be {sid!r}")
+        return None, col.problems
+    return src, sorted(col.problems)
 
 
 def validate(root: Path | None = None) -> list[Problem]:

@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -260,16 +260,29 @@ def open_store(path: Path, data_dir: Path | None = None, *, rebuild: bool = Fals
 class Store:
     """Read access to a compiled store. One connection per Store, read-only."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, _con: sqlite3.Connection | None = None) -> None:
         self.path = path
         try:
-            self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            if _con is None:
+                _con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self._con = _con
             self._con.row_factory = sqlite3.Row
             self._con.execute("SELECT 1 FROM meta LIMIT 1")
         except sqlite3.Error as e:
             raise StoreError(f"cannot open the store at {path}: {e}") from None
         self._dataset: _dataset.Dataset | None = None
         self._tables_only: _dataset.Dataset | None = None
+
+    @classmethod
+    def in_memory(cls, ds: _dataset.Dataset, fingerprint: str = "") -> Store:
+        """A store compiled from ``ds`` into memory (the web's view of the dataset with
+        editors' edits applied; the file on disk stays the YAML's)."""
+        con = sqlite3.connect(":memory:", check_same_thread=False)
+        with con:
+            _fill(con, ds, fingerprint)
+        store = cls(Path(":memory:"), _con=con)
+        store._dataset = ds
+        return store
 
     def close(self) -> None:
         self._con.close()
@@ -453,6 +466,13 @@ _EDITORIAL_STEPS: tuple[tuple[str, ...], ...] = (
         " action TEXT NOT NULL, target TEXT NOT NULL, before TEXT, after TEXT,"
         " why TEXT NOT NULL)",
         "CREATE INDEX audit_target ON audit(target, id)",
+    ),
+    # 4: editors' edits of the dataset: the current document of each edited record
+    (
+        "CREATE TABLE records (target TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+        " doc TEXT NOT NULL, doc_hash TEXT NOT NULL, base_hash TEXT NOT NULL,"
+        " synced INTEGER NOT NULL DEFAULT 0,"
+        " audit_id INTEGER NOT NULL REFERENCES audit(id))",
     ),
 )
 #: The schema version this minilat writes (the number of migration steps).
@@ -825,10 +845,19 @@ class EditorialDB:
             )
             return {"id": int(cur.lastrowid or 0), **record}
 
-    def audit_records(self, limit: int = 100) -> list[dict[str, Any]]:
-        """The latest audit records, newest first (before/after decoded from JSON)."""
+    def audit_records(self, limit: int = 100, target: str | None = None) -> list[dict[str, Any]]:
+        """The latest audit records, newest first (before/after decoded from JSON); only
+        those about ``target`` (e.g. ``grouping:quad``) if given."""
         with self._read() as con:
-            rows = con.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+            if target is None:
+                rows = con.execute(
+                    "SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)
+                ).fetchall()
+            else:
+                rows = con.execute(
+                    "SELECT * FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?",
+                    (target, limit),
+                ).fetchall()
         out = []
         for r in rows:
             d = dict(r)
@@ -836,6 +865,82 @@ class EditorialDB:
                 d[k] = json.loads(d[k]) if d[k] is not None else None
             out.append(d)
         return out
+
+    # ------------------------------------------------------------ edits of the dataset
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every edited record (``target``, ``version``, ``doc`` decoded, ``doc_hash``,
+        ``base_hash``, ``synced``, ``audit_id``), by target."""
+        with self._read() as con:
+            rows = con.execute("SELECT * FROM records ORDER BY target").fetchall()
+        return [_record(r) for r in rows]
+
+    def record(self, target: str) -> dict[str, Any] | None:
+        with self._read() as con:
+            row = con.execute("SELECT * FROM records WHERE target = ?", (target,)).fetchone()
+        return _record(row) if row is not None else None
+
+    def change_record(
+        self,
+        target: str,
+        decide: Callable[[dict[str, Any] | None], tuple[dict[str, Any], dict[str, Any]]],
+    ) -> dict[str, Any]:
+        """Change one record and write its audit record, in one write transaction.
+
+        ``decide(current)`` gets the record as stored (None if never edited), while the
+        write lock is held, so nothing can change it meanwhile; it returns the new record
+        (``version``, ``doc``, ``doc_hash``, ``base_hash``, ``synced``) and the audit
+        record (``editor``, ``action``, ``before``, ``after``, ``why``), or raises (e.g.
+        :class:`Conflict` for a stale edit) and nothing is written. Returns the audit
+        record with its ``id``.
+        """
+        with self._write() as con:
+            row = con.execute("SELECT * FROM records WHERE target = ?", (target,)).fetchone()
+            new, audit = decide(_record(row) if row is not None else None)
+            at = _now()
+            cur = con.execute(
+                "INSERT INTO audit (at, editor, action, target, before, after, why)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (
+                    at,
+                    audit["editor"],
+                    audit["action"],
+                    target,
+                    json.dumps(audit["before"], ensure_ascii=False),
+                    json.dumps(audit["after"], ensure_ascii=False),
+                    audit["why"],
+                ),
+            )
+            audit_id = int(cur.lastrowid or 0)
+            con.execute(
+                "INSERT INTO records (target, version, doc, doc_hash, base_hash, synced,"
+                " audit_id) VALUES (?,?,?,?,?,?,?) ON CONFLICT(target) DO UPDATE SET"
+                " version = excluded.version, doc = excluded.doc,"
+                " doc_hash = excluded.doc_hash, base_hash = excluded.base_hash,"
+                " synced = excluded.synced, audit_id = excluded.audit_id",
+                (
+                    target,
+                    int(new["version"]),
+                    json.dumps(new["doc"], ensure_ascii=False),
+                    new["doc_hash"],
+                    new["base_hash"],
+                    int(bool(new["synced"])),
+                    audit_id,
+                ),
+            )
+            return {"id": audit_id, "at": at, "target": target, **audit}
+
+    def edits_generation(self) -> int:
+        """A number that grows with every change to the edited records (0: none yet)."""
+        with self._read() as con:
+            return int(con.execute("SELECT COALESCE(MAX(audit_id), 0) FROM records").fetchone()[0])
+
+
+def _record(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    d["doc"] = json.loads(d["doc"])
+    d["synced"] = bool(d["synced"])
+    return d
 
 
 def _integrity_problems(con: sqlite3.Connection) -> list[str]:

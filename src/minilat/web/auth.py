@@ -84,12 +84,8 @@ class Editor:
 
 def editorial_db(request: Request) -> EditorialDB:
     """The app's editorial database (opened once, on first use)."""
-    state = request.app.state
-    db: EditorialDB | None = getattr(state, "editorial_db", None)
-    if db is None:
-        site: Site = state.site
-        db = state.editorial_db = EditorialDB(site.suggestions_path)
-    return db
+    site: Site = request.app.state.site
+    return site.editorial
 
 
 def session_csrf(secret: bytes, session_id: str) -> str:

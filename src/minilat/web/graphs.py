@@ -57,9 +57,10 @@ def network_graph(site: Site, as_of: _dt.date, type_: str | None = None) -> dict
     net = optional.analysis("network")
     if net is None or not hasattr(net, "incidence"):
         raise optional.NotAvailable("the network analysis is not available yet")
-    if "arrays" not in site.memo:
-        site.memo["arrays"] = net.membership_arrays(site.ds)
-    t = site.memo["arrays"]
+    memo = site.memo  # one version of the dataset, even if an edit lands meanwhile
+    if "arrays" not in memo:
+        memo["arrays"] = net.membership_arrays(site.ds)
+    t = memo["arrays"]
     mask = None
     if type_:
         if type_ not in {x.value for x in GroupingType}:
@@ -129,9 +130,10 @@ def ego_network(site: Site, code: str, as_of: _dt.date, k: int = 12) -> dict[str
     net = optional.analysis("network")
     if net is None or not hasattr(net, "incidence"):
         return None
-    if "arrays" not in site.memo:
-        site.memo["arrays"] = net.membership_arrays(site.ds)
-    t = site.memo["arrays"]
+    memo = site.memo  # one version of the dataset, even if an edit lands meanwhile
+    if "arrays" not in memo:
+        memo["arrays"] = net.membership_arrays(site.ds)
+    t = memo["arrays"]
     if code not in t.participants:
         return None
     B = net.incidence(

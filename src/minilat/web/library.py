@@ -89,9 +89,10 @@ def types_on(site: Site, as_of: _dt.date) -> dict[str, str | None] | None:
     classify = optional.function("typology", "classify")
     if classify is None:
         return None
-    if "types" not in site.memo:  # the rule reads themes only: one answer per dataset
-        site.memo["types"] = {gid: _type_value(r) for gid, r in classify(site.ds).items()}
-    types: dict[str, str | None] = site.memo["types"]
+    memo = site.memo  # the rule reads themes only: one answer per version of the dataset
+    if "types" not in memo:
+        memo["types"] = {gid: _type_value(r) for gid, r in classify(site.ds).items()}
+    types: dict[str, str | None] = memo["types"]
     return types
 
 

@@ -179,12 +179,15 @@ class ResponseCache:
             return
         qs = scope.get("query_string", b"")
         accept = _header(scope, b"accept")
+        app = scope.get("app")
+        site = getattr(getattr(app, "state", None), "site", None)
         key = (
             scope["path"],
             qs,
             wants_json(qs, accept),
             "gzip" in _header(scope, b"accept-encoding"),
             _dt.date.today().toordinal(),
+            site.refresh() if site is not None else 0,  # a new version after every edit
         )
         if_none_match = _header(scope, b"if-none-match")
         hit = self._cache.get(key)

@@ -6,6 +6,7 @@ import datetime as _dt
 import os
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import cached_property
@@ -15,37 +16,120 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from minilat import settings
-from minilat.dataset import Dataset, parse_day
+from minilat.dataset import Dataset, bundled_data_dir, parse_day
 from minilat.editors import editorial_path
-from minilat.store import Store, SuggestionStore, open_store
+from minilat.edits import Base, overlay, read_base
+from minilat.store import EditorialDB, Store, SuggestionStore, open_store
 
 __all__ = ["SECRET_ENV", "Site", "get_site"]
 
 #: The environment variable holding the secret that signs the anti-forgery tokens.
 SECRET_ENV = "MINILAT_SECRET"
-#: The environment variable naming the SQLite file of suggested corrections.
 #: How many computed answers a Site remembers.
 MEMO_SIZE = 20_000
+#: How often (seconds) a Site looks for edits made through another process.
+REFRESH_SECONDS = 1.0
 T = TypeVar("T")
 
 
 class Site:
-    """The opened store and dataset, read once when the app starts."""
+    """The opened store and dataset, with editors' edits laid over the YAML.
+
+    The YAML's dataset is read once. The edits live in the editorial database; the
+    dataset served (:attr:`ds`, :attr:`store`) is rebuilt when they change: at once
+    after an edit made through this process (:meth:`changed`), and within
+    :data:`REFRESH_SECONDS` after one made through another process.
+    """
 
     def __init__(self, store_path: Path, data_dir: Path | None = None) -> None:
-        self.store: Store = open_store(store_path, data_dir)
-        self.ds: Dataset = self.store.dataset()
-        meta = self.store.meta()
-        self.fingerprint = meta.get("fingerprint", "")
+        self.data_dir = data_dir or bundled_data_dir()
+        self._yaml_store: Store = open_store(store_path, data_dir)
+        self._yaml_ds: Dataset = self._yaml_store.dataset()
+        self._ds = self._yaml_ds
+        self._store: Store | None = self._yaml_store
+        meta = self._yaml_store.meta()
+        self.yaml_fingerprint = meta.get("fingerprint", "")
         self.built_at = meta.get("built_at", "")
-        #: Answers that depend only on the (read-only) dataset, computed once.
+        #: Answers that depend only on the dataset served, computed once per version.
         self.memo: dict[str, Any] = {}
         self._lru: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+        self._base: Base | None = None
+        #: Increases with every change to the edits (0: the YAML as it is).
+        self.generation = 0
+        self._checked = float("-inf")
+        #: Stored edits that could not be laid over the YAML (see edits.overlay).
+        self.edit_problems: list[str] = []
         env_secret = os.environ.get(SECRET_ENV, "")
         self.secret: bytes = env_secret.encode() if env_secret else secrets.token_bytes(32)
-        # suggestions live in the editorial database (setting MINILAT_EDITORIAL)
+        # suggestions and edits live in the editorial database (setting MINILAT_EDITORIAL)
         self.suggestions_path = editorial_path(store_path, settings.resolve("editorial"))
+        self.refresh()
+
+    # ---------------------------------------------------------- the dataset served
+
+    @property
+    def ds(self) -> Dataset:
+        """The dataset served: the YAML with editors' edits laid over it."""
+        self.refresh()
+        return self._ds
+
+    @property
+    def store(self) -> Store:
+        """The compiled store of :attr:`ds` (in memory when edits are laid over)."""
+        self.refresh()
+        store = self._store
+        if store is None:
+            with self._refresh_lock:
+                if self._store is None:
+                    self._store = Store.in_memory(self._ds, self.fingerprint)
+                store = self._store
+        return store
+
+    @property
+    def fingerprint(self) -> str:
+        """The YAML's fingerprint, with the edits' generation when some are laid over."""
+        if self._ds is self._yaml_ds:
+            return self.yaml_fingerprint
+        return f"{self.yaml_fingerprint}+edits.{self.generation}"
+
+    @property
+    def base(self) -> Base:
+        """The YAML documents the served dataset was compiled from (read when needed)."""
+        if self._base is None:
+            self._base = read_base(self.data_dir)
+        return self._base
+
+    def changed(self) -> None:
+        """Say the edits changed: the next question rebuilds the dataset served."""
+        self._checked = float("-inf")
+
+    def refresh(self) -> int:
+        """Lay the current edits over the YAML if they changed; the generation served."""
+        now = time.monotonic()
+        if now - self._checked < REFRESH_SECONDS:
+            return self.generation
+        with self._refresh_lock:
+            if now - self._checked < REFRESH_SECONDS:
+                return self.generation
+            generation = 0
+            if self.suggestions_path.exists():
+                generation = self.editorial.edits_generation()
+            if generation != self.generation:
+                rows = self.editorial.records() if generation else []
+                if rows:
+                    ds, problems = overlay(self._yaml_ds, self.base, rows)
+                else:
+                    ds, problems = self._yaml_ds, []
+                self._ds, self.edit_problems = ds, problems
+                self._store = self._yaml_store if ds is self._yaml_ds else None
+                self.memo = {}
+                with self._lock:
+                    self._lru.clear()
+                self.generation = generation
+            self._checked = time.monotonic()
+        return self.generation
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, remembered under ``key`` (answers derived from the read-only
@@ -65,6 +149,11 @@ class Site:
     @cached_property
     def suggestions(self) -> SuggestionStore:
         return SuggestionStore(self.suggestions_path)
+
+    @cached_property
+    def editorial(self) -> EditorialDB:
+        """The editorial database (editors, suggestions, edits, the audit trail)."""
+        return EditorialDB(self.suggestions_path)
 
     @staticmethod
     def day(value: str | None, what: str = "as_of") -> _dt.date:
