@@ -54,6 +54,7 @@ __all__ = [
     "read_base",
     "record",
     "save",
+    "summary",
 ]
 
 #: What editors can change.
@@ -390,3 +391,22 @@ def diff(before: Any, after: Any, name: str) -> str:
     a = _dataset.document_text(before).splitlines(keepends=True) if before is not None else []
     b = _dataset.document_text(after).splitlines(keepends=True) if after is not None else []
     return "".join(difflib.unified_diff(a, b, f"{name} (before)", f"{name} (after)", n=2))
+
+
+def summary(before: Any, after: Any, action: str) -> str:
+    """One line saying what a change did.
+
+    >>> summary({"id": "x", "name": "A"}, {"id": "x", "name": "B"}, "grouping.edit")
+    'grouping edited: name'
+    >>> summary(None, {"id": "x"}, "source.create")
+    'source created'
+    """
+    thing, _, verb = action.partition(".")
+    label = {"edit": "edited", "create": "created", "add": "added", "remove": "removed"}
+    if action == "dataset.sync":
+        return "written to the YAML files"
+    head = f"{thing} {label.get(verb, verb)}"
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return head
+    keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+    return f"{head}: {', '.join(keys)}" if keys else head

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,8 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from minilat import edits
 from minilat.errors import MinilatError
-from minilat.web import api, auth, downloads, editor, feeds, pages, suggest
+from minilat.web import api, auth, downloads, edit, editor, feeds, pages, suggest
 from minilat.web.middleware import ResponseCache, SecurityHeaders
 from minilat.web.render import Renderer
 from minilat.web.site import Site
@@ -69,7 +71,15 @@ def create_app(store_path: Path, data_dir: Path | None = None) -> FastAPI:
 
     @app.exception_handler(MinilatError)
     async def _library_error(request: Request, exc: MinilatError) -> Response:
-        return renderer.error(request, exc.status, exc.message, exc.hint)
+        extra: dict[str, Any] | None = None
+        if isinstance(exc, edits.StaleEdit):
+            extra = {"current": exc.current.as_dict()}
+        elif isinstance(exc, edits.EditInvalid):
+            extra = {"problems": [{"field": p.field, "message": p.message} for p in exc.problems]}
+        resp = renderer.error(request, exc.status, exc.message, exc.hint, extra)
+        if isinstance(exc, edits.StaleEdit):
+            resp.headers["etag"] = f'"{exc.current.etag}"'
+        return resp
 
     @app.exception_handler(auth.Unauthorized)
     async def _unauthorized(request: Request, exc: auth.Unauthorized) -> Response:
@@ -104,6 +114,9 @@ def create_app(store_path: Path, data_dir: Path | None = None) -> FastAPI:
     app.include_router(suggest.router)
     app.include_router(editor.router)
     app.include_router(editor.api_router)
+    app.include_router(edit.router)
+    app.include_router(edit.api_router)
+    app.include_router(edit.public_api_router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.add_middleware(ResponseCache)
     app.add_middleware(SecurityHeaders)

@@ -172,16 +172,18 @@ def require_editor(
     return editor
 
 
-async def read_form(request: Request, fields: tuple[str, ...]) -> dict[str, str] | None:
+async def read_form(
+    request: Request, fields: tuple[str, ...], limit: int = MAX_FORM
+) -> dict[str, str] | None:
     """The posted web form's ``fields`` (missing ones empty), or None if the body is not
-    a form of at most :data:`MAX_FORM` bytes."""
+    a form of at most ``limit`` bytes (:data:`MAX_FORM` by default)."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/x-www-form-urlencoded":
         return None
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_FORM:
+        if len(body) > limit:
             return None
     try:
         raw = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=10)

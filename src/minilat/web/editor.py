@@ -24,7 +24,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from minilat import editors
+from minilat import editors, edits
 from minilat.errors import BadInput
 from minilat.web import auth
 from minilat.web.http import ErrorOut, error_body
@@ -144,13 +144,33 @@ async def review_page(request: Request) -> Response:
         if request_wants_json(request):
             raise
         return RedirectResponse("/editors/sign-in", status_code=303)
+    site: Site = request.app.state.site
+    db = auth.editorial_db(request)
     data = {
         "editor": editor.name,
-        "suggestions": auth.editorial_db(request).open_suggestions(),
+        "suggestions": db.open_suggestions(),
         "csrf_token": _csrf(request, editor),
         "max_reason": MAX_REASON,
+        "groupings": [{"id": g.id, "name": g.name} for g in site.ds.groupings.values()],
+        "pending": [
+            {"target": rec.target, "link": _link(rec.target)}
+            for rec in (edits.current(*_split(r["target"]), site.base, r) for r in db.records())
+            if rec.pending
+        ],
     }
     return _page(request, "editors.html", data)
+
+
+def _split(target: str) -> tuple[str, str]:
+    kind, _, ident = target.partition(":")
+    return kind, ident
+
+
+def _link(target: str) -> str | None:
+    """The public page of a change's target (its history), None for suggestions."""
+    kind, ident = _split(target)
+    path = {"grouping": "groupings", "source": "sources"}.get(kind)
+    return f"/{path}/{ident}/history" if path else None
 
 
 def _reason(value: Any) -> str:
@@ -253,12 +273,20 @@ async def api_reject(request: Request, sid: int) -> Response:
 def _public(record: dict[str, Any]) -> dict[str, Any]:
     """An audit record as shown to everyone: the editor's name, never anything secret."""
     after = record.get("after") or {}
+    if record["target"].startswith("suggestion:"):
+        summary = f"{after.get('what', '')} (where: {after.get('location', '')};" + (
+            f" source: {after.get('source_url', '')})"
+        )
+    else:
+        summary = edits.summary(record.get("before"), record.get("after"), record["action"])
     return {
         "id": record["id"],
         "at": record["at"],
         "editor": record["editor"],
         "action": record["action"],
         "target": record["target"],
+        "link": _link(record["target"]),
+        "summary": summary,
         "before": record.get("before"),
         "after": after,
         "why": record["why"],
@@ -297,15 +325,10 @@ def changelog_atom(base: str, entries: list[dict[str, Any]]) -> bytes:
         sub(entry, "id", f"{base}/changelog#change-{e['id']}")
         sub(entry, "title", f"{e['target']} {e['action']} by {e['editor']}")
         sub(entry, "updated", e["at"].replace("+00:00", "Z"))
-        sub(entry, "link", rel="alternate", href=f"{base}/changelog#change-{e['id']}")
+        link = f"{base}{e['link']}#change-{e['id']}" if e["link"] else None
+        sub(entry, "link", rel="alternate", href=link or f"{base}/changelog#change-{e['id']}")
         sub(sub(entry, "author"), "name", e["editor"])
-        after = e["after"] or {}
-        sub(
-            entry,
-            "summary",
-            f"{e['action']}: {after.get('what', '')} (where: {after.get('location', '')};"
-            f" source: {after.get('source_url', '')}). Why: {e['why']}",
-        )
+        sub(entry, "summary", f"{e['action']}: {e['summary']}. Why: {e['why']}")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 

@@ -42,6 +42,7 @@ CODES: dict[int, str] = {
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid",
+    428: "precondition_required",
     429: "too_many_requests",
     500: "internal_error",
     501: "not_available",

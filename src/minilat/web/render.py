@@ -94,10 +94,18 @@ class Renderer:
         return self.html(request, template, data, **extra)
 
     def error(
-        self, request: Request, status: int, message: str, hint: str | None = None
+        self,
+        request: Request,
+        status: int,
+        message: str,
+        hint: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> Response:
-        """An error in the one shape: JSON for the API and JSON clients, else an HTML page."""
-        body = error_body(status, message, hint)
+        """An error in the one shape: JSON for the API and JSON clients, else an HTML page.
+
+        ``extra`` adds keys beside ``error`` (an edit's ``problems``, a conflict's
+        ``current`` record)."""
+        body = {**error_body(status, message, hint), **(extra or {})}
         path = request.url.path
         if path.startswith(("/api/", "/feeds/", "/downloads/")) or request_wants_json(request):
             return json_response(body, status, cache_control="no-store")
