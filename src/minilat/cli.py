@@ -293,6 +293,7 @@ _FAMILIES: tuple[str, ...] = (
     "cli_web",
     "cli_network",
     "cli_editors",
+    "cli_dataset",
 )
 
 

@@ -29,6 +29,7 @@ import difflib
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ _FLOW_ITEM_LISTS = frozenset({"memberships", "events", "working_groups"})
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2))
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
+#: Text that reads as a date (a year, a month, a day): always quoted, as the curators do.
+_DATE_LIKE = re.compile(r"\d{4}(-\d{2}){0,2}")
 
 
 class SyncError(MinilatError):
@@ -354,7 +357,8 @@ def _file_change(root: Path, path: Path, pendings: list[_Pending]) -> FileChange
     candidates = [changed]
     if old_text is not None:
         spliced = _splice(old_text.splitlines(keepends=True), noop, changed.splitlines(True))
-        candidates.insert(0, spliced)
+        if spliced is not None:
+            candidates.insert(0, spliced)
     for text in candidates:
         try:
             ok = _edits.doc_hash(_plain(text)) == _edits.doc_hash(expected)
@@ -424,6 +428,7 @@ def _patch_seq(node: CommentedSeq, old: list[Any], new: list[Any], key: str | No
         None, [_canon(x) for x in old], [_canon(x) for x in new], autojunk=False
     ).get_opcodes()
     sample = node[0] if len(node) else None
+    item_key = "_flow_item" if key in _FLOW_ITEM_LISTS else None
     for tag, i1, i2, j1, j2 in reversed(ops):
         if tag == "equal":
             continue
@@ -433,13 +438,12 @@ def _patch_seq(node: CommentedSeq, old: list[Any], new: list[Any], key: str | No
         for k in reversed(range(i1 + paired, i2)):
             del node[k]
         for k in range(paired, j2 - j1):
-            node.insert(i1 + k, _build(new[j1 + k], sample, None))
-    del key
+            node.insert(i1 + k, _build(new[j1 + k], sample, item_key))
 
 
 def _needs_quotes(text: str) -> bool:
     """True if YAML (1.1, as the loader reads it) would not read ``text`` back as text."""
-    if not text or text != text.strip() or "\n" in text:
+    if not text or text != text.strip() or "\n" in text or _DATE_LIKE.fullmatch(text):
         return True
     tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
     return bool(tag != _STR_TAG)
@@ -457,7 +461,10 @@ def _build(value: Any, sample: Any, key: str | None = None) -> Any:
             flow = bool(sample.fa.flow_style())
         else:
             flow = key == "_flow_item"
-        cm.fa.set_flow_style() if flow else cm.fa.set_block_style()
+        if flow:
+            cm.fa.set_flow_style()
+        else:
+            cm.fa.set_block_style()
         return cm
     if isinstance(value, list):
         cs = CommentedSeq()
@@ -469,7 +476,10 @@ def _build(value: Any, sample: Any, key: str | None = None) -> Any:
             flow = bool(sample.fa.flow_style())
         else:
             flow = all(not isinstance(v, dict | list) for v in value)
-        cs.fa.set_flow_style() if flow else cs.fa.set_block_style()
+        if flow:
+            cs.fa.set_flow_style()
+        else:
+            cs.fa.set_block_style()
         return cs
     if isinstance(value, str):
         if isinstance(sample, SingleQuotedScalarString) and "\n" not in value:
@@ -480,10 +490,14 @@ def _build(value: Any, sample: Any, key: str | None = None) -> Any:
     return value
 
 
-def _splice(orig: list[str], noop: list[str], changed: list[str]) -> str:
+def _splice(orig: list[str], noop: list[str], changed: list[str]) -> str | None:
     """``orig`` with the changes between ``noop`` (ruamel's rendering of ``orig``) and
     ``changed`` (its rendering after the edit) applied, leaving lines that ruamel
-    reformats but the edit does not touch as they were in ``orig``."""
+    reformats but the edit does not touch as they were in ``orig`` (None if it cannot).
+
+    >>> _splice(["a: 1\\n", "b:  2\\n"], ["a: 1\\n", "b: 2\\n"], ["a: 3\\n", "b: 2\\n"])
+    'a: 3\\nb:  2\\n'
+    """
     n2o: dict[int, int] = {}
     for tag, i1, _i2, j1, j2 in difflib.SequenceMatcher(
         None, orig, noop, autojunk=False
@@ -492,7 +506,7 @@ def _splice(orig: list[str], noop: list[str], changed: list[str]) -> str:
             for k in range(j2 - j1):
                 n2o[j1 + k] = i1 + k
 
-    def clean(i: int) -> int | None:  # the line in orig at noop's boundary i, if aligned
+    def clean(i: int) -> int | None:  # the line of orig at noop's boundary i, if aligned
         if i == 0:
             return 0
         if i == len(noop):
@@ -501,39 +515,37 @@ def _splice(orig: list[str], noop: list[str], changed: list[str]) -> str:
             return n2o[i]
         return None
 
-    hunks: list[list[int]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
-        None, noop, changed, autojunk=False
-    ).get_opcodes():
+    ops = difflib.SequenceMatcher(None, noop, changed, autojunk=False).get_opcodes()
+    spans: list[list[int]] = []
+    for tag, i1, i2, _j1, _j2 in ops:
         if tag == "equal":
             continue
-        h = [i1, i2, j1, j2]
-        while clean(h[0]) is None:
-            h[0] -= 1
-            h[2] -= 1
-        if hunks and h[0] <= hunks[-1][1]:  # reached the previous hunk: merge them
-            prev = hunks.pop()
-            h[0], h[2] = prev[0], prev[2]
-        while clean(h[1]) is None:
-            h[1] += 1
-            h[3] += 1
-        hunks.append(h)
-    # a hunk extended to the right may have swallowed the start of the next ones
-    merged: list[list[int]] = []
-    for h in hunks:
-        if merged and h[0] <= merged[-1][1]:
-            last = merged[-1]
-            shift = h[1] - last[1]
-            if shift > 0:
-                last[1] += shift
-                last[3] = h[3]
-            continue
-        merged.append(h)
+        a, b = i1, i2
+        while clean(a) is None:
+            a -= 1
+        while clean(b) is None:
+            b += 1
+        while spans and a <= spans[-1][1]:  # touches the previous span: one span
+            prev = spans.pop()
+            a, b = min(a, prev[0]), max(b, prev[1])
+        spans.append([a, b])
+
+    def j_of(i: int, left: bool) -> int | None:
+        if left and i == 0:
+            return 0
+        if not left and i == len(noop):
+            return len(changed)
+        for tag, i1, i2, j1, _j2 in ops:
+            if tag == "equal" and (i1 < i <= i2 if left else i1 <= i < i2):
+                return j1 + i - i1
+        return None
+
     out: list[str] = []
     at = 0
-    for i1, i2, j1, j2 in merged:
-        o1, o2 = clean(i1), clean(i2)
-        assert o1 is not None and o2 is not None
+    for a, b in spans:
+        o1, o2, j1, j2 = clean(a), clean(b), j_of(a, True), j_of(b, False)
+        if o1 is None or o2 is None or j1 is None or j2 is None:
+            return None
         out.extend(orig[at:o1])
         out.extend(changed[j1:j2])
         at = o2
@@ -618,11 +630,15 @@ def apply(
     for item in p.items:
         try:
             audit = db.change_record(item.target, _marker(item, editor))
-        except ChangedMeanwhile:
+        except ChangedMeanwhile:  # pragma: no cover - records are never deleted
             meanwhile.append(item.target)
             continue
-        synced.append(item.target)
         audit_ids.append(int(audit["id"]))
+        row = db.record(item.target)
+        if row is not None and row["synced"]:
+            synced.append(item.target)
+        else:
+            meanwhile.append(item.target)
     return Applied(tuple(c.path for c in done), tuple(synced), tuple(meanwhile), tuple(audit_ids))
 
 
@@ -630,20 +646,24 @@ def _marker(
     item: Item, editor: str
 ) -> Callable[[dict[str, Any] | None], tuple[dict[str, Any], dict[str, Any]]]:
     def decide(row: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
-        if row is None or row["doc_hash"] != item.doc_hash:
-            raise ChangedMeanwhile(
-                f"{item.target} was edited again while syncing; {item.path} has the older"
-                " version and the edit stays pending",
-                hint="run `minilat dataset sync` again to write the newer version",
-            )
+        if row is None:  # pragma: no cover - records are never deleted
+            raise ChangedMeanwhile(f"{item.target} is no longer in the editorial database")
+        newer = row["doc_hash"] != item.doc_hash
         new = {
             "version": row["version"],
             "doc": row["doc"],
             "doc_hash": row["doc_hash"],
-            "base_hash": row["base_hash"],
-            "synced": True,
+            # edited again meanwhile: the file now holds the older version, which the
+            # newer edit was made on top of, so the next sync writes it without conflict
+            "base_hash": item.doc_hash if newer else row["base_hash"],
+            "synced": not newer,
         }
-        why = f"found already in {item.path}" if item.already else f"written to {item.path}"
+        if item.already:
+            why = f"found already in {item.path}"
+        elif newer:
+            why = f"written to {item.path}; edited again meanwhile, the newer version stays pending"
+        else:
+            why = f"written to {item.path}"
         audit = {
             "editor": editor,
             "action": "dataset.sync",

@@ -1,0 +1,125 @@
+"""``minilat dataset sync``: write editors' accepted changes back into the YAML files.
+
+It shows the unified diff of every file it would change, then asks before writing
+(``--yes`` to skip the question; without a terminal, ``--yes`` is required). Exit
+status: 0 when everything pending was written (or there was nothing to do, or
+``--dry-run``); 1 when conflicts or edits changed meanwhile stay pending, or writing
+failed (every file put back); 2 when refused (no ``--yes`` without a terminal).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.text import Text
+
+from minilat import dataset as _dataset
+from minilat import sync as _sync
+from minilat.clikit import Context, emit_json, err_console, json_option, out_console, pass_ctx
+from minilat.errors import BadInput, MinilatError
+from minilat.store import EditorialDB
+
+__all__ = ["COMMANDS", "dataset"]
+
+
+class _LeftPending(MinilatError):
+    """Some edits could not be written and stay pending (exit 1)."""
+
+
+@click.group()
+def dataset() -> None:
+    """The YAML dataset: write editors' changes back into it."""
+
+
+def _print_diff(diff: str) -> None:
+    for line in diff.splitlines():
+        style = ""
+        if line.startswith(("+++", "---")):
+            style = "bold"
+        elif line.startswith("+"):
+            style = "green"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith("@@"):
+            style = "cyan"
+        out_console.print(Text(line, style=style), soft_wrap=True)
+
+
+def _summary(p: _sync.Plan) -> str:
+    n = len(p.files)
+    parts = [f"{n} file{'s' if n != 1 else ''} to write ({len(p.items) - len(p.already)} edits)"]
+    if p.already:
+        parts.append(f"{len(p.already)} already in the YAML")
+    if p.conflicts:
+        parts.append(f"{len(p.conflicts)} conflicts left pending (--force lets the edit win)")
+    if p.forced:
+        parts.append(f"{len(p.forced)} conflicts overridden by --force")
+    return "; ".join(parts)
+
+
+@dataset.command("sync")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--yes", is_flag=True, help="Write without asking (required without a terminal).")
+@click.option("--force", is_flag=True, help="Write conflicting edits too: the edit wins.")
+@click.option(
+    "--editor",
+    default=_sync.DEFAULT_EDITOR,
+    show_default=True,
+    help="Who the audit records name.",
+)
+@json_option
+@pass_ctx
+def sync_cmd(c: Context, dry_run: bool, yes: bool, force: bool, editor: str, as_json: bool) -> None:
+    """Write the editors' pending changes into the YAML files, as minimal diffs."""
+    root = c.data_dir or _dataset.bundled_data_dir()
+    db = EditorialDB(c.editorial) if c.editorial.exists() else None
+    plan = _sync.plan(root, db, force=force) if db is not None else _sync.Plan(root)
+    if plan.empty or db is None:
+        if as_json:
+            emit_json({**plan.as_dict(), "written": False, "dry_run": dry_run})
+        else:
+            out_console.print("nothing to sync", markup=False)
+        return
+    if not as_json:
+        for f in plan.files:
+            _print_diff(f.diff)
+        for conflict in plan.conflicts:
+            err_console.print(
+                f"conflict: {conflict.target}: {conflict.reason}; not written", markup=False
+            )
+            _print_diff(conflict.diff)
+        err_console.print(_summary(plan), markup=False)
+    applied = _sync.Applied()
+    if not dry_run and (plan.files or plan.items):
+        if plan.files and not yes:
+            if not sys.stdin.isatty():
+                raise BadInput(
+                    "standard input is not a terminal: pass --yes to write",
+                    hint="or --dry-run to only see the diff",
+                )
+            n = len(plan.files)
+            click.confirm(f"Write {n} file{'s' if n != 1 else ''}?", abort=True, err=True)
+        applied = _sync.apply(plan, db, editor=editor)
+    if as_json:
+        emit_json({**plan.as_dict(), **applied.as_dict(), "dry_run": dry_run})
+    else:
+        for path in applied.written:
+            err_console.print(f"wrote {path}", markup=False)
+        if applied.synced:
+            err_console.print(f"{len(applied.synced)} edits marked synced", markup=False)
+        for target in applied.changed_meanwhile:
+            err_console.print(
+                f"{target} was edited again while syncing: it stays pending", markup=False
+            )
+    left = len(plan.conflicts) + len(applied.changed_meanwhile)
+    if left and not dry_run:
+        raise _LeftPending(
+            f"{left} edit{'s' if left != 1 else ''} left pending",
+            hint="see the conflicts above; --force lets the edit win"
+            if plan.conflicts
+            else "run `minilat dataset sync` again",
+        )
+
+
+COMMANDS = [dataset]
