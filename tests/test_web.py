@@ -450,3 +450,33 @@ def test_pages_degrade_while_analyses_are_missing(
             "result": None,
             "message": "not available yet",
         }
+
+
+def test_request_bodies_over_the_limit_are_refused_before_they_are_read(
+    client: TestClient,
+) -> None:
+    from minilat.web.middleware import MAX_BODY
+
+    big = b"{" + b" " * MAX_BODY + b"}"
+    declared = client.post(
+        "/api/v1/design", content=big, headers={"content-type": "application/json"}
+    )
+    assert declared.status_code == 413 and declared.json()["error"]["code"] == "too_large"
+    assert declared.headers["x-content-type-options"] == "nosniff"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+        for _ in range(40):
+            yield b" " * 65536
+
+    streamed = client.post(
+        "/api/v1/design", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "too_large"
+    lying = client.post("/api/v1/design", content=b"{}", headers={"content-length": "x"})
+    assert lying.status_code in (400, 413)
+    assert client.post("/api/v1/design", json={"tables": ["x"]}).status_code in (400, 404, 422)
+
+
+def test_the_editors_api_is_not_open_to_other_sites(client: TestClient) -> None:
+    assert client.get("/api/v1/groupings").headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-origin" not in client.get("/api/v1/editor/suggestions").headers

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from minilat import edits
 from minilat.errors import MinilatError
 from minilat.web import api, auth, downloads, edit, editor, feeds, pages, suggest
-from minilat.web.middleware import ResponseCache, SecurityHeaders
+from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders
 from minilat.web.render import Renderer
 from minilat.web.site import Site
 
@@ -118,6 +118,7 @@ def create_app(store_path: Path, data_dir: Path | None = None) -> FastAPI:
     app.include_router(edit.api_router)
     app.include_router(edit.public_api_router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    app.add_middleware(BodyLimit)
     app.add_middleware(ResponseCache)
     app.add_middleware(SecurityHeaders)
     return app

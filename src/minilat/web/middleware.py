@@ -24,7 +24,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minilat.web.http import dumps, error_body, wants_json
 
-__all__ = ["CSP", "DOCS_CSP", "RateLimiter", "ResponseCache", "SecurityHeaders"]
+__all__ = [
+    "CSP",
+    "DOCS_CSP",
+    "MAX_BODY",
+    "BodyLimit",
+    "RateLimiter",
+    "ResponseCache",
+    "SecurityHeaders",
+]
 
 log = logging.getLogger("minilat.web")
 
@@ -47,6 +55,10 @@ _SECURITY = [
 
 #: Read-only open data that scripts on any site may fetch (CORS ``*``; no cookies sent).
 _OPEN_DATA = ("/api/v1", "/openapi.json", "/downloads/", "/feeds/")
+#: ... except the editors' API, which no other site's script has any business calling.
+_EDITORS_ONLY = "/api/v1/editor/"
+#: The largest request body any route reads (bytes); each route may set a lower one.
+MAX_BODY = 1024 * 1024
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -71,7 +83,9 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         csp = DOCS_CSP if scope["path"] == "/api/docs" else CSP
-        open_data = scope["path"].startswith(_OPEN_DATA)
+        open_data = scope["path"].startswith(_OPEN_DATA) and not scope["path"].startswith(
+            _EDITORS_ONLY
+        )
         started = False
 
         async def send_with_headers(message: Message) -> None:
@@ -94,6 +108,79 @@ class SecurityHeaders:
             if started:
                 raise
             await _send_500(scope, send_with_headers)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses a request body over ``max_bytes`` with 413 in the one error shape: at once
+    when ``Content-Length`` says so, else as soon as the streamed body passes it, so no
+    route ever holds more than that in memory."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(send)
+            return
+        seen = 0
+        exceeded = refused = started = False
+
+        async def counted() -> Message:
+            nonlocal seen, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    exceeded = True
+                    raise _TooLarge
+            return message
+
+        async def watch(message: Message) -> None:
+            # a route may catch the error and answer something else (FastAPI answers 400
+            # when it cannot read a body): once the limit is passed, the answer is 413
+            nonlocal started, refused
+            if exceeded:
+                if not started and not refused:
+                    refused = True
+                    await self._refuse(send)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watch)
+        except _TooLarge:
+            if started:
+                raise
+        if exceeded and not started and not refused:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = dumps(
+            error_body(413, f"the request body is too large: at most {self.max_bytes // 1024} KiB")
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"no-store"),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 async def _send_500(scope: Scope, send: Send) -> None:
