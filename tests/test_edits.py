@@ -101,7 +101,9 @@ def test_invalid_documents_are_refused_with_every_problem(
             expected=rec.etag, editor="a", why="  ",
         )  # fmt: skip
     with pytest.raises(BadInput, match="changes nothing"):
-        edits.save(db, base, ds, "grouping", "quad", rec.doc, expected=rec.etag, editor="a", why="w")
+        edits.save(
+            db, base, ds, "grouping", "quad", rec.doc, expected=rec.etag, editor="a", why="w"
+        )
     assert db.audit_records() == [] and db.records() == []
 
 

@@ -100,7 +100,9 @@ def test_a_stale_or_unversioned_edit_is_refused_with_the_current_record(
     first = {**rec["document"], "name": "First"}
     second = {**rec["document"], "name": "Second"}
     url = "/api/v1/editor/groupings/quad"
-    ok = client.put(url, headers=auth, json={"document": first, "why": "w", "version": rec["version"]})
+    ok = client.put(
+        url, headers=auth, json={"document": first, "why": "w", "version": rec["version"]}
+    )
     assert ok.status_code == 200
     stale = client.put(
         url, headers=auth, json={"document": second, "why": "w", "version": rec["version"]}
