@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,18 @@ def test_main_never_shows_a_traceback(monkeypatch, capsys) -> None:
     assert e.value.code == 1
     err = capsys.readouterr().err
     assert "internal error" in err and "Traceback" not in err
+
+
+def test_validate_one_file_of_a_data_folder(run: Any, mini_dir: Path) -> None:
+    files = sorted((mini_dir / "groupings").glob("*.yaml"))
+    ok = run("validate", str(files[0]))
+    assert ok.exit_code == 0 and f"ok: groupings/{files[0].name}" in ok.stderr
+    text = files[0].read_text()
+    files[0].write_text(text.replace("id:", "bogus: 1\nid:", 1))
+    bad = run("validate", str(files[0]))
+    assert bad.exit_code == 1 and f"groupings/{files[0].name}:1: bogus" in bad.stdout
+    assert run("validate", str(files[1])).exit_code == 0  # the other file is fine
+    stray = mini_dir / "notes.yaml"
+    stray.write_text("x: 1\n")
+    refused = run("validate", str(stray))
+    assert refused.exit_code == 2 and "is a file, not a data folder" in refused.stderr

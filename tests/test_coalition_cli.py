@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -260,3 +261,10 @@ def test_every_design_option_is_documented() -> None:
     assert options
     missing = [o for o in options if f"`{o}" not in text and o != "--help"]
     assert not missing
+
+
+def test_targets_are_accepted_as_percentages(run: Any) -> None:
+    as_pct = run("design", "--table", "wafer_capacity", "--target", "50%", "--json")
+    as_share = run("design", "--table", "wafer_capacity", "--target", "0.5", "--json")
+    assert as_pct.exit_code == 0, as_pct.output
+    assert json.loads(as_pct.stdout)["coalition"] == json.loads(as_share.stdout)["coalition"]

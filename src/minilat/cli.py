@@ -116,15 +116,30 @@ def build(c: Context, rebuild: bool) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @pass_ctx
 def validate(c: Context, path: Path | None) -> None:
-    """Check a dataset folder (the bundled one by default); list every problem."""
+    """Check a dataset folder (the bundled one by default), or one file of one (checked
+    with the rest of its folder, for the sources it cites); list every problem."""
     root = path or c.data_dir or _dataset.bundled_data_dir()
+    only: str | None = None
+    if path is not None and path.is_file():
+        if path.parent.name not in _dataset.SUBDIRS:
+            raise BadInput(
+                f"{path} is a file, not a data folder",
+                hint="give a data folder, or a file in its groupings/, sources/, participants/,"
+                " capabilities/ or indicators/",
+            )
+        root, only = path.parent.parent, f"{path.parent.name}/{path.name}"
     problems = _dataset.validate(root)
+    if only is not None:
+        problems = [p for p in problems if p.file == only]
     for p in problems:
         click.echo(str(p))
     if problems:
         n = len(problems)
-        err_console.print(f"{n} problem{'s' if n != 1 else ''} in {root}", markup=False)
+        err_console.print(f"{n} problem{'s' if n != 1 else ''} in {only or root}", markup=False)
         sys.exit(1)
+    if only is not None:
+        err_console.print(f"ok: {only} in {root}", markup=False)
+        return
     ds = _dataset.load(root)
     err_console.print(
         f"ok: {len(ds.groupings)} groupings, {len(ds.sources)} sources, "

@@ -206,9 +206,8 @@ def _render(d: dict[str, Any]) -> None:
     "--target",
     "targets",
     multiple=True,
-    type=float,
     metavar="SHARE",
-    help="Share of the world total the coalition must reach, one per --table, in order.",
+    help="Share of the world total the coalition must reach (0.5 or 50%), one per --table.",
 )
 @click.option(
     "--weight",
@@ -261,7 +260,7 @@ def _render(d: dict[str, Any]) -> None:
 def design(
     c: Context,
     table_names: tuple[str, ...],
-    targets: tuple[float, ...],
+    targets: tuple[str, ...],
     weights: tuple[float, ...],
     max_size: int | None,
     include: str | None,
@@ -289,7 +288,7 @@ def design(
         raise BadInput("--frontier and --compare cannot be combined")
     question = _coalition.Question(
         tables=tuple(_table(ds, t, unit) for t in table_names),
-        targets=tuple(targets) if targets else None,
+        targets=tuple(_coalition.parse_share(t) for t in targets) if targets else None,
         weights=tuple(weights) if weights else None,
         max_size=None if show_frontier else max_size,
         include=_codes(ds, include),

@@ -35,6 +35,7 @@ from minilat.model import (
 )
 
 __all__ = [
+    "SUBDIRS",
     "Dataset",
     "bundled_data_dir",
     "check_grouping",
@@ -47,7 +48,8 @@ __all__ = [
     "validate",
 ]
 
-_SUBDIRS = ("groupings", "sources", "participants", "capabilities", "indicators")
+#: The subfolders of a data folder, one kind of document each.
+SUBDIRS = ("groupings", "sources", "participants", "capabilities", "indicators")
 
 
 def bundled_data_dir() -> Path:
@@ -291,7 +293,7 @@ def fingerprint(root: Path | None = None) -> str:
     """A hash of every data file's name and content: it changes when the dataset does."""
     root = root or bundled_data_dir()
     h = hashlib.sha256()
-    for sub in _SUBDIRS:
+    for sub in SUBDIRS:
         for path in _files(root, sub):
             h.update(f"{sub}/{path.name}\0".encode())
             try:
@@ -529,7 +531,8 @@ def _check_capability(
 def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
     col = _Collector(root)
     if not root.is_dir():
-        col.problems.append(Problem(str(root), 1, "(folder)", "no such data folder"))
+        what = "is a file, not a data folder" if root.is_file() else "no such data folder"
+        col.problems.append(Problem(str(root), 1, "(folder)", what))
         return Dataset({}, {}, {}), col.problems
     if not (root / "groupings").is_dir():
         col.add(root, 1, "(folder)", "no groupings/ folder: is this a minilat data folder?")

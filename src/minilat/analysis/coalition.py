@@ -58,6 +58,7 @@ __all__ = [
     "design",
     "frontier",
     "greedy",
+    "parse_share",
     "partners_on",
     "reach_limits",
     "solve",
@@ -69,6 +70,37 @@ TOL = 1e-9
 Objective = Literal["size", "coverage"]
 #: A constraint matrix: dense when small and plain, sparse with pair/partner rows.
 Matrix: TypeAlias = np.ndarray | sp.csc_array
+
+
+def parse_share(text: str | float) -> float:
+    """A target share as people write it: ``0.5``, ``"0.5"`` or ``"50%"``.
+
+    A bare number above 1 is refused rather than guessed at (is ``1.5`` 150% or 1.5%?).
+
+    >>> parse_share("50%"), parse_share("0.25"), parse_share(0.8)
+    (0.5, 0.25, 0.8)
+    >>> parse_share("1.5")
+    Traceback (most recent call last):
+    ...
+    minilat.errors.BadInput: target '1.5' is not a share: write 0.015 or 1.5% (...)
+    """
+    from minilat.errors import BadInput
+
+    raw = str(text).strip()
+    try:
+        v = float(raw.rstrip("%"))
+    except ValueError:
+        raise BadInput(f"target {raw!r} is not a number", hint="e.g. 0.5 or 50%") from None
+    if raw.endswith("%"):
+        v /= 100
+    elif v > 1:
+        raise BadInput(
+            f"target {raw!r} is not a share: write {v / 100:g} or {raw}%",
+            hint="a share is a number above 0 and at most 1, or a percentage",
+        )
+    if not 0 < v <= 1:
+        raise BadInput(f"target {raw!r} must be a share above 0 and at most 1 (or 100%)")
+    return v
 
 
 # =============================================================================== arrays

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as _dt
 from typing import Any
 
+from minilat.analysis.coalition import parse_share
 from minilat.errors import BadInput
 from minilat.web import charts, optional
 from minilat.web.library import plain, resolve_member
@@ -80,7 +81,7 @@ def design(
         values = [t for t in target_texts[: len(chosen)] if t != ""]
         if len(values) != len(chosen):
             raise BadInput("give a target for each table", hint="e.g. 0.5 for half the world")
-        goal = tuple(_share(v) for v in values)
+        goal = tuple(parse_share(v) for v in values)
     question = mod.Question(
         chosen,
         targets=goal,
@@ -133,15 +134,3 @@ def _pairs(site: Site, text: str | None) -> tuple[tuple[str, str], ...]:
             raise BadInput(f"{item.strip()!r} is not a pair", hint="write pairs as CHN-USA")
         out.append((resolve_member(site, a.strip()), resolve_member(site, b.strip())))
     return tuple(out)
-
-
-def _share(text: str) -> float:
-    try:
-        v = float(text.strip().rstrip("%"))
-    except ValueError:
-        raise BadInput(f"target {text!r} is not a number", hint="e.g. 0.5 or 50%") from None
-    if text.strip().endswith("%") or v > 1:
-        v /= 100
-    if not 0 < v <= 1:
-        raise BadInput(f"target {text!r} must be a share above 0 and at most 1 (or 100%)")
-    return v
