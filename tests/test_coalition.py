@@ -333,9 +333,9 @@ def test_design_infeasible_unattributed_remainder(ds: Dataset) -> None:
         design(ds, Question((t,), targets=(0.9,)))
 
 
-def test_design_infeasible_include_over_max_size(ds: Dataset) -> None:
+def test_design_include_over_max_size_is_bad_input(ds: Dataset) -> None:
     q = Question((ds.capability("fabs"),), max_size=1, include=("CHN", "TWN"), targets=(0.1,))
-    with pytest.raises(Infeasible, match="--max-size is 1"):
+    with pytest.raises(BadInput, match="--max-size is 1"):  # a contradiction in the question
         design(ds, q)
 
 

@@ -268,3 +268,15 @@ def test_targets_are_accepted_as_percentages(run: Any) -> None:
     as_share = run("design", "--table", "wafer_capacity", "--target", "0.5", "--json")
     assert as_pct.exit_code == 0, as_pct.output
     assert json.loads(as_pct.stdout)["coalition"] == json.loads(as_share.stdout)["coalition"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--include", "USA,JPN,KOR", "--max-size", "2"], "3 countries are included"),
+        (["--unit", "%"], "--unit is for tables read from a CSV file"),
+    ],
+)
+def test_contradictory_options_are_bad_input(run: Any, args: list[str], needle: str) -> None:
+    r = run("design", "--table", "wafer_capacity", *args)
+    assert r.exit_code == 2 and needle in r.output

@@ -148,7 +148,7 @@ def test_sources_can_be_created_then_cited(
     with pytest.raises(edits.EditInvalid, match="accessed"):
         edits.save(db, base, ds, "source", "new-src", src, expected="new", editor="a", why="w")
     src["accessed"] = "2026-11-28"
-    change, rec = edits.save(
+    change, _ = edits.save(
         db, base, ds, "source", "new-src", src, expected="new", editor="a", why="w"
     )
     assert change["action"] == "source.create" and change["before"] is None

@@ -441,3 +441,8 @@ def test_cli_network_type_filter(
     monkeypatch.setattr(cli_network, "_types", lambda ds, day: None)
     r = run("network", "--type", "security_defence", data=mini_dir)
     assert r.exit_code == 2 and "not available yet" in r.output
+
+
+def test_graph_without_export_is_refused(run: Any) -> None:
+    r = run("network", "--graph", "projection")
+    assert r.exit_code == 2 and "--graph goes with --export" in r.output

@@ -284,6 +284,10 @@ def design(
     """
     # Only --within-existing and --compare read the groupings: skip loading them otherwise.
     ds = c.dataset(groupings=within_existing or compare is not None)
+    if unit is not None and all(t in ds.capabilities for t in table_names):
+        raise BadInput(
+            "--unit is for tables read from a CSV file", hint="bundled tables have theirs"
+        )
     if show_frontier and compare:
         raise BadInput("--frontier and --compare cannot be combined")
     question = _coalition.Question(

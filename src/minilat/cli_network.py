@@ -160,6 +160,11 @@ def network(
 
     Countries are tied by the groupings they share (see docs/network.md for the weighting).
     """
+    given = click.get_current_context().get_parameter_source("graph")
+    if fmt is None and given is click.core.ParameterSource.COMMANDLINE:
+        raise BadInput(
+            "--graph goes with --export", hint="for example --export csv --graph projection"
+        )
     day = parse_as_of(as_of)
     ds = c.dataset()
     include = _of_type(ds, day, type_)[0] if type_ else None

@@ -1366,6 +1366,11 @@ def _check(q: Question) -> None:
             raise BadInput("weights must be non-negative and not all zero")
     if q.max_size is not None and q.max_size < 1:
         raise BadInput(f"--max-size {q.max_size} must be at least 1")
+    if q.max_size is not None and len(set(q.include)) > q.max_size:
+        raise BadInput(
+            f"{len(set(q.include))} countries are included but --max-size is {q.max_size}",
+            hint="raise --max-size or include fewer countries",
+        )
     both = sorted(set(q.include) & set(q.exclude))
     if both:
         raise BadInput(f"{both[0]} is both included and excluded")
