@@ -26,6 +26,7 @@ ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+EDITOR_PASSWORD = "correct horse battery staple"
 
 try:
     from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
@@ -66,6 +67,10 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     tmp = tmp_path_factory.mktemp("browser")
     data = os.environ.get("MINILAT_DATA")
+    from minilat import editors
+    from minilat.store import EditorialDB
+
+    editors.add_editor(EditorialDB(tmp / "suggestions.db"), "ada", EDITOR_PASSWORD)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MINILAT_EDITORIAL", str(tmp / "suggestions.db"))
         app = create_app(tmp / "store.db", Path(data) if data else None)
@@ -267,3 +272,30 @@ def test_keyboard_and_contrast(base_url: str, page: tuple[Page, _Watch]) -> None
     for what, r in ratios.items():
         assert r >= 4.5, (what, r)
     assert watch.errors == []
+
+
+def test_an_editor_edits_a_grouping_and_sees_its_history(
+    base_url: str, page: tuple[Page, _Watch]
+) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/editors")
+    assert pg.url.endswith("/editors/sign-in")
+    pg.fill("#si-name", "ada")
+    pg.fill("#si-password", EDITOR_PASSWORD)
+    pg.click("#sign-in-form button[type=submit]")
+    pg.wait_for_url(base_url + "/editors")
+    pg.click("summary:has-text('Groupings')")
+    pg.click("a[href='/editors/groupings/gcap/edit']")
+    text = pg.input_value("#edit-yaml")
+    assert text.startswith("id: gcap")
+    line = next(x for x in text.splitlines() if x.startswith("name: "))
+    pg.fill("#edit-yaml", text.replace(line, line + " (browser edit)", 1))
+    pg.fill("#edit-why", "A browser test; the name is unchanged in reality.")
+    pg.click("#edit-form button[type=submit]")
+    pg.wait_for_url(base_url + "/groupings/gcap/history")
+    diff = pg.inner_text("pre.diff")
+    assert f"+{line} (browser edit)" in diff and f"-{line}" in diff
+    _shot(pg, "history-gcap")
+    pg.goto(base_url + "/groupings/gcap")
+    assert "(browser edit)" in pg.inner_text("h1")
+    assert not watch.errors, watch.errors
