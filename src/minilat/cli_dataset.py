@@ -48,11 +48,15 @@ def _print_diff(diff: str) -> None:
 
 def _summary(p: _sync.Plan) -> str:
     n = len(p.files)
-    parts = [f"{n} file{'s' if n != 1 else ''} to write ({len(p.items) - len(p.already)} edits)"]
+    parts = [
+        f"{n} file{'s' if n != 1 else ''} to write ({len(p.items) - len(p.already)} edited records)"
+    ]
     if p.already:
         parts.append(f"{len(p.already)} already in the YAML")
     if p.conflicts:
         parts.append(f"{len(p.conflicts)} conflicts left pending (--force lets the edit win)")
+    if p.unwritable:
+        parts.append(f"{len(p.unwritable)} edits cannot be written and stay pending")
     if p.forced:
         parts.append(f"{len(p.forced)} conflicts overridden by --force")
     return "; ".join(parts)
@@ -77,19 +81,23 @@ def sync_cmd(c: Context, dry_run: bool, yes: bool, force: bool, editor: str, as_
     plan = _sync.plan(root, db, force=force) if db is not None else _sync.Plan(root)
     if plan.empty or db is None:
         if as_json:
-            emit_json({**plan.as_dict(), "written": False, "dry_run": dry_run})
+            emit_json({**plan.as_dict(), **_sync.Applied().as_dict(), "dry_run": dry_run})
         else:
-            out_console.print("nothing to sync", markup=False)
+            out_console.print("nothing to sync", markup=False, soft_wrap=True)
         return
     if not as_json:
         for f in plan.files:
             _print_diff(f.diff)
         for conflict in plan.conflicts:
             err_console.print(
-                f"conflict: {conflict.target}: {conflict.reason}; not written", markup=False
+                f"conflict: {conflict.target}: {conflict.reason}; not written",
+                markup=False,
+                soft_wrap=True,
             )
             _print_diff(conflict.diff)
-        err_console.print(_summary(plan), markup=False)
+        for u in plan.unwritable:
+            err_console.print(f"cannot write {u.target}: {u.reason}", markup=False, soft_wrap=True)
+        err_console.print(_summary(plan), markup=False, soft_wrap=True)
     applied = _sync.Applied()
     if not dry_run and (plan.files or plan.items):
         if plan.files and not yes:
@@ -105,21 +113,26 @@ def sync_cmd(c: Context, dry_run: bool, yes: bool, force: bool, editor: str, as_
         emit_json({**plan.as_dict(), **applied.as_dict(), "dry_run": dry_run})
     else:
         for path in applied.written:
-            err_console.print(f"wrote {path}", markup=False)
+            err_console.print(f"wrote {path}", markup=False, soft_wrap=True)
         if applied.synced:
-            err_console.print(f"{len(applied.synced)} edits marked synced", markup=False)
+            err_console.print(
+                f"{len(applied.synced)} records marked synced", markup=False, soft_wrap=True
+            )
         for target in applied.changed_meanwhile:
             err_console.print(
-                f"{target} was edited again while syncing: it stays pending", markup=False
+                f"{target} was edited again while syncing: it stays pending",
+                markup=False,
+                soft_wrap=True,
             )
-    left = len(plan.conflicts) + len(applied.changed_meanwhile)
+    left = len(plan.conflicts) + len(plan.unwritable) + len(applied.changed_meanwhile)
     if left and not dry_run:
-        raise _LeftPending(
-            f"{left} edit{'s' if left != 1 else ''} left pending",
-            hint="see the conflicts above; --force lets the edit win"
-            if plan.conflicts
-            else "run `minilat dataset sync` again",
-        )
+        if plan.conflicts:
+            hint = "see the conflicts above; --force lets the edit win"
+        elif plan.unwritable:
+            hint = "edit the YAML file by hand from the document the editors' API shows"
+        else:
+            hint = "run `minilat dataset sync` again"
+        raise _LeftPending(f"{left} edit{'s' if left != 1 else ''} left pending", hint=hint)
 
 
 COMMANDS = [dataset]

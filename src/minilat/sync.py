@@ -40,7 +40,12 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 
 from minilat import dataset as _dataset
 from minilat import edits as _edits
@@ -71,6 +76,7 @@ _FLOW_ITEM_LISTS = frozenset({"memberships", "events", "working_groups"})
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2))
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
+_STAYS_PENDING = "; edited again meanwhile, the newer version stays pending"
 #: Text that reads as a date (a year, a month, a day): always quoted, as the curators do.
 _DATE_LIKE = re.compile(r"\d{4}(-\d{2}){0,2}")
 
@@ -157,11 +163,13 @@ class Plan:
     conflicts: tuple[SyncConflict, ...] = ()
     #: Conflicts written anyway (``force``): the edit wins.
     forced: tuple[str, ...] = ()
+    #: Edits that cannot be written faithfully (``reason`` says why): they stay pending.
+    unwritable: tuple[SyncConflict, ...] = ()
 
     @property
     def empty(self) -> bool:
         """Nothing pending at all."""
-        return not (self.files or self.items or self.conflicts)
+        return not (self.files or self.items or self.conflicts or self.unwritable)
 
     @property
     def already(self) -> tuple[str, ...]:
@@ -174,6 +182,7 @@ class Plan:
             "files": [f.as_dict() for f in self.files],
             "conflicts": [c.as_dict() for c in self.conflicts],
             "forced": list(self.forced),
+            "unwritable": [u.as_dict() for u in self.unwritable],
             "already_in_yaml": list(self.already),
         }
 
@@ -242,10 +251,14 @@ def plan(root: Path | None, db: EditorialDB, *, force: bool = False) -> Plan:
     """What syncing the editorial database ``db`` into the data folder ``root`` (the
     bundled one if None) would write: the new text of each file, as a minimal change.
 
-    Conflicts (the YAML changed since the edit was made) are left out unless ``force``.
-    Raises SyncError if a file cannot be read or an edit cannot be written faithfully.
+    Conflicts (the YAML changed since the edit was made) are left out unless ``force``;
+    so are edits that cannot be written faithfully (``unwritable``). Raises SyncError if
+    the data folder cannot be read.
     """
     root = Path(root) if root is not None else _dataset.bundled_data_dir()
+    rows = [r for r in db.records() if not r["synced"]]
+    if not rows:
+        return Plan(root)
     try:
         base = _edits.read_base(root)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as e:
@@ -257,8 +270,8 @@ def plan(root: Path | None, db: EditorialDB, *, force: bool = False) -> Plan:
     items: list[Item] = []
     conflicts: list[SyncConflict] = []
     forced: list[str] = []
-    for row in db.records():
-        if row["synced"] or not isinstance(row.get("doc"), dict):
+    for row in rows:
+        if not isinstance(row.get("doc"), dict):
             continue
         kind, _, ident = str(row["target"]).partition(":")
         if kind not in _edits.KINDS:
@@ -274,24 +287,70 @@ def plan(root: Path | None, db: EditorialDB, *, force: bool = False) -> Plan:
             items.append(Item(row["target"], rel, before, row["doc"], row["doc_hash"], True))
             continue
         pending = _Pending(kind, ident, row["target"], before, row["doc"], row["doc_hash"])
-        if yaml_hash != row["base_hash"]:
+        if yaml_hash != row["base_hash"] and not _synced_before(db, row["target"], yaml_hash):
             if not force:
-                change = _file_change(root, path, [pending])
                 reason = (
                     f"{rel} was changed since the edit was made"
                     if row["base_hash"]
                     else f"{kind} {ident!r} was created in {rel} since the editor created it"
                 )
-                conflicts.append(SyncConflict(row["target"], rel, change.diff, reason))
+                try:
+                    diff = _file_change(root, path, [pending]).diff
+                except SyncError as e:
+                    diff = f"(no diff: {e.message})\n"
+                conflicts.append(SyncConflict(row["target"], rel, diff, reason))
                 continue
             forced.append(row["target"])
         by_file.setdefault(path, []).append(pending)
     files: list[FileChange] = []
+    unwritable: list[SyncConflict] = []
     for path, pendings in sorted(by_file.items()):
-        files.append(_file_change(root, path, pendings))
-        rel = _rel(root, path)
-        items.extend(Item(p.target, rel, p.before, p.after, p.doc_hash) for p in pendings)
-    return Plan(root, tuple(files), tuple(items), tuple(conflicts), tuple(forced))
+        change, done, failed = _changes_for(root, path, pendings)
+        unwritable.extend(failed)
+        if change is not None:
+            files.append(change)
+            items.extend(Item(p.target, change.path, p.before, p.after, p.doc_hash) for p in done)
+    return Plan(
+        root, tuple(files), tuple(items), tuple(conflicts), tuple(forced), tuple(unwritable)
+    )
+
+
+def _changes_for(
+    root: Path, path: Path, pendings: list[_Pending]
+) -> tuple[FileChange | None, list[_Pending], list[SyncConflict]]:
+    """The change of one file with every record that can be written into it, and the
+    records that cannot (each stays pending, with the reason)."""
+    try:
+        return _file_change(root, path, pendings), pendings, []
+    except SyncError as e:
+        if len(pendings) == 1:
+            return None, [], [SyncConflict(pendings[0].target, _rel(root, path), "", e.message)]
+    good: list[_Pending] = []
+    bad: list[SyncConflict] = []
+    for p in pendings:
+        try:
+            _file_change(root, path, [p])
+            good.append(p)
+        except SyncError as e:
+            bad.append(SyncConflict(p.target, _rel(root, path), "", e.message))
+    if not good:
+        return None, [], bad
+    change, done, failed = _changes_for(root, path, good)
+    return change, done, bad + failed
+
+
+def _synced_before(db: EditorialDB, target: str, yaml_hash: str) -> bool:
+    """True if the YAML holds a document a sync wrote for ``target`` since its last
+    completed sync (an older version: the record was edited again while syncing), so
+    the newer edit, made on top of it, is no conflict."""
+    for a in db.audit_records(limit=50, target=target):  # newest first
+        if a["action"] != "dataset.sync":
+            continue
+        if _edits.doc_hash(a["after"]) == yaml_hash:
+            return True
+        if not str(a["why"]).endswith(_STAYS_PENDING):
+            return False
+    return False
 
 
 # --------------------------------------------------------------- the minimal edit
@@ -350,8 +409,8 @@ def _file_change(root: Path, path: Path, pendings: list[_Pending]) -> FileChange
     for p in pendings:
         if is_sources:
             data, expected = _put_source(data, expected, p)
-        else:
-            data = _patch_value(data, p.before, p.after)
+        else:  # the document of the text just read (the YAML read earlier may be older)
+            data = _patch_value(data, expected, p.after)
             expected = p.after
     changed = _dump(y, data)
     candidates = [changed]
@@ -365,7 +424,9 @@ def _file_change(root: Path, path: Path, pendings: list[_Pending]) -> FileChange
         except yaml.YAMLError:
             ok = False
         if ok:
-            return FileChange(rel, old_text, text, tuple(p.target for p in pendings), _diff(rel, old_text, text))
+            return FileChange(
+                rel, old_text, text, tuple(p.target for p in pendings), _diff(rel, old_text, text)
+            )
     raise SyncError(
         f"cannot write {', '.join(p.target for p in pendings)} into {rel} faithfully"
         " (the file read back would differ from the edited document)",
@@ -482,6 +543,10 @@ def _build(value: Any, sample: Any, key: str | None = None) -> Any:
             cs.fa.set_block_style()
         return cs
     if isinstance(value, str):
+        if isinstance(sample, LiteralScalarString) and value.strip():
+            return LiteralScalarString(value)
+        if isinstance(sample, FoldedScalarString) and value.strip() and "\n" not in value:
+            return FoldedScalarString(value)
         if isinstance(sample, SingleQuotedScalarString) and "\n" not in value:
             return SingleQuotedScalarString(value)
         if isinstance(sample, DoubleQuotedScalarString) or _needs_quotes(value):
@@ -498,22 +563,26 @@ def _splice(orig: list[str], noop: list[str], changed: list[str]) -> str | None:
     >>> _splice(["a: 1\\n", "b:  2\\n"], ["a: 1\\n", "b: 2\\n"], ["a: 3\\n", "b: 2\\n"])
     'a: 3\\nb:  2\\n'
     """
-    n2o: dict[int, int] = {}
-    for tag, i1, _i2, j1, j2 in difflib.SequenceMatcher(
-        None, orig, noop, autojunk=False
-    ).get_opcodes():
-        if tag == "equal":
-            for k in range(j2 - j1):
-                n2o[j1 + k] = i1 + k
+    aligned = [
+        (i1, j1, j2)
+        for tag, i1, _i2, j1, j2 in difflib.SequenceMatcher(
+            None, orig, noop, autojunk=False
+        ).get_opcodes()
+        if tag == "equal"
+    ]
 
-    def clean(i: int) -> int | None:  # the line of orig at noop's boundary i, if aligned
+    def clean(i: int, left: bool = True) -> int | None:
+        """The line of orig matching noop's boundary i, if it is not inside reformatted
+        lines; where orig has lines noop lacks, a hunk's left boundary takes the last
+        candidate and its right boundary the first, so those lines are kept."""
+        found = [i1 + i - j1 for i1, j1, j2 in aligned if j1 <= i <= j2]
         if i == 0:
-            return 0
+            found.append(0)
         if i == len(noop):
-            return len(orig)
-        if i - 1 in n2o and i in n2o and n2o[i] == n2o[i - 1] + 1:
-            return n2o[i]
-        return None
+            found.append(len(orig))
+        if not found:
+            return None
+        return max(found) if left else min(found)
 
     ops = difflib.SequenceMatcher(None, noop, changed, autojunk=False).get_opcodes()
     spans: list[list[int]] = []
@@ -523,7 +592,7 @@ def _splice(orig: list[str], noop: list[str], changed: list[str]) -> str | None:
         a, b = i1, i2
         while clean(a) is None:
             a -= 1
-        while clean(b) is None:
+        while clean(b, left=False) is None:
             b += 1
         while spans and a <= spans[-1][1]:  # touches the previous span: one span
             prev = spans.pop()
@@ -543,11 +612,11 @@ def _splice(orig: list[str], noop: list[str], changed: list[str]) -> str | None:
     out: list[str] = []
     at = 0
     for a, b in spans:
-        o1, o2, j1, j2 = clean(a), clean(b), j_of(a, True), j_of(b, False)
-        if o1 is None or o2 is None or j1 is None or j2 is None:
+        o1, o2, c1, c2 = clean(a), clean(b, left=False), j_of(a, True), j_of(b, False)
+        if o1 is None or o2 is None or c1 is None or c2 is None:
             return None
         out.extend(orig[at:o1])
-        out.extend(changed[j1:j2])
+        out.extend(changed[c1:c2])
         at = o2
     out.extend(orig[at:])
     return "".join(out)
@@ -653,15 +722,13 @@ def _marker(
             "version": row["version"],
             "doc": row["doc"],
             "doc_hash": row["doc_hash"],
-            # edited again meanwhile: the file now holds the older version, which the
-            # newer edit was made on top of, so the next sync writes it without conflict
-            "base_hash": item.doc_hash if newer else row["base_hash"],
+            "base_hash": row["base_hash"],
             "synced": not newer,
         }
         if item.already:
             why = f"found already in {item.path}"
         elif newer:
-            why = f"written to {item.path}; edited again meanwhile, the newer version stays pending"
+            why = f"written to {item.path}{_STAYS_PENDING}"
         else:
             why = f"written to {item.path}"
         audit = {
