@@ -24,6 +24,8 @@ from schemathesis.checks import (
     positive_data_acceptance,
 )
 
+from minilat import editors
+from minilat.store import EditorialDB
 from minilat.web import create_app
 
 #: Examples per API operation (the ``MINILAT_FUZZ_EXAMPLES`` environment variable raises it).
@@ -44,7 +46,11 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
     mp = pytest.MonkeyPatch()
     mp.setenv("MINILAT_EDITORIAL", str(tmp / "suggestions.db"))
     app = create_app(tmp / "store.db", Path(data) if data else None)
-    yield schemathesis.openapi.from_asgi("/openapi.json", app)
+    db = EditorialDB(tmp / "suggestions.db")
+    editors.add_editor(db, "fuzz", "a long enough password")
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    schema.token = editors.new_token(db, "fuzz")[1]  # type: ignore[attr-defined]
+    yield schema
     mp.undo()
 
 
@@ -52,7 +58,7 @@ def _operations(schema: Any) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def _fuzz(op: Any, counts: dict[str, int]) -> None:
+def _fuzz(op: Any, counts: dict[str, int], headers: dict[str, str] | None = None) -> None:
     label = op.label
     counts[label] = 0
 
@@ -66,7 +72,9 @@ def _fuzz(op: Any, counts: dict[str, int]) -> None:
     @given(case=op.as_strategy())
     def check(case: Any) -> None:
         counts[label] += 1
-        case.call_and_validate(excluded_checks=[*EXCLUDED, *KNOWN_GAPS.get(label, [])])
+        case.call_and_validate(
+            headers=headers, excluded_checks=[*EXCLUDED, *KNOWN_GAPS.get(label, [])]
+        )
 
     check()
 
@@ -90,3 +98,21 @@ def test_every_operation_is_fuzzed(api_schema: Any) -> None:
     assert set(KNOWN_GAPS) <= labels
     if os.environ.get("MINILAT_FUZZ_REPORT"):  # the figures for docs/reliability.md
         print(f"\n{sum(counts.values())} cases over {len(counts)} operations: {counts}")
+
+
+def test_the_editors_operations_with_a_valid_token(api_schema: Any) -> None:
+    """The same, signed in: random documents, items, versions and reasons reach the
+    editing code itself (not just the 401 of the first test)."""
+    ops = [op for op in _operations(api_schema) if op.path.startswith("/api/v1/editor/")]
+    assert len(ops) >= 12, [op.label for op in ops]
+    headers = {"authorization": f"Bearer {api_schema.token}"}
+    counts: dict[str, int] = {}
+    failures: dict[str, str] = {}
+    for op in ops:
+        try:
+            _fuzz(op, counts, headers)
+        except (Exception, BaseExceptionGroup) as e:
+            failures[op.label] = f"{type(e).__name__}: {e}"[:3000]
+    assert not failures, "\n\n".join(f"{k}\n{v}" for k, v in failures.items())
+    if os.environ.get("MINILAT_FUZZ_REPORT"):
+        print(f"\nwith a token: {sum(counts.values())} cases over {len(counts)} operations")

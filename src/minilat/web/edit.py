@@ -211,7 +211,13 @@ async def api_grouping(request: Request, site: SiteDep, gid: str) -> Response:
     return await _get(request, site, "grouping", gid)
 
 
-@api_router.put("/groupings/{gid}", responses=_RESPONSES, openapi_extra=_DOC_BODY)
+_PUT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {"description": "Created (the version sent was 'new')"},
+    **_RESPONSES,
+}
+
+
+@api_router.put("/groupings/{gid}", responses=_PUT_RESPONSES, openapi_extra=_DOC_BODY)
 async def api_put_grouping(request: Request, site: SiteDep, gid: str) -> Response:
     """Replace a grouping's whole document (version ``new`` creates one)."""
     return await _put(request, site, "grouping", gid)
@@ -223,7 +229,7 @@ async def api_source(request: Request, site: SiteDep, sid: str) -> Response:
     return await _get(request, site, "source", sid)
 
 
-@api_router.put("/sources/{sid}", responses=_RESPONSES, openapi_extra=_DOC_BODY)
+@api_router.put("/sources/{sid}", responses=_PUT_RESPONSES, openapi_extra=_DOC_BODY)
 async def api_put_source(request: Request, site: SiteDep, sid: str) -> Response:
     """Replace a source (version ``new`` creates one, to cite it)."""
     return await _put(request, site, "source", sid)
