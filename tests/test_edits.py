@@ -201,9 +201,12 @@ def test_which_document_is_current_before_and_after_sync() -> None:
     # pending: laid over the YAML
     rec = edits.current("grouping", "g", base_with(old), _row(new, old, synced=False))
     assert rec.doc == new and rec.pending and rec.laid_over
-    # synced, and this process still holds the YAML from before the sync: laid over
+    # pending, and the YAML changed since the edit began: flagged (sync calls it a conflict)
+    rec = edits.current("grouping", "g", base_with(later), _row(new, old, synced=False))
+    assert rec.doc == new and rec.pending and rec.yaml_changed and rec.yaml_doc == later
+    # synced, then the YAML went back (a reviewed revert): the YAML rules
     rec = edits.current("grouping", "g", base_with(old), _row(new, old, synced=True))
-    assert rec.doc == new and not rec.pending and rec.laid_over
+    assert rec.doc == old and not rec.pending and not rec.laid_over
     # the YAML holds it: nothing to lay over
     rec = edits.current("grouping", "g", base_with(new), _row(new, old, synced=True))
     assert rec.doc == new and not rec.laid_over and rec.version == 2

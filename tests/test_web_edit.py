@@ -295,3 +295,109 @@ def test_another_process_sees_the_edit_soon(
         assert r.status_code == 200
         assert b.get("/api/v1/groupings/quad").json()["name"] == "Quad Elsewhere"
         assert b.app.state.site.fingerprint.endswith(f"+edits.{b.app.state.site.generation}")  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------ the YAML changing under a running site
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from minilat.dataset import bundled_data_dir
+
+    dest = tmp_path / "data"
+    shutil.copytree(bundled_data_dir(), dest)
+    return dest
+
+
+def _put_name(c: TestClient, auth: dict[str, str], name: str) -> dict[str, Any]:
+    rec = _get(c, auth)
+    r = c.put(
+        "/api/v1/editor/groupings/quad",
+        headers=auth,
+        json={"document": {**rec["document"], "name": name}, "why": "w", "version": rec["version"]},
+    )
+    assert r.status_code == 200, r.text
+    record: dict[str, Any] = r.json()["record"]
+    return record
+
+
+def test_the_site_follows_the_yaml_through_sync_and_revert(
+    tmp_path: Path,
+    data_copy: Path,
+    auth: dict[str, str],
+    editorial_db: EditorialDB,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from minilat import sync
+
+    monkeypatch.setattr(site, "REFRESH_SECONDS", 0.0)
+    quad = data_copy / "groupings" / "quad.yaml"
+    original = quad.read_text()
+    with TestClient(create_app(tmp_path / "s.db", data_copy), base_url="https://t") as c:
+        s = c.app.state.site  # type: ignore[attr-defined]
+        _put_name(c, auth, "Quad Synced")
+        assert "+edits." in s.version
+        # written to the YAML by sync: served from the YAML, no edits laid over any more
+        sync.apply(sync.plan(data_copy, editorial_db), editorial_db)
+        assert "name: Quad Synced" in quad.read_text()
+        assert c.get("/api/v1/groupings/quad").json()["name"] == "Quad Synced"
+        assert "+edits." not in s.version and s.fingerprint == s.yaml_fingerprint
+        # a reviewed revert of the file: the YAML rules, at once and after a restart
+        quad.write_text(original)
+        assert c.get("/api/v1/groupings/quad").json()["name"] != "Quad Synced"
+        assert not _get(c, auth)["pending_sync"]
+        # a file that does not validate is not served: the last good dataset stays
+        quad.write_text(original.replace("id: quad", "id: [broken"))
+        assert c.get("/api/v1/groupings/quad").status_code == 200
+        assert s.yaml_problems and "problem" in s.yaml_problems[0]
+        quad.write_text(original)
+    with TestClient(create_app(tmp_path / "s.db", data_copy), base_url="https://t") as c:
+        assert c.get("/api/v1/groupings/quad").json()["name"] == "Quadrilateral Security Dialogue"
+
+
+def test_a_pending_edit_over_a_changed_file_is_flagged_then_merged(
+    tmp_path: Path,
+    data_copy: Path,
+    auth: dict[str, str],
+    editorial_db: EditorialDB,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from minilat import sync
+
+    monkeypatch.setattr(site, "REFRESH_SECONDS", 0.0)
+    quad = data_copy / "groupings" / "quad.yaml"
+    with TestClient(create_app(tmp_path / "s.db", data_copy), base_url="https://t") as c:
+        _put_name(c, auth, "Quad Pending")
+        # a reviewed commit changes the same file meanwhile
+        quad.write_text(quad.read_text().replace("aliases: [QSD,", "aliases: [The Quad, QSD,"))
+        rec = _get(c, auth)
+        assert rec["pending_sync"] and rec["yaml_changed"]
+        assert "-- The Quad" in rec["yaml_diff"]  # what the pending edit would undo
+        assert sync.plan(data_copy, editorial_db).conflicts
+        # the editor merges the file's change and saves: the conflict is resolved
+        doc = rec["document"]
+        doc["aliases"] = ["The Quad", *doc["aliases"]]
+        r = c.put(
+            "/api/v1/editor/groupings/quad",
+            headers=auth,
+            json={"document": doc, "why": "merged", "version": rec["version"]},
+        )
+        assert r.status_code == 200 and not r.json()["record"]["yaml_changed"]
+        plan = sync.plan(data_copy, editorial_db)
+        assert not plan.conflicts and len(plan.files) == 1
+
+
+def test_the_signing_secret_survives_a_restart(
+    store_path: Path, editorial_db: EditorialDB, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MINILAT_SECRET")
+    first = _app(store_path).state.site.secret
+    assert len(first) == 32 and _app(store_path).state.site.secret == first
+
+
+def test_the_app_uses_the_editorial_database_it_is_given(tmp_path: Path, store_path: Path) -> None:
+    path = tmp_path / "elsewhere.db"
+    app = create_app(store_path, None, path)
+    assert app.state.site.suggestions_path == path and path.exists()

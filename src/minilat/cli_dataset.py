@@ -77,9 +77,14 @@ def _summary(p: _sync.Plan) -> str:
 def sync_cmd(c: Context, dry_run: bool, yes: bool, force: bool, editor: str, as_json: bool) -> None:
     """Write the editors' pending changes into the YAML files, as minimal diffs."""
     root = c.data_dir or _dataset.bundled_data_dir()
-    db = EditorialDB(c.editorial) if c.editorial.exists() else None
-    plan = _sync.plan(root, db, force=force) if db is not None else _sync.Plan(root)
-    if plan.empty or db is None:
+    if not c.editorial.exists():
+        raise BadInput(
+            f"no editorial database at {c.editorial}",
+            hint="name the one the server uses: --editorial PATH or MINILAT_EDITORIAL",
+        )
+    db = EditorialDB(c.editorial)
+    plan = _sync.plan(root, db, force=force)
+    if plan.empty:
         if as_json:
             emit_json({**plan.as_dict(), **_sync.Applied().as_dict(), "dry_run": dry_run})
         else:

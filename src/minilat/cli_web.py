@@ -25,9 +25,11 @@ def serve(c: Context, host: str, port: int, log_level: str) -> None:
 
     from minilat.web import create_app
 
-    app = create_app(c.db, c.data_dir)
+    app = create_app(c.db, c.data_dir, c.editorial)
     out_console.print(
-        f"minilat observatory on http://{host}:{port}/  (Ctrl-C to stop)", markup=False
+        f"minilat observatory on http://{host}:{port}/  (Ctrl-C to stop)\n"
+        f"editorial database: {c.editorial}",
+        markup=False,
     )
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -637,21 +638,52 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
 MAX_DOCUMENT = 256 * 1024
 
 
-def plain_document(data: Any) -> Any:
+#: How deeply an editor's document may nest (the bundled files need 4 levels).
+MAX_DEPTH = 32
+#: Characters no text in the dataset may hold: C0 controls but tab, newline and return,
+#: and lone surrogates (they cannot be stored as UTF-8 nor written in XML).
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain_document(data: Any, _where: str = "", _depth: int = 0) -> Any:
     """A YAML-loaded value as JSON-ready data: dates become ``YYYY-MM-DD`` text.
+
+    BadInput, naming the place, for what JSON and the YAML files cannot hold: binary
+    values, sets and other types, control characters, nesting deeper than
+    :data:`MAX_DEPTH`.
 
     >>> plain_document({"start": _dt.date(2021, 3, 12), "n": [1, True, None]})
     {'start': '2021-03-12', 'n': [1, True, None]}
+    >>> plain_document({"name": "a\x07b"})
+    Traceback (most recent call last):
+    ...
+    minilat.errors.BadInput: name: control character U+0007 is not allowed in text
     """
+    from minilat.errors import BadInput
+
+    where = _where or "(document)"
+    if _depth > MAX_DEPTH:
+        raise BadInput(f"{where}: nested more than {MAX_DEPTH} levels deep")
     if isinstance(data, dict):
-        return {str(k): plain_document(v) for k, v in data.items()}
+        out = {}
+        for k, v in data.items():
+            key = str(plain_document(k, _where, _depth + 1))
+            out[key] = plain_document(v, f"{_where}.{key}" if _where else key, _depth + 1)
+        return out
     if isinstance(data, list | tuple):
-        return [plain_document(v) for v in data]
-    if isinstance(data, _dt.datetime):
+        return [plain_document(v, f"{_where}[{i}]", _depth + 1) for i, v in enumerate(data)]
+    if isinstance(data, _dt.datetime | _dt.date):
         return data.isoformat()
-    if isinstance(data, _dt.date):
-        return data.isoformat()
-    return data
+    if isinstance(data, str):
+        bad = _BAD_TEXT.search(data)
+        if bad:
+            raise BadInput(
+                f"{where}: control character U+{ord(bad.group()):04X} is not allowed in text"
+            )
+        return data
+    if data is None or isinstance(data, bool | int | float):
+        return data
+    raise BadInput(f"{where}: a value of type {type(data).__name__} is not allowed here")
 
 
 def parse_document(text: str, what: str = "the document") -> Any:
@@ -689,6 +721,9 @@ def parse_document(text: str, what: str = "the document") -> Any:
         raise BadInput(f"{what} cannot be read: {e}") from None
 
 
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def document_text(doc: Any) -> str:
     """A document as YAML text, in the key order given (what editors see and diff).
 
@@ -698,7 +733,7 @@ def document_text(doc: Any) -> str:
     themes:
     - ai
     """
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100_000)
+    return yaml.dump(doc, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100_000)
 
 
 def _located(doc_or_text: Any) -> tuple[_Located | None, list[Problem], str]:

@@ -158,6 +158,11 @@ class Record:
     pending: bool = False
     #: Its document differs from the YAML this process read, so it is laid over it.
     laid_over: bool = False
+    #: Pending, and the YAML file changed since the first pending edit was made (a
+    #: reviewed commit): ``minilat dataset sync`` will call it a conflict until an editor
+    #: saves the record again, having merged the file's change (:attr:`yaml_doc`).
+    yaml_changed: bool = False
+    yaml_doc: dict[str, Any] | None = None
 
     @property
     def target(self) -> str:
@@ -175,6 +180,8 @@ class Record:
             "version": self.etag,
             "edits": self.version,
             "pending_sync": self.pending,
+            "yaml_changed": self.yaml_changed,
+            "yaml_diff": diff(self.yaml_doc, self.doc, self.id) if self.yaml_changed else None,
             "document": self.doc,
             "yaml": _dataset.document_text(self.doc) if self.doc is not None else None,
         }
@@ -186,18 +193,28 @@ def _split(target: str) -> tuple[str, str]:
 
 
 def current(kind: str, ident: str, base: Base, row: Mapping[str, Any] | None) -> Record:
-    """The record now, from the YAML this process read and its stored row (if edited)."""
+    """The record now, from the YAML this process read and its stored row (if edited).
+
+    A pending edit (not yet written to the YAML by ``minilat dataset sync``) is laid over
+    the YAML. Once synced, the YAML rules: it holds the edit, or a reviewed change made
+    since (a revert, a correction), which wins.
+    """
     base_doc = base.doc(kind, ident)
     if row is None:
         return Record(kind, ident, 0, base_doc)
     yaml_hash = doc_hash(base_doc)
-    if row["doc_hash"] == yaml_hash:  # the YAML holds the edited document already
+    if row["doc_hash"] == yaml_hash or row["synced"]:
         return Record(kind, ident, int(row["version"]), base_doc)
-    if not row["synced"]:
-        return Record(kind, ident, int(row["version"]), row["doc"], pending=True, laid_over=True)
-    if yaml_hash == row["base_hash"]:  # synced, but this process read the YAML before
-        return Record(kind, ident, int(row["version"]), row["doc"], laid_over=True)
-    return Record(kind, ident, int(row["version"]), base_doc)  # the YAML changed since
+    return Record(
+        kind,
+        ident,
+        int(row["version"]),
+        row["doc"],
+        pending=True,
+        laid_over=True,
+        yaml_changed=yaml_hash != row["base_hash"],
+        yaml_doc=base_doc,
+    )
 
 
 def record(db: EditorialDB, base: Base, kind: str, ident: str) -> Record:
@@ -218,7 +235,7 @@ def _check_kind(kind: str) -> None:
 
 
 def _why(value: Any) -> str:
-    why = value.strip() if isinstance(value, str) else ""
+    why = _dataset.plain_document(value.strip(), "why") if isinstance(value, str) else ""
     if not why:
         raise BadInput("a reason is required", hint="say why, in a sentence, with its source")
     if len(why) > MAX_WHY:
@@ -278,8 +295,12 @@ def save(
             raise StaleEdit(rec)
         if new_hash == doc_hash(rec.doc):
             raise BadInput(f"the edit changes nothing in {kind} {ident!r}")
-        # a pending edit keeps the YAML its first pending edit started from (for sync)
-        base_hash = row["base_hash"] if row is not None and rec.pending else doc_hash(rec.doc)
+        # a pending edit keeps the YAML its first pending edit started from (for sync);
+        # saving over a YAML changed since means the editor merged it: start from it now
+        if row is not None and rec.pending and not rec.yaml_changed:
+            base_hash = row["base_hash"]
+        else:
+            base_hash = doc_hash(base.doc(kind, ident))
         new = {
             "version": rec.version + 1,
             "doc": doc,
@@ -362,6 +383,8 @@ def overlay(
     document that is not in that YAML laid over it, and the edits that could not be
     (one line each: a stored edit that no longer validates, e.g. after an upgrade)."""
     laid = [r for r in (current(*_split(row["target"]), base, row) for row in rows) if r.laid_over]
+    if not laid:
+        return ds, []
     sources = dict(ds.sources)
     problems: list[str] = []
     for rec in (r for r in laid if r.kind == "source"):

@@ -20,6 +20,7 @@ import contextlib
 import datetime as _dt
 import json
 import os
+import secrets
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -474,6 +475,8 @@ _EDITORIAL_STEPS: tuple[tuple[str, ...], ...] = (
         " synced INTEGER NOT NULL DEFAULT 0,"
         " audit_id INTEGER NOT NULL REFERENCES audit(id))",
     ),
+    # 5: the site's own settings (its signing secret, so forms survive a restart)
+    ("CREATE TABLE site (key TEXT PRIMARY KEY, value BLOB NOT NULL)",),
 )
 #: The schema version this minilat writes (the number of migration steps).
 EDITORIAL_VERSION = len(_EDITORIAL_STEPS)
@@ -581,6 +584,8 @@ class EditorialDB:
             raise
         except sqlite3.Error as e:
             raise StoreError(f"cannot write the editorial database at {self.path}: {e}") from None
+        except UnicodeEncodeError:  # a lone surrogate: nothing was written
+            raise BadInput("the text holds characters that cannot be stored") from None
 
     # ---------------------------------------------------------------- the file itself
 
@@ -929,6 +934,16 @@ class EditorialDB:
                 ),
             )
             return {"id": audit_id, "at": at, "target": target, **audit}
+
+    def site_secret(self) -> bytes:
+        """The site's signing secret: 32 random bytes made on first use, then kept."""
+        with self._write() as con:
+            row = con.execute("SELECT value FROM site WHERE key = 'secret'").fetchone()
+            if row is not None:
+                return bytes(row[0])
+            secret = secrets.token_bytes(32)
+            con.execute("INSERT INTO site (key, value) VALUES ('secret', ?)", (secret,))
+            return secret
 
     def edits_generation(self) -> int:
         """A number that grows with every change to the edited records (0: none yet)."""

@@ -39,7 +39,11 @@ async def api_index(site: SiteDep) -> Response:
             "version": "v1",
             "openapi": "/openapi.json",
             "docs": "/api/docs",
-            "dataset": {"fingerprint": site.fingerprint, "built_at": site.built_at},
+            "dataset": {
+                "fingerprint": site.fingerprint,
+                "version": site.version,
+                "built_at": site.built_at,
+            },
             "endpoints": [
                 "/api/v1/groupings",
                 "/api/v1/groupings/{id}",

@@ -46,13 +46,17 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "invalid request: " + "; ".join(parts)
 
 
-def create_app(store_path: Path, data_dir: Path | None = None) -> FastAPI:
+def create_app(
+    store_path: Path, data_dir: Path | None = None, editorial: Path | None = None
+) -> FastAPI:
     """The observatory as an ASGI app over the store at ``store_path``.
 
     The store is (re)built from ``data_dir`` (the bundled dataset by default) if it is
-    missing or out of date, then read once.
+    missing or out of date, and again whenever the YAML changes. ``editorial`` is the
+    editorial database (default: the setting ``MINILAT_EDITORIAL``, else
+    ``minilat-editorial.db`` beside the store).
     """
-    site = Site(Path(store_path), data_dir)
+    site = Site(Path(store_path), data_dir, editorial)
     app = FastAPI(
         title="minilat observatory API",
         version="1",
@@ -98,7 +102,7 @@ def create_app(store_path: Path, data_dir: Path | None = None) -> FastAPI:
         if exc.status_code == 404:
             message, hint = f"no page at {request.url.path}", "start from / or /api/v1"
         elif exc.status_code == 405:
-            message, hint = f"{request.method} is not allowed here", "use GET"
+            message, hint = f"{request.method} is not allowed here", "see /api/docs for the methods"
         else:
             message, hint = str(exc.detail), None
         return renderer.error(request, exc.status_code, message, hint)

@@ -96,7 +96,7 @@ def datapackage(site: Site) -> dict[str, Any]:
         "name": "minilat",
         "title": "minilat: the open dataset of tech minilateralism",
         "description": "Sourced data on small technology coalitions of countries.",
-        "version": site.fingerprint[:12] or "unversioned",
+        "version": site.version,
         "created": site.built_at or None,
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
         "resources": resources,
@@ -145,7 +145,14 @@ def downloads_page(site: Site) -> dict[str, Any]:
             "description": "The whole dataset as one JSON document, every fact with its sources.",
         }
     )
-    return {"dataset": {"fingerprint": site.fingerprint, "built_at": site.built_at}, "files": files}
+    return {
+        "dataset": {
+            "fingerprint": site.fingerprint,
+            "version": site.version,
+            "built_at": site.built_at,
+        },
+        "files": files,
+    }
 
 
 @router.get("/downloads", include_in_schema=False)

@@ -25,8 +25,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from minilat import editors, edits
+from minilat.dataset import plain_document
 from minilat.errors import BadInput
 from minilat.web import auth
+from minilat.web.feeds import sub
 from minilat.web.http import ErrorOut, error_body
 from minilat.web.middleware import RateLimiter, wait_for
 from minilat.web.render import json_response, request_wants_json
@@ -174,7 +176,7 @@ def _link(target: str) -> str | None:
 
 
 def _reason(value: Any) -> str:
-    reason = value.strip() if isinstance(value, str) else ""
+    reason = plain_document(value.strip(), "reason") if isinstance(value, str) else ""
     if not reason:
         raise BadInput("a reason is required", hint="say why, in a sentence")
     if len(reason) > MAX_REASON:
@@ -305,12 +307,6 @@ async def changelog(request: Request) -> Response:
 def changelog_atom(base: str, entries: list[dict[str, Any]]) -> bytes:
     """The changelog as an Atom document (text escaped by the XML serialiser)."""
     ET.register_namespace("", ATOM)
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        if text is not None:
-            el.text = text
-        return el
 
     feed = ET.Element(f"{{{ATOM}}}feed")
     sub(feed, "id", base + "/feeds/changelog.atom")

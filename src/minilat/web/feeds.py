@@ -7,6 +7,7 @@ its first day), its link the grouping's page.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Annotated, Any
 from xml.etree import ElementTree as ET
 
@@ -18,7 +19,7 @@ from minilat.model import FuzzyDate
 from minilat.web.http import file_responses
 from minilat.web.site import Site, get_site
 
-__all__ = ["atom", "router"]
+__all__ = ["atom", "router", "sub", "xml_text"]
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 SiteDep = Annotated[Site, Depends(get_site)]
@@ -50,17 +51,33 @@ def _entries(site: Site, gids: set[str] | None) -> list[dict[str, Any]]:
     return rows[:_LIMIT]
 
 
+#: Characters XML 1.0 cannot carry at all (C0 controls but tab, newline and return;
+#: lone surrogates; U+FFFE and U+FFFF): one of them in a title would break the whole feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot carry (each becomes U+FFFD).
+
+    >>> xml_text("a\x07b")
+    'a\ufffdb'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """A child element of an Atom document, its text and attributes made safe for XML."""
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = xml_text(text)
+    return el
+
+
 def atom(
     base: str, self_path: str, title: str, entries: list[dict[str, Any]], updated: str
 ) -> bytes:
     """An Atom document for ``entries`` (dicts as built by the feed views)."""
     ET.register_namespace("", ATOM)
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        if text is not None:
-            el.text = text
-        return el
 
     feed = ET.Element(f"{{{ATOM}}}feed")
     sub(feed, "id", base + self_path)

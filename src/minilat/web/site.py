@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import logging
 import os
 import secrets
 import threading
@@ -16,9 +18,10 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from minilat import settings
-from minilat.dataset import Dataset, bundled_data_dir, parse_day
+from minilat.dataset import SUBDIRS, Dataset, bundled_data_dir, parse_day
 from minilat.editors import editorial_path
 from minilat.edits import Base, overlay, read_base
+from minilat.errors import MinilatError, StoreError
 from minilat.store import EditorialDB, Store, SuggestionStore, open_store
 
 __all__ = ["SECRET_ENV", "Site", "get_site"]
@@ -30,6 +33,22 @@ MEMO_SIZE = 20_000
 #: How often (seconds) a Site looks for edits made through another process.
 REFRESH_SECONDS = 1.0
 T = TypeVar("T")
+log = logging.getLogger("minilat.web")
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """The name, modification time and size of every data file: cheap to take, and it
+    changes when the YAML does."""
+    out = []
+    for sub in SUBDIRS:
+        folder = root / sub
+        if folder.is_dir():
+            for p in sorted(folder.iterdir()):
+                if p.suffix in (".yaml", ".yml"):
+                    with contextlib.suppress(OSError):
+                        st = p.stat()
+                        out.append((f"{sub}/{p.name}", st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 class Site:
@@ -41,8 +60,12 @@ class Site:
     :data:`REFRESH_SECONDS` after one made through another process.
     """
 
-    def __init__(self, store_path: Path, data_dir: Path | None = None) -> None:
+    def __init__(
+        self, store_path: Path, data_dir: Path | None = None, editorial: Path | None = None
+    ) -> None:
+        self.store_path = Path(store_path)
         self.data_dir = data_dir or bundled_data_dir()
+        self._yaml_signature = _signature(self.data_dir)
         self._yaml_store: Store = open_store(store_path, data_dir)
         self._yaml_ds: Dataset = self._yaml_store.dataset()
         self._ds = self._yaml_ds
@@ -58,14 +81,28 @@ class Site:
         self._base: Base | None = None
         #: Increases with every change to the edits (0: the YAML as it is).
         self.generation = 0
+        #: Increases whenever the dataset served changes (edits, or the YAML re-read).
+        self.serial = 0
         self._checked = float("-inf")
         #: Stored edits that could not be laid over the YAML (see edits.overlay).
         self.edit_problems: list[str] = []
+        #: Why the YAML on disk, changed since, is not served (empty when it is).
+        self.yaml_problems: list[str] = []
+        # editors, suggestions and edits live in the editorial database
+        self.suggestions_path = editorial or editorial_path(
+            store_path, settings.resolve("editorial")
+        )
         env_secret = os.environ.get(SECRET_ENV, "")
-        self.secret: bytes = env_secret.encode() if env_secret else secrets.token_bytes(32)
-        # suggestions and edits live in the editorial database (setting MINILAT_EDITORIAL)
-        self.suggestions_path = editorial_path(store_path, settings.resolve("editorial"))
+        self.secret: bytes = env_secret.encode() if env_secret else self._stored_secret()
         self.refresh()
+
+    def _stored_secret(self) -> bytes:
+        """The site's signing secret, kept in the editorial database so that forms and
+        anti-forgery tokens survive a restart (one random secret per database)."""
+        try:
+            return self.editorial.site_secret()
+        except StoreError:  # a read-only deployment: one secret per process
+            return secrets.token_bytes(32)
 
     # ---------------------------------------------------------- the dataset served
 
@@ -90,6 +127,7 @@ class Site:
     @property
     def fingerprint(self) -> str:
         """The YAML's fingerprint, with the edits' generation when some are laid over."""
+        self.refresh()
         if self._ds is self._yaml_ds:
             return self.yaml_fingerprint
         return f"{self.yaml_fingerprint}+edits.{self.generation}"
@@ -106,30 +144,60 @@ class Site:
         self._checked = float("-inf")
 
     def refresh(self) -> int:
-        """Lay the current edits over the YAML if they changed; the generation served."""
+        """Re-read the YAML if it changed on disk, and lay the current edits over it if
+        they changed; the :attr:`serial` of the dataset served."""
         now = time.monotonic()
         if now - self._checked < REFRESH_SECONDS:
-            return self.generation
+            return self.serial
         with self._refresh_lock:
             if now - self._checked < REFRESH_SECONDS:
-                return self.generation
+                return self.serial
+            reread = self._reread_yaml()
             generation = 0
             if self.suggestions_path.exists():
                 generation = self.editorial.edits_generation()
-            if generation != self.generation:
+            if reread or generation != self.generation:
                 rows = self.editorial.records() if generation else []
-                if rows:
-                    ds, problems = overlay(self._yaml_ds, self.base, rows)
-                else:
-                    ds, problems = self._yaml_ds, []
+                ds, problems = overlay(self._yaml_ds, self.base, rows)
                 self._ds, self.edit_problems = ds, problems
                 self._store = self._yaml_store if ds is self._yaml_ds else None
                 self.memo = {}
                 with self._lock:
                     self._lru.clear()
                 self.generation = generation
+                self.serial += 1
             self._checked = time.monotonic()
-        return self.generation
+        return self.serial
+
+    def _reread_yaml(self) -> bool:
+        """Compile and read the YAML again if a file changed (``minilat dataset sync``, a
+        reviewed commit); True if it did. A folder that does not validate is not served:
+        the last good one stays, and :attr:`yaml_problems` says why."""
+        signature = _signature(self.data_dir)
+        if signature == self._yaml_signature:
+            return False
+        self._yaml_signature = signature
+        try:
+            store = open_store(self.store_path, self.data_dir)
+            ds = store.dataset()
+        except MinilatError as e:
+            self.yaml_problems = [e.message, *(str(p) for p in getattr(e, "problems", [])[:20])]
+            log.warning("the data folder changed but is not served: %s", e.message)
+            return False
+        meta = store.meta()
+        self._yaml_store, self._yaml_ds, self._base = store, ds, None
+        self.yaml_fingerprint = meta.get("fingerprint", "")
+        self.built_at = meta.get("built_at", "")
+        self.yaml_problems = []
+        return True
+
+    @property
+    def version(self) -> str:
+        """A short name of the dataset served: the YAML's fingerprint, and the edits'
+        generation while edits are laid over (``3f9c…+edits.12``)."""
+        self.refresh()
+        short = self.yaml_fingerprint[:12] or "unversioned"
+        return short if self._ds is self._yaml_ds else f"{short}+edits.{self.generation}"
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, remembered under ``key`` (answers derived from the read-only

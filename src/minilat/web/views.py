@@ -75,7 +75,11 @@ def home(site: Site, today: _dt.date) -> dict[str, Any]:
         },
         **_timeline_section(site, today),
         "latest": recent_events(site, 10),
-        "dataset": {"fingerprint": site.fingerprint, "built_at": site.built_at},
+        "dataset": {
+            "fingerprint": site.fingerprint,
+            "version": site.version,
+            "built_at": site.built_at,
+        },
     }
 
 
@@ -384,6 +388,7 @@ def methodology(site: Site) -> dict[str, Any]:
             "groupings": len(site.ds.groupings),
             "sources": len(site.ds.sources),
             "fingerprint": site.fingerprint,
+            "version": site.version,
             "built_at": site.built_at,
         },
     }
