@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -13,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EDITOR_PASSWORD
-from minilat import editors
+from minilat import dataset, editors, edits
 from minilat.store import EditorialDB
 from minilat.web import create_app
 from minilat.web.auth import SESSION_COOKIE
@@ -221,13 +222,25 @@ def test_bearer_tokens(client: TestClient, db: EditorialDB) -> None:
 
 # --------------------------------------------------------------- authorization matrix
 
-#: Every write endpoint: (path with {id}, body kind).
+GID = "quad"
+_ITEMS = f"/api/v1/editor/groupings/{GID}"
+#: Every write endpoint: (method, path with {id} a suggestion and {src} a source, body kind).
 WRITES = [
-    ("/editors/sign-out", "form"),
-    ("/editors/suggestions/{id}/accept", "form"),
-    ("/editors/suggestions/{id}/reject", "form"),
-    ("/api/v1/editor/suggestions/{id}/accept", "json"),
-    ("/api/v1/editor/suggestions/{id}/reject", "json"),
+    ("POST", "/editors/sign-out", "form"),
+    ("POST", "/editors/suggestions/{id}/accept", "form"),
+    ("POST", "/editors/suggestions/{id}/reject", "form"),
+    ("POST", "/api/v1/editor/suggestions/{id}/accept", "json"),
+    ("POST", "/api/v1/editor/suggestions/{id}/reject", "json"),
+    ("PUT", _ITEMS, "grouping"),
+    ("POST", _ITEMS + "/memberships", "membership.add"),
+    ("PUT", _ITEMS + "/memberships/0", "membership.edit"),
+    ("DELETE", _ITEMS + "/memberships/0", "remove"),
+    ("POST", _ITEMS + "/events", "event.add"),
+    ("PUT", _ITEMS + "/events/0", "event.edit"),
+    ("DELETE", _ITEMS + "/events/0", "remove"),
+    ("PUT", "/api/v1/editor/sources/{src}", "source"),
+    ("POST", f"/editors/groupings/{GID}/edit", "grouping form"),
+    ("POST", "/editors/sources/{src}/edit", "source form"),
 ]
 #: Each way of asking, and the status it must get (None: accepted).
 CASES: dict[str, int | None] = {
@@ -241,20 +254,69 @@ CASES: dict[str, int | None] = {
     "token, Sec-Fetch-Site cross-site": 403,
     "valid": None,
 }
-MATRIX = [(path, kind, case) for path, kind in WRITES for case in CASES]
+MATRIX = [(method, path, kind, case) for method, path, kind in WRITES for case in CASES]
+#: The status of an accepted write, by body kind.
+ACCEPTED = {"membership.add": 201, "event.add": 201, "form": 303}
 
 
 def test_matrix_size() -> None:
-    assert len(MATRIX) == 45  # recorded in docs/reliability.md
+    assert len(MATRIX) == 135  # 15 writes x 9 ways; recorded in docs/reliability.md
 
 
-@pytest.mark.parametrize(("path", "kind", "case"), MATRIX)
+def _edit_body(client: TestClient, kind: str) -> tuple[str, dict[str, Any]]:
+    """The source the edit endpoints name, and a valid body for ``kind`` (its version,
+    a reason, the changed document or item), so that only the credentials can refuse it."""
+    site = client.app.state.site  # type: ignore[attr-defined]
+    rec = edits.record(site.editorial, site.base, "grouping", GID)
+    assert rec.doc is not None
+    doc = copy.deepcopy(rec.doc)
+    src_id = doc["events"][0]["sources"][0]
+    src = edits.record(site.editorial, site.base, "source", src_id)
+    assert src.doc is not None
+    body: dict[str, Any] = {"why": "because", "version": rec.etag}
+    member = {"participant": "NZL", "role": "partner", "start": "2024-01-01"}
+    if kind == "grouping":
+        body["document"] = {**doc, "name": doc["name"] + " (edited)"}
+    elif kind == "membership.add":
+        body["membership"] = {**member, "sources": [src_id]}
+    elif kind == "membership.edit":
+        body["membership"] = {**doc["memberships"][0], "note": "edited"}
+    elif kind == "event.add":
+        body["event"] = {
+            "date": "2024-01-15",
+            "kind": "meeting",
+            "title": "Added",
+            "sources": [src_id],
+        }
+    elif kind == "event.edit":
+        body["event"] = {**doc["events"][0], "title": "Edited"}
+    elif kind in ("source", "source form"):
+        body = {"why": "because", "version": src.etag}
+        body["document"] = {**src.doc, "title": src.doc["title"] + " (edited)"}
+    if kind == "grouping form":
+        body["yaml"] = dataset.document_text({**doc, "name": doc["name"] + " (edited)"})
+    elif kind == "source form":
+        body["yaml"] = dataset.document_text(body.pop("document"))
+    return src_id, body
+
+
+@pytest.mark.parametrize(("method", "path", "kind", "case"), MATRIX)
 def test_authorization_matrix(
-    make_client: Callable[..., TestClient], db: EditorialDB, path: str, kind: str, case: str
+    make_client: Callable[..., TestClient],
+    db: EditorialDB,
+    method: str,
+    path: str,
+    kind: str,
+    case: str,
 ) -> None:
+    """Every write endpoint, asked every way: only the valid way changes anything; every
+    other way is refused with its status in the one error shape, and writes nothing (no
+    suggestion decided, no session ended, no record edited, no audit record)."""
     sid_n = db.add_suggestion(what="A test suggestion", where="/x", source_url="https://e.org")
     client = make_client()
-    url = path.format(id=sid_n)
+    src_id, body = _edit_body(client, kind)
+    url = path.format(id=sid_n, src=src_id)
+    is_form = kind.endswith("form")
     token_id, token = editors.new_token(db, "ada")
     headers = {"accept": "application/json"}
     csrf: str | None = None
@@ -267,7 +329,7 @@ def test_authorization_matrix(
             editors.end_session(db, session_id)
         if case == "session without CSRF token":
             csrf = None
-    elif case == "valid" and (kind == "form"):
+    elif case == "valid" and is_form:
         sign_in(client)
         session_id = client.cookies[SESSION_COOKIE]
         csrf = session_csrf(client)
@@ -285,19 +347,30 @@ def test_authorization_matrix(
     if kind == "form":
         data = {"reason": "because", **({"csrf_token": csrf} if csrf else {})}
         r = client.post(url, data=data, headers=headers)
+    elif is_form:
+        data = {k: body[k] for k in ("version", "yaml", "why")}
+        r = client.post(
+            url, data={**data, **({"csrf_token": csrf} if csrf else {})}, headers=headers
+        )
     else:
         if csrf:
             headers["x-csrf-token"] = csrf
-        r = client.post(url, json={"reason": "because"}, headers=headers)
+        json_body = {"reason": "because"} if kind == "json" else body
+        r = client.request(method, url, json=json_body, headers=headers)
     expected = CASES[case]
     open_ids = [s["id"] for s in db.open_suggestions()]
     if expected is None:
-        assert r.status_code in (200, 303), r.text
+        assert r.status_code == ACCEPTED.get(kind, 303 if is_form else 200), r.text
         if "suggestions" in path:
             assert sid_n not in open_ids and len(db.audit_records()) == 1
+        elif path != "/editors/sign-out":
+            assert len(db.audit_records()) == 1 and len(db.records()) == 1
+            target = f"source:{src_id}" if kind.startswith("source") else f"grouping:{GID}"
+            assert db.audit_records()[0]["target"] == target
+            assert [row["target"] for row in db.records()] == [target]
     else:
         assert_error(r, expected)
-        assert sid_n in open_ids and db.audit_records() == []
+        assert sid_n in open_ids and db.audit_records() == [] and db.records() == []
         if session_id and case != "ended session":
             assert editors.editor_for_session(db, session_id) == "ada"  # not signed out
     assert_no_leak(r.text, token, editors.hash_token(token), *([session_id] if session_id else []))

@@ -15,7 +15,9 @@ once: exactly one wins. Figures: docs/reliability.md
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -39,6 +41,8 @@ TARGET = f"grouping:{GID}"
 WRITERS = 8
 EDITS = 6
 MAX_TRIES = 200
+#: A writer refused with 409 waits a random time up to BACKOFF * 2**tries (at most BACKOFF_CAP).
+BACKOFF, BACKOFF_CAP = 0.005, 0.5
 #: Seconds any one request may take.
 TIMEOUT = 20.0
 PASSWORD = "a long enough test password"
@@ -146,12 +150,13 @@ def _write_events(
     url: str, token: str, w: Writer, edits: int, sources: list[str], start: threading.Barrier
 ) -> None:
     headers = {"authorization": f"Bearer {token}"}
+    rng = random.Random(w.index)
     with httpx.Client(base_url=url, headers=headers, timeout=TIMEOUT) as client:
         start.wait(TIMEOUT)
         for k in range(edits):
             title = f"Concurrency test: writer {w.index}, edit {k}"
             event = {"date": "2024-01-15", "kind": "meeting", "title": title, "sources": sources}
-            for _ in range(MAX_TRIES):
+            for tries in range(MAX_TRIES):
                 got = client.get(f"/api/v1/editor/groupings/{GID}")
                 if got.status_code != 200:
                     w.problems.append(f"GET answered {got.status_code}: {got.text[:200]}")
@@ -174,6 +179,8 @@ def _write_events(
                 current = body.get("current") or {}
                 if current.get("id") != GID or current.get("version") in (None, version):
                     w.problems.append(f"a 409 whose current record is not newer: {r.text[:200]}")
+                # back off (jittered, growing): without it, some writers starve under load
+                time.sleep(rng.uniform(0, min(BACKOFF_CAP, BACKOFF * 2 ** min(tries, 10))))
             else:
                 w.problems.append(f"edit {k} still refused after {MAX_TRIES} tries")
                 return
@@ -265,6 +272,7 @@ def put_race(server: Server) -> Counter[int]:
                 not _is_error_shape(r.json(), 409) or r.json()["current"]["version"] == version
             ):
                 errors.append(r.text[:200])
+
     threads = [
         threading.Thread(target=put, args=(i, tok), daemon=True)
         for i, tok in enumerate(server.tokens)
@@ -300,7 +308,7 @@ def test_concurrent_event_edits_lose_nothing(server: Server) -> None:
     assert {a["editor"] for a in audit} == {f"writer{i}" for i in range(WRITERS)}
     # each audit record's "before" is the previous one's "after": a chain, no gap
     chain = sorted(audit, key=lambda a: a["id"])
-    for a, b in zip(chain, chain[1:], strict=False):
+    for a, b in itertools.pairwise(chain):
         assert b["before"] == a["after"]
     # the public API shows every acknowledged event within a few seconds
     wanted = {t for t in (e["title"] for e in rec["doc"]["events"]) if "Concurrency test" in t}
