@@ -10,7 +10,7 @@ import pytest
 
 from minilat import dataset, edits
 from minilat.errors import BadInput, NotFound
-from minilat.store import EditorialDB
+from minilat.store import Conflict, EditorialDB
 
 GOOD_SOURCE = "quad-fxcnews-2017-11-13"
 
@@ -113,12 +113,24 @@ def test_items_are_added_replaced_and_removed(
     rec = edits.record(db, base, "grouping", "quad")
     assert rec.doc is not None
     n = len(rec.doc["events"])
-    event = {"date": "2026-03-01", "kind": "meeting", "title": "T", "sources": [GOOD_SOURCE]}
+    event = {"date": "2026-12-01", "kind": "meeting", "title": "T", "sources": [GOOD_SOURCE]}
     change, rec = edits.change_item(
         db, base, ds, "quad", "events", None, event, expected=rec.etag, editor="a", why="w"
     )
     assert change["action"] == "event.add" and rec.doc is not None
     assert rec.doc["events"][-1] == event and len(rec.doc["events"]) == n + 1
+    # an older event goes in date order, not at the end
+    early = {**event, "date": "2021-06", "title": "Early"}
+    _, rec = edits.change_item(
+        db, base, ds, "quad", "events", None, early, expected=rec.etag, editor="a", why="w"
+    )
+    assert rec.doc is not None
+    dates = [e["date"] for e in rec.doc["events"]]
+    at = dates.index("2021-06")
+    assert dates[at - 1] <= "2021-06" < dates[at + 1] and rec.doc["events"][at] == early
+    _, rec = edits.change_item(
+        db, base, ds, "quad", "events", at, None, expected=rec.etag, editor="a", why="w"
+    )
     change, rec = edits.change_item(
         db, base, ds, "quad", "events", n, {**event, "title": "T2"},
         expected=rec.etag, editor="a", why="w",
@@ -136,7 +148,7 @@ def test_items_are_added_replaced_and_removed(
         edits.change_item(
             db, base, ds, "quad", "memberships", None, {}, expected="0-x", editor="a", why="w"
         )
-    assert rec.version == 3
+    assert rec.version == 5
     # back to the YAML's document: the record is not pending any more
     assert not rec.pending
 
@@ -152,7 +164,7 @@ def test_sources_can_be_created_then_cited(
         db, base, ds, "source", "new-src", src, expected="new", editor="a", why="w"
     )
     assert change["action"] == "source.create" and change["before"] is None
-    with pytest.raises(edits.StaleEdit):  # it exists now
+    with pytest.raises(Conflict, match="exists already"):
         edits.save(db, base, ds, "source", "new-src", src, expected="new", editor="a", why="w")
     served, problems = edits.overlay(ds, base, db.records())
     assert problems == [] and served.sources["new-src"].title == "T"

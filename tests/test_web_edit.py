@@ -401,3 +401,23 @@ def test_the_app_uses_the_editorial_database_it_is_given(tmp_path: Path, store_p
     path = tmp_path / "elsewhere.db"
     app = create_app(store_path, None, path)
     assert app.state.site.suggestions_path == path and path.exists()
+
+
+def test_the_form_shows_a_yaml_change_to_merge(
+    tmp_path: Path,
+    data_copy: Path,
+    auth: dict[str, str],
+    editorial_db: EditorialDB,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(site, "REFRESH_SECONDS", 0.0)
+    quad = data_copy / "groupings" / "quad.yaml"
+    with TestClient(
+        create_app(tmp_path / "s.db", data_copy), base_url="https://t", follow_redirects=False
+    ) as c:
+        _put_name(c, auth, "Quad Pending")
+        quad.write_text(quad.read_text().replace("aliases: [QSD,", "aliases: [The Quad, QSD,"))
+        sign_in(c)
+        form = c.get("/editors/groupings/quad/edit").text
+        assert 'id="yaml-changed"' in form and "-- The Quad" in html.unescape(form)
+        assert "its YAML file changed since" in c.get("/editors").text

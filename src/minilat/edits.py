@@ -36,6 +36,7 @@ import yaml
 
 from minilat import dataset as _dataset
 from minilat.errors import BadInput, NotFound, Problem
+from minilat.model import FuzzyDate
 from minilat.store import Conflict, EditorialDB
 
 __all__ = [
@@ -291,6 +292,11 @@ def save(
 
     def decide(row: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
         rec = current(kind, ident, base, row)
+        if expected == "new" and rec.doc is not None:
+            raise Conflict(
+                f"{kind} {ident!r} exists already",
+                hint=f"GET it and send its version to change it ({rec.etag})",
+            )
         if rec.etag != expected:
             raise StaleEdit(rec)
         if new_hash == doc_hash(rec.doc):
@@ -359,7 +365,8 @@ def change_item(
     if item is not None and not isinstance(item, dict):
         raise BadInput(f"a {noun} must be a mapping (a JSON object)")
     if index is None:
-        items.append(item)
+        assert item is not None
+        items.insert(_position(items, item) if list_field == "events" else len(items), item)
         action = f"{noun}.add"
     elif item is None:
         del items[index]
@@ -371,6 +378,26 @@ def change_item(
     return save(
         db, base, ds, "grouping", gid, doc, expected=expected, editor=editor, why=why, action=action
     )
+
+
+def _day(value: Any) -> Any:
+    try:
+        return FuzzyDate.parse(str(value)).first_day()
+    except ValueError:
+        return None
+
+
+def _position(events: list[Any], event: dict[str, Any]) -> int:
+    """Where a new event goes to keep the list in date order (last among equal dates;
+    at the end if its date cannot be read: the validator will say why)."""
+    day = _day(event.get("date"))
+    if day is None:
+        return len(events)
+    for i, other in enumerate(events):
+        when = _day(other.get("date")) if isinstance(other, dict) else None
+        if when is not None and when > day:
+            return i
+    return len(events)
 
 
 # ------------------------------------------------------------------- the overlay
@@ -423,6 +450,9 @@ def summary(before: Any, after: Any, action: str) -> str:
     'grouping edited: name'
     >>> summary(None, {"id": "x"}, "source.create")
     'source created'
+    >>> m = {"participant": "NZL", "role": "partner", "start": "2026-01"}
+    >>> summary({"memberships": []}, {"memberships": [m]}, "membership.add")
+    'membership added: NZL (partner, 2026-01 to now)'
     """
     thing, _, verb = action.partition(".")
     label = {"edit": "edited", "create": "created", "add": "added", "remove": "removed"}
@@ -431,5 +461,25 @@ def summary(before: Any, after: Any, action: str) -> str:
     head = f"{thing} {label.get(verb, verb)}"
     if not isinstance(before, dict) or not isinstance(after, dict):
         return head
+    field = {v: k for k, v in ITEM_FIELDS.items()}.get(thing)
+    if field is not None:
+        old, new = before.get(field) or [], after.get(field) or []
+        changed = (
+            [x for x in old if x not in new]
+            if verb == "remove"
+            else [x for x in new if x not in old]
+        )
+        if changed and isinstance(changed[0], dict):
+            return f"{head}: {_describe(thing, changed[0])}"
     keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
     return f"{head}: {', '.join(keys)}" if keys else head
+
+
+def _describe(thing: str, item: dict[str, Any]) -> str:
+    if thing == "membership":
+        return (
+            f"{item.get('participant')} ({item.get('role')}, {item.get('start')} to"
+            f" {item.get('end') or 'now'})"
+        )
+    title = str(item.get("title", ""))
+    return f"{item.get('date')} {item.get('kind')}: {title[:80]}{'…' if len(title) > 80 else ''}"

@@ -73,10 +73,15 @@ def _expected(request: Request, body: dict[str, Any]) -> str:
     """The version the change was made against: ``If-Match``, else the field ``version``."""
     header = request.headers.get("if-match")
     given = body.get("version")
+    value = given if isinstance(given, str) else ""
     if header is not None:
-        value = header.strip().removeprefix("W/").strip('"')
-    else:
-        value = given if isinstance(given, str) else ""
+        from_header = header.strip().removeprefix("W/").strip('"')
+        if value and value != from_header:
+            raise BadInput(
+                f"If-Match ({from_header}) and the field 'version' ({value}) disagree",
+                hint="send the version you changed once, in either",
+            )
+        value = from_header
     if not value:
         raise PreconditionRequired(
             "say which version you changed: send If-Match or the field 'version'",
@@ -95,7 +100,7 @@ async def _json_body(request: Request) -> dict[str, Any]:
         data = json.loads(body) if body else {}
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadInput(
-            "the body is not JSON", hint='send {"document": {...}, "why": "..."}'
+            "the body is not JSON", hint="send a JSON object; see /api/docs for its fields"
         ) from None
     if not isinstance(data, dict):
         raise BadInput("the body must be a JSON object")
@@ -103,6 +108,8 @@ async def _json_body(request: Request) -> dict[str, Any]:
 
 
 def _document(data: dict[str, Any], kind: str) -> Any:
+    if "document" in data and "yaml" in data:
+        raise BadInput(f"send the {kind} once: as 'document' or as 'yaml', not both")
     if "document" in data:
         return data["document"]
     if isinstance(data.get("yaml"), str):
@@ -341,6 +348,8 @@ def _form_data(
         "version": version or rec.etag,
         "current_version": rec.etag,
         "pending_sync": rec.pending,
+        "yaml_changed": rec.yaml_changed,
+        "yaml_diff": edits.diff(rec.yaml_doc, rec.doc, ident) if rec.yaml_changed else "",
         "yaml": text if text is not None else _dataset.document_text(doc),
         "why": why,
         "max_why": edits.MAX_WHY,

@@ -155,7 +155,12 @@ async def review_page(request: Request) -> Response:
         "max_reason": MAX_REASON,
         "groupings": [{"id": g.id, "name": g.name} for g in site.ds.groupings.values()],
         "pending": [
-            {"target": rec.target, "link": _link(rec.target)}
+            {
+                "target": rec.target,
+                "link": _link(rec.target),
+                "edit": f"/editors/{rec.kind}s/{rec.id}/edit",
+                "yaml_changed": rec.yaml_changed,
+            }
             for rec in (edits.current(*_split(r["target"]), site.base, r) for r in db.records())
             if rec.pending
         ],
