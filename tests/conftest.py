@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from fastapi.testclient import TestClient
 
 from minilat import editors
 from minilat.cli import cli
@@ -53,3 +55,29 @@ def editorial_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EditorialDB
     db = EditorialDB(path)
     editors.add_editor(db, "ada", EDITOR_PASSWORD)
     return db
+
+
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One compiled store of the bundled dataset (or ``MINILAT_DATA``), for web tests."""
+    return tmp_path_factory.mktemp("web-store") / "store.db"
+
+
+@pytest.fixture()
+def client(web_store: Path, editorial_db: EditorialDB) -> Iterator[TestClient]:
+    """The observatory over ``web_store`` and the fresh editorial database (https, no
+    redirects followed, server errors answered as 500s rather than raised)."""
+    from minilat.web import create_app
+
+    data = os.environ.get("MINILAT_DATA")
+    app = create_app(web_store, Path(data) if data else None)
+    with TestClient(
+        app, base_url="https://testserver", raise_server_exceptions=False, follow_redirects=False
+    ) as c:
+        yield c
+
+
+@pytest.fixture()
+def token(editorial_db: EditorialDB) -> str:
+    """A live API token of editor ``ada``."""
+    return editors.new_token(editorial_db, "ada")[1]

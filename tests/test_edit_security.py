@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -29,7 +26,6 @@ from hypothesis import strategies as st
 
 from minilat import dataset, editors
 from minilat.store import EditorialDB
-from minilat.web import create_app
 from minilat.web.auth import SESSION_COOKIE
 from test_auth import assert_error, assert_no_leak, session_csrf, sign_in
 
@@ -48,30 +44,10 @@ RAW = ("<script>alert", "<img src=x onerror", "<svg onload", "<svg/onload")
 ESCAPED = ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;svg onload=alert(1)&gt;")
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("edit-security") / "store.db"
-
-
 @pytest.fixture()
 def db(editorial_db: EditorialDB) -> EditorialDB:
     """The editorial database the app uses, with editor ``ada`` (conftest.py)."""
     return editorial_db
-
-
-@pytest.fixture()
-def client(store_path: Path, db: EditorialDB) -> Iterator[TestClient]:
-    data = os.environ.get("MINILAT_DATA")
-    app = create_app(store_path, Path(data) if data else None)
-    with TestClient(
-        app, base_url="https://testserver", raise_server_exceptions=False, follow_redirects=False
-    ) as c:
-        yield c
-
-
-@pytest.fixture()
-def token(db: EditorialDB) -> str:
-    return editors.new_token(db, "ada")[1]
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -31,17 +31,6 @@ def _app(store_path: Path) -> Any:
 
 
 @pytest.fixture()
-def client(store_path: Path, editorial_db: EditorialDB) -> Iterator[TestClient]:
-    with TestClient(
-        _app(store_path),
-        base_url="https://testserver",
-        raise_server_exceptions=False,
-        follow_redirects=False,
-    ) as c:
-        yield c
-
-
-@pytest.fixture()
 def auth(editorial_db: EditorialDB) -> dict[str, str]:
     return {"authorization": f"Bearer {editors.new_token(editorial_db, 'ada')[1]}"}
 
@@ -311,6 +300,18 @@ def data_copy(tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.fixture()
+def live(
+    tmp_path: Path, data_copy: Path, editorial_db: EditorialDB, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
+    """The site over ``data_copy``, looking for changes to the YAML and the edits at
+    every request."""
+    monkeypatch.setattr(site, "REFRESH_SECONDS", 0.0)
+    app = create_app(tmp_path / "s.db", data_copy)
+    with TestClient(app, base_url="https://t", follow_redirects=False) as c:
+        yield c
+
+
 def _put_name(c: TestClient, auth: dict[str, str], name: str) -> dict[str, Any]:
     rec = _get(c, auth)
     r = c.put(
@@ -325,68 +326,64 @@ def _put_name(c: TestClient, auth: dict[str, str], name: str) -> dict[str, Any]:
 
 def test_the_site_follows_the_yaml_through_sync_and_revert(
     tmp_path: Path,
+    live: TestClient,
     data_copy: Path,
     auth: dict[str, str],
     editorial_db: EditorialDB,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from minilat import sync
 
-    monkeypatch.setattr(site, "REFRESH_SECONDS", 0.0)
     quad = data_copy / "groupings" / "quad.yaml"
     original = quad.read_text()
-    with TestClient(create_app(tmp_path / "s.db", data_copy), base_url="https://t") as c:
-        s = c.app.state.site  # type: ignore[attr-defined]
-        _put_name(c, auth, "Quad Synced")
-        assert "+edits." in s.version
-        # written to the YAML by sync: served from the YAML, no edits laid over any more
-        sync.apply(sync.plan(data_copy, editorial_db), editorial_db)
-        assert "name: Quad Synced" in quad.read_text()
-        assert c.get("/api/v1/groupings/quad").json()["name"] == "Quad Synced"
-        assert "+edits." not in s.version and s.fingerprint == s.yaml_fingerprint
-        # a reviewed revert of the file: the YAML rules, at once and after a restart
-        quad.write_text(original)
-        assert c.get("/api/v1/groupings/quad").json()["name"] != "Quad Synced"
-        assert not _get(c, auth)["pending_sync"]
-        # a file that does not validate is not served: the last good dataset stays
-        quad.write_text(original.replace("id: quad", "id: [broken"))
-        assert c.get("/api/v1/groupings/quad").status_code == 200
-        assert s.yaml_problems and "problem" in s.yaml_problems[0]
-        quad.write_text(original)
+    s = live.app.state.site  # type: ignore[attr-defined]
+    _put_name(live, auth, "Quad Synced")
+    assert "+edits." in s.version
+    # written to the YAML by sync: served from the YAML, no edits laid over any more
+    sync.apply(sync.plan(data_copy, editorial_db), editorial_db)
+    assert "name: Quad Synced" in quad.read_text()
+    assert live.get("/api/v1/groupings/quad").json()["name"] == "Quad Synced"
+    assert "+edits." not in s.version and s.fingerprint == s.yaml_fingerprint
+    # a reviewed revert of the file: the YAML rules, at once and after a restart
+    quad.write_text(original)
+    assert live.get("/api/v1/groupings/quad").json()["name"] != "Quad Synced"
+    assert not _get(live, auth)["pending_sync"]
+    # a file that does not validate is not served: the last good dataset stays
+    quad.write_text(original.replace("id: quad", "id: [broken"))
+    assert live.get("/api/v1/groupings/quad").status_code == 200
+    assert s.yaml_problems and "problem" in s.yaml_problems[0]
+    quad.write_text(original)
     with TestClient(create_app(tmp_path / "s.db", data_copy), base_url="https://t") as c:
         assert c.get("/api/v1/groupings/quad").json()["name"] == "Quadrilateral Security Dialogue"
 
 
+def _change_the_file_meanwhile(data_copy: Path) -> None:
+    """A reviewed commit changes quad.yaml while an edit of it is pending."""
+    quad = data_copy / "groupings" / "quad.yaml"
+    quad.write_text(quad.read_text().replace("aliases: [QSD,", "aliases: [The Quad, QSD,"))
+
+
 def test_a_pending_edit_over_a_changed_file_is_flagged_then_merged(
-    tmp_path: Path,
-    data_copy: Path,
-    auth: dict[str, str],
-    editorial_db: EditorialDB,
-    monkeypatch: pytest.MonkeyPatch,
+    live: TestClient, data_copy: Path, auth: dict[str, str], editorial_db: EditorialDB
 ) -> None:
     from minilat import sync
 
-    monkeypatch.setattr(site, "REFRESH_SECONDS", 0.0)
-    quad = data_copy / "groupings" / "quad.yaml"
-    with TestClient(create_app(tmp_path / "s.db", data_copy), base_url="https://t") as c:
-        _put_name(c, auth, "Quad Pending")
-        # a reviewed commit changes the same file meanwhile
-        quad.write_text(quad.read_text().replace("aliases: [QSD,", "aliases: [The Quad, QSD,"))
-        rec = _get(c, auth)
-        assert rec["pending_sync"] and rec["yaml_changed"]
-        assert "-- The Quad" in rec["yaml_diff"]  # what the pending edit would undo
-        assert sync.plan(data_copy, editorial_db).conflicts
-        # the editor merges the file's change and saves: the conflict is resolved
-        doc = rec["document"]
-        doc["aliases"] = ["The Quad", *doc["aliases"]]
-        r = c.put(
-            "/api/v1/editor/groupings/quad",
-            headers=auth,
-            json={"document": doc, "why": "merged", "version": rec["version"]},
-        )
-        assert r.status_code == 200 and not r.json()["record"]["yaml_changed"]
-        plan = sync.plan(data_copy, editorial_db)
-        assert not plan.conflicts and len(plan.files) == 1
+    _put_name(live, auth, "Quad Pending")
+    _change_the_file_meanwhile(data_copy)
+    rec = _get(live, auth)
+    assert rec["pending_sync"] and rec["yaml_changed"]
+    assert "-- The Quad" in rec["yaml_diff"]  # what the pending edit would undo
+    assert sync.plan(data_copy, editorial_db).conflicts
+    # the editor merges the file's change and saves: the conflict is resolved
+    doc = rec["document"]
+    doc["aliases"] = ["The Quad", *doc["aliases"]]
+    r = live.put(
+        "/api/v1/editor/groupings/quad",
+        headers=auth,
+        json={"document": doc, "why": "merged", "version": rec["version"]},
+    )
+    assert r.status_code == 200 and not r.json()["record"]["yaml_changed"]
+    plan = sync.plan(data_copy, editorial_db)
+    assert not plan.conflicts and len(plan.files) == 1
 
 
 def test_the_signing_secret_survives_a_restart(
@@ -404,20 +401,11 @@ def test_the_app_uses_the_editorial_database_it_is_given(tmp_path: Path, store_p
 
 
 def test_the_form_shows_a_yaml_change_to_merge(
-    tmp_path: Path,
-    data_copy: Path,
-    auth: dict[str, str],
-    editorial_db: EditorialDB,
-    monkeypatch: pytest.MonkeyPatch,
+    live: TestClient, data_copy: Path, auth: dict[str, str]
 ) -> None:
-    monkeypatch.setattr(site, "REFRESH_SECONDS", 0.0)
-    quad = data_copy / "groupings" / "quad.yaml"
-    with TestClient(
-        create_app(tmp_path / "s.db", data_copy), base_url="https://t", follow_redirects=False
-    ) as c:
-        _put_name(c, auth, "Quad Pending")
-        quad.write_text(quad.read_text().replace("aliases: [QSD,", "aliases: [The Quad, QSD,"))
-        sign_in(c)
-        form = c.get("/editors/groupings/quad/edit").text
-        assert 'id="yaml-changed"' in form and "-- The Quad" in html.unescape(form)
-        assert "its YAML file changed since" in c.get("/editors").text
+    _put_name(live, auth, "Quad Pending")
+    _change_the_file_meanwhile(data_copy)
+    sign_in(live)
+    form = live.get("/editors/groupings/quad/edit").text
+    assert 'id="yaml-changed"' in form and "-- The Quad" in html.unescape(form)
+    assert "its YAML file changed since" in live.get("/editors").text

@@ -746,19 +746,27 @@ def _located(doc_or_text: Any) -> tuple[_Located | None, list[Problem], str]:
         return None, [Problem("(document)", 1, "(document)", "nested too deeply")], text
 
 
+def _one(doc_or_text: Any, path: Path, what: str) -> tuple[_Located | None, _Collector]:
+    """A single document read for checking: its located data (None if it cannot be
+    checked further, the collector then saying why) and the collector of problems."""
+    col = _Collector(Path("."))
+    located, problems, _ = _located(doc_or_text)
+    col.problems.extend(problems)
+    if located is not None and not isinstance(located.data, dict):
+        col.add(path, 1, "(document)", f"a {what} must be a mapping (see docs/data.md)")
+        return None, col
+    return located, col
+
+
 def check_grouping(
     doc_or_text: Any, gid: str, ds: Dataset
 ) -> tuple[Grouping | None, list[Problem]]:
     """One grouping document (plain data or YAML text) checked as ``minilat validate``
     checks a file ``groupings/GID.yaml`` against ``ds``: the schema, every source and
     participant it names, its dates. The problems' lines are those of the YAML text."""
-    located, problems, _ = _located(doc_or_text)
-    if located is None:
-        return None, problems
     path = Path("groupings") / f"{gid}.yaml"
-    col = _Collector(Path("."))
-    if not isinstance(located.data, dict):
-        col.add(path, 1, "(document)", "a grouping must be a mapping (see docs/data.md)")
+    located, col = _one(doc_or_text, path, "grouping")
+    if located is None:
         return None, col.problems
     g = _validated(Grouping, located, located.data, (), col, path)
     if g is None:
@@ -771,13 +779,9 @@ def check_grouping(
 def check_source(doc_or_text: Any, sid: str) -> tuple[Source | None, list[Problem]]:
     """One source document checked as an entry of ``sources/*.yaml``; its id must be
     ``sid``."""
-    located, problems, _ = _located(doc_or_text)
-    if located is None:
-        return None, problems
     path = Path("sources") / f"{sid}"
-    col = _Collector(Path("."))
-    if not isinstance(located.data, dict):
-        col.add(path, 1, "(document)", "a source must be a mapping (see docs/data.md)")
+    located, col = _one(doc_or_text, path, "source")
+    if located is None:
         return None, col.problems
     src = _validated(Source, located, located.data, (), col, path)
     if src is not None and src.id != sid:

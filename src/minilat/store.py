@@ -482,6 +482,10 @@ _EDITORIAL_STEPS: tuple[tuple[str, ...], ...] = (
 EDITORIAL_VERSION = len(_EDITORIAL_STEPS)
 
 
+#: The largest row id SQLite can hold (a larger number names no row).
+_MAX_ID = 2**63 - 1
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
@@ -586,6 +590,8 @@ class EditorialDB:
             raise StoreError(f"cannot write the editorial database at {self.path}: {e}") from None
         except UnicodeEncodeError:  # a lone surrogate: nothing was written
             raise BadInput("the text holds characters that cannot be stored") from None
+        except OverflowError:  # a number beyond SQLite's 64 bits: nothing was written
+            raise BadInput("a number is too large") from None
 
     # ---------------------------------------------------------------- the file itself
 
@@ -734,6 +740,8 @@ class EditorialDB:
     def revoke_token(self, token_id: int) -> None:
         """Revoke a token; NotFound if there is no such token, BadInput if already revoked."""
         with self._write() as con:
+            if not 0 < token_id <= _MAX_ID:
+                raise NotFound(f"no token {token_id}", hint="see `minilat editors list`")
             row = con.execute("SELECT revoked FROM tokens WHERE id = ?", (token_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no token {token_id}", hint="see `minilat editors list`")
@@ -816,6 +824,8 @@ class EditorialDB:
         decided already (nothing is written then).
         """
         with self._write() as con:
+            if not 0 < suggestion_id <= _MAX_ID:
+                raise NotFound(f"no suggestion {suggestion_id}")
             row = con.execute("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no suggestion {suggestion_id}")

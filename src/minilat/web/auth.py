@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from minilat import editors
 from minilat.errors import MinilatError
 from minilat.store import EditorialDB
+from minilat.web.http import wants_json
 from minilat.web.site import Site
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "cookie_secure",
     "editorial_db",
     "identify",
+    "page_csrf",
+    "page_editor",
     "read_form",
     "require_editor",
     "session_csrf",
@@ -170,6 +173,25 @@ def require_editor(
                     hint="send the csrf_token of your session (field or X-CSRF-Token header)",
                 )
     return editor
+
+
+def page_editor(request: Request) -> Editor | Response:
+    """The editor behind a request for an editors' page, or the answer to send instead:
+    a redirect to the sign-in form for a browser (JSON clients get the 401)."""
+    try:
+        return require_editor(request)
+    except Unauthorized:
+        if wants_json(request.scope.get("query_string", b""), request.headers.get("accept", "")):
+            raise
+        return RedirectResponse("/editors/sign-in", status_code=303)
+
+
+def page_csrf(request: Request, editor: Editor) -> str | None:
+    """The anti-forgery token an editors' page puts in its forms (None with a token)."""
+    if editor.session_id is None:
+        return None
+    site: Site = request.app.state.site
+    return session_csrf(site.secret, editor.session_id)
 
 
 async def read_form(

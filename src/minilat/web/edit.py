@@ -28,7 +28,7 @@ from minilat import edits
 from minilat.errors import BadInput, MinilatError, NotFound
 from minilat.model import SLUG_RE
 from minilat.web import auth
-from minilat.web.http import ErrorOut
+from minilat.web.http import ErrorOut, error_responses
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
 
@@ -123,19 +123,16 @@ def _changed(site: Site) -> None:
 
 # ------------------------------------------------------------------------------ API
 
-_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": desc}
-    for code, desc in (
-        (400, "Bad input: a document that does not validate ('problems'), no reason, not JSON"),
-        (401, "No credentials, or an unknown, malformed or revoked token or session"),
-        (403, "Cross-site, or a session without its anti-forgery token"),
-        (404, "No such record (or no such item of it)"),
-        (409, "Changed meanwhile: the answer's 'current' is the record now"),
-        (413, "The request is too large"),
-        (422, "Invalid parameters"),
-        (428, "No version given (If-Match or the field 'version')"),
-    )
-}
+_RESPONSES = error_responses(
+    (400, "Bad input: a document that does not validate ('problems'), no reason, not JSON"),
+    (401, "No credentials, or an unknown, malformed or revoked token or session"),
+    (403, "Cross-site, or a session without its anti-forgery token"),
+    (404, "No such record (or no such item of it)"),
+    (409, "Changed meanwhile: the answer's 'current' is the record now"),
+    (413, "The request is too large"),
+    (422, "Invalid parameters"),
+    (428, "No version given (If-Match or the field 'version')"),
+)
 
 
 def _body_schema(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
@@ -344,7 +341,7 @@ def _form_data(
         "path": KIND_PATHS[kind],
         "new": rec.doc is None,
         "editor": editor.name,
-        "csrf_token": _csrf(request, editor),
+        "csrf_token": auth.page_csrf(request, editor),
         "version": version or rec.etag,
         "current_version": rec.etag,
         "pending_sync": rec.pending,
@@ -387,24 +384,15 @@ def _skeleton(kind: str, ident: str) -> dict[str, Any]:
     }
 
 
-def _csrf(request: Request, editor: auth.Editor) -> str | None:
-    if editor.session_id is None:
-        return None
-    return auth.session_csrf(request.app.state.site.secret, editor.session_id)
-
-
 def _edit_page(request: Request, data: dict[str, Any], status: int = 200) -> Response:
     renderer = request.app.state.renderer
     return renderer.html(request, "edit.html", data, status=status, cache_control=NO_STORE)
 
 
 async def _edit_form(request: Request, site: Site, kind: str, ident: str) -> Response:
-    try:
-        editor = auth.require_editor(request)
-    except auth.Unauthorized:
-        if request_wants_json(request):
-            raise
-        return RedirectResponse("/editors/sign-in", status_code=303)
+    editor = auth.page_editor(request)
+    if isinstance(editor, Response):
+        return editor
     ident = _slug(ident, kind)
     return _edit_page(request, _form_data(site, kind, ident, editor, request))
 

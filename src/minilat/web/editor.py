@@ -29,7 +29,7 @@ from minilat.dataset import plain_document
 from minilat.errors import BadInput
 from minilat.web import auth
 from minilat.web.feeds import sub
-from minilat.web.http import ErrorOut, error_body
+from minilat.web.http import error_body, error_responses
 from minilat.web.middleware import RateLimiter, wait_for
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
@@ -132,26 +132,17 @@ async def sign_out(request: Request) -> Response:
 # -------------------------------------------------------------------------- review
 
 
-def _csrf(request: Request, editor: auth.Editor) -> str | None:
-    if editor.session_id is None:
-        return None
-    return auth.session_csrf(request.app.state.site.secret, editor.session_id)
-
-
 @router.get("/editors")
 async def review_page(request: Request) -> Response:
-    try:
-        editor = auth.require_editor(request)
-    except auth.Unauthorized:
-        if request_wants_json(request):
-            raise
-        return RedirectResponse("/editors/sign-in", status_code=303)
+    editor = auth.page_editor(request)
+    if isinstance(editor, Response):
+        return editor
     site: Site = request.app.state.site
     db = auth.editorial_db(request)
     data = {
         "editor": editor.name,
         "suggestions": db.open_suggestions(),
-        "csrf_token": _csrf(request, editor),
+        "csrf_token": auth.page_csrf(request, editor),
         "max_reason": MAX_REASON,
         "groupings": [{"id": g.id, "name": g.name} for g in site.ds.groupings.values()],
         "pending": [
@@ -207,17 +198,14 @@ async def review_form(request: Request, sid: int, action: str) -> Response:
     return RedirectResponse("/editors", status_code=303, headers={"cache-control": NO_STORE})
 
 
-_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": desc}
-    for code, desc in (
-        (400, "Bad input (no reason, a reason too long, a body that is not JSON)"),
-        (401, "No credentials, or an unknown, malformed or revoked token or session"),
-        (403, "Cross-site, or a session without its anti-forgery token"),
-        (404, "No such suggestion"),
-        (409, "The suggestion was already decided"),
-        (422, "Invalid parameters"),
-    )
-}
+_RESPONSES = error_responses(
+    (400, "Bad input (no reason, a reason too long, a body that is not JSON)"),
+    (401, "No credentials, or an unknown, malformed or revoked token or session"),
+    (403, "Cross-site, or a session without its anti-forgery token"),
+    (404, "No such suggestion"),
+    (409, "The suggestion was already decided"),
+    (422, "Invalid parameters"),
+)
 
 
 @api_router.get("/suggestions", responses=_RESPONSES)
@@ -228,7 +216,7 @@ async def api_suggestions(request: Request) -> Response:
     data = {
         "editor": editor.name,
         "suggestions": auth.editorial_db(request).open_suggestions(),
-        "csrf_token": _csrf(request, editor),
+        "csrf_token": auth.page_csrf(request, editor),
     }
     return json_response(data, cache_control=NO_STORE)
 

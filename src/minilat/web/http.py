@@ -26,6 +26,7 @@ __all__ = [
     "ErrorOut",
     "dumps",
     "error_body",
+    "error_responses",
     "file_responses",
     "wants_json",
 ]
@@ -99,15 +100,17 @@ class ErrorOut(BaseModel):
     error: _ErrorDetail
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": desc}
-    for code, desc in (
-        (400, "Bad input (a malformed date, an unknown theme)"),
-        (404, "Unknown grouping, country or source"),
-        (422, "Invalid parameters"),
-        (501, "The analysis is not available yet"),
-    )
-}
+def error_responses(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI answers in the one error shape: ``(status, description)`` pairs."""
+    return {code: {"model": ErrorOut, "description": desc} for code, desc in answers}
+
+
+ERROR_RESPONSES = error_responses(
+    (400, "Bad input (a malformed date, an unknown theme)"),
+    (404, "Unknown grouping, country or source"),
+    (422, "Invalid parameters"),
+    (501, "The analysis is not available yet"),
+)
 
 
 def file_responses(media_type: str, not_found: str) -> dict[int | str, dict[str, Any]]:
