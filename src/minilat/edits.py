@@ -54,6 +54,7 @@ __all__ = [
     "overlay",
     "read_base",
     "record",
+    "records_of",
     "save",
     "summary",
 ]
@@ -188,9 +189,13 @@ class Record:
         }
 
 
-def _split(target: str) -> tuple[str, str]:
-    kind, _, ident = target.partition(":")
-    return kind, ident
+def records_of(base: Base, rows: Iterable[Mapping[str, Any]]) -> list[Record]:
+    """The current record of every stored row (``EditorialDB.records()``)."""
+    out = []
+    for row in rows:
+        kind, _, ident = str(row["target"]).partition(":")
+        out.append(current(kind, ident, base, row))
+    return out
 
 
 def current(kind: str, ident: str, base: Base, row: Mapping[str, Any] | None) -> Record:
@@ -409,7 +414,7 @@ def overlay(
     """``ds`` (compiled from the YAML that ``base`` was read from) with every edited
     document that is not in that YAML laid over it, and the edits that could not be
     (one line each: a stored edit that no longer validates, e.g. after an upgrade)."""
-    laid = [r for r in (current(*_split(row["target"]), base, row) for row in rows) if r.laid_over]
+    laid = [r for r in records_of(base, rows) if r.laid_over]
     if not laid:
         return ds, []
     sources = dict(ds.sources)

@@ -32,7 +32,14 @@ from minilat.web.http import ErrorOut, error_responses
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
 
-__all__ = ["api_router", "history_entries", "public_api_router", "router"]
+__all__ = [
+    "KIND_PATHS",
+    "api_router",
+    "history_entries",
+    "history_link",
+    "public_api_router",
+    "router",
+]
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1/editor", tags=["editors"])
@@ -42,7 +49,18 @@ SiteDep = Annotated[Site, Depends(get_site)]
 NO_STORE = "no-store"
 #: The largest edit accepted (bytes): a document plus its reason and version.
 MAX_BODY = _dataset.MAX_DOCUMENT + 16 * 1024
+#: The address segment of each kind of record.
 KIND_PATHS = {"grouping": "groupings", "source": "sources"}
+
+
+def history_link(target: str) -> str | None:
+    """The public history page of a change's target, None for what has none (suggestions).
+
+    >>> history_link("grouping:quad"), history_link("suggestion:3")
+    ('/groupings/quad/history', None)
+    """
+    kind, _, ident = target.partition(":")
+    return f"/{KIND_PATHS[kind]}/{ident}/history" if kind in KIND_PATHS else None
 
 
 class PreconditionRequired(MinilatError):
@@ -115,10 +133,6 @@ def _document(data: dict[str, Any], kind: str) -> Any:
     if isinstance(data.get("yaml"), str):
         return _dataset.parse_document(data["yaml"], f"the {kind} YAML")
     raise BadInput(f"send the {kind} as 'document' (JSON) or 'yaml' (text)")
-
-
-def _changed(site: Site) -> None:
-    site.changed()
 
 
 # ------------------------------------------------------------------------------ API
@@ -202,7 +216,7 @@ async def _put(request: Request, site: Site, kind: str, ident: str) -> Response:
         editor=editor.name,
         why=data.get("why"),
     )
-    _changed(site)
+    site.changed()
     out = {"change": _public(change), "record": rec.as_dict()}
     resp = json_response(out, 201 if expected == "new" else 200, cache_control=NO_STORE)
     resp.headers["etag"] = f'"{rec.etag}"'
@@ -262,7 +276,7 @@ async def _item(
         editor=editor.name,
         why=data.get("why"),
     )
-    _changed(site)
+    site.changed()
     resp = json_response(
         {"change": _public(change), "record": rec.as_dict()},
         201 if index is None else 200,
@@ -444,7 +458,7 @@ async def _edit_post(request: Request, site: Site, kind: str, ident: str) -> Res
     except BadInput as e:
         data["message"] = e.message
         return _edit_page(request, data, 400)
-    _changed(site)
+    site.changed()
     return RedirectResponse(
         f"/{KIND_PATHS[kind]}/{ident}/history", status_code=303, headers={"cache-control": NO_STORE}
     )

@@ -28,6 +28,7 @@ from minilat import editors, edits
 from minilat.dataset import plain_document
 from minilat.errors import BadInput
 from minilat.web import auth
+from minilat.web.edit import KIND_PATHS, history_link
 from minilat.web.feeds import sub
 from minilat.web.http import error_body, error_responses
 from minilat.web.middleware import RateLimiter, wait_for
@@ -148,27 +149,15 @@ async def review_page(request: Request) -> Response:
         "pending": [
             {
                 "target": rec.target,
-                "link": _link(rec.target),
-                "edit": f"/editors/{rec.kind}s/{rec.id}/edit",
+                "link": history_link(rec.target),
+                "edit": f"/editors/{KIND_PATHS[rec.kind]}/{rec.id}/edit",
                 "yaml_changed": rec.yaml_changed,
             }
-            for rec in (edits.current(*_split(r["target"]), site.base, r) for r in db.records())
+            for rec in edits.records_of(site.base, db.records())
             if rec.pending
         ],
     }
     return _page(request, "editors.html", data)
-
-
-def _split(target: str) -> tuple[str, str]:
-    kind, _, ident = target.partition(":")
-    return kind, ident
-
-
-def _link(target: str) -> str | None:
-    """The public page of a change's target (its history), None for suggestions."""
-    kind, ident = _split(target)
-    path = {"grouping": "groupings", "source": "sources"}.get(kind)
-    return f"/{path}/{ident}/history" if path else None
 
 
 def _reason(value: Any) -> str:
@@ -280,7 +269,7 @@ def _public(record: dict[str, Any]) -> dict[str, Any]:
         "editor": record["editor"],
         "action": record["action"],
         "target": record["target"],
-        "link": _link(record["target"]),
+        "link": history_link(record["target"]),
         "summary": summary,
         "before": record.get("before"),
         "after": after,
