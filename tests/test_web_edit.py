@@ -409,3 +409,20 @@ def test_the_form_shows_a_yaml_change_to_merge(
     form = live.get("/editors/groupings/quad/edit").text
     assert 'id="yaml-changed"' in form and "-- The Quad" in html.unescape(form)
     assert "its YAML file changed since" in live.get("/editors").text
+
+
+def test_a_long_history_comes_in_pages(
+    client: TestClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minilat.web import edit
+
+    monkeypatch.setattr(edit, "HISTORY_PAGE", 2)
+    for name in ("One", "Two", "Three"):
+        _put_name(client, auth, f"Quad {name}")
+    first = client.get("/api/v1/groupings/quad/history").json()
+    assert [e["after"]["name"] for e in first["entries"]] == ["Quad Three", "Quad Two"]
+    second = client.get(first["older"]).json()
+    assert [e["after"]["name"] for e in second["entries"]] == ["Quad One"]
+    assert second["older"] is None
+    assert 'id="older"' in client.get("/groupings/quad/history").text
+    assert client.get("/groupings/quad/history?before=0").status_code == 422

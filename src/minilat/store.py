@@ -860,19 +860,22 @@ class EditorialDB:
             )
             return {"id": int(cur.lastrowid or 0), **record}
 
-    def audit_records(self, limit: int = 100, target: str | None = None) -> list[dict[str, Any]]:
+    def audit_records(
+        self, limit: int = 100, target: str | None = None, before: int | None = None
+    ) -> list[dict[str, Any]]:
         """The latest audit records, newest first (before/after decoded from JSON); only
-        those about ``target`` (e.g. ``grouping:quad``) if given."""
+        those about ``target`` (e.g. ``grouping:quad``) if given, and only those older
+        than record ``before`` if given (the next page)."""
+        where = ["id < ?"]
+        params: list[Any] = [min(before, _MAX_ID) if before is not None else _MAX_ID]
+        if target is not None:
+            where.append("target = ?")
+            params.append(target)
         with self._read() as con:
-            if target is None:
-                rows = con.execute(
-                    "SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)
-                ).fetchall()
-            else:
-                rows = con.execute(
-                    "SELECT * FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?",
-                    (target, limit),
-                ).fetchall()
+            rows = con.execute(
+                f"SELECT * FROM audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
+                (*params, limit),
+            ).fetchall()
         out = []
         for r in rows:
             d = dict(r)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minilat import dataset as _dataset
@@ -45,6 +45,9 @@ router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1/editor", tags=["editors"])
 public_api_router = APIRouter(prefix="/api/v1", tags=["history"])
 SiteDep = Annotated[Site, Depends(get_site)]
+Before = Annotated[
+    int | None, Query(ge=1, le=2**63 - 1, description="Only changes older than this one")
+]
 
 NO_STORE = "no-store"
 #: The largest edit accepted (bytes): a document plus its reason and version.
@@ -508,10 +511,17 @@ def _public(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def history_entries(site: Site, kind: str, ident: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Every change to one record, newest first, each with its diff."""
+#: Changes shown per page of a history (each with its diff); older ones: ``?before=ID``.
+HISTORY_PAGE = 50
+
+
+def history_entries(
+    site: Site, kind: str, ident: str, limit: int = HISTORY_PAGE, before: int | None = None
+) -> list[dict[str, Any]]:
+    """The changes to one record, newest first (older than change ``before`` if given),
+    each with its diff."""
     out = []
-    for r in site.editorial.audit_records(limit, target=f"{kind}:{ident}"):
+    for r in site.editorial.audit_records(limit, target=f"{kind}:{ident}", before=before):
         e = _public(r)
         e["diff"] = (
             edits.diff(r["before"], r["after"], ident) if r["action"] != "dataset.sync" else ""
@@ -521,12 +531,18 @@ def history_entries(site: Site, kind: str, ident: str, limit: int = 200) -> list
     return out
 
 
-def _history_data(site: Site, kind: str, ident: str) -> dict[str, Any]:
+def _history_data(
+    site: Site, kind: str, ident: str, before: int | None, prefix: str = ""
+) -> dict[str, Any]:
+    """A page of a record's history; ``older`` links the next page (under ``prefix``:
+    ``/api/v1`` for the API)."""
     ident = _slug(ident, kind)
     exists = ident in (site.ds.groupings if kind == "grouping" else site.ds.sources)
-    entries = history_entries(site, kind, ident)
-    if not exists and not entries:
+    entries = history_entries(site, kind, ident, HISTORY_PAGE + 1, before)
+    if not exists and not entries and before is None:
         raise NotFound(f"no {kind} {ident!r}")
+    more = len(entries) > HISTORY_PAGE
+    entries = entries[:HISTORY_PAGE]
     rec = edits.current(kind, ident, site.base, site.editorial.record(f"{kind}:{ident}"))
     name = site.ds.groupings[ident].name if kind == "grouping" and exists else ident
     return {
@@ -537,6 +553,9 @@ def _history_data(site: Site, kind: str, ident: str) -> dict[str, Any]:
         "version": rec.etag,
         "pending_sync": rec.pending,
         "entries": entries,
+        "older": f"{prefix}/{KIND_PATHS[kind]}/{ident}/history?before={entries[-1]['id']}"
+        if more
+        else None,
     }
 
 
@@ -552,13 +571,17 @@ def _history_page(request: Request, data: dict[str, Any]) -> Response:
 
 
 @router.get("/groupings/{gid}/history")
-async def grouping_history(request: Request, site: SiteDep, gid: str) -> Response:
-    return _history_page(request, _history_data(site, "grouping", gid))
+async def grouping_history(
+    request: Request, site: SiteDep, gid: str, before: Before = None
+) -> Response:
+    return _history_page(request, _history_data(site, "grouping", gid, before))
 
 
 @router.get("/sources/{sid}/history")
-async def source_history(request: Request, site: SiteDep, sid: str) -> Response:
-    return _history_page(request, _history_data(site, "source", sid))
+async def source_history(
+    request: Request, site: SiteDep, sid: str, before: Before = None
+) -> Response:
+    return _history_page(request, _history_data(site, "source", sid, before))
 
 
 _HISTORY_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -567,12 +590,15 @@ _HISTORY_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @public_api_router.get("/groupings/{gid}/history", responses=_HISTORY_RESPONSES)
-async def api_grouping_history(site: SiteDep, gid: str) -> Response:
-    """Every editorial change to a grouping, newest first: who, when, why, the diff."""
-    return json_response(_history_data(site, "grouping", gid), cache_control=HISTORY_CACHE)
+async def api_grouping_history(site: SiteDep, gid: str, before: Before = None) -> Response:
+    """The editorial changes to a grouping, newest first: who, when, why, the diff; 50 a
+    page, the next page at ``older``."""
+    data = _history_data(site, "grouping", gid, before, "/api/v1")
+    return json_response(data, cache_control=HISTORY_CACHE)
 
 
 @public_api_router.get("/sources/{sid}/history", responses=_HISTORY_RESPONSES)
-async def api_source_history(site: SiteDep, sid: str) -> Response:
-    """Every editorial change to a source, newest first."""
-    return json_response(_history_data(site, "source", sid), cache_control=HISTORY_CACHE)
+async def api_source_history(site: SiteDep, sid: str, before: Before = None) -> Response:
+    """The editorial changes to a source, newest first, 50 a page."""
+    data = _history_data(site, "source", sid, before, "/api/v1")
+    return json_response(data, cache_control=HISTORY_CACHE)
