@@ -628,3 +628,90 @@ def test_random_bodies_never_fail(client: TestClient, db: EditorialDB, token: st
     check()
     assert sum(seen.values()) == 100, seen
     assert any(s >= 400 for s in seen) and any(s < 300 for s in seen), seen
+
+
+# ------------------------------------------------ found by the security review (fixed)
+
+
+def test_a_forged_host_never_reaches_another_client(client: TestClient) -> None:
+    forged = client.get("/feeds/updates.atom", headers={"host": "attacker.example"})
+    assert forged.status_code == 200
+    honest = client.get("/feeds/updates.atom")
+    assert "attacker.example" not in honest.text and "testserver" in honest.text
+
+
+def test_an_id_with_a_trailing_newline_is_no_id(
+    client: TestClient, db: EditorialDB, token: str
+) -> None:
+    src = {"title": "T", "publisher": "P", "url": "https://e.org", "accessed": "2026-11-28"}
+    r = client.put(
+        "/api/v1/editor/sources/evil%0A",
+        json={"document": {"id": "evil\n", **src}, "why": "x", "version": "new"},
+        headers=_auth(token),
+    )
+    assert r.status_code == 404
+    r = client.put(
+        "/api/v1/editor/sources/evil",
+        json={"document": {"id": "evil\n", **src}, "why": "x", "version": "new"},
+        headers=_auth(token),
+    )
+    assert r.status_code == 400
+    _unchanged(db)
+
+
+def test_a_weak_tag_does_not_satisfy_if_match(
+    client: TestClient, db: EditorialDB, token: str
+) -> None:
+    version, doc = _get(client, token)
+    r = client.put(
+        API,
+        json={"document": {**doc, "name": "Weak"}, "why": "x"},
+        headers={**_auth(token), "if-match": f'W/"{version}"'},
+    )
+    assert r.status_code == 409 and r.json()["current"]["version"] == version
+    _unchanged(db)
+
+
+def test_non_finite_numbers_and_endless_lists_are_refused(
+    client: TestClient, db: EditorialDB, token: str
+) -> None:
+    version, doc = _get(client, token)
+    body = '{"document": {"id": "quad", "name": 1e999}, "why": "x", "version": "VERSION"}'
+    body = body.replace("VERSION", version)
+    r = client.put(API, content=body, headers={**_auth(token), "content-type": "application/json"})
+    assert_error(r, 400)
+    many = [dict(doc["memberships"][0], start="2020-01")] * 1001
+    r = client.put(
+        API,
+        json={"document": {**doc, "memberships": many}, "why": "x", "version": version},
+        headers=_auth(token),
+    )
+    assert_error(r, 400)
+    assert "at most 1000" in r.json()["error"]["message"]
+    _unchanged(db)
+
+
+def test_a_busy_database_does_not_name_its_file(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minilat.errors import StoreError
+    from minilat.store import SuggestionStore
+
+    def busy(*args: Any, **kwargs: Any) -> int:
+        raise StoreError("cannot write the editorial database at /srv/secret/ed.db: locked")
+
+    monkeypatch.setattr(SuggestionStore, "add", busy)
+    page = client.get("/suggest")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    r = client.post(
+        "/suggest",
+        data={
+            "what": "A correction",
+            "where": "/groupings/quad",
+            "source_url": "https://e.org",
+            "csrf_token": token.group(1),
+        },
+    )
+    assert r.status_code == 503 and "/srv/secret" not in r.text
+    assert r.headers["retry-after"] == "5"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -681,6 +682,8 @@ def plain_document(data: Any, _where: str = "", _depth: int = 0) -> Any:
                 f"{where}: control character U+{ord(bad.group()):04X} is not allowed in text"
             )
         return data
+    if isinstance(data, float) and not math.isfinite(data):
+        raise BadInput(f"{where}: {data} is not a number JSON can carry")
     if data is None or isinstance(data, bool | int | float):
         return data
     raise BadInput(f"{where}: a value of type {type(data).__name__} is not allowed here")

@@ -14,11 +14,10 @@ one that does not exist yet is ``new``). An edit names the token it was made aga
 if the record changed since, the edit is refused with :class:`StaleEdit` (409) carrying
 the current record: never a silent overwrite.
 
-**Which document is current.** A record's stored document is laid over the YAML this
-process read while it is not yet in the YAML files (``pending``), and, after ``sync``
-wrote it there, for as long as this process still holds the YAML from before the sync.
-Once the YAML holds it, the YAML's own document is current; if the YAML was changed
-again after the sync (say, by a reviewed commit), the YAML wins.
+**Which document is current.** A record's stored document is laid over the YAML while
+it is not yet in the YAML files (``pending``). Once ``minilat dataset sync`` wrote it
+there, the YAML rules: it holds the edit, or a reviewed change made since (a revert, a
+correction), which wins. (The web re-reads the YAML within a second of a file changing.)
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ from minilat.store import Conflict, EditorialDB
 __all__ = [
     "ITEM_FIELDS",
     "KINDS",
+    "MAX_ITEMS",
     "MAX_WHY",
     "Base",
     "EditInvalid",
@@ -65,6 +65,9 @@ KINDS = ("grouping", "source")
 ITEM_FIELDS = {"memberships": "membership", "events": "event"}
 #: The longest reason accepted for an edit, in characters.
 MAX_WHY = 2000
+#: The longest list a document may hold (the UN, the largest grouping, has about 200
+#: memberships): more would make every page of the record slow for everyone.
+MAX_ITEMS = 1000
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -253,6 +256,11 @@ def check(kind: str, ident: str, doc: Any, ds: _dataset.Dataset) -> Any:
     """The model of a document, checked against ``ds``; EditInvalid naming each problem."""
     if not isinstance(doc, dict):
         raise BadInput(f"a {kind} document must be a mapping (a JSON object)")
+    longest = max((len(v) for v in doc.values() if isinstance(v, list)), default=0)
+    if longest > MAX_ITEMS:
+        raise BadInput(
+            f"a list of {longest} items is longer than any {kind} needs (at most {MAX_ITEMS})"
+        )
     if doc.get("id") != ident:
         raise EditInvalid(
             f"the {kind} document",
@@ -409,7 +417,10 @@ def _position(events: list[Any], event: dict[str, Any]) -> int:
 
 
 def overlay(
-    ds: _dataset.Dataset, base: Base, rows: Iterable[Mapping[str, Any]]
+    ds: _dataset.Dataset,
+    base: Base,
+    rows: Iterable[Mapping[str, Any]],
+    checked: dict[tuple[str, str], Any] | None = None,
 ) -> tuple[_dataset.Dataset, list[str]]:
     """``ds`` (compiled from the YAML that ``base`` was read from) with every edited
     document that is not in that YAML laid over it, and the edits that could not be
@@ -419,8 +430,23 @@ def overlay(
         return ds, []
     sources = dict(ds.sources)
     problems: list[str] = []
+    # (target, hash) -> (model, problems) of the documents checked by an earlier call: only
+    # valid ones are kept (sources are never removed, so a valid grouping stays valid)
+    checked = {} if checked is None else checked
+    used: set[tuple[str, str]] = set()
+
+    def check_once(rec: Record, check: Any) -> Any:
+        key = (rec.target, doc_hash(rec.doc))
+        used.add(key)
+        if key in checked:
+            return checked[key]
+        model, found = check()
+        if model is not None:
+            checked[key] = (model, found)
+        return model, found
+
     for rec in (r for r in laid if r.kind == "source"):
-        src, found = _dataset.check_source(rec.doc, rec.id)
+        src, found = check_once(rec, lambda r=rec: _dataset.check_source(r.doc, r.id))
         if src is None:
             problems.append(f"{rec.target}: {'; '.join(str(p) for p in found[:3])}")
         else:
@@ -430,11 +456,13 @@ def overlay(
     )
     groupings = dict(ds.groupings)
     for rec in (r for r in laid if r.kind == "grouping"):
-        g, found = _dataset.check_grouping(rec.doc, rec.id, with_sources)
+        g, found = check_once(rec, lambda r=rec: _dataset.check_grouping(r.doc, r.id, with_sources))
         if g is None:
             problems.append(f"{rec.target}: {'; '.join(str(p) for p in found[:3])}")
         else:
             groupings[rec.id] = g
+    for key in [k for k in checked if k not in used]:
+        del checked[key]
     out = _dataset.Dataset(
         dict(sorted(groupings.items())), ds.participants, sources, ds.capabilities, ds.indicators
     )
@@ -469,15 +497,18 @@ def summary(before: Any, after: Any, action: str) -> str:
     field = {v: k for k, v in ITEM_FIELDS.items()}.get(thing)
     if field is not None:
         old, new = before.get(field) or [], after.get(field) or []
-        changed = (
-            [x for x in old if x not in new]
-            if verb == "remove"
-            else [x for x in new if x not in old]
-        )
-        if changed and isinstance(changed[0], dict):
-            return f"{head}: {_describe(thing, changed[0])}"
+        if verb == "remove":
+            old, new = new, old
+        seen = {_canonical(x) for x in old}  # linear: lists can be long
+        changed = next((x for x in new if _canonical(x) not in seen), None)
+        if isinstance(changed, dict):
+            return f"{head}: {_describe(thing, changed)}"
     keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
     return f"{head}: {', '.join(keys)}" if keys else head
+
+
+def _canonical(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
 def _describe(thing: str, item: dict[str, Any]) -> str:

@@ -64,7 +64,8 @@ __all__ = [
     "WorkingGroup",
 ]
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+#: An id: lowercase letters, digits, - and _ (``\Z``: a final newline does not pass).
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*\Z")
 
 
 # --------------------------------------------------------------------------- dates

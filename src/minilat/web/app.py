@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minilat import edits
-from minilat.errors import MinilatError
+from minilat.errors import MinilatError, StoreError
 from minilat.web import api, auth, downloads, edit, editor, feeds, pages, suggest
 from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders
 from minilat.web.render import Renderer
 from minilat.web.site import Site
 
 __all__ = ["create_app"]
+
+log = logging.getLogger("minilat.web")
 
 _STATIC = Path(__file__).parent / "static"
 
@@ -72,6 +75,16 @@ def create_app(
     app.state.site = site
     renderer = Renderer()
     app.state.renderer = renderer
+
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> Response:
+        # the message names files on the server: it goes to the log, not to the client
+        log.warning("store unavailable on %s %s: %s", request.method, request.url.path, exc)
+        resp = renderer.error(
+            request, 503, "the database is busy or unavailable", "try again in a moment"
+        )
+        resp.headers["retry-after"] = "5"
+        return resp
 
     @app.exception_handler(MinilatError)
     async def _library_error(request: Request, exc: MinilatError) -> Response:

@@ -18,6 +18,8 @@ current record, never overwriting silently (:mod:`minilat.edits`).
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -96,7 +98,8 @@ def _expected(request: Request, body: dict[str, Any]) -> str:
     given = body.get("version")
     value = given if isinstance(given, str) else ""
     if header is not None:
-        from_header = header.strip().removeprefix("W/").strip('"')
+        # a weak tag (W/"...") never satisfies If-Match: it is compared as it is, and fails
+        from_header = header.strip().strip('"')
         if value and value != from_header:
             raise BadInput(
                 f"If-Match ({from_header}) and the field 'version' ({value}) disagree",
@@ -522,13 +525,36 @@ def history_entries(
     each with its diff."""
     out = []
     for r in site.editorial.audit_records(limit, target=f"{kind}:{ident}", before=before):
-        e = _public(r)
-        e["diff"] = (
-            edits.diff(r["before"], r["after"], ident) if r["action"] != "dataset.sync" else ""
-        )
-        e["summary"] = edits.summary(r["before"], r["after"], r["action"])
+        e = {k: r[k] for k in ("id", "at", "editor", "action", "target", "why")}
+        e["diff"], e["summary"] = _described(site, r, ident)
         out.append(e)
     return out
+
+
+#: How many changes' diffs and summaries a process remembers.
+CHANGES_KEPT = 5000
+_changes: OrderedDict[tuple[str, int], tuple[str, str]] = OrderedDict()
+_changes_lock = threading.Lock()
+
+
+def _described(site: Site, r: dict[str, Any], ident: str) -> tuple[str, str]:
+    """A change's diff and summary: an audit record never changes, so each is computed
+    once per process (not again after every edit, as the dataset's answers are)."""
+    key = (str(site.suggestions_path), int(r["id"]))
+    with _changes_lock:
+        if key in _changes:
+            _changes.move_to_end(key)
+            return _changes[key]
+    synced = r["action"] == "dataset.sync"  # the same document, now in the YAML
+    value = (
+        "" if synced else edits.diff(r["before"], r["after"], ident),
+        edits.summary(r["before"], r["after"], r["action"]),
+    )
+    with _changes_lock:
+        _changes[key] = value
+        while len(_changes) > CHANGES_KEPT:
+            _changes.popitem(last=False)
+    return value
 
 
 def _history_data(
@@ -571,14 +597,14 @@ def _history_page(request: Request, data: dict[str, Any]) -> Response:
 
 
 @router.get("/groupings/{gid}/history")
-async def grouping_history(
+def grouping_history(  # sync: run in a worker thread
     request: Request, site: SiteDep, gid: str, before: Before = None
 ) -> Response:
     return _history_page(request, _history_data(site, "grouping", gid, before))
 
 
 @router.get("/sources/{sid}/history")
-async def source_history(
+def source_history(  # sync: run in a worker thread
     request: Request, site: SiteDep, sid: str, before: Before = None
 ) -> Response:
     return _history_page(request, _history_data(site, "source", sid, before))
@@ -590,7 +616,7 @@ _HISTORY_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @public_api_router.get("/groupings/{gid}/history", responses=_HISTORY_RESPONSES)
-async def api_grouping_history(site: SiteDep, gid: str, before: Before = None) -> Response:
+def api_grouping_history(site: SiteDep, gid: str, before: Before = None) -> Response:
     """The editorial changes to a grouping, newest first: who, when, why, the diff; 50 a
     page, the next page at ``older``."""
     data = _history_data(site, "grouping", gid, before, "/api/v1")
@@ -598,7 +624,7 @@ async def api_grouping_history(site: SiteDep, gid: str, before: Before = None) -
 
 
 @public_api_router.get("/sources/{sid}/history", responses=_HISTORY_RESPONSES)
-async def api_source_history(site: SiteDep, sid: str, before: Before = None) -> Response:
+def api_source_history(site: SiteDep, sid: str, before: Before = None) -> Response:
     """The editorial changes to a source, newest first, 50 a page."""
     data = _history_data(site, "source", sid, before, "/api/v1")
     return json_response(data, cache_control=HISTORY_CACHE)

@@ -257,12 +257,15 @@ async def api_reject(request: Request, sid: int) -> Response:
 def _public(record: dict[str, Any]) -> dict[str, Any]:
     """An audit record as shown to everyone: the editor's name, never anything secret."""
     after = record.get("after") or {}
+    before = record.get("before")
     if record["target"].startswith("suggestion:"):
         summary = f"{after.get('what', '')} (where: {after.get('location', '')};" + (
             f" source: {after.get('source_url', '')})"
         )
     else:
-        summary = edits.summary(record.get("before"), record.get("after"), record["action"])
+        summary = edits.summary(before, after, record["action"])
+        # whole documents can be large: the record's history has the diff
+        before = after = None
     return {
         "id": record["id"],
         "at": record["at"],
@@ -271,7 +274,7 @@ def _public(record: dict[str, Any]) -> dict[str, Any]:
         "target": record["target"],
         "link": history_link(record["target"]),
         "summary": summary,
-        "before": record.get("before"),
+        "before": before,
         "after": after,
         "why": record["why"],
     }
@@ -282,7 +285,7 @@ def changelog_entries(request: Request, limit: int = 100) -> list[dict[str, Any]
 
 
 @router.get("/changelog")
-async def changelog(request: Request) -> Response:
+def changelog(request: Request) -> Response:  # sync: run in a worker thread
     return _page(request, "changelog.html", {"entries": changelog_entries(request)})
 
 
@@ -311,7 +314,7 @@ def changelog_atom(base: str, entries: list[dict[str, Any]]) -> bytes:
 
 
 @router.get("/feeds/changelog.atom")
-async def changelog_feed(request: Request) -> Response:
+def changelog_feed(request: Request) -> Response:  # sync: run in a worker thread
     body = changelog_atom(str(request.base_url).rstrip("/"), changelog_entries(request))
     return Response(
         body,

@@ -275,6 +275,7 @@ class ResponseCache:
             "gzip" in _header(scope, b"accept-encoding"),
             _dt.date.today().toordinal(),
             site.refresh() if site is not None else 0,  # a new version after every edit
+            _header(scope, b"host"),  # feeds hold absolute links: never one host's for another
         )
         if_none_match = _header(scope, b"if-none-match")
         hit = self._cache.get(key)

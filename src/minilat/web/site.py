@@ -79,6 +79,8 @@ class Site:
         self._lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._base: Base | None = None
+        #: Edited documents already checked, so a refresh re-checks only what changed.
+        self._checked_models: dict[tuple[str, str], Any] = {}
         #: Increases with every change to the edits (0: the YAML as it is).
         self.generation = 0
         #: Increases whenever the dataset served changes (edits, or the YAML re-read).
@@ -158,7 +160,7 @@ class Site:
                 generation = self.editorial.edits_generation()
             if reread or generation != self.generation:
                 rows = self.editorial.records() if generation else []
-                ds, problems = overlay(self._yaml_ds, self.base, rows)
+                ds, problems = overlay(self._yaml_ds, self.base, rows, self._checked_models)
                 self._ds, self.edit_problems = ds, problems
                 self._store = self._yaml_store if ds is self._yaml_ds else None
                 self.memo = {}
@@ -186,6 +188,7 @@ class Site:
             return False
         meta = store.meta()
         self._yaml_store, self._yaml_ds, self._base = store, ds, None
+        self._checked_models.clear()  # checked against the old YAML's sources
         self.yaml_fingerprint = meta.get("fingerprint", "")
         self.built_at = meta.get("built_at", "")
         self.yaml_problems = []
