@@ -429,12 +429,6 @@ async def _edit_post(request: Request, site: Site, kind: str, ident: str) -> Res
     )
     try:
         doc = _dataset.parse_document(text, f"the {kind} YAML")
-        if kind == "grouping":
-            _, problems = _dataset.check_grouping(text, ident, site.ds)
-        else:
-            _, problems = _dataset.check_source(text, ident)
-        if problems:
-            raise edits.EditInvalid(f"the {kind} document", problems)
         edits.save(
             site.editorial,
             site.base,
@@ -456,8 +450,13 @@ async def _edit_post(request: Request, site: Site, kind: str, ident: str) -> Res
         data["message"] = e.message
         return _edit_page(request, data, 409)
     except edits.EditInvalid as e:
+        # checked again only when invalid, on the editor's own text: its line numbers
+        if kind == "grouping":
+            _, problems = _dataset.check_grouping(text, ident, site.ds)
+        else:
+            _, problems = _dataset.check_source(text, ident)
         data["problems"] = [
-            {"line": p.line, "field": p.field, "message": p.message} for p in e.problems
+            {"line": p.line, "field": p.field, "message": p.message} for p in problems or e.problems
         ]
         data["message"] = f"The {kind} does not validate; nothing was saved."
         return _edit_page(request, data, 400)
