@@ -29,6 +29,7 @@ from minilat import countries
 from minilat.errors import DatasetInvalid, NotFound, Problem, did_you_mean
 from minilat.model import (
     CapabilityTable,
+    Commitment,
     Evidenced,
     Grouping,
     Measure,
@@ -349,7 +350,7 @@ def _check_evidence(
                     f"{where}.sources",
                     f"source {s!r} does not exist" + (f"; {hint}" if hint else ""),
                 )
-        if not ev.sources and not ev.unverified:
+        if not ev.sources and not ev.unverified and not isinstance(ev, Commitment):
             col.add(
                 path,
                 doc.line(p),
@@ -379,6 +380,7 @@ def _check_grouping(
             path, doc.line(("id",)), "id", f"id {g.id!r} must match the file name {path.stem!r}"
         )
     _check_evidence(g, raw, doc, sources, col, path)
+    _check_life(g, doc, path, sources, col)
     for i, p in enumerate(g.periods):
         if p.end is not None and p.end.first_day() <= p.start.first_day():
             col.add(
@@ -435,6 +437,76 @@ def _check_grouping(
                     f"memberships[{j}] ({other.start}–{other.end or 'open'})",
                 )
         by_participant.setdefault(m.participant, []).append((i, m))
+
+
+def _check_life(
+    g: Grouping,
+    doc: _Located,
+    path: Path,
+    sources: Mapping[str, Source],
+    col: _Collector,
+) -> None:
+    """Commitments, their statuses and the activity searches (see docs/data.md)."""
+
+    def add(where: tuple[Any, ...], message: str) -> None:
+        col.add(path, doc.line(where), _fmt(where), message)
+
+    ids = {c.id for c in g.commitments}
+    seen: set[str] = set()
+    for i, c in enumerate(g.commitments):
+        base = ("commitments", i)
+        if c.id in seen:
+            add((*base, "id"), f"commitment id {c.id!r} appears twice in this grouping")
+        seen.add(c.id)
+        if not c.sources:
+            add(base, "commitment without a source: cite where it was made in `sources`")
+        made = c.made.first_day()
+        if c.target is not None and c.target < c.made:
+            add((*base, "target"), f"target {c.target} is before the commitment's date {c.made}")
+        if c.superseded_by is not None and (c.superseded_by not in ids or c.superseded_by == c.id):
+            hint = did_you_mean(c.superseded_by, ids - {c.id})
+            add(
+                (*base, "superseded_by"),
+                f"no other commitment {c.superseded_by!r} in this grouping"
+                + (f"; {hint}" if hint else ""),
+            )
+        previous = None
+        for j, a in enumerate(c.status):
+            where = (*base, "status", j)
+            if not a.sources:
+                add(where, "status without evidence: cite the sources that show it in `sources`")
+            for s in a.sources:
+                if s not in sources:
+                    hint = did_you_mean(s, sources)
+                    add(
+                        (*where, "sources"),
+                        f"source {s!r} does not exist" + (f"; {hint}" if hint else ""),
+                    )
+            if a.date.first_day() < made:
+                add((*where, "date"), f"status dated {a.date}, before the commitment ({c.made})")
+            if previous is not None and a.date < previous:
+                add((*where, "date"), f"statuses must be in date order ({a.date} after {previous})")
+            previous = a.date
+            if a.status.value == "not_delivered":
+                due = c.due
+                if due is None:
+                    add(
+                        (*where, "status"),
+                        "not_delivered means not delivered by its deadline: give the "
+                        "commitment a `target`",
+                    )
+                elif a.date.first_day() <= due:
+                    add(
+                        (*where, "status"),
+                        f"not_delivered dated {a.date}, before the deadline {c.target} has passed",
+                    )
+    for i, search in enumerate(g.activity_searches):
+        at = ("activity_searches", i)
+        if search.since.first_day() > search.date:
+            add(
+                (*at, "since"),
+                f"searched from {search.since}, after the search itself ({search.date})",
+            )
 
 
 def _check_raw_references(

@@ -35,10 +35,13 @@ __all__ = [
     "FULL_ROLES",
     "SLUG_RE",
     "Accession",
+    "ActivitySearch",
     "Cadence",
     "CapabilityRow",
     "CapabilityTable",
     "ChannelKind",
+    "Commitment",
+    "CommitmentStatus",
     "Event",
     "EventKind",
     "Fact",
@@ -46,6 +49,7 @@ __all__ = [
     "Grouping",
     "GroupingType",
     "Instrument",
+    "LifeStatus",
     "Measure",
     "MemberCount",
     "Membership",
@@ -59,6 +63,8 @@ __all__ = [
     "Secretariat",
     "Source",
     "StakeholderChannel",
+    "StatusAssessment",
+    "StatusOverride",
     "Theme",
     "TypologyOverride",
     "WorkingGroup",
@@ -249,6 +255,36 @@ class EventKind(StrEnum):
     WORKING_GROUP = "working_group"
     MEETING = "meeting"
     OTHER = "other"
+
+
+class LifeStatus(StrEnum):
+    """Where a grouping stands in its life on a date (derived in :mod:`minilat.analysis.life`).
+
+    ``revived`` is active again after a lapse (recently: see docs/methodology.md);
+    ``not_founded`` is any date before the grouping's first period.
+    """
+
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    REVIVED = "revived"
+    ENDED = "ended"
+    NOT_FOUNDED = "not_founded"
+
+
+class CommitmentStatus(StrEnum):
+    """Where a commitment stands on a date.
+
+    ``not_delivered`` means not delivered by its deadline (it needs a target date and a
+    status dated on or after it); ``unknown`` is what a commitment without any status
+    reads.
+    """
+
+    DELIVERED = "delivered"
+    PARTLY_DELIVERED = "partly_delivered"
+    NOT_DELIVERED = "not_delivered"
+    IN_PROGRESS = "in_progress"
+    SUPERSEDED = "superseded"
+    UNKNOWN = "unknown"
 
 
 class ParticipantKind(StrEnum):
@@ -462,6 +498,98 @@ class TypologyOverride(Evidenced):
     rationale: str = Field(min_length=1)
 
 
+class StatusAssessment(_Strict):
+    """A commitment's status on a date, and the evidence for it.
+
+    Unlike other facts it cannot be marked ``unverified``: a status without sources is
+    an error (see :func:`minilat.dataset.validate`).
+    """
+
+    date: DateField
+    status: CommitmentStatus
+    evidence: str = Field(min_length=1)
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+class Commitment(Evidenced):
+    """A dated, specific undertaking a grouping made, and what became of it.
+
+    ``target`` is the deadline as published (a partial date means the end of its period:
+    ``"2022"`` is due by 31 December 2022); ``delivery`` says what would count as
+    delivered; ``status`` is the assessments in date order, the last one on or before a
+    day being the status on that day.
+    """
+
+    id: str
+    text: str = Field(min_length=1)
+    made: DateField
+    target: DateField | None = None
+    delivery: str = Field(min_length=1)
+    status: tuple[StatusAssessment, ...] = ()
+    superseded_by: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG_RE.match(v):
+            raise ValueError(f"{v!r} is not a valid id (lowercase letters, digits, - and _)")
+        return v
+
+    @property
+    def due(self) -> _dt.date | None:
+        """The last day of the target's period (a year target is due by 31 December).
+
+        >>> Commitment(id="x", text="t", made="2021", target="2022-02", delivery="d").due
+        datetime.date(2022, 2, 28)
+        """
+        if self.target is None:
+            return None
+        t = self.target
+        if t.month is None:
+            return _dt.date(t.year, 12, 31)
+        if t.day is None:
+            nxt = _dt.date(t.year + (t.month == 12), t.month % 12 + 1, 1)
+            return nxt - _dt.timedelta(days=1)
+        return t.first_day()
+
+    def status_on(self, day: _dt.date) -> StatusAssessment | None:
+        """The latest assessment dated on or before ``day`` (None: unknown)."""
+        found = None
+        for a in self.status:
+            if a.date.first_day() <= day:
+                found = a
+        return found
+
+
+class ActivitySearch(_Strict):
+    """A record that someone searched for a grouping's recent activity.
+
+    It explains silence: when the event record shows nothing since ``since``, this
+    says that someone looked (``what`` they looked for, ``where``, on ``date``) and
+    what they ``found``. It is about the curation, not the world, so it cites no
+    sources; what it found that is a fact goes in ``events`` with sources.
+    """
+
+    date: Day
+    since: DateField
+    what: str = Field(min_length=1)
+    where: tuple[str, ...] = Field(min_length=1)
+    found: str = Field(min_length=1)
+    by: str | None = None
+
+
+class StatusOverride(Evidenced):
+    """An editor's reading of a grouping's life, shown beside the rule's, never instead.
+
+    ``since``: the first day the override applies (always, if left out).
+    """
+
+    status: LifeStatus
+    rationale: str = Field(min_length=1)
+    since: DateField | None = None
+
+
 def _unknown(value: Any) -> Fact[Any]:
     return Fact(value=value)
 
@@ -489,6 +617,9 @@ class Grouping(_Strict):
     events: tuple[Event, ...] = ()
     member_count: MemberCount | None = None
     typology_override: TypologyOverride | None = None
+    commitments: tuple[Commitment, ...] = ()
+    activity_searches: tuple[ActivitySearch, ...] = ()
+    status_override: StatusOverride | None = None
     notes: str | None = None
 
     @field_validator("id")
