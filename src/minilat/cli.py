@@ -114,10 +114,18 @@ def build(c: Context, rebuild: bool) -> None:
 
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Sourcing warnings (copies, facts only a wiki supports) count as errors.",
+)
 @pass_ctx
-def validate(c: Context, path: Path | None) -> None:
+def validate(c: Context, path: Path | None, strict: bool) -> None:
     """Check a dataset folder (the bundled one by default), or one file of one (checked
-    with the rest of its folder, for the sources it cites); list every problem."""
+    with the rest of its folder, for the sources it cites); list every problem.
+
+    Sources that are copies and facts whose only source is a wiki are listed as
+    warnings, with their counts; they fail the check only with --strict."""
     root = path or c.data_dir or _dataset.bundled_data_dir()
     only: str | None = None
     if path is not None and path.is_file():
@@ -128,14 +136,29 @@ def validate(c: Context, path: Path | None) -> None:
                 " capabilities/ or indicators/",
             )
         root, only = path.parent.parent, f"{path.parent.name}/{path.name}"
-    problems = _dataset.validate(root)
+    problems, warnings = _dataset.check(root)
     if only is not None:
         problems = [p for p in problems if p.file == only]
+        warnings = [w for w in warnings if w.file == only]
+    label = "error" if strict else "warning"
     for p in problems:
         click.echo(str(p))
-    if problems:
-        n = len(problems)
-        err_console.print(f"{n} problem{'s' if n != 1 else ''} in {only or root}", markup=False)
+    for w in warnings:
+        click.echo(f"{w} [{label}]")
+    copies = sum(1 for w in warnings if w.field.startswith("source "))
+    wiki_only = len(warnings) - copies
+    if warnings:
+        err_console.print(
+            f"{copies} source{'s' if copies != 1 else ''} that are copies, {wiki_only} "
+            f"fact{'s' if wiki_only != 1 else ''} only a wiki supports"
+            + (" (errors under --strict)" if strict else " (warnings; --strict fails on them)"),
+            markup=False,
+        )
+    failed = len(problems) + (len(warnings) if strict else 0)
+    if failed:
+        err_console.print(
+            f"{failed} problem{'s' if failed != 1 else ''} in {only or root}", markup=False
+        )
         sys.exit(1)
     if only is not None:
         err_console.print(f"ok: {only} in {root}", markup=False)

@@ -41,6 +41,7 @@ __all__ = [
     "SUBDIRS",
     "Dataset",
     "bundled_data_dir",
+    "check",
     "check_grouping",
     "check_source",
     "document_text",
@@ -48,6 +49,7 @@ __all__ = [
     "load",
     "parse_day",
     "parse_document",
+    "source_warnings",
     "validate",
 ]
 
@@ -213,13 +215,19 @@ def _fmt(path: tuple[Any, ...]) -> str:
 class _Collector:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    #: where each source was read: id -> (file, line)
+    source_at: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: every fact of every valid grouping: (grouping id, field, sources, file, line)
+    facts: list[tuple[str, str, tuple[str, ...], str, int]] = field(default_factory=list)
+
+    def shown(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
 
     def add(self, path: Path, line: int, fld: str, message: str) -> None:
-        try:
-            shown = str(path.relative_to(self.root))
-        except ValueError:
-            shown = str(path)
-        self.problems.append(Problem(shown, line, fld, message))
+        self.problems.append(Problem(self.shown(path), line, fld, message))
 
 
 def _error_message(err: Any) -> str:
@@ -603,7 +611,11 @@ def _check_capability(
 
 
 def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
-    col = _Collector(root)
+    return _collect_into(_Collector(root))
+
+
+def _collect_into(col: _Collector) -> tuple[Dataset, list[Problem]]:
+    root = col.root
     if not root.is_dir():
         what = "is a file, not a data folder" if root.is_file() else "no such data folder"
         col.problems.append(Problem(str(root), 1, "(folder)", what))
@@ -621,6 +633,7 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
                 f"duplicate source id {src.id!r}",
             )
         sources[src.id] = src
+        col.source_at[src.id] = (col.shown(path), doc.line(base))
 
     participants: dict[str, Participant] = {}
     for part, path, doc, base in _read_list(root, "participants", Participant, col):
@@ -676,6 +689,9 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
             continue
         _check_grouping(g, doc.data, doc, path, known, sources, col)
         groupings[g.id] = g
+        for p, ev in _evidence(g, ()):
+            if ev.sources:
+                col.facts.append((g.id, _fmt(p), ev.sources, col.shown(path), doc.line(p)))
 
     capabilities: dict[str, CapabilityTable] = {}
     indicators: dict[str, CapabilityTable] = {}
@@ -865,9 +881,69 @@ def check_source(doc_or_text: Any, sid: str) -> tuple[Source | None, list[Proble
     return src, sorted(col.problems)
 
 
-def validate(root: Path | None = None) -> list[Problem]:
-    """Every problem in the dataset at ``root`` (the bundled one by default)."""
-    return _collect(root or bundled_data_dir())[1]
+def validate(root: Path | None = None, *, strict: bool = False) -> list[Problem]:
+    """Every problem in the dataset at ``root`` (the bundled one by default); with
+    ``strict``, the :func:`source_warnings` too."""
+    if not strict:
+        return _collect(root or bundled_data_dir())[1]
+    errors, warnings = check(root)
+    return sorted([*errors, *warnings])
+
+
+def check(root: Path | None = None) -> tuple[list[Problem], list[Problem]]:
+    """The problems (errors) and the sourcing warnings of the dataset at ``root``."""
+    col = _Collector(root or bundled_data_dir())
+    ds, problems = _collect_into(col)
+    return problems, _source_warnings(ds, col)
+
+
+def source_warnings(root: Path | None = None) -> list[Problem]:
+    """What the sourcing rule discourages but does not forbid, one line each:
+
+    * a source that is a copy (``copy_of`` set, or a known mirror's address);
+      one that does not name its original says so;
+    * a fact whose only sources are wikis.
+
+    ``minilat validate`` prints them as warnings with their counts; ``--strict`` makes
+    them errors. See :mod:`minilat.provenance` for how an address is classified.
+    """
+    return check(root)[1]
+
+
+def _source_warnings(ds: Dataset, col: _Collector) -> list[Problem]:
+    from minilat import provenance
+
+    rep = provenance.report(
+        {s.id: (s.url, s.copy_of.url if s.copy_of else None) for s in ds.sources.values()},
+        ((gid, where, sids) for gid, where, sids, _, _ in col.facts),
+    )
+    out: list[Problem] = []
+    unnamed = set(rep.unnamed_copies)
+    for sid in rep.copies:
+        file, line = col.source_at.get(sid, ("sources", 1))
+        src = ds.sources[sid]
+        if sid in unnamed:
+            msg = (
+                f"copy: {src.url} is a mirror or republication and names no original; "
+                "cite the original publisher's page, or add `copy_of` (url, reason)"
+            )
+        else:
+            assert src.copy_of is not None
+            msg = f"copy of {src.copy_of.url} ({src.copy_of.reason})"
+        out.append(Problem(file, line, f"source {sid}", msg))
+    wiki_only = set(rep.wiki_only)
+    for gid, where, sids, file, line in col.facts:
+        if (gid, where) in wiki_only:
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    where,
+                    f"only a wiki supports this fact ({', '.join(sids)}); "
+                    "add the primary source it relies on",
+                )
+            )
+    return sorted(out)
 
 
 def load(root: Path | None = None) -> Dataset:

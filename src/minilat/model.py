@@ -42,6 +42,7 @@ __all__ = [
     "ChannelKind",
     "Commitment",
     "CommitmentStatus",
+    "CopyOf",
     "Event",
     "EventKind",
     "Fact",
@@ -386,13 +387,27 @@ class Fact(Evidenced, Generic[T]):
     value: T
 
 
+class CopyOf(_Strict):
+    """The original of a source that is a copy: its address and why the copy is cited."""
+
+    url: str = Field(pattern=r"^https?://\S+$")
+    reason: str = Field(min_length=1)
+
+
 class Source(_Strict):
+    """A published page a fact was checked against (see docs/data.md, "Sources").
+
+    ``copy_of`` is set when the page is a copy (a mirror, an archive, a republication)
+    of an original published elsewhere.
+    """
+
     id: str
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://\S+$")
     published: DateField | None = None
     accessed: Day
+    copy_of: CopyOf | None = None
 
     @field_validator("id")
     @classmethod

@@ -43,13 +43,13 @@ __all__ = [
     "open_store",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, publisher TEXT NOT NULL, url TEXT NOT NULL,
-    published TEXT, accessed TEXT NOT NULL
+    published TEXT, accessed TEXT NOT NULL, copy_of TEXT
 );
 CREATE TABLE participants (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT, doc TEXT NOT NULL
@@ -168,7 +168,7 @@ def _fill(con: sqlite3.Connection, ds: _dataset.Dataset, fingerprint: str) -> No
         ],
     )
     con.executemany(
-        "INSERT INTO sources VALUES (?,?,?,?,?,?)",
+        "INSERT INTO sources VALUES (?,?,?,?,?,?,?)",
         [
             (
                 s.id,
@@ -177,6 +177,7 @@ def _fill(con: sqlite3.Connection, ds: _dataset.Dataset, fingerprint: str) -> No
                 s.url,
                 s.published.iso() if s.published else None,
                 s.accessed.isoformat(),
+                s.copy_of.model_dump_json() if s.copy_of else None,
             )
             for s in ds.sources.values()
         ],
@@ -338,7 +339,13 @@ class Store:
             }
             wanted |= {s for p in participants.values() for s in p.sources}
         sources = {
-            r["id"]: Source.model_validate({k: r[k] for k in r.keys() if r[k] is not None})  # noqa: SIM118
+            r["id"]: Source.model_validate(
+                {
+                    k: (json.loads(r[k]) if k == "copy_of" else r[k])
+                    for k in r.keys()  # noqa: SIM118
+                    if r[k] is not None
+                }
+            )
             for r in self._rows("SELECT * FROM sources ORDER BY id")
             if wanted is None or r["id"] in wanted
         }
