@@ -254,7 +254,7 @@ def test_csv_unreadable(tmp_path: Path) -> None:
 
 
 def test_every_design_option_is_documented() -> None:
-    from minilat.cli_design import design
+    from minilat.cli.design import design
 
     text = (Path(__file__).parent.parent / "docs" / "designer.md").read_text()
     options = [o for p in design.params for o in p.opts if o.startswith("--")]

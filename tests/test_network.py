@@ -430,7 +430,7 @@ def test_cli_network_export(run: Callable[..., Result], mini_dir: Path, tmp_path
 def test_cli_network_type_filter(
     run: Callable[..., Result], mini_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from minilat import cli_network
+    from minilat.cli import network as cli_network
 
     r = run("network", "--type", "nonsense", data=mini_dir)
     assert r.exit_code == 2 and "unknown type" in r.output

@@ -16,9 +16,9 @@ def test_build_and_query(mini_dir: Path, db_path: Path) -> None:
     assert store.grouping_ids() == ["beta", "alpha"]  # by founding date
     assert store.grouping_ids(member="EST") == ["beta"]
     assert store.grouping_ids(theme="semiconductors") == ["alpha"]
-    assert store.grouping_ids(active_on=dt.date(2013, 1, 1)) == ["beta"]  # alpha dormant
-    assert store.grouping_ids(member="RUS", active_on=dt.date(2015, 1, 1)) == []
-    assert store.grouping_ids(member="RUS", active_on=dt.date(2010, 1, 1)) == ["beta"]
+    assert store.grouping_ids(as_of=dt.date(2013, 1, 1)) == ["beta"]  # alpha dormant
+    assert store.grouping_ids(member="RUS", as_of=dt.date(2015, 1, 1)) == []
+    assert store.grouping_ids(member="RUS", as_of=dt.date(2010, 1, 1)) == ["beta"]
     assert store.grouping_ids(query="alpha format") == ["alpha"]
     assert store.grouping_ids(query="%") == []  # LIKE wildcards are escaped
     rows = store.member_rows("alpha", dt.date(2011, 1, 1))

@@ -128,7 +128,7 @@ def test_cli_timeline(run: Callable[..., Result], mini_dir: Path, tmp_path: Path
 def test_cli_timeline_type(
     run: Callable[..., Result], mini_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from minilat import cli_network
+    from minilat.cli import network as cli_network
 
     monkeypatch.setattr(cli_network, "_types", lambda ds, day: {"alpha": "security_defence"})
     r = run("timeline", "--from", "2010", "--type", "security_defence", "--json", data=mini_dir)

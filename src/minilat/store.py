@@ -360,31 +360,34 @@ class Store:
         *,
         member: str | None = None,
         theme: str | None = None,
-        active_on: _dt.date | None = None,
+        as_of: _dt.date | None = None,
         query: str | None = None,
     ) -> list[str]:
         """Ids of the groupings matching every filter given, sorted by founding date.
 
-        ``member`` with ``active_on`` means a member in an active role on that day;
-        ``member`` alone means a member at any time. ``query`` matches names, acronyms,
-        aliases and former names (case-insensitive substring).
+        With ``as_of``, only groupings active on that day, and ``member`` means a
+        participant in an active role on that day: exactly the groupings whose
+        ``Grouping.members_on(as_of)`` holds the member. Without it (``None``: at any
+        time), every grouping, and ``member`` means in an active role at some time.
+        ``query`` matches names, acronyms, aliases and former names (case-insensitive
+        substring).
         """
         where: list[str] = []
         params: list[Any] = []
-        if active_on is not None:
-            day = active_on.isoformat()
+        if as_of is not None:
+            day = as_of.isoformat()
             where.append(
                 "g.id IN (SELECT grouping_id FROM periods WHERE start_day <= ?"
                 " AND (end_day IS NULL OR end_day > ?))"
             )
             params += [day, day]
         if member is not None:
-            if active_on is not None:
+            if as_of is not None:
                 where.append(
                     "g.id IN (SELECT grouping_id FROM memberships WHERE participant_id = ?"
                     " AND active = 1 AND start_day <= ? AND (end_day IS NULL OR end_day > ?))"
                 )
-                params += [member, active_on.isoformat(), active_on.isoformat()]
+                params += [member, as_of.isoformat(), as_of.isoformat()]
             else:
                 where.append(
                     "g.id IN (SELECT grouping_id FROM memberships WHERE participant_id = ?"

@@ -19,7 +19,17 @@ from typing import Any
 from minilat.dataset import Dataset
 from minilat.model import Evidenced, Grouping, Membership
 
-__all__ = ["ANCHORS", "anchor_class", "detail", "members", "status_on", "summary"]
+__all__ = [
+    "ANCHORS",
+    "COUNTS_NOTE",
+    "anchor_class",
+    "detail",
+    "listing",
+    "listing_title",
+    "members",
+    "status_on",
+    "summary",
+]
 
 
 def status_on(g: Grouping, day: _dt.date) -> str:
@@ -49,9 +59,30 @@ def _membership(ds: Dataset, m: Membership) -> dict[str, Any]:
     }
 
 
+#: What the counts of a listing count, said once for every face that shows them.
+COUNTS_NOTE = (
+    "members: full members (founding members and members); partners: participants in "
+    "other active roles (partners, associates, observers); states: sovereign states among "
+    "the full members. Suspended and withdrawn participants are not counted."
+)
+
+
 def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
-    """One line of a listing: identity, dates, status and size as of the date."""
+    """One line of a listing: identity, dates, status and size as of the date.
+
+    The counts say what they count: ``full_members`` (founding members and members),
+    ``other_participants`` (partners, associates, observers) and ``states`` (sovereign
+    states among the full members); ``participants`` is the first two together, the
+    length of ``members(...)["members"]``.
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> s = summary(ds, ds.grouping("quad"), _dt.date(2024, 1, 1))
+    >>> s["full_members"], s["states"], s["participants"]
+    (4, 4, 4)
+    """
     current = g.members_on(as_of)
+    full = [m for m in current if m.full]
     return {
         "id": g.id,
         "name": g.name,
@@ -61,9 +92,58 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         "status": status_on(g, as_of),
         "instrument": g.instrument.value.value,
         "themes": [t.value for t in g.themes.value],
-        "members": len(current),
-        "states": sum(1 for m in current if ds.participant(m.participant).is_state),
+        "participants": len(current),
+        "full_members": len(full),
+        "other_participants": len(current) - len(full),
+        "states": sum(1 for m in full if ds.participant(m.participant).is_state),
         "website": g.website.value,
+    }
+
+
+def listing_title(
+    ds: Dataset, n: int, *, as_of: _dt.date, member: str | None = None, ever: bool = False
+) -> str:
+    """What a listing of ``n`` groupings counts, in words: on which date, and for whom.
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> listing_title(ds, 1, as_of=_dt.date(2020, 1, 1), member="RUS")
+    '1 grouping Russia takes part in as of 2020-01-01'
+    """
+    noun = "grouping" if n == 1 else "groupings"
+    day = as_of.isoformat()
+    if member is not None:
+        name = ds.participant(member).name
+        if ever:
+            return f"{n} {noun} {name} has ever taken part in (counts as of {day})"
+        return f"{n} {noun} {name} takes part in as of {day}"
+    if ever:
+        return f"{n} {noun} in the record (counts as of {day})"
+    return f"{n} {noun} active on {day} (of {len(ds.groupings)} in the record)"
+
+
+def listing(
+    ds: Dataset,
+    ids: Iterable[str],
+    *,
+    as_of: _dt.date,
+    member: str | None = None,
+    ever: bool = False,
+) -> dict[str, Any]:
+    """A listing of groupings (``ids``, already filtered), each summarised as of ``as_of``,
+    with a title that says what was counted and on which date.
+
+    ``ever`` says the filter was "at any time" rather than "as of ``as_of``"; the
+    summaries still describe each grouping as of ``as_of``.
+    """
+    rows = [summary(ds, ds.groupings[i], as_of) for i in ids]
+    return {
+        "title": listing_title(ds, len(rows), as_of=as_of, member=member, ever=ever),
+        "filters": {"member": member, "as_of": None if ever else as_of.isoformat(), "ever": ever},
+        "as_of": as_of.isoformat(),
+        "count": len(rows),
+        "counts_note": COUNTS_NOTE,
+        "groupings": rows,
     }
 
 

@@ -43,6 +43,7 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 
 from minilat.dataset import Dataset
 from minilat.errors import BadInput
+from minilat.vocab import WEIGHTINGS
 
 if TYPE_CHECKING:  # networkx is imported where it is used: it is slow to import
     import networkx as nx
@@ -75,7 +76,6 @@ __all__ = [
 OPEN = _dt.date.max.toordinal() + 1
 
 Weighting = Literal["newman", "count"]
-WEIGHTINGS: tuple[str, ...] = ("newman", "count")
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]

@@ -73,11 +73,16 @@ class GroupingFilters(BaseModel):
     type: str | None = Field(default=None, description="One of the four types")
     theme: str | None = Field(default=None, description="A theme, e.g. semiconductors")
     member: str | None = Field(default=None, description="ISO3 code, country name or id")
-    active_on: str | None = Field(default=None, description="Only groupings active on this date")
-    q: str | None = Field(default=None, max_length=200, description="Name, acronym or alias")
     as_of: str | None = Field(
-        default=None, description="Count members as of this date (YYYY-MM-DD); today"
+        default=None,
+        description="Groupings active on this date (YYYY-MM-DD; today by default), 'member'"
+        " meaning taking part on it; members are counted as of it",
     )
+    active_on: str | None = Field(default=None, description="The old name of as_of")
+    ever: bool = Field(
+        default=False, description="At any time instead of as of a date (not with as_of)"
+    )
+    q: str | None = Field(default=None, max_length=200, description="Name, acronym or alias")
     limit: int = Field(default=50, ge=1, le=views.MAX_LIMIT, description="Page size")
     offset: int = Field(default=0, ge=0, description="Rows to skip")
 
@@ -90,9 +95,10 @@ async def groupings(site: SiteDep, f: Annotated[GroupingFilters, Query()]) -> Re
             type_=f.type,
             theme=f.theme,
             member=f.member,
-            active_on=f.active_on,
-            q=f.q,
             as_of=f.as_of,
+            active_on=f.active_on,
+            ever=f.ever,
+            q=f.q,
             limit=f.limit,
             offset=f.offset,
         )

@@ -127,13 +127,20 @@ def grouping_list(
     type_: str | None = None,
     theme: str | None = None,
     member: str | None = None,
-    active_on: str | None = None,
-    q: str | None = None,
     as_of: str | None = None,
+    active_on: str | None = None,
+    ever: bool = False,
+    q: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> dict[str, Any]:
-    """The groupings matching every filter, one page of them, with the total."""
+    """The groupings matching every filter as of a date (today by default), one page of
+    them, with the total: exactly what ``minilat groupings`` lists.
+
+    ``member`` means taking part on that date (``members`` of the grouping as of it lists
+    the member); ``ever`` asks about any time instead. ``active_on`` is the old name of
+    ``as_of``.
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise BadInput(f"limit must be between 1 and {MAX_LIMIT}", hint="for example limit=50")
     if offset < 0:
@@ -150,11 +157,20 @@ def grouping_list(
             f"unknown type {type_!r}",
             hint="one of " + ", ".join(t.value for t in GroupingType),
         )
-    day = site.day(active_on, "active_on") if active_on else None
-    as_of_day = site.day(as_of) if as_of else (day or _dt.date.today())
+    if as_of and active_on and as_of != active_on:
+        raise BadInput("as_of and active_on are the same filter: give one", hint="use as_of")
+    given = as_of or active_on
+    if ever and given:
+        raise BadInput(
+            "ever asks about any time, as_of about one date: give one of them",
+            hint="drop as_of, or drop ever",
+        )
+    day = site.day(given, "as_of") if given else _dt.date.today()
     code = resolve_member(site, member) if member else None
-    ids = site.store.grouping_ids(member=code, theme=theme, active_on=day, query=q or None)
-    types = types_on(site, as_of_day)
+    ids = site.store.grouping_ids(
+        member=code, theme=theme, as_of=None if ever else day, query=q or None
+    )
+    types = types_on(site, day)
     if type_ is not None:
         if types is None:
             raise optional.NotAvailable(
@@ -165,22 +181,25 @@ def grouping_list(
     page = ids[offset : offset + limit]
     rows = []
     for gid in page:
-        row = dict(_summary(site, gid, as_of_day))
+        row = dict(_summary(site, gid, day))
         row["type"] = types.get(gid) if types is not None else None
         rows.append(row)
     return {
+        "title": _groupings.listing_title(site.ds, len(ids), as_of=day, member=code, ever=ever),
         "filters": {
             "type": type_,
             "theme": theme,
             "member": code,
-            "active_on": day.isoformat() if day else None,
+            "as_of": None if ever else day.isoformat(),
+            "ever": ever,
             "q": q or None,
         },
-        "as_of": as_of_day.isoformat(),
+        "as_of": day.isoformat(),
         "total": len(ids),
         "limit": limit,
         "offset": offset,
         "count": len(rows),
+        "counts_note": _groupings.COUNTS_NOTE,
         "groupings": rows,
         "typology_available": types is not None,
         "choices": _CHOICES,

@@ -8,14 +8,11 @@ and renders the plain dict it returns, as rich text or, with ``--json``, as JSON
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
 
-from minilat.analysis import coalition as _coalition
-from minilat.capability_csv import read_capability_csv
-from minilat.clikit import (
+from minilat.cli.kit import (
     Context,
     as_of_option,
     emit_json,
@@ -24,9 +21,11 @@ from minilat.clikit import (
     parse_as_of,
     pass_ctx,
 )
-from minilat.dataset import Dataset
 from minilat.errors import BadInput, Infeasible
-from minilat.model import CapabilityTable
+
+if TYPE_CHECKING:
+    from minilat.dataset import Dataset
+    from minilat.model import CapabilityTable
 
 __all__ = ["COMMANDS", "design", "tables"]
 
@@ -35,6 +34,8 @@ __all__ = ["COMMANDS", "design", "tables"]
 
 
 def _table(ds: Dataset, text: str, unit: str | None) -> CapabilityTable:
+    from minilat.capability_csv import read_capability_csv
+
     if text in ds.capabilities:
         return ds.capabilities[text]
     path = Path(text)
@@ -102,6 +103,8 @@ def _print_region_notes(tables: list[dict[str, Any]]) -> None:
 
 
 def _print_coalition(d: dict[str, Any], title: str) -> None:
+    from rich.table import Table
+
     ms = 1000 * d["solve_seconds"]
     out_console.print(
         f"[bold]{title}[/]: {d['size']} members — {_proof(d)}, solved in {ms:.1f} ms",
@@ -126,6 +129,8 @@ def _print_coalition(d: dict[str, Any], title: str) -> None:
 
 
 def _render(d: dict[str, Any]) -> None:
+    from rich.table import Table
+
     mode = d["mode"]
     if mode == "smallest":
         _print_coalition(d, "Smallest coalition meeting every target")
@@ -282,6 +287,9 @@ def design(
     minilat design --table rare_earth_mining --table lithium_mining --max-size 4
     minilat design --compare chip4 --table wafer_capacity
     """
+
+    from minilat.analysis import coalition as _coalition
+
     # Only --within-existing and --compare read the groupings: skip loading them otherwise.
     ds = c.dataset(groupings=within_existing or compare is not None)
     if unit is not None and all(t in ds.capabilities for t in table_names):
@@ -327,6 +335,11 @@ def design(
 @pass_ctx
 def tables(c: Context, as_json: bool) -> None:
     """List the bundled capability tables: unit, year, scope, rows and source."""
+
+    from rich.table import Table
+
+    from minilat.analysis import coalition as _coalition
+
     d = _coalition.catalogue(c.dataset())
     if as_json:
         emit_json(d)

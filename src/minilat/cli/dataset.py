@@ -10,15 +10,15 @@ failed (every file put back); 2 when refused (no ``--yes`` without a terminal).
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
-from rich.text import Text
 
-from minilat import dataset as _dataset
-from minilat import sync as _sync
-from minilat.clikit import Context, emit_json, err_console, json_option, out_console, pass_ctx
+from minilat.cli.kit import Context, emit_json, err_console, json_option, out_console, pass_ctx
 from minilat.errors import BadInput, MinilatError
-from minilat.store import EditorialDB
+
+if TYPE_CHECKING:
+    from minilat.sync import Plan
 
 __all__ = ["COMMANDS", "dataset"]
 
@@ -33,6 +33,8 @@ def dataset() -> None:
 
 
 def _print_diff(diff: str) -> None:
+    from rich.text import Text
+
     for line in diff.splitlines():
         style = ""
         if line.startswith(("+++", "---")):
@@ -46,7 +48,7 @@ def _print_diff(diff: str) -> None:
         out_console.print(Text(line, style=style), soft_wrap=True)
 
 
-def _summary(p: _sync.Plan) -> str:
+def _summary(p: Plan) -> str:
     n = len(p.files)
     parts = [
         f"{n} file{'s' if n != 1 else ''} to write ({len(p.items) - len(p.already)} edited records)"
@@ -68,14 +70,21 @@ def _summary(p: _sync.Plan) -> str:
 @click.option("--force", is_flag=True, help="Write conflicting edits too: the edit wins.")
 @click.option(
     "--editor",
-    default=_sync.DEFAULT_EDITOR,
-    show_default=True,
-    help="Who the audit records name.",
+    default=None,
+    help="Who the audit records name (default: 'minilat dataset sync').",
 )
 @json_option
 @pass_ctx
-def sync_cmd(c: Context, dry_run: bool, yes: bool, force: bool, editor: str, as_json: bool) -> None:
+def sync_cmd(
+    c: Context, dry_run: bool, yes: bool, force: bool, editor: str | None, as_json: bool
+) -> None:
     """Write the editors' pending changes into the YAML files, as minimal diffs."""
+    from minilat import sync as _sync
+
+    editor = editor or _sync.DEFAULT_EDITOR
+    from minilat import dataset as _dataset
+    from minilat.store import EditorialDB
+
     root = c.data_dir or _dataset.bundled_data_dir()
     if not c.editorial.exists():
         raise BadInput(

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from minilat import reports
-from minilat.clikit import Context, as_of_option, emit_json, parse_as_of, pass_ctx
+from minilat.cli.kit import Context, as_of_option, emit_json, parse_as_of, pass_ctx
 from minilat.errors import BadInput
 
 __all__ = ["COMMANDS"]
@@ -33,6 +32,9 @@ def report() -> None:
 @pass_ctx
 def country(c: Context, code: str, as_of: str | None, fmt: str, out: Path | None) -> None:
     """A country's memberships, type mix, partners, network place, hedging and groupings."""
+
+    from minilat import reports
+
     ds = c.dataset()
     iso = ds.resolve_participant(code)
     rep = reports.country_report(ds, iso, parse_as_of(as_of))

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.table import Table
 
-from minilat.analysis import characteristics, scorecard, typology
-from minilat.clikit import (
+from minilat.cli.kit import (
     Context,
     as_of_option,
     emit_json,
@@ -34,6 +32,11 @@ def assess(
     c: Context, grouping_id: str, as_of: str | None, verified_only: bool, as_json: bool
 ) -> None:
     """The four characteristics of a minilateral and its type, with the evidence."""
+
+    from rich.table import Table
+
+    from minilat.analysis import characteristics, typology
+
     ds = c.dataset()
     g = ds.grouping(grouping_id)
     day = parse_as_of(as_of)
@@ -93,6 +96,11 @@ def _sources(ds: Any, obj: Any) -> dict[str, Any]:
 @pass_ctx
 def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_json: bool) -> None:
     """The type of every grouping founded by the date, with scores and reasons."""
+
+    from rich.table import Table
+
+    from minilat.analysis import typology
+
     ds = c.dataset()
     day = parse_as_of(as_of)
     results = typology.classify(ds, day)
@@ -153,6 +161,11 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
 @pass_ctx
 def scorecard_cmd(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None:
     """The article's five policy implications scored, with evidence and gaps."""
+
+    from rich.table import Table
+
+    from minilat.analysis import scorecard
+
     ds = c.dataset()
     g = ds.grouping(grouping_id)
     card = scorecard.score(ds, g, parse_as_of(as_of)).to_dict()

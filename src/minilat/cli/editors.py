@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
-from minilat import editors as _editors
-from minilat.clikit import Context, emit_json, err_console, json_option, out_console, pass_ctx
+from minilat.cli.kit import Context, emit_json, err_console, json_option, out_console, pass_ctx
 from minilat.errors import BadInput
-from minilat.store import EditorialDB
+
+if TYPE_CHECKING:
+    from minilat.store import EditorialDB
 
 __all__ = ["COMMANDS", "backup", "editors", "restore"]
 
 
 def _db(c: Context) -> EditorialDB:
+    from minilat.store import EditorialDB
+
     return EditorialDB(c.editorial)
 
 
@@ -39,6 +42,9 @@ def editors() -> None:
 @pass_ctx
 def editors_add(c: Context, name: str, password_stdin: bool) -> None:
     """Create editor NAME; the password is asked for (hidden) or read from stdin."""
+
+    from minilat import editors as _editors
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -54,6 +60,11 @@ def editors_add(c: Context, name: str, password_stdin: bool) -> None:
 @pass_ctx
 def editors_list(c: Context, as_json: bool) -> None:
     """Every editor, with the ids of their live tokens (never a hash)."""
+
+    from rich.table import Table
+
+    from minilat import editors as _editors
+
     rows = _editors.list_editors(_db(c))
     if as_json:
         emit_json({"count": len(rows), "editors": rows})
@@ -71,6 +82,9 @@ def editors_list(c: Context, as_json: bool) -> None:
 @pass_ctx
 def editors_token(c: Context, name: str) -> None:
     """Make a new API token for editor NAME and print it, this once."""
+
+    from minilat import editors as _editors
+
     token_id, token = _editors.new_token(_db(c), name)
     err_console.print(
         f"token {token_id} for {name} (shown once; revoke with"
@@ -85,6 +99,9 @@ def editors_token(c: Context, name: str) -> None:
 @pass_ctx
 def editors_revoke(c: Context, token_id: int) -> None:
     """Revoke API token TOKEN_ID (the id `editors token` and `editors list` show)."""
+
+    from minilat import editors as _editors
+
     _editors.revoke_token(_db(c), token_id)
     out_console.print(f"token {token_id} revoked", markup=False)
 
@@ -104,6 +121,9 @@ def backup(c: Context, file: Path) -> None:
 @pass_ctx
 def restore(c: Context, file: Path, yes: bool) -> None:
     """Replace the editorial database with the backup FILE, after checking it."""
+
+    from minilat.store import EditorialDB
+
     target = c.editorial
     if not file.is_file():
         raise BadInput(f"no such backup file: {file}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from minilat.clikit import Context, out_console, pass_ctx
+from minilat.cli.kit import Context, out_console, pass_ctx
 
 __all__ = ["COMMANDS", "serve"]
 

@@ -13,15 +13,11 @@ import datetime as _dt
 import importlib
 import importlib.util
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
-from rich.table import Table
 
-from minilat.analysis import countries as _countries
-from minilat.analysis import network as _network
-from minilat.analysis import timeline as _timeline
-from minilat.clikit import (
+from minilat.cli.kit import (
     Context,
     as_of_option,
     emit_json,
@@ -31,9 +27,11 @@ from minilat.clikit import (
     pass_ctx,
     verified_option,
 )
-from minilat.dataset import Dataset
 from minilat.errors import BadInput, did_you_mean
-from minilat.model import GroupingType
+from minilat.vocab import WEIGHTINGS, GroupingType
+
+if TYPE_CHECKING:
+    from minilat.dataset import Dataset
 
 __all__ = ["COMMANDS", "country", "network", "timeline"]
 
@@ -110,7 +108,7 @@ def _f(x: float, digits: int = 3) -> str:
 @type_option
 @click.option(
     "--weighting",
-    type=click.Choice(list(_network.WEIGHTINGS)),
+    type=click.Choice(list(WEIGHTINGS)),
     default="newman",
     show_default=True,
     help="Tie weights: newman (each grouping adds 1/(n-1)) or count (shared groupings).",
@@ -147,7 +145,7 @@ def network(
     c: Context,
     as_of: str | None,
     type_: str | None,
-    weighting: _network.Weighting,
+    weighting: str,
     all_participants: bool,
     verified_only: bool,
     fmt: str | None,
@@ -160,6 +158,8 @@ def network(
 
     Countries are tied by the groupings they share (see docs/network.md for the weighting).
     """
+    from minilat.analysis import network as _network
+
     given = click.get_current_context().get_parameter_source("graph")
     if fmt is None and given is click.core.ParameterSource.COMMANDLINE:
         raise BadInput(
@@ -177,7 +177,7 @@ def network(
             fmt,
             graph=graph,
             include=include,
-            weighting=weighting,
+            weighting=cast(_network.Weighting, weighting),
             states_only=not all_participants,
             verified_only=verified_only,
         )
@@ -189,7 +189,7 @@ def network(
         ds,
         day,
         include=include,
-        weighting=weighting,
+        weighting=cast(_network.Weighting, weighting),
         states_only=not all_participants,
         verified_only=verified_only,
     )
@@ -202,6 +202,8 @@ def network(
 
 
 def _render_network(d: dict[str, Any], top: int) -> None:
+    from rich.table import Table
+
     b, p = d["bipartite"], d["projection"]
     out_console.print(
         f"[bold]Co-membership network[/] as of {d['as_of']} ({d['weighting']} weighting"
@@ -279,6 +281,9 @@ def country(c: Context, code: str, as_of: str | None, verified_only: bool, as_js
 
     ISO3 is an ISO 3166-1 alpha-3 code or a country name (or a participant id such as eu).
     """
+
+    from minilat.analysis import countries as _countries
+
     day = parse_as_of(as_of)
     ds = c.dataset()
     p = _countries.profile(
@@ -291,6 +296,8 @@ def country(c: Context, code: str, as_of: str | None, verified_only: bool, as_js
 
 
 def _render_country(p: dict[str, Any]) -> None:
+    from rich.table import Table
+
     who = p["country"]
     out_console.print(f"[bold]{who['name']}[/] ({who['id']}) as of {p['as_of']}")
     a = p["alignment"]
@@ -351,10 +358,9 @@ def _render_country(p: dict[str, Any]) -> None:
 @click.option(
     "--from",
     "start",
-    default=_timeline.START_YEAR,
-    show_default=True,
+    type=int,
     metavar="YEAR",
-    help="First year.",
+    help="First year (default: 1975, the first G6 summit).",
 )
 @click.option("--to", "end", type=int, metavar="YEAR", help="Last year (default: this year).")
 @click.option(
@@ -369,12 +375,15 @@ def _render_country(p: dict[str, Any]) -> None:
 def timeline(
     c: Context,
     type_: str | None,
-    start: int,
+    start: int | None,
     end: int | None,
     chart_path: Path | None,
     as_json: bool,
 ) -> None:
     """Groupings founded and active per year (by type when the typology is available)."""
+    from minilat.analysis import timeline as _timeline
+
+    start = _timeline.START_YEAR if start is None else start
     ds = c.dataset()
     today = _dt.date.today()
     include: set[str] | None = None
@@ -400,6 +409,8 @@ def timeline(
 
 
 def _render_timeline(t: dict[str, Any], chart_path: Path | None) -> None:
+    from rich.table import Table
+
     kinds = sorted({k for r in t["years"] for k in r.get("active_by_type", {})})
     table = Table(
         title=f"{t['groupings']} groupings, {t['start']}–{t['end']}", title_justify="left"

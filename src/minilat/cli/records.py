@@ -1,0 +1,304 @@
+"""The record itself: build and validate the store, list groupings, show one, its members,
+and export everything.
+
+Every listing here answers *as of a date* (today unless ``--as-of``): ``groupings --member
+C`` lists the groupings C takes part in on that date, exactly the groupings whose
+``members --as-of`` list contains C; ``--ever`` asks about any time instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from minilat.cli.kit import (
+    Context,
+    as_of_option,
+    emit_json,
+    err_console,
+    json_option,
+    out_console,
+    parse_as_of,
+    pass_ctx,
+    plural,
+    table,
+    verified_option,
+)
+from minilat.errors import BadInput, did_you_mean
+
+__all__ = ["COMMANDS"]
+
+
+def _theme(value: str) -> str:
+    from minilat.model import Theme
+
+    try:
+        return Theme(value).value
+    except ValueError:
+        hint = did_you_mean(value, [t.value for t in Theme]) or "see docs/data.md for the themes"
+        raise BadInput(f"unknown theme {value!r}", hint=hint) from None
+
+
+@click.command()
+@click.option("--rebuild", is_flag=True, help="Rebuild even if the store is up to date.")
+@pass_ctx
+def build(c: Context, rebuild: bool) -> None:
+    """Compile the dataset into the SQLite store (done automatically when it changes)."""
+    from minilat.store import open_store
+
+    store = open_store(c.db, c.data_dir, rebuild=rebuild)
+    ds = store.dataset()
+    n_m = sum(len(g.memberships) for g in ds.groupings.values())
+    out_console.print(
+        f"store {store.path}: {plural(len(ds.groupings), 'grouping')}, "
+        f"{plural(n_m, 'membership interval')}, {plural(len(ds.sources), 'source')}, "
+        f"{plural(len(ds.capabilities), 'capability table')}",
+        markup=False,
+    )
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Sourcing warnings (copies, facts only a wiki supports) count as errors.",
+)
+@pass_ctx
+def validate(c: Context, path: Path | None, strict: bool) -> None:
+    """Check a dataset folder (the bundled one by default), or one file of one (checked
+    with the rest of its folder, for the sources it cites); list every problem.
+
+    Sources that are copies and facts whose only source is a wiki are listed as
+    warnings, with their counts; they fail the check only with --strict."""
+    from minilat import dataset as _dataset
+
+    root = path or c.data_dir or _dataset.bundled_data_dir()
+    only: str | None = None
+    if path is not None and path.is_file():
+        if path.parent.name not in _dataset.SUBDIRS:
+            raise BadInput(
+                f"{path} is a file, not a data folder",
+                hint="give a data folder, or a file in its groupings/, sources/, participants/,"
+                " capabilities/ or indicators/",
+            )
+        root, only = path.parent.parent, f"{path.parent.name}/{path.name}"
+    problems, warnings = _dataset.check(root)
+    if only is not None:
+        problems = [p for p in problems if p.file == only]
+        warnings = [w for w in warnings if w.file == only]
+    label = "error" if strict else "warning"
+    for p in problems:
+        click.echo(str(p))
+    for w in warnings:
+        click.echo(f"{w} [{label}]")
+    copies = sum(1 for w in warnings if w.field.startswith("source "))
+    wiki_only = len(warnings) - copies
+    if warnings:
+        err_console.print(
+            f"{plural(copies, 'source')} that are copies, {plural(wiki_only, 'fact')} only a "
+            "wiki supports"
+            + (" (errors under --strict)" if strict else " (warnings; --strict fails on them)"),
+            markup=False,
+        )
+    failed = len(problems) + (len(warnings) if strict else 0)
+    if failed:
+        err_console.print(f"{plural(failed, 'problem')} in {only or root}", markup=False)
+        sys.exit(1)
+    if only is not None:
+        err_console.print(f"ok: {only} in {root}", markup=False)
+        return
+    ds = _dataset.load(root)
+    err_console.print(
+        f"ok: {plural(len(ds.groupings), 'grouping')}, {plural(len(ds.sources), 'source')}, "
+        f"{plural(len(ds.capabilities), 'capability table')} in {root}",
+        markup=False,
+    )
+
+
+@click.command("groupings")
+@click.option(
+    "--member",
+    metavar="COUNTRY",
+    help="Only groupings this country takes part in (as of the date).",
+)
+@click.option("--theme", metavar="THEME", help="Only groupings with this theme.")
+@as_of_option
+@click.option("--active-on", "active_on", metavar="DATE", hidden=True)  # the old name
+@click.option(
+    "--ever",
+    is_flag=True,
+    help="At any time instead of as of a date: every grouping in the record, and with "
+    "--member every grouping the country has ever taken part in.",
+)
+@click.option("--search", "query", metavar="TEXT", help="Match names, acronyms and aliases.")
+@json_option
+@pass_ctx
+def groupings_cmd(
+    c: Context,
+    member: str | None,
+    theme: str | None,
+    as_of: str | None,
+    active_on: str | None,
+    ever: bool,
+    query: str | None,
+    as_json: bool,
+) -> None:
+    """List the groupings active on a date (today by default), filtered by member, theme
+    or name; --ever for any time."""
+    from minilat.analysis import groupings as _groupings
+
+    if as_of and active_on:
+        raise BadInput("give --as-of or its old name --active-on, not both")
+    if ever and (as_of or active_on):
+        raise BadInput(
+            "--ever asks about any time, --as-of about one date: give one of them",
+            hint="minilat groupings --member RUS --ever",
+        )
+    day = parse_as_of(as_of or active_on, "--active-on" if active_on else "--as-of")
+    ds = c.dataset()
+    code = ds.resolve_participant(member) if member else None
+    listing = _groupings.listing(
+        ds,
+        c.store().grouping_ids(
+            member=code,
+            theme=_theme(theme) if theme else None,
+            as_of=None if ever else day,
+            query=query,
+        ),
+        as_of=day,
+        member=code,
+        ever=ever,
+    )
+    listing["filters"].update(theme=theme, search=query)
+    if as_json:
+        emit_json(listing)
+        return
+    t = table(
+        listing["title"], ("id", "name", "founded", "status", "members", "partners", "themes")
+    )
+    for r in listing["groupings"]:
+        t.add_row(
+            r["id"],
+            r["name"],
+            r["founded"],
+            r["status"],
+            str(r["full_members"]),
+            str(r["other_participants"]),
+            ", ".join(r["themes"]),
+        )
+    out_console.print(t)
+    out_console.print(listing["counts_note"], markup=False, style="dim")
+
+
+@click.command()
+@click.argument("grouping_id", metavar="ID")
+@as_of_option
+@json_option
+@pass_ctx
+def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None:
+    """A grouping with its members as of a date, and every source (by id, acronym, alias
+    or former name)."""
+    from minilat.analysis import groupings as _groupings
+
+    ds = c.dataset()
+    d = _groupings.detail(ds, ds.grouping(grouping_id), parse_as_of(as_of))
+    if as_json:
+        emit_json(d)
+        return
+    out_console.print(f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['status']} as of {d['as_of']}")
+    out_console.print(
+        f"founded {d['founded']['date']}" + (f", ended {d['ended']}" if d["ended"] else "")
+    )
+    for key in (
+        "instrument",
+        "secretariat",
+        "legal_personality",
+        "accession",
+        "cadence",
+        "website",
+    ):
+        f = d[key]
+        flag = "" if f["sources"] and not f["unverified"] else "  [yellow](unverified)[/]"
+        label = key.replace("_", " ")
+        out_console.print(f"{label:>17}: {f['value']}{flag}")
+    out_console.print(f"{'themes':>17}: {', '.join(d['themes']['value'])}")
+    _print_members(d["members"], f"taking part as of {d['as_of']}")
+    if d["events"]:
+        out_console.print("[bold]events[/]")
+        for e in d["events"]:
+            out_console.print(f"  {e['date']}  {e['kind']:<15} {e['title']}", markup=False)
+    if d["notes"]:
+        out_console.print("[bold]notes[/]")
+        out_console.print(d["notes"].strip(), markup=False)
+    out_console.print("[bold]sources[/]")
+    for sid, s in d["sources"].items():
+        out_console.print(f"  [{sid}] {s['title']} — {s['publisher']}, {s['url']}", markup=False)
+
+
+def _print_members(rows: list[dict[str, Any]], title: str) -> None:
+    full = sum(1 for m in rows if m["role"] in ("founding_member", "member"))
+    t = table(
+        f"{plural(len(rows), 'participant')} {title} ({full} full "
+        f"{'member' if full == 1 else 'members'}, {len(rows) - full} in other roles)",
+        ("participant", "name", "role", "since", "sources"),
+    )
+    for m in rows:
+        src = ", ".join(m["sources"]) if m["verified"] else "unverified"
+        t.add_row(m["participant"], m["name"], m["role"], m["start"], src)
+    out_console.print(t)
+
+
+@click.command()
+@click.argument("grouping_id", metavar="ID")
+@as_of_option
+@verified_option
+@json_option
+@pass_ctx
+def members(
+    c: Context, grouping_id: str, as_of: str | None, verified_only: bool, as_json: bool
+) -> None:
+    """The participants of a grouping as of a date (every active role), with roles and
+    sources."""
+    from minilat.analysis import groupings as _groupings
+
+    ds = c.dataset()
+    d = _groupings.members(
+        ds, ds.grouping(grouping_id), parse_as_of(as_of), verified_only=verified_only
+    )
+    if as_json:
+        emit_json(d)
+        return
+    _print_members(d["members"], f"in {d['name']} as of {d['as_of']} ({d['status']})")
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("minilat-export"),
+    show_default=True,
+    help="Folder to write into.",
+)
+@pass_ctx
+def export(c: Context, fmt: str, out_dir: Path) -> None:
+    """Export the whole dataset (memberships: one row per participant x grouping x interval)."""
+    from minilat import export as _export
+
+    ds = c.dataset()
+    try:
+        paths = (_export.write_json if fmt == "json" else _export.write_csv)(ds, out_dir)
+    except OSError as e:
+        raise BadInput(f"cannot write to {out_dir}: {e.strerror}") from None
+    for p in paths:
+        click.echo(str(p))
+
+
+COMMANDS = [build, validate, groupings_cmd, show, members, export]

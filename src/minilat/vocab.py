@@ -1,0 +1,63 @@
+"""The controlled vocabularies that every layer shares, importable at no cost.
+
+:mod:`minilat.model` re-exports these; they live here, with only the standard library,
+so that the command line can offer them as choices without importing pydantic, numpy or
+the analyses (``minilat --help`` stays fast).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["WEIGHTINGS", "GroupingType", "Theme"]
+
+
+class GroupingType(StrEnum):
+    """The article's four types of tech minilateral."""
+
+    SECURITY_DEFENCE = "security_defence"
+    ECONOMIC_SUPPLY_CHAIN = "economic_supply_chain"
+    DIGITAL_GOVERNANCE = "digital_governance"
+    MULTIDIMENSIONAL = "multidimensional"
+
+
+class Theme(StrEnum):
+    """The controlled vocabulary of themes (documented in docs/data.md)."""
+
+    SEMICONDUCTORS = "semiconductors"
+    AI = "ai"
+    QUANTUM = "quantum"
+    TELECOM_5G = "telecom_5g"
+    CYBER = "cyber"
+    SPACE = "space"
+    DEFENCE_PLATFORMS = "defence_platforms"
+    HYPERSONICS = "hypersonics"
+    CRITICAL_MINERALS = "critical_minerals"
+    DIGITAL_PUBLIC_INFRASTRUCTURE = "digital_public_infrastructure"
+    CONNECTIVITY_INFRASTRUCTURE = "connectivity_infrastructure"
+    UNDERSEA_CABLES = "undersea_cables"
+    CLEAN_ENERGY = "clean_energy"
+    NUCLEAR = "nuclear"
+    BIOTECH = "biotech"
+    DATA_GOVERNANCE = "data_governance"
+    STANDARDS = "standards"
+    EXPORT_CONTROLS = "export_controls"
+    SUPPLY_CHAINS = "supply_chains"
+    DIGITAL_TRADE = "digital_trade"
+    INTERNET_GOVERNANCE = "internet_governance"
+    RESEARCH_INNOVATION = "research_innovation"
+    INTELLIGENCE = "intelligence"
+    MARITIME_SECURITY = "maritime_security"
+    SECURITY = "security"
+    TRADE_INVESTMENT = "trade_investment"
+    FINANCE = "finance"
+    DEVELOPMENT = "development"
+    HEALTH = "health"
+    CLIMATE = "climate"
+    ENERGY_SECURITY = "energy_security"
+    GOVERNANCE = "governance"
+
+
+#: How co-membership is weighted in the country network (docs/network.md): ``newman``
+#: divides each shared grouping by its size less one, ``count`` counts shared groupings.
+WEIGHTINGS: tuple[str, ...] = ("newman", "count")
