@@ -9,6 +9,7 @@ from typing import Any
 
 from minilat.analysis import typology
 from minilat.analysis.characteristics import DOMAIN_OF_THEME, RULES
+from minilat.analysis.life import LIFE_RULES
 from minilat.analysis.scorecard import SCORE_RULES
 from minilat.model import Theme
 
@@ -34,6 +35,7 @@ def test_methodology_parameters_match_the_code() -> None:
     text = (DOCS / "methodology.md").read_text()
     documented = dict(re.findall(r"^\| `([\w.\[\]]+)` \| ([^|]+?) \|$", text, re.M))
     code = _flat("characteristics", RULES) | _flat("scorecard", SCORE_RULES)
+    code |= _flat("life", LIFE_RULES)
     code |= {
         f"typology.{n}": str(getattr(typology, n))
         for n in ("POSITION_DECAY", "MAJORITY", "LEAN", "MULTI_LEAN")

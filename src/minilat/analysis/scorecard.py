@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from minilat.analysis.groupings import anchor_class
+from minilat.analysis.life import LIFE_RULES, Delivery, commitment_states, delivery
 from minilat.dataset import Dataset
 from minilat.model import Cadence, Grouping, Instrument, Secretariat
 
@@ -140,9 +141,31 @@ def _finish(
     return Indicator(name, title, s, _label(s, rules), reason, tuple(comps), tuple(missing))
 
 
-def _clarity(g: Grouping, rules: ScoreRules) -> Indicator:
+def _delivery_component(d: Delivery) -> Component:
+    return Component(
+        "delivery_rate",
+        {"rate": d.rate, "assessed": d.assessed, "made": d.made, "counts": d.counts},
+        d.rate,
+        d.sources,
+    )
+
+
+def _delivery_assessable(d: Delivery) -> bool:
+    return d.rate is not None and d.assessed >= LIFE_RULES.min_assessed
+
+
+def _delivery_missing(d: Delivery) -> str:
+    return (
+        f"assessed commitments ({d.assessed} of {d.made} recorded; "
+        f"{LIFE_RULES.min_assessed} needed for a delivery rate)"
+    )
+
+
+def _clarity(g: Grouping, day: _dt.date, rules: ScoreRules) -> Indicator:
     title = "Strategic clarity"
     objs = g.objectives
+    if len(commitment_states(g, day)) >= LIFE_RULES.min_commitments:
+        return _clarity_by_commitments(g, day, rules)
     if not objs:
         return Indicator(
             "strategic_clarity",
@@ -173,6 +196,60 @@ def _clarity(g: Grouping, rules: ScoreRules) -> Indicator:
         f"{len(g.working_groups)} working group{'s' if len(g.working_groups) != 1 else ''}"
     )
     return _finish("strategic_clarity", title, comps, [], rules, detail)
+
+
+def _clarity_by_commitments(g: Grouping, day: _dt.date, rules: ScoreRules) -> Indicator:
+    """Strategic clarity read from recorded commitments, better evidence than objectives.
+
+    Commitments are dated and specific with a test of delivery; the share of them with a
+    target date replaces the count of objectives with a timeline, and the delivery rate,
+    when enough commitments are assessed, shows whether the strategy was clear enough
+    to be carried out.
+    """
+    states = commitment_states(g, day)
+    d = delivery(g, day)
+    src = tuple(sorted({s for c in states for s in c.sources}))
+    targeted = [c for c in states if c.target]
+    budgets = [o for o in g.objectives if o.budget]
+    comps = [
+        *(
+            [
+                Component(
+                    "objectives",
+                    len(g.objectives),
+                    1.0,
+                    tuple(sorted({s for o in g.objectives for s in o.sources})),
+                )
+            ]
+            if g.objectives
+            else []
+        ),
+        Component("commitments", len(states), 1.0, src),
+        Component(
+            "commitments_with_target",
+            f"{len(targeted)} of {len(states)}",
+            round(len(targeted) / len(states), 3),
+        ),
+        Component("budgets", len(budgets), 1.0 if budgets else 0.0),
+        Component(
+            "working_groups",
+            len(g.working_groups),
+            1.0 if g.working_groups else 0.0,
+            tuple(sorted({s for w in g.working_groups for s in w.sources})),
+        ),
+    ]
+    missing: list[str] = []
+    if _delivery_assessable(d):
+        comps.append(_delivery_component(d))
+    else:
+        missing.append(_delivery_missing(d))
+    detail = (
+        f"{len(states)} recorded commitment{'s' if len(states) != 1 else ''}, "
+        f"{len(targeted)} with a target date; {d.summary}; "
+        f"{len(budgets)} objective{'s' if len(budgets) != 1 else ''} with a budget, "
+        f"{len(g.working_groups)} working group{'s' if len(g.working_groups) != 1 else ''}"
+    )
+    return _finish("strategic_clarity", "Strategic clarity", comps, missing, rules, detail)
 
 
 def _interdependence(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indicator:
@@ -372,6 +449,11 @@ def _unity(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indica
             (),
             ("memberships", *missing),
         )
+    d = delivery(g, day)
+    if _delivery_assessable(d):
+        comps.append(_delivery_component(d))
+    elif d.made:
+        missing.append(_delivery_missing(d))
     full = [m for m in current if m.full]
     symmetry = len(full) / len(current)
     comps.append(
@@ -444,7 +526,7 @@ def score(
             f"0 of 5 indicators assessable: {g.name} was founded {g.founded}",
         )
     indicators = (
-        _clarity(g, rules),
+        _clarity(g, as_of, rules),
         _interdependence(ds, g, as_of, rules),
         _institutions(g, as_of, rules),
         _transparency(g, as_of, rules),

@@ -1,0 +1,260 @@
+"""The life of a grouping: statuses derived from the record, pinned on known lives,
+explained from their evidence; commitments' delivery and its place in the scorecard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minilat.analysis.life import (
+    LIFE_RULES,
+    activities,
+    activity_by_year,
+    add_months,
+    delivery,
+    history,
+    life,
+)
+from minilat.analysis.scorecard import score
+from minilat.dataset import Dataset, load
+from minilat.model import Grouping, LifeStatus
+
+TODAY = dt.date(2026, 12, 2)
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load()
+
+
+def _grouping(**extra: Any) -> Grouping:
+    base: dict[str, Any] = {
+        "id": "fmt",
+        "name": "A Format",
+        "periods": [{"start": "2023-02-16", "sources": ["s"]}],
+        "memberships": [
+            {"participant": p, "role": "founding_member", "start": "2023-02-16", "sources": ["s"]}
+            for p in ("USA", "JPN", "KOR")
+        ],
+        "cadence": {"value": "irregular", "sources": ["s"]},
+        "events": [
+            {"date": "2023-02-16", "kind": "meeting", "title": "First meeting", "sources": ["s"]}
+        ],
+    }
+    return Grouping.model_validate(base | extra)
+
+
+# ------------------------------------------------------------------ known lives
+
+
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [
+        ("2006-01-01", "not_founded"),
+        ("2007-06-01", "active"),
+        ("2008-03-01", "dormant"),
+        ("2012-06-01", "dormant"),
+        ("2017-06-01", "dormant"),
+        ("2018-06-01", "revived"),
+        ("2025-06-01", "active"),
+        ("2026-12-02", "active"),
+    ],
+)
+def test_the_quad_lapsed_2008_to_2017_and_lives_after_its_revival(
+    ds: Dataset, day: str, status: str
+) -> None:
+    assert life(ds.grouping("quad"), dt.date.fromisoformat(day)).status == status
+
+
+def test_the_quads_lapse_is_explained_by_its_period(ds: Dataset) -> None:
+    lf = life(ds.grouping("quad"), dt.date(2012, 6, 1))
+    assert lf.since == "2008-02-05"
+    assert "ended 2008-02-05 as dormant" in lf.explanation
+    assert "quad-twocircles-2008-02-05" in lf.explanation
+    later = life(ds.grouping("quad"), dt.date(2025, 6, 1))
+    assert ("2008-02-05", "2017-11-12") in later.lapses
+    assert "lapsed 2008-02-05 to 2017-11-12" in later.explanation
+
+
+def test_one_meeting_in_2023_and_nothing_since_reads_dormant_in_2026() -> None:
+    g = _grouping()
+    lf = life(g, dt.date(2026, 6, 1))
+    assert lf.status == "dormant"
+    assert lf.since == "2023-02"
+    assert lf.months_silent == 39
+    assert "the last recorded activity was a meeting on 2023-02-16" in lf.explanation
+    assert "irregular cadence" in lf.explanation and "dormant after 24" in lf.explanation
+    assert "No search for later activity is recorded" in lf.explanation
+    assert life(g, dt.date(2024, 6, 1)).status == "active"
+
+
+def test_chip4_is_dormant_and_its_search_explains_the_silence(ds: Dataset) -> None:
+    lf = life(ds.grouping("chip4"), TODAY)
+    assert lf.status == "dormant" and lf.since == "2023-02"
+    assert lf.search is not None and lf.search["date"] == "2026-12-02"
+    assert "Searched on 2026-12-02 for activity since 2024-01" in lf.explanation
+
+
+def test_a_dissolved_grouping_reads_ended(ds: Dataset) -> None:
+    lf = life(ds.grouping("cocom"), TODAY)
+    assert lf.status == "ended"
+    assert lf.since == "1994-04-01" and "dissolved" in lf.explanation
+
+
+def test_a_silence_inside_a_period_then_a_meeting_reads_revived() -> None:
+    g = _grouping(
+        events=[
+            {"date": "2023-02-16", "kind": "meeting", "title": "First", "sources": ["s"]},
+            {"date": "2026-03-01", "kind": "summit", "title": "Back", "sources": ["s"]},
+        ]
+    )
+    lf = life(g, TODAY)
+    assert lf.status == "revived" and lf.since == "2026-03-01"
+    assert life(g, dt.date(2029, 6, 1)).status == "dormant"
+    steps = [(c.date, c.status) for c in history(g, dt.date(2030, 1, 1))]
+    assert steps == [
+        ("2023-02-16", "active"),
+        ("2025-02-17", "dormant"),
+        ("2026-03-01", "revived"),
+        ("2028-03-02", "dormant"),
+    ]
+
+
+def test_withdrawals_are_not_activity() -> None:
+    g = _grouping(
+        events=[
+            {"date": "2023-02-16", "kind": "meeting", "title": "First", "sources": ["s"]},
+            {"date": "2026-01-01", "kind": "withdrawal", "title": "KOR leaves", "sources": ["s"]},
+        ]
+    )
+    assert life(g, TODAY).status == "dormant"
+    assert all(a.kind != "withdrawal" for a in activities(g))
+
+
+def test_the_override_is_shown_beside_the_rule_never_instead() -> None:
+    g = _grouping(
+        status_override={
+            "status": "active",
+            "rationale": "Meets in private.",
+            "since": "2025",
+            "sources": ["s"],
+        }
+    )
+    lf = life(g, TODAY)
+    assert lf.status == "dormant"
+    assert lf.override is not None and lf.override["status"] == "active"
+    assert lf.disagrees
+    assert life(g, dt.date(2024, 6, 1)).override is None  # before its `since`
+
+
+def test_quad_history_names_the_lapse_and_the_revival(ds: Dataset) -> None:
+    steps = {(c.date, c.status) for c in history(ds.grouping("quad"), TODAY)}
+    assert ("2008-02-05", "dormant") in steps
+    assert ("2017-11-12", "revived") in steps
+
+
+# ------------------------------------------------ every shipped status is explained
+
+
+def test_every_shipped_status_is_explained_from_its_record(ds: Dataset) -> None:
+    for g in ds.groupings.values():
+        lf = life(g, TODAY)
+        assert lf.status in {s.value for s in LifeStatus}, g.id
+        assert lf.explanation.startswith(lf.status.replace("not_founded", "not yet")), g.id
+        for s in lf.sources:
+            assert s in ds.sources, (g.id, s)
+            assert s in lf.explanation, (g.id, s)
+        if lf.status in ("active", "revived", "dormant") and lf.last_activity:
+            assert lf.last_activity["date"] in lf.explanation, g.id
+            recorded = {a.date for a in activities(g)}
+            assert lf.last_activity["date"] in recorded, g.id
+        if lf.status == "dormant" and lf.search is None:
+            assert "No search for later activity is recorded" in lf.explanation, g.id
+        assert sum(activity_by_year(g, TODAY).values()) >= 1, g.id
+
+
+# ------------------------------------------------------------------ properties
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=4000), min_size=1, max_size=8, unique=True),
+    st.integers(min_value=0, max_value=5000),
+)
+def test_dormant_exactly_when_the_silence_is_past_the_threshold(
+    offsets: list[int], probe: int
+) -> None:
+    start = dt.date(2010, 1, 1)
+    days = sorted(start + dt.timedelta(days=o) for o in offsets)
+    g = _grouping(
+        periods=[{"start": start.isoformat(), "sources": ["s"]}],
+        memberships=[],
+        events=[
+            {"date": d.isoformat(), "kind": "meeting", "title": f"m{i}", "sources": ["s"]}
+            for i, d in enumerate(days)
+        ],
+    )
+    day = start + dt.timedelta(days=probe)
+    last = max(d for d in [start, *days] if d <= day)
+    limit = LIFE_RULES.dormant_after("irregular")
+    status = life(g, day).status
+    assert (status == "dormant") == (day > add_months(last, limit)), (days, day, status)
+
+
+# ------------------------------------------------------------------ delivery
+
+
+def _commitment(cid: str, *statuses: tuple[str, str], target: str | None = None) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "text": f"Do {cid}",
+        "made": "2023-02-16",
+        "target": target,
+        "delivery": "done",
+        "sources": ["s"],
+        "status": [
+            {"date": d, "status": s, "evidence": "shown", "sources": ["s"]} for d, s in statuses
+        ],
+    }
+
+
+def test_the_delivery_rate_shows_its_denominator() -> None:
+    g = _grouping(
+        commitments=[
+            _commitment("a", ("2024-01", "delivered")),
+            _commitment("b", ("2024-01", "partly_delivered")),
+            _commitment("c", ("2025-02", "not_delivered"), target="2024"),
+            _commitment("d", ("2024-01", "in_progress"), target="2025"),
+            _commitment("e"),
+        ]
+    )
+    d = delivery(g, TODAY)
+    assert (d.made, d.assessed) == (5, 3)
+    assert d.rate == pytest.approx((1 + 0.5) / 3, abs=1e-3)
+    assert d.overdue == 1  # d: in progress past its 2025 deadline
+    assert "of 3 assessed" in d.summary and "1 unknown" in d.summary
+    early = delivery(g, dt.date(2023, 6, 1))
+    assert early.rate is None and early.counts["unknown"] == 5
+
+
+def test_delivery_feeds_the_scorecard_where_it_is_better_evidence(ds: Dataset) -> None:
+    commitments = [
+        _commitment("a", ("2024-01", "delivered"), target="2024"),
+        _commitment("b", ("2024-01", "not_delivered"), target="2023"),
+        _commitment("c"),
+    ]
+    with_them = _grouping(commitments=commitments)
+    card = {i.name: i for i in score(ds, with_them, TODAY).indicators}
+    unity = {c.name: c for c in card["unified_purpose"].components}
+    assert unity["delivery_rate"].score == 0.5
+    clarity = {c.name: c for c in card["strategic_clarity"].components}
+    assert clarity["commitments_with_target"].score == pytest.approx(2 / 3, abs=1e-3)
+    assert clarity["delivery_rate"].score == 0.5
+    one = _grouping(commitments=commitments[:1])
+    card1 = {i.name: i for i in score(ds, one, TODAY).indicators}
+    assert "delivery_rate" not in {c.name for c in card1["unified_purpose"].components}
+    assert any("assessed commitments" in m for m in card1["unified_purpose"].missing)
