@@ -36,10 +36,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_network.py
 	$(BIN)/python benchmarks/bench_coalition.py --repeats 5
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_panels.py
 
 ## Regenerate the generated parts of the docs: the CLI reference and the case studies.
 docs: $(STAMP)
 	$(BIN)/python scripts/cli_reference.py
+	$(BIN)/python scripts/codebook.py
 	$(BIN)/python scripts/benchmarks_doc.py
 
 ## The date the committed case studies describe; override with AS_OF=YYYY-MM-DD.

@@ -89,7 +89,11 @@ def _parquet(frame: pd.DataFrame, panel: Panel, path: Path) -> None:
     meta[b"minilat.unit"] = panel.unit.encode()
     meta[b"minilat.labels"] = json.dumps({c.name: c.spec.label for c in panel.columns}).encode()
     meta[b"minilat.codes"] = json.dumps(
-        {c.name: {str(k): v for k, v in c.spec.codes.items()} for c in panel.columns if c.spec.codes}
+        {
+            c.name: {str(k): v for k, v in c.spec.codes.items()}
+            for c in panel.columns
+            if c.spec.codes
+        }
     ).encode()
     pq.write_table(table.replace_schema_metadata(meta), path)
 

@@ -294,18 +294,14 @@ COLUMNS: Mapping[Unit, tuple[ColumnSpec, ...]] = {
             "Of `members`, associates, observers and partners.",
         ),
         ColumnSpec("members_states", "States taking part", "int", "Of `members`, states."),
-        ColumnSpec(
-            "suspended", "Suspended members", "int", "Participants suspended on 1 July."
-        ),
+        ColumnSpec("suspended", "Suspended members", "int", "Participants suspended on 1 July."),
         ColumnSpec(
             "withdrawn",
             "Withdrawn members (recorded)",
             "int",
             "Participants recorded as withdrawn on 1 July.",
         ),
-        ColumnSpec(
-            "events", "Events in the calendar year", "int", "Dated events in the year."
-        ),
+        ColumnSpec("events", "Events in the calendar year", "int", "Dated events in the year."),
         ColumnSpec(
             "meetings",
             "Summits and ministerials in the year",

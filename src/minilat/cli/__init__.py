@@ -1,7 +1,7 @@
 """The ``minilat`` command: thin wrappers that parse, call one library function, render.
 
 One module per command group (``records``, ``framework``, ``design``, ``network``,
-``report``, ``web``, ``editors``, ``dataset``), each exposing ``COMMANDS``; :mod:`.kit`
+``report``, ``web``, ``editors``, ``dataset``, ``panel``), each exposing ``COMMANDS``; :mod:`.kit`
 holds what they share. A module imports only click and the kit at its top: the analyses,
 numpy, scipy, HiGHS and the web are imported inside the commands that use them, so
 ``minilat --help`` starts in a fraction of a second.
@@ -100,6 +100,7 @@ _FAMILIES: tuple[str, ...] = (
     "network",
     "editors",
     "dataset",
+    "panel",
 )
 
 
