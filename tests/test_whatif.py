@@ -1,0 +1,449 @@
+"""What-if scenarios: the document, its errors, the copy it edits, and the differences.
+
+The property tests hold the answer to two references: the same scenario made *by hand*
+on the grouping documents (checked as ``minilat validate`` checks a file), and the
+analyses recomputed for every grouping and country (``prune=False``), so the pruning
+of what to recompute can never hide a difference.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from minilat.analysis import whatif
+from minilat.dataset import Dataset, bundled_data_dir, check_grouping, load
+from minilat.errors import BadInput
+from minilat.model import Role
+from minilat.scenario import (
+    MAX_CHANGES,
+    NOTE,
+    ScenarioInvalid,
+    apply,
+    apply_resolved,
+    inline,
+    parse,
+    parse_data,
+)
+
+DAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load()
+
+
+# ------------------------------------------------------------------ the document
+
+
+def test_parse_reads_every_kind_with_defaults() -> None:
+    sc = parse(
+        """
+title: Four questions
+as_of: 2026-12-01
+changes:
+  - join: chip4
+    country: IND
+  - leave: paris_call
+    country: USA
+    date: 2026-06
+  - suspend: g20
+    country: RUS
+  - found: AI compute club
+    members: [USA, JPN, KOR, TWN, NLD]
+    themes: [ai, semiconductors]
+    instrument: joint_declaration
+  - end: quad
+    date: 2026
+""",
+        "s.yaml",
+    )
+    kinds = [c.kind for c in sc.changes]
+    assert kinds == ["join", "leave", "suspend", "found", "end"]
+    assert sc.changes[0].date == DAY and sc.changes[0].role is Role.MEMBER
+    assert sc.changes[1].date == dt.date(2026, 6, 1)
+    assert sc.changes[3].grouping == "ai_compute_club"
+    assert sc.changes[3].where == "s.yaml:12"
+    assert sc.title == "Four questions"
+
+
+def test_json_is_read_too() -> None:
+    sc = parse('{"as_of": "2026-12-01", "changes": [{"join": "chip4", "country": "IND"}]}')
+    assert sc.changes[0].grouping == "chip4"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "changes:\n  - join: chip4\n    contry: IND\n",
+            "s.yaml:3: changes[0].contry: unknown field",
+        ),
+        (
+            "changes:\n  - join: chip4\n    country: IND\n    role: boss\n",
+            "s.yaml:4: changes[0].role",
+        ),
+        ("changes:\n  - jion: chip4\n", "s.yaml:2: changes[0]: names no kind of change"),
+        ("changes:\n  - join: chip4\n    leave: chip4\n    country: IND\n", "names join and leave"),
+        ("as_of: 2026-13\n", "s.yaml:1"),
+        ("changes: [\n", "s.yaml:2"),
+        ("a: &x [1]\nb: *x\n", "anchors and aliases"),
+        ("- 1\n", "must be a mapping"),
+        (
+            "as_of: 2026-01-01\nchanges:\n  - end: quad\n    date: 2026-06-01\n",
+            "s.yaml:4: changes[0].date: 2026-06-01 is after the scenario's date",
+        ),
+        (
+            "changes:\n  - join: chip4\n    country: IND\n    role: withdrawn\n",
+            "a join takes an active role",
+        ),
+    ],
+)
+def test_document_problems_are_located(text: str, expected: str) -> None:
+    with pytest.raises(ScenarioInvalid) as e:
+        parse(text, "s.yaml", today=DAY)
+    assert expected in e.value.message
+    assert e.value.status == 400 and e.value.exit_code == 2
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    with pytest.raises(ScenarioInvalid) as e:
+        parse("changes:\n  - join: a\n  - jion: b\n  - found: x\n", "s.yaml")
+    assert [i.where for i in e.value.issues] == ["s.yaml:2", "s.yaml:3", "s.yaml:4"]
+
+
+def test_too_many_changes() -> None:
+    items = [{"join": "chip4", "country": "IND"}] * (MAX_CHANGES + 1)
+    with pytest.raises(ScenarioInvalid, match="at most 20"):
+        parse_data({"changes": items})
+
+
+def test_inline_options() -> None:
+    sc = inline(
+        joins=["IND:chip4", "GBR:quad:2025-01"],
+        leaves=["USA:paris_call"],
+        founds=["compute club:USA,JPN,KOR,TWN,NLD:ai,semiconductors"],
+        ends=["i2u2"],
+        as_of="2026-12-01",
+    )
+    assert [c.kind for c in sc.changes] == ["join", "join", "leave", "found", "end"]
+    assert sc.changes[1].date == dt.date(2025, 1, 1)
+    assert sc.changes[3].members == ("USA", "JPN", "KOR", "TWN", "NLD")
+    with pytest.raises(ScenarioInvalid, match="--join IND: --join: write COUNTRY:GROUPING"):
+        inline(joins=["IND"])
+
+
+def test_document_round_trip(ds: Dataset) -> None:
+    sc = inline(joins=["IND:chip4"], founds=["club:USA,JPN:ai"], as_of="2026-12-01")
+    again = parse_data(sc.document())
+    assert [c.to_dict() for c in again.changes] == [c.to_dict() for c in sc.changes]
+
+
+# --------------------------------------------------------------------- applying
+
+
+def test_apply_edits_a_copy_never_the_dataset(ds: Dataset) -> None:
+    before = ds.grouping("chip4")
+    sc = inline(joins=["India:Chip 4"], as_of="2026-12-01")
+    new, resolved = apply_resolved(ds, sc)
+    assert ds.grouping("chip4") is before
+    assert "IND" not in [m.participant for m in before.memberships]
+    added = [m for m in new.grouping("chip4").memberships if m.participant == "IND"]
+    assert len(added) == 1 and added[0].unverified and added[0].note == NOTE
+    assert resolved.changes[0].country == "IND" and resolved.changes[0].grouping == "chip4"
+    assert new.grouping("quad") is ds.grouping("quad")  # untouched groupings are shared
+
+
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        ({"joins": ["INX:chip4"]}, "unknown country 'INX'; did you mean"),
+        ({"joins": ["IND:chip5"]}, "unknown grouping 'chip5'; did you mean chip4"),
+        ({"joins": ["USA:chip4"]}, "United States is already in Chip 4"),
+        ({"joins": ["IND:chip4:2020"]}, "Chip 4 did not exist on 2020-01-01"),
+        ({"leaves": ["IND:chip4"]}, "India is not in Chip 4 on 2026-12-01"),
+        ({"ends": ["cocom:2026"]}, "is not active on 2026-01-01"),
+        ({"joins": ["IND:chip4", "IND:chip4"]}, "India is already in Chip 4"),
+        ({"founds": ["quad:USA,JPN"]}, "a grouping 'quad' exists already"),
+        ({"founds": ["club:USA,USA"]}, "listed twice"),
+        ({"founds": ["club:USA,XXQ"]}, "unknown country 'XXQ'"),
+    ],
+)
+def test_bad_changes_are_clear_errors(ds: Dataset, kw: dict[str, Any], expected: str) -> None:
+    with pytest.raises(ScenarioInvalid) as e:
+        apply(ds, inline(as_of="2026-12-01", **kw))
+    assert expected in e.value.message
+    assert isinstance(e.value, BadInput)
+
+
+def test_contradictory_changes_are_refused(ds: Dataset) -> None:
+    # the leave is dated before the join it would undo
+    sc = inline(joins=["IND:chip4:2026-06"], leaves=["IND:chip4:2026-03"], as_of="2026-12-01")
+    with pytest.raises(ScenarioInvalid, match="India is not in Chip 4 on 2026-03-01"):
+        apply(ds, sc)
+    # a grouping ended, then joined
+    sc = inline(ends=["i2u2:2026-01"], joins=["JPN:i2u2:2026-06"], as_of="2026-12-01")
+    with pytest.raises(ScenarioInvalid, match="it ended 2026-01"):
+        apply(ds, sc)
+
+
+def test_changes_apply_in_date_order(ds: Dataset) -> None:
+    sc = inline(leaves=["IND:chip4:2026-09"], joins=["IND:chip4:2026-03"], as_of="2026-12-01")
+    new = apply(ds, sc)
+    (m,) = [m for m in new.grouping("chip4").memberships if m.participant == "IND"]
+    assert (m.start.iso(), m.end.iso() if m.end else None) == ("2026-03-01", "2026-09-01")
+
+
+def test_role_change_is_a_leave_and_a_join(ds: Dataset) -> None:
+    sc = parse_data(
+        {
+            "as_of": "2026-12-01",
+            "changes": [
+                {"leave": "three_seas", "country": "UKR"},
+                {"join": "three_seas", "country": "UKR", "role": "member"},
+            ],
+        }
+    )
+    new = apply(ds, sc)
+    roles = {m.role for m in new.grouping("three_seas").members_on(DAY) if m.participant == "UKR"}
+    assert roles == {Role.MEMBER}
+
+
+def test_end_clips_memberships(ds: Dataset) -> None:
+    new = apply(ds, inline(ends=["quad:2025-01-01"], as_of="2026-12-01"))
+    g = new.grouping("quad")
+    assert not g.active_on(DAY) and g.ended is not None and g.ended.iso() == "2025-01-01"
+    assert all(m.end is not None and m.end.iso() <= "2025-01-01" for m in g.memberships)
+
+
+# ------------------------------------------------------------------ differences
+
+
+def test_empty_scenario_gives_no_difference(ds: Dataset) -> None:
+    r = whatif.run(ds, inline(as_of="2026-12-01"))
+    assert r["differences"] == [] and r["groupings"] == [] and r["founded"] == []
+    assert all(v == 0 for v in r["recomputed"].values())
+    assert r["summary"].startswith("no difference")
+
+
+def test_join_then_leave_is_the_identity(ds: Dataset) -> None:
+    same_day = inline(joins=["IND:chip4"], leaves=["IND:chip4"], as_of="2026-12-01")
+    new = apply(ds, same_day)
+    assert new.grouping("chip4") == ds.grouping("chip4")
+    assert whatif.run(ds, same_day)["differences"] == []
+    earlier = inline(joins=["IND:chip4:2025"], leaves=["IND:chip4:2026"], as_of="2026-12-01")
+    r = whatif.run(ds, earlier)
+    assert r["differences"] == [] and sum(r["recomputed"].values()) == 0
+
+
+def test_india_joins_chip4(ds: Dataset) -> None:
+    r = whatif.run(ds, inline(joins=["IND:chip4"], as_of="2026-12-01"))
+    by = {(d["area"], d["subject"], d["measure"]): d for d in r["differences"]}
+    size = by[("characteristics", "chip4", "full_member_states")]
+    assert (size["before"], size["after"]) == (4, 5)
+    assert ("characteristics", "chip4", "minilateral") not in by  # it stays a minilateral
+    (row,) = r["groupings"]
+    assert row["before"]["is_minilateral"] and row["after"]["is_minilateral"]
+    hedge = by[("hedging", "IND", "hedging_index")]
+    assert "it joins a US-anchored format (Chip 4)" in hedge["explanation"]
+    assert ("network", "IND", "partners") in by or ("network", "IND", "strength") in by
+    assert any(k[0] == "capabilities" and k[1] == "chip4" for k in by)
+    sizes = [d["size"] for d in r["differences"]]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(d["explanation"] for d in r["differences"])
+    # only Chip 4 and India are recomputed, not every grouping and country
+    assert r["recomputed"]["characteristics"] == 2 and r["recomputed"]["hedging"] == 2
+    assert r["affected"]["groupings"] == ["chip4"]
+
+
+def test_us_leaves_paris_call_changes_every_hedging_index(ds: Dataset) -> None:
+    r = whatif.run(ds, inline(leaves=["USA:paris_call"], as_of="2026-12-01"), network=False)
+    assert r["affected"]["countries"] == "all"  # one US-anchored format fewer for everyone
+    explained = [d for d in r["differences"] if d["area"] == "hedging"]
+    assert explained and all("US-anchored formats shrink" in d["explanation"] for d in explained)
+
+
+def test_founded_grouping_gets_the_designers_verdict(ds: Dataset) -> None:
+    sc = inline(founds=["compute club:USA,JPN,KOR,TWN,NLD:ai,semiconductors"], as_of="2026-12-01")
+    r = whatif.run(ds, sc, network=False)
+    (f,) = r["founded"]
+    assert f["id"] == "compute_club"
+    assert f["assessment"]["is_minilateral"] is True
+    assert "research_ai" in f["tables"] and "wafer_capacity" in f["tables"]
+    assert f["designer"]["size"] == 5 and 0 < f["designer"]["naim_efficiency"] <= 1
+    assert "optimal coalition of 5" in f["verdict"]
+    verdict = [d for d in r["differences"] if d["area"] == "designer" and d["measure"] == "optimal"]
+    assert verdict and verdict[0]["size"] == 1.0
+
+
+def test_founded_grouping_without_tables_is_said_so(ds: Dataset) -> None:
+    sc = inline(founds=["climate club:FRA,DEU,ITA:climate"], as_of="2026-12-01")
+    r = whatif.run(ds, sc, network=False)
+    assert "no capability table measures its themes" in r["founded"][0]["verdict"]
+
+
+def test_pruned_answer_equals_full_recomputation(ds: Dataset) -> None:
+    sc = inline(joins=["IND:chip4"], leaves=["USA:paris_call"], as_of="2026-12-01")
+    edited, resolved = apply_resolved(ds, sc)
+    pruned = whatif.compare(ds, edited, resolved, network=False)
+    full = whatif.compare(ds, edited, resolved, network=False, prune=False)
+    assert pruned["differences"] == full["differences"]
+    assert pruned["recomputed"]["characteristics"] < full["recomputed"]["characteristics"]
+
+
+# ----------------------------------------------------------- property: by hand
+
+
+#: A slice of the real dataset, so that recomputing everything stays quick.
+SLICE = (
+    "chip4",
+    "quad",
+    "aukus",
+    "brics",
+    "sco",
+    "g7",
+    "three_seas",
+    "paris_call",
+    "i2u2",
+    "digital_nations",
+    "gcap",
+    "ipef",
+)
+CANDIDATES = ("IND", "USA", "CHN", "JPN", "GBR", "FRA", "BRA", "UKR", "EST", "KOR", "AUS", "SAU")
+
+
+@pytest.fixture(scope="module")
+def small(ds: Dataset) -> Dataset:
+    return replace(ds, groupings={g: ds.groupings[g] for g in SLICE})
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, Any]:
+    root = bundled_data_dir() / "groupings"
+    return {g: yaml.safe_load((root / f"{g}.yaml").read_text(encoding="utf-8")) for g in SLICE}
+
+
+def _holds(m: dict[str, Any], day: str) -> bool:
+    start = _iso(m["start"])
+    end = _iso(m["end"]) if m.get("end") else None
+    return start <= day and (end is None or day < end)
+
+
+def _iso(v: Any) -> str:
+    text = str(v)
+    return text + "-01-01"[len(text) - 4 :] if len(text) < 10 else text
+
+
+def _by_hand(
+    small: Dataset, documents: dict[str, Any], changes: list[tuple[str, str, str, str]]
+) -> Dataset:
+    """The changes made on the YAML documents, as an editor would, then validated."""
+    docs = copy.deepcopy(documents)
+    for kind, country, gid, day in sorted(changes, key=lambda c: c[3]):
+        ms = docs[gid]["memberships"]
+        if kind == "join":
+            ms.append(
+                {"participant": country, "role": "member", "start": day}
+                | {"unverified": True, "note": NOTE}
+            )
+        else:
+            for m in ms:
+                if (
+                    m["participant"] == country
+                    and m["role"]
+                    not in (
+                        "suspended",
+                        "withdrawn",
+                    )
+                    and _holds(m, day)
+                ):
+                    m["end"] = day
+            docs[gid]["memberships"] = [
+                m for m in ms if not m.get("end") or _iso(m["end"]) > _iso(m["start"])
+            ]
+    groupings = dict(small.groupings)
+    for gid in {c[2] for c in changes}:
+        g, problems = check_grouping(docs[gid], gid, load_full())
+        assert not problems, problems
+        assert g is not None
+        groupings[gid] = g
+    return replace(small, groupings=groupings)
+
+
+_FULL: list[Dataset] = []
+
+
+def load_full() -> Dataset:
+    if not _FULL:
+        _FULL.append(load())
+    return _FULL[0]
+
+
+def _leavable() -> list[tuple[str, str]]:
+    """(grouping, member) pairs of the slice on the date: leaves that can be made."""
+    full = load_full()
+    return sorted(
+        (gid, m.participant)
+        for gid in SLICE
+        for m in full.groupings[gid].members_on(DAY)
+        if m.start.first_day() < dt.date(2024, 1, 1)
+    )
+
+
+@st.composite
+def _changes(draw: st.DrawFn) -> list[tuple[str, str, str, str]]:
+    n = draw(st.integers(0, 4))
+    out = []
+    for _ in range(n):
+        kind = draw(st.sampled_from(["join", "leave"]))
+        if kind == "join":
+            country, gid = draw(st.sampled_from(CANDIDATES)), draw(st.sampled_from(SLICE))
+        else:
+            gid, country = draw(st.sampled_from(_leavable()))
+        out.append(
+            (kind, country, gid, dt.date(2024, 1, 1).toordinal() + draw(st.integers(0, 1000)))
+        )
+    return [(k, c, g, dt.date.fromordinal(d).isoformat()) for k, c, g, d in out]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(changes=_changes())
+def test_scenario_equals_the_same_edit_made_by_hand(
+    small: Dataset, documents: dict[str, Any], changes: list[tuple[str, str, str, str]]
+) -> None:
+    data = {
+        "as_of": "2026-12-01",
+        "changes": [{k: g, "country": c, "date": d} for k, c, g, d in changes],
+    }
+    sc = parse_data(data)
+    try:
+        edited, resolved = apply_resolved(small, sc)
+    except ScenarioInvalid as e:
+        # refused only for a real contradiction: the hand edit then fails to validate or
+        # the leave finds no membership; either way, never a crash
+        assert e.issues
+        return
+    hand = _by_hand(small, documents, changes)
+    for gid in SLICE:
+        assert edited.groupings[gid].members_on(DAY) == hand.groupings[gid].members_on(DAY)
+    ours = whatif.run(small, sc, network=False)
+    reference = whatif.compare(small, hand, resolved, network=False, prune=False)
+    assert ours["differences"] == reference["differences"]
+
+
+def test_slice_documents_exist() -> None:
+    root = Path(bundled_data_dir()) / "groupings"
+    assert all((root / f"{g}.yaml").exists() for g in SLICE)
