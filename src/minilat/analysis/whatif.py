@@ -328,6 +328,24 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _pos(name: str) -> str:
+    """The possessive of a name: ``India's``, ``the United States'``.
+
+    >>> _pos("India"), _pos("United States")
+    ("India's", "United States'")
+    """
+    return name + ("'" if name.endswith("s") else "'s")
+
+
+def _a(noun: str) -> str:
+    """``a security grouping``, ``an economic grouping``.
+
+    >>> _a("economic & supply chain"), _a("digital governance")
+    ('an economic & supply chain', 'a digital governance')
+    """
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
 def _pct(v: float | None) -> str:
     return "none" if v is None else f"{v * 100:.1f}%"
 
@@ -424,9 +442,7 @@ def _diff_groupings(
                     b.verdict,
                     None,
                     1.0,
-                    f"{name} would be {b.verdict.removeprefix('a ')}: {cause}"
-                    if b.is_minilateral
-                    else f"{name}: {b.verdict}: {cause}",
+                    f"{name} would be {b.verdict}: {cause}",
                 )
             )
             for ch in (b.size, b.informality, b.thematic_focus, b.multi_stakeholder):
@@ -440,7 +456,7 @@ def _diff_groupings(
                         ch.label,
                         None,
                         0.5,
-                        f"{name}'s {ch.name.replace('_', ' ')}: {ch.label} ({ch.reason})",
+                        f"{_pos(name)} {ch.name.replace('_', ' ')}: {ch.label} ({ch.reason})",
                     )
                 )
         else:
@@ -456,9 +472,9 @@ def _diff_groupings(
                     tb.type,
                     None,
                     1.0,
-                    f"{name} is a {_typology.label(tb.type)} grouping: {tb.reason}"
+                    f"{name} is {_a(_typology.label(tb.type))} grouping: {tb.reason}"
                     if tb.type
-                    else f"{name}'s type is not assessable: {tb.reason}",
+                    else f"{_pos(name)} type is not assessable: {tb.reason}",
                 )
             )
     return out, rows
@@ -553,7 +569,7 @@ def _diff_assessment(gid: str, name: str, a: Any, b: Any, cause: str) -> list[Di
                     cb.label,
                     None,
                     1.0,
-                    f"{name}'s {ca.name.replace('_', ' ')} changes from {ca.label} to"
+                    f"{_pos(name)} {ca.name.replace('_', ' ')} changes from {ca.label} to"
                     f" {cb.label} ({cb.reason}): {cause}",
                 )
             )
@@ -603,7 +619,7 @@ def _diff_scorecards(base: _Side, new: _Side, aff: _Affected, why: _Explainer) -
                     ib.score,
                     delta,
                     size,
-                    f"{name}'s {ib.title.lower()} {_move(sa, ib.score)}: {ib.reason} ({cause})",
+                    f"{_pos(name)} {ib.title.lower()} {_move(sa, ib.score)}: {ib.reason} ({cause})",
                 )
             )
         oa = None if ca is None else ca.overall
@@ -619,7 +635,7 @@ def _diff_scorecards(base: _Side, new: _Side, aff: _Affected, why: _Explainer) -
                     cb.overall,
                     delta,
                     size if ca is not None else 0.5,
-                    f"{name}'s mean policy score {_move(oa, cb.overall)}"
+                    f"{_pos(name)} mean policy score {_move(oa, cb.overall)}"
                     f" ({cb.assessable} of 5 indicators assessable): {cause}",
                 )
             )
@@ -657,7 +673,7 @@ def _diff_hedging(
                     hb,
                     delta,
                     size,
-                    f"{name}'s hedging index {_move(ha, hb)}: {cause}",
+                    f"{_pos(name)} hedging index {_move(ha, hb)}: {cause}",
                 )
             )
         if a["label"] != b["label"]:
@@ -799,7 +815,7 @@ def _diff_network(base: _Side, new: _Side, why: _Explainer) -> tuple[list[Differ
                     b["degree"],
                     delta,
                     max(size, 1 / max(a["degree"], b["degree"], 1)),
-                    f"{name}'s partner count {_move(a['degree'], b['degree'], str)}"
+                    f"{_pos(name)} partner count {_move(a['degree'], b['degree'], str)}"
                     f" ({'; '.join(bits)}): {cause}",
                 )
             )
@@ -831,7 +847,7 @@ def _diff_network(base: _Side, new: _Side, why: _Explainer) -> tuple[list[Differ
                     vb,
                     delta,
                     size,
-                    f"{name}'s {what} {_move(va, vb, lambda v: f'{v:.3f}')}{rank}: {cause}",
+                    f"{_pos(name)} {what} {_move(va, vb, lambda v: f'{v:.3f}')}{rank}: {cause}",
                 )
             )
         sa, sb = ma.get(pid, frozenset()) - {pid}, mb.get(pid, frozenset()) - {pid}
@@ -856,7 +872,7 @@ def _diff_network(base: _Side, new: _Side, why: _Explainer) -> tuple[list[Differ
                     len(sb) + 1,
                     None,
                     round(size, 6),
-                    f"{name}'s community changes ({'; '.join(bits)}): {cause}",
+                    f"{_pos(name)} community changes ({'; '.join(bits)}): {cause}",
                 )
             )
     return out, negligible
@@ -881,6 +897,11 @@ def _diff_capabilities(
             continue  # a new grouping: the designer's verdict says it all
         members = _members(base.grouping(gid), day) | _members(new.grouping(gid), day)
         name, cause = why.g(gid), why.of_grouping(gid)
+        g = new.grouping(gid)
+        assert g is not None
+        listed = sum(1 for p in _members(g, day, full=True) if new.ds.participant(p).is_state)
+        if g.member_count is not None and g.member_count.value > listed:
+            cause += f" (the dataset lists {listed} of its {g.member_count.value} member states)"
         for tid in _share_tables(new.ds, members):
             ra, rb = base.compare(gid, (tid,)), new.compare(gid, (tid,))
             cov_a = None if ra is None else ra["coverage"][tid]
@@ -897,7 +918,7 @@ def _diff_capabilities(
                         cov_b,
                         delta,
                         size,
-                        f"{name}'s coverage of {tid} {_move(cov_a, cov_b, _pct)}: {cause}",
+                        f"{_pos(name)} coverage of {tid} {_move(cov_a, cov_b, _pct)}: {cause}",
                     )
                 )
             ea = None if ra is None else ra["naim_efficiency"]
@@ -921,7 +942,7 @@ def _diff_capabilities(
                         eb,
                         delta,
                         size,
-                        f"{name}'s Naim efficiency on {tid} {_move(ea, eb)}{best}: {cause}",
+                        f"{_pos(name)} Naim efficiency on {tid} {_move(ea, eb)}{best}: {cause}",
                     )
                 )
     return out
@@ -1003,7 +1024,7 @@ def _verdicts(
                 eff,
                 None,
                 0.5,
-                f"{name}'s Naim efficiency on its themes' tables is {_fmt(eff)}",
+                f"{_pos(name)} Naim efficiency on its themes' tables is {_fmt(eff)}",
             )
         )
     return out, founded

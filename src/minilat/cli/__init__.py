@@ -101,6 +101,7 @@ _FAMILIES: tuple[str, ...] = (
     "editors",
     "dataset",
     "panel",
+    "whatif",
 )
 
 
