@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from minilat import countries
 from minilat.errors import DatasetInvalid, NotFound, Problem, did_you_mean
+from minilat.memo import Memo
 from minilat.model import (
     CapabilityTable,
     Commitment,
@@ -71,6 +72,9 @@ class Dataset:
     sources: Mapping[str, Source]
     capabilities: Mapping[str, CapabilityTable] = field(default_factory=dict)
     indicators: Mapping[str, CapabilityTable] = field(default_factory=dict)
+    #: Analyses of this dataset, each computed once (see :mod:`minilat.memo`); a copy
+    #: made with ``dataclasses.replace`` starts with an empty one.
+    memo: Memo = field(default_factory=Memo, init=False, compare=False, repr=False)
 
     def grouping(self, gid: str) -> Grouping:
         """The grouping with id ``gid`` (or an exact acronym/alias); NotFound otherwise."""

@@ -41,6 +41,7 @@ import numpy as np
 from minilat.analysis import network as _network
 from minilat.analysis.groupings import ANCHORS, anchor_class
 from minilat.dataset import Dataset
+from minilat.memo import shared
 from minilat.model import Grouping
 
 __all__ = [
@@ -62,18 +63,34 @@ MIN_FORMATS = 3
 _CLASSES = ("us_anchored", "china_anchored", "both", "neither")
 
 
+@shared("countries.on_date")
+def _on_date(
+    ds: Dataset, day: _dt.date, verified_only: bool
+) -> dict[str, list[tuple[Grouping, str]]]:
+    """Who takes part in what on ``day``: participant -> [(grouping, role)], the groupings
+    in id order (computed once per date and shared by every country's profile)."""
+    out: dict[str, list[tuple[Grouping, str]]] = defaultdict(list)
+    for gid in sorted(ds.groupings):
+        g = ds.groupings[gid]
+        seen: set[str] = set()
+        for m in g.members_on(day, verified_only=verified_only):
+            if m.participant not in seen:
+                seen.add(m.participant)
+                out[m.participant].append((g, m.role.value))
+    return dict(out)
+
+
 def _taking_part(
     ds: Dataset, code: str, day: _dt.date, verified_only: bool
 ) -> list[tuple[Grouping, str]]:
     """The groupings ``code`` takes part in on ``day`` (active role), with its role."""
-    out = []
-    for gid in sorted(ds.groupings):
-        g = ds.groupings[gid]
-        for m in g.members_on(day, verified_only=verified_only):
-            if m.participant == code:
-                out.append((g, m.role.value))
-                break
-    return out
+    return _on_date(ds, day, verified_only).get(code, [])
+
+
+@shared("countries.anchor_classes")
+def _anchor_classes(ds: Dataset, day: _dt.date, anchors: tuple[str, str]) -> dict[str, str]:
+    """The anchor class of every grouping active on ``day``."""
+    return {g.id: anchor_class(g, day, anchors) for g in ds.groupings.values() if g.active_on(day)}
 
 
 def alignment(
@@ -96,7 +113,7 @@ def alignment(
     >>> a["label"], a["us_anchored"] > 0, a["china_anchored"] > 0
     ('hedger', True, True)
     """
-    classes = _classes(ds, as_of, anchors)
+    classes = _anchor_classes(ds, as_of, anchors)
     taking = _taking_part(ds, code, as_of, verified_only)
     return _alignment(code, as_of, classes, taking, threshold, anchors)
 
@@ -121,25 +138,11 @@ def alignments(
     >>> alignments(ds, ["IND", "GBR"], day)["IND"] == alignment(ds, "IND", day)
     True
     """
-    classes = _classes(ds, as_of, anchors)
-    taking: dict[str, list[tuple[Grouping, str]]] = defaultdict(list)
-    for gid in sorted(ds.groupings):
-        g = ds.groupings[gid]
-        seen: set[str] = set()
-        for m in g.members_on(as_of, verified_only=verified_only):
-            if m.participant not in seen:
-                seen.add(m.participant)
-                taking[m.participant].append((g, m.role.value))
+    classes = _anchor_classes(ds, as_of, anchors)
+    taking = _on_date(ds, as_of, verified_only)
     return {
         code: _alignment(code, as_of, classes, taking.get(code, []), threshold, anchors)
         for code in codes
-    }
-
-
-def _classes(ds: Dataset, as_of: _dt.date, anchors: tuple[str, str]) -> dict[str, str]:
-    """The anchor class of every grouping active on ``as_of``."""
-    return {
-        g.id: anchor_class(g, as_of, anchors) for g in ds.groupings.values() if g.active_on(as_of)
     }
 
 
@@ -224,6 +227,25 @@ def location_quotients(
     return sorted(rows, key=lambda r: (-r["lq"], r["category"]))
 
 
+@shared("countries.category_counts")
+def _category_counts(
+    ds: Dataset,
+    as_of: _dt.date,
+    types: Mapping[str, str] | None,
+    verified_only: bool,
+) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+    """Every participant's memberships on the date counted by theme and by type (states
+    only, plus anyone asked about: see :func:`_specialisation`)."""
+    themes: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for pid, taken in _on_date(ds, as_of, verified_only).items():
+        for g, _ in taken:
+            themes[pid].update(t.value for t in g.themes.value)
+            if types is not None and g.id in types:
+                kinds[pid][types[g.id]] += 1
+    return dict(themes), dict(kinds)
+
+
 def _specialisation(
     ds: Dataset,
     code: str,
@@ -231,15 +253,11 @@ def _specialisation(
     types: Mapping[str, str] | None,
     verified_only: bool,
 ) -> dict[str, Any]:
-    themes: dict[str, Counter[str]] = defaultdict(Counter)
-    kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    for g in ds.groupings.values():
-        for m in g.members_on(as_of, verified_only=verified_only):
-            if m.participant != code and not ds.participant(m.participant).is_state:
-                continue
-            themes[m.participant].update(t.value for t in g.themes.value)
-            if types is not None and g.id in types:
-                kinds[m.participant][types[g.id]] += 1
+    themes_all, kinds_all = _category_counts(ds, as_of, types, verified_only)
+    # the reference is every state's memberships, and the country's own
+    keep = {p for p in themes_all if p == code or ds.participant(p).is_state}
+    themes = {p: themes_all[p] for p in keep if p in themes_all}
+    kinds = {p: kinds_all[p] for p in keep if p in kinds_all}
     return {
         "method": "location quotient against the memberships of every state on the date",
         "types": location_quotients(kinds, code) if types is not None else None,
@@ -318,7 +336,7 @@ def profile(
         type_mix = dict(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0])))
     network = _network.analyse(ds, as_of, weighting=weighting, verified_only=verified_only)
     node = next((n for n in network["nodes"] if n["id"] == code), None)
-    partners = _partners(ds, code, as_of, network, top_partners, verified_only)
+    partners = _partners(ds, code, as_of, weighting, top_partners, verified_only)
     return {
         "country": {"id": code, "name": part.name, "kind": part.kind.value},
         "as_of": as_of.isoformat(),
@@ -343,25 +361,34 @@ def profile(
     }
 
 
+@shared("countries.tie_weights")
+def _tie_weights(
+    ds: Dataset, as_of: _dt.date, weighting: _network.Weighting, verified_only: bool
+) -> dict[str, dict[str, float]]:
+    """Each node's tie weights in the network of the date (once per date)."""
+    network = _network.analyse(ds, as_of, weighting=weighting, verified_only=verified_only)
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for e in network["edges"]:
+        out[e["a"]][e["b"]] = e["weight"]
+        out[e["b"]][e["a"]] = e["weight"]
+    return dict(out)
+
+
 def _partners(
     ds: Dataset,
     code: str,
     as_of: _dt.date,
-    network: Mapping[str, Any],
+    weighting: _network.Weighting,
     top: int,
     verified_only: bool,
 ) -> list[dict[str, Any]]:
-    weights = {}
-    for e in network["edges"]:
-        if code in (e["a"], e["b"]):
-            other = e["b"] if e["a"] == code else e["a"]
-            weights[other] = e["weight"]
-    shared: dict[str, list[str]] = defaultdict(list)
+    weights = _tie_weights(ds, as_of, weighting, verified_only).get(code, {})
+    common: dict[str, list[str]] = defaultdict(list)
     for g, _ in _taking_part(ds, code, as_of, verified_only):
         for m in g.members_on(as_of, verified_only=verified_only):
             if m.participant != code and m.participant in weights:
-                shared[m.participant].append(g.id)
-    rows = [
+                common[m.participant].append(g.id)
+    rows: list[dict[str, Any]] = [
         {
             "id": p,
             "name": ds.participant(p).name,
@@ -369,7 +396,7 @@ def _partners(
             "weight": weights[p],
             "groupings": sorted(set(gs)),
         }
-        for p, gs in shared.items()
+        for p, gs in common.items()
     ]
     rows.sort(key=lambda r: (-r["shared"], -r["weight"], r["id"]))
     return rows[:top]

@@ -17,7 +17,7 @@ when the data is large (see docs/benchmarks/network.md):
 The core functions take plain arrays (participant index, grouping index, start and end
 ordinals of each membership spell) so a benchmark can feed them a synthetic table;
 :func:`analyse` is the convenience wrapper from a :class:`~minilat.dataset.Dataset`.
-networkx is used only on the small projection (communities) and for exports.
+Communities and betweenness come from igraph (in C); networkx is used for exports.
 
 >>> import numpy as np
 >>> B = incidence(np.array([0, 1, 2, 0, 1]), np.array([0, 0, 0, 1, 1]),
@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,10 +40,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import connected_components, shortest_path
+from scipy.sparse.csgraph import connected_components
 
 from minilat.dataset import Dataset
 from minilat.errors import BadInput
+from minilat.memo import shared
 from minilat.vocab import WEIGHTINGS
 
 if TYPE_CHECKING:  # networkx is imported where it is used: it is slow to import
@@ -59,6 +61,7 @@ __all__ = [
     "as_dict",
     "betweenness",
     "bipartite_graph",
+    "build",
     "centralities",
     "communities",
     "dynamic_graph",
@@ -170,13 +173,16 @@ def eigenvector(W: sp.csr_array) -> FloatArray:
     n = W.shape[0]
     if n == 0 or W.nnz == 0:
         return np.zeros(n)
-    if n <= 3_000:
+    if n <= 8:  # ARPACK wants a few more rows than vectors
         _, vecs = np.linalg.eigh(W.toarray())
         v = vecs[:, -1]
-    else:  # pragma: no cover - projections of more than 3,000 participants
+    else:
+        # ARPACK's Lanczos iteration on the sparse matrix: a few milliseconds where a dense
+        # eigh of a 200 x 200 matrix takes 50 ms to a second when BLAS threads contend;
+        # a fixed start vector makes it deterministic
         from scipy.sparse.linalg import eigsh
 
-        _, vecs = eigsh(W.astype(np.float64), k=1, which="LA")
+        _, vecs = eigsh(W.astype(np.float64), k=1, which="LA", v0=np.ones(n))
         v = vecs[:, 0]
     v = np.abs(v)
     v[v < 1e-12] = 0.0
@@ -187,11 +193,9 @@ def eigenvector(W: sp.csr_array) -> FloatArray:
 def betweenness(W: sp.csr_array, *, normalized: bool = True) -> FloatArray:
     """Weighted shortest-path betweenness, a tie of weight ``w`` being ``1/w`` long.
 
-    Brandes' algorithm run for all sources at once on dense numpy arrays: the shortest
-    distances come from scipy's Dijkstra, then path counts and dependencies are
-    accumulated rank by rank (``O(n³)`` arithmetic in ``O(n)`` vectorised steps). Ties
-    between equally short paths are split as networkx splits them; normalised as
-    ``networkx.betweenness_centrality(G, weight=..., normalized=True)``.
+    Computed by igraph (Brandes' algorithm in C), which compares path lengths with a
+    relative tolerance so that equally short paths share the credit as networkx splits
+    it; normalised as ``networkx.betweenness_centrality(G, weight=..., normalized=True)``.
 
     >>> path = sp.csr_array(np.array([[0., 1, 0], [1, 0, 1], [0, 1, 0]]))
     >>> betweenness(path).tolist()
@@ -200,42 +204,25 @@ def betweenness(W: sp.csr_array, *, normalized: bool = True) -> FloatArray:
     n = W.shape[0]
     if n < 3 or W.nnz == 0:
         return np.zeros(n)
-    L = sp.csr_array(W, dtype=np.float64)
-    L.data = 1.0 / L.data
-    dist = shortest_path(L, method="D", directed=False)
-    edge = np.full((n, n), np.inf)
-    coo = L.tocoo()
-    edge[coo.row, coo.col] = coo.data
-    order = np.argsort(dist, axis=1, kind="stable")
-    rows = np.arange(n)
-    sigma = np.zeros((n, n))
-    sigma[rows, rows] = 1.0
+    g, w = _igraph(W)
+    bc = np.asarray(g.betweenness(directed=False, weights=[1.0 / x for x in w]), dtype=float)
+    # igraph counts each unordered pair once: networkx's normalisation is 2 / ((n-1)(n-2))
+    return bc * 2.0 / ((n - 1) * (n - 2)) if normalized else bc
 
-    def preds(k: int) -> tuple[IntArray, BoolArray]:
-        v = order[:, k]
-        dv = dist[rows, v]
-        cand = dist + edge[:, v].T  # cand[s, u] = d(s, u) + len(u, v_s)
-        finite = np.isfinite(dv)
-        dv = np.where(finite, dv, -1.0)  # unreachable: no predecessor can match
-        tol = 1e-9 * np.maximum(1.0, dv)
-        P = np.abs(cand - dv[:, None]) <= tol[:, None]
-        P &= finite[:, None]
-        return v, P
 
-    for k in range(1, n):
-        v, P = preds(k)
-        sigma[rows, v] = np.where(P, sigma, 0.0).sum(axis=1)
-    delta = np.zeros((n, n))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for k in range(n - 1, 0, -1):
-            v, P = preds(k)
-            sv = sigma[rows, v]
-            coeff = np.where(sv > 0, (1.0 + delta[rows, v]) / sv, 0.0)
-            delta += np.where(P, sigma * coeff[:, None], 0.0)
-    bc = delta.sum(axis=0) - np.diagonal(delta)
-    if normalized:
-        return bc / ((n - 1) * (n - 2))
-    return bc / 2.0
+def _igraph(W: sp.csr_array) -> tuple[Any, list[float]]:
+    """The undirected igraph graph of a symmetric weighted matrix, and its edge weights."""
+    import igraph
+
+    coo = sp.triu(W, k=1).tocoo()
+    weights = coo.data.astype(float).tolist()
+    g = igraph.Graph(n=W.shape[0], edges=list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)))
+    return g, weights
+
+
+#: igraph draws its random numbers from one generator per process: communities are found
+#: under this lock, from a generator seeded afresh, so that they never depend on timing.
+_IGRAPH_RNG = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -267,27 +254,34 @@ def centralities(W: sp.csr_array) -> Centralities:
 def communities(W: sp.csr_array, *, seed: int = SEED) -> IntArray:
     """Louvain communities of the weighted projection: a label per node, 0 the largest.
 
-    Uses ``networkx.community.louvain_communities`` with a fixed seed, so the same
-    projection always gives the same labels; isolated nodes are communities of their own.
+    Uses igraph's multilevel (Louvain) modularity optimisation, in C, seeded afresh with
+    ``seed`` on every call, so the same projection always gives the same labels; isolated
+    nodes are communities of their own. It agrees with networkx's
+    ``louvain_communities`` within the tolerance documented in docs/network.md.
 
     >>> communities(sp.csr_array(np.array([[0., 1, 0, 0], [1, 0, 0, 0],
     ...                                    [0, 0, 0, 1], [0, 0, 1, 0]]))).tolist()
     [0, 0, 1, 1]
     """
-    import networkx as nx
+    import random
+
+    import igraph
 
     n = W.shape[0]
-    G = nx.Graph()
-    G.add_nodes_from(range(n))
-    coo = sp.triu(W, k=1).tocoo()
-    G.add_weighted_edges_from(
-        zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True)
-    )
-    parts = nx.community.louvain_communities(G, weight="weight", seed=seed)
-    parts = sorted(parts, key=lambda c: (-len(c), min(c)))
+    g, weights = _igraph(W)
+    with _IGRAPH_RNG:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            membership = g.community_multilevel(weights=weights).membership
+        finally:
+            igraph.set_random_number_generator(random)
+    parts: dict[int, list[int]] = {}
+    for node, c in enumerate(membership):
+        parts.setdefault(c, []).append(node)
+    ordered = sorted(parts.values(), key=lambda c: (-len(c), min(c)))
     labels = np.empty(n, dtype=np.int64)
-    for i, c in enumerate(parts):
-        labels[list(c)] = i
+    for i, c in enumerate(ordered):
+        labels[c] = i
     return labels
 
 
@@ -487,6 +481,7 @@ def _ordinal(d: Any) -> int:
     return OPEN if d is None else int(d.first_day().toordinal())
 
 
+@shared("network.membership_arrays")
 def membership_arrays(ds: Dataset, *, verified_only: bool = False) -> MembershipArrays:
     """Every active-role membership spell of the dataset as arrays.
 
@@ -543,16 +538,25 @@ def _ranks(values: FloatArray) -> IntArray:
     return (np.searchsorted(np.sort(-r), -r, side="left") + 1).astype(np.int64)
 
 
-def _build(
+@shared("network.build")
+def build(
     ds: Dataset,
     as_of: _dt.date,
     *,
-    include: Collection[str] | None,
-    weighting: Weighting,
-    states_only: bool,
-    verified_only: bool,
+    include: Collection[str] | None = None,
+    weighting: Weighting = "newman",
+    states_only: bool = True,
+    verified_only: bool = False,
     overlap_top: int = 20,
 ) -> tuple[MembershipArrays, NetworkArrays]:
+    """The network of the dataset on ``as_of`` as arrays (:func:`analyse` in plain data):
+    the membership table and the analysis, computed once per dataset and arguments.
+
+    >>> from minilat.dataset import load
+    >>> t, r = build(load(), _dt.date(2023, 1, 1), include={"quad"})
+    >>> sorted(t.participants[i] for i in r.nodes)
+    ['AUS', 'IND', 'JPN', 'USA']
+    """
     t = membership_arrays(ds, verified_only=verified_only)
     r = analyse_arrays(
         t.participant,
@@ -696,6 +700,7 @@ def _upper(M: sp.csr_array) -> Any:
     return U.tocoo()
 
 
+@shared("network.analyse")
 def analyse(
     ds: Dataset,
     as_of: _dt.date,
@@ -718,12 +723,15 @@ def analyse(
     ``bridges`` (participants whose ties spread across communities more than the median's,
     by betweenness) and ``overlap`` (the groupings with the most similar member sets).
 
+    Computed once per dataset and arguments and shared by every caller
+    (:mod:`minilat.memo`): do not change the answer; copy the top level to add to it.
+
     >>> from minilat.dataset import load
     >>> net = analyse(load(), _dt.date(2023, 1, 1), include={"quad", "aukus"})
     >>> [(e["a"], e["b"], e["shared"]) for e in net["edges"]][:1]
     [('AUS', 'USA', 2)]
     """
-    t, r = _build(
+    t, r = build(
         ds,
         as_of,
         include=include,
@@ -797,7 +805,7 @@ def projection_graph(
     verified_only: bool = False,
 ) -> nx.Graph:
     """The co-membership projection on ``as_of`` with centralities as node attributes."""
-    t, r = _build(
+    t, r = build(
         ds,
         as_of,
         include=include,

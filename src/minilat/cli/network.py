@@ -194,7 +194,7 @@ def network(
         verified_only=verified_only,
     )
     if type_:
-        d["type"] = _type_value(type_)
+        d = {**d, "type": _type_value(type_)}  # the analysis is shared: copy, then add
     if as_json:
         emit_json(d)
         return

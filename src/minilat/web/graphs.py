@@ -37,8 +37,8 @@ def network(site: Site, as_of: _dt.date, type_: str | None = None) -> dict[str, 
         if types is None:
             raise optional.NotAvailable("filtering by type needs the typology, not available yet")
         include = {gid for gid, t in types.items() if t == type_}
-    result: dict[str, Any] = analyse(site.ds, as_of, include=include)
-    result["type"] = type_
+    # the analysis is shared by every view of the date: add to a copy of its top level
+    result: dict[str, Any] = {**analyse(site.ds, as_of, include=include), "type": type_}
     return result
 
 
@@ -57,10 +57,7 @@ def network_graph(site: Site, as_of: _dt.date, type_: str | None = None) -> dict
     net = optional.analysis("network")
     if net is None or not hasattr(net, "incidence"):
         raise optional.NotAvailable("the network analysis is not available yet")
-    memo = site.memo  # one version of the dataset, even if an edit lands meanwhile
-    if "arrays" not in memo:
-        memo["arrays"] = net.membership_arrays(site.ds)
-    t = memo["arrays"]
+    t = net.membership_arrays(site.ds)  # computed once per version of the dataset
     mask = None
     if type_:
         if type_ not in {x.value for x in GroupingType}:
@@ -130,10 +127,7 @@ def ego_network(site: Site, code: str, as_of: _dt.date, k: int = 12) -> dict[str
     net = optional.analysis("network")
     if net is None or not hasattr(net, "incidence"):
         return None
-    memo = site.memo  # one version of the dataset, even if an edit lands meanwhile
-    if "arrays" not in memo:
-        memo["arrays"] = net.membership_arrays(site.ds)
-    t = memo["arrays"]
+    t = net.membership_arrays(site.ds)  # computed once per version of the dataset
     if code not in t.participants:
         return None
     B = net.incidence(

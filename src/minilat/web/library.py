@@ -89,10 +89,10 @@ def types_on(site: Site, as_of: _dt.date) -> dict[str, str | None] | None:
     classify = optional.function("typology", "classify")
     if classify is None:
         return None
-    memo = site.memo  # the rule reads themes only: one answer per version of the dataset
-    if "types" not in memo:
-        memo["types"] = {gid: _type_value(r) for gid, r in classify(site.ds).items()}
-    types: dict[str, str | None] = memo["types"]
+    # the rule reads themes only: one answer per version of the dataset
+    types: dict[str, str | None] = site.cached(
+        ("types",), lambda ds: {gid: _type_value(r) for gid, r in classify(ds).items()}
+    )
     return types
 
 

@@ -9,7 +9,6 @@ import os
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import cached_property
 from pathlib import Path
@@ -28,8 +27,6 @@ __all__ = ["SECRET_ENV", "Site", "get_site"]
 
 #: The environment variable holding the secret that signs the anti-forgery tokens.
 SECRET_ENV = "MINILAT_SECRET"
-#: How many computed answers a Site remembers.
-MEMO_SIZE = 20_000
 #: How often (seconds) a Site looks for edits made through another process.
 REFRESH_SECONDS = 1.0
 T = TypeVar("T")
@@ -73,10 +70,6 @@ class Site:
         meta = self._yaml_store.meta()
         self.yaml_fingerprint = meta.get("fingerprint", "")
         self.built_at = meta.get("built_at", "")
-        #: Answers that depend only on the dataset served, computed once per version.
-        self.memo: dict[str, Any] = {}
-        self._lru: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._base: Base | None = None
         #: Edited documents already checked, so a refresh re-checks only what changed.
@@ -163,9 +156,6 @@ class Site:
                 ds, problems = overlay(self._yaml_ds, self.base, rows, self._checked_models)
                 self._ds, self.edit_problems = ds, problems
                 self._store = self._yaml_store if ds is self._yaml_ds else None
-                self.memo = {}
-                with self._lock:
-                    self._lru.clear()
                 self.generation = generation
                 self.serial += 1
             self._checked = time.monotonic()
@@ -202,20 +192,14 @@ class Site:
         short = self.yaml_fingerprint[:12] or "unversioned"
         return short if self._ds is self._yaml_ds else f"{short}+edits.{self.generation}"
 
-    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``, remembered under ``key`` (answers derived from the read-only
-        dataset never change while the app runs); at most :data:`MEMO_SIZE` are kept."""
-        with self._lock:
-            if key in self._lru:
-                self._lru.move_to_end(key)
-                hit: T = self._lru[key]
-                return hit
-        value = compute()
-        with self._lock:
-            self._lru[key] = value
-            if len(self._lru) > MEMO_SIZE:
-                self._lru.popitem(last=False)
-        return value
+    def cached(self, key: Hashable, compute: Callable[[Dataset], T]) -> T:
+        """``compute(ds)`` on the dataset served, remembered under ``key`` in that
+        dataset's memo (:mod:`minilat.memo`): computed once per version of the data
+        however many requests ask at once, bounded in bytes, and gone with the version.
+        ``compute`` gets the dataset so that every part of one answer reads one version,
+        even if an edit lands meanwhile."""
+        ds = self.ds
+        return ds.memo.get(("site", key), lambda: compute(ds))
 
     @cached_property
     def suggestions(self) -> SuggestionStore:

@@ -115,10 +115,9 @@ def recent_events(site: Site, limit: int) -> list[dict[str, Any]]:
 
 
 def _summary(site: Site, gid: str, as_of: _dt.date) -> dict[str, Any]:
-    def compute() -> dict[str, Any]:
-        return _groupings.summary(site.ds, site.ds.groupings[gid], as_of)
-
-    return site.cached(("summary", gid, as_of), compute)
+    return site.cached(
+        ("summary", gid, as_of), lambda ds: _groupings.summary(ds, ds.groupings[gid], as_of)
+    )
 
 
 def grouping_list(
