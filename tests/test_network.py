@@ -446,3 +446,30 @@ def test_cli_network_type_filter(
 def test_graph_without_export_is_refused(run: Any) -> None:
     r = run("network", "--graph", "projection")
     assert r.exit_code == 2 and "--graph goes with --export" in r.output
+
+
+@pytest.mark.parametrize("year", [1980, 1990, 2000, 2010, 2015, 2020, 2024, 2026])
+def test_communities_agree_with_networkx_louvain_within_tolerance(year: int) -> None:
+    """igraph's Louvain finds partitions as good as networkx's on the shipped data: the
+    modularity within COMMUNITY_TOLERANCE (docs/network.md), most nodes placed alike."""
+    import datetime as dt
+
+    import networkx as nx
+
+    from minilat.dataset import load
+
+    _, r = net.build(load(), dt.date(year, 7, 1))
+    coo = sp.triu(r.W, k=1).tocoo()
+    G = nx.Graph()
+    G.add_nodes_from(range(r.W.shape[0]))
+    G.add_weighted_edges_from(
+        zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True)
+    )
+    ref = nx.community.louvain_communities(G, weight="weight", seed=42)
+    ref_labels = np.empty(r.W.shape[0], dtype=np.int64)
+    for i, c in enumerate(ref):
+        ref_labels[list(c)] = i
+    ours = net._modularity(r.W, r.community)
+    theirs = net._modularity(r.W, ref_labels)
+    assert ours >= theirs - net.COMMUNITY_TOLERANCE
+    assert np.isclose(ours, r.modularity)

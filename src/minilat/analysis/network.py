@@ -220,6 +220,10 @@ def _igraph(W: sp.csr_array) -> tuple[Any, list[float]]:
     return g, weights
 
 
+#: How much lower than networkx's Louvain the modularity of our communities may be on the
+#: shipped data (docs/network.md; tests/test_network.py checks eight dates).
+COMMUNITY_TOLERANCE = 0.01
+
 #: igraph draws its random numbers from one generator per process: communities are found
 #: under this lock, from a generator seeded afresh, so that they never depend on timing.
 _IGRAPH_RNG = threading.Lock()
