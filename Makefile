@@ -26,7 +26,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -q src tests
+	$(BIN)/pytest -q
 
 ## Everything CI checks: lint, types, the test suite, the bundled dataset.
 test: lint typecheck unit

@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from minilat import editors
 from minilat.cli import cli
@@ -18,6 +21,25 @@ from minilat.store import EditorialDB
 FIXTURES = Path(__file__).parent / "fixtures"
 #: The password of the test editor ``ada``.
 EDITOR_PASSWORD = "correct horse battery staple"
+
+# Hypothesis: every failure prints the blob that reproduces it (``@reproduce_failure``).
+# Locally, failures are kept in a database (``.hypothesis/examples``) and replayed first on
+# the next run. Under CI (``CI=true``, set by ``.ci/run``) the examples are derandomized
+# (seeded from each test's source), so a CI failure comes back on a rerun and on a laptop
+# run with ``CI=true`` (hypothesis needs no database then: the same examples every time).
+_HYPOTHESIS_DB = DirectoryBasedExampleDatabase(
+    Path(__file__).parent.parent / ".hypothesis/examples"
+)
+settings.register_profile("dev", database=_HYPOTHESIS_DB, print_blob=True)
+settings.register_profile("ci", database=None, print_blob=True, derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev")
+
+# Argon2 at its cheapest in tests, never in the product: every editor's password is hashed
+# and verified many times over the suite, and the product's parameters (RFC 9106, 64 MiB
+# and 3 passes) made the authorization matrix alone 39% of the suite's time. Hashes stay
+# real Argon2id hashes (``$argon2id$...``); ``test_auth.py`` checks that the product's own
+# hasher keeps its parameters.
+editors._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @pytest.fixture

@@ -407,3 +407,24 @@ def test_no_page_reveals_secrets(client: TestClient, db: EditorialDB) -> None:
     )
     assert_error(r, 400)
     assert_no_leak(r.text, *secrets)
+
+
+def test_the_product_hashes_with_rfc_9106_parameters_only_tests_are_cheap() -> None:
+    """The suite swaps in a cheap hasher (tests/conftest.py); the product must not: a
+    fresh interpreter's hasher has argon2-cffi's RFC 9106 low-memory defaults."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from minilat import editors as e; h = e._hasher;"
+            " print(h.time_cost, h.memory_cost, h.parallelism, e._hasher.hash('x')[:9])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["3", "65536", "4", "$argon2id"]
+    assert editors._hasher.time_cost == 1  # and this suite runs with the cheap one

@@ -429,10 +429,6 @@ class Store:
         rows = self._rows("SELECT * FROM events ORDER BY day DESC, grouping_id LIMIT ?", (limit,))
         return [dict(r) for r in rows]
 
-    def iter_membership_rows(self) -> Iterator[dict[str, Any]]:
-        for r in self._con.execute("SELECT * FROM memberships ORDER BY grouping_id, id"):
-            yield dict(r)
-
 
 # ======================================================================= the editorial database
 #
