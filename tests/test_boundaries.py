@@ -69,8 +69,8 @@ def test_store_drops_a_member_on_the_day_its_membership_ends(store: Store) -> No
     on = {r["participant_id"] for r in store.member_rows("g7", day)}
     assert "RUS" in before
     assert "RUS" not in on
-    assert "g7" in store.grouping_ids(member="RUS", active_on=day - ONE_DAY)
-    assert "g7" not in store.grouping_ids(member="RUS", active_on=day)
+    assert "g7" in store.grouping_ids(member="RUS", as_of=day - ONE_DAY)
+    assert "g7" not in store.grouping_ids(member="RUS", as_of=day)
 
 
 def test_store_answers_equal_the_model_on_every_boundary_day(store: Store) -> None:
@@ -89,7 +89,7 @@ def test_store_answers_equal_the_model_on_every_boundary_day(store: Store) -> No
             for p in expected:
                 by_member.setdefault(p, set()).add(g.id)
         for p in ("RUS", "USA", "GBR", "IND", "CHN"):
-            got_ids = set(store.grouping_ids(member=p, active_on=day))
+            got_ids = set(store.grouping_ids(member=p, as_of=day))
             assert got_ids == by_member.get(p, set()), (p, day)
 
 
