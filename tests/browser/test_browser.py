@@ -46,6 +46,7 @@ PAGES = {
     "country-ind": "/countries/IND",
     "network": "/network",
     "design": "/design",
+    "whatif": "/whatif",
     "methodology": "/methodology",
     "downloads": "/downloads",
     "suggest": "/suggest",
@@ -205,6 +206,51 @@ def test_designer(base_url: str, page: tuple[Page, _Watch]) -> None:
     assert pg.locator(".chart rect.bar").count() >= 3
     _shot(pg, "design-answer")
     assert watch.errors == []
+
+
+def test_whatif_from_the_form(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/whatif")
+    pg.fill("#w-as-of", "2026-12-01")
+    pg.select_option("#w-kind-1", "join")
+    pg.fill("#w-grouping-1", "chip4")
+    pg.fill("#w-country-1", "IND")
+    pg.select_option("#w-kind-2", "found")
+    pg.fill("#w-grouping-2", "AI compute club")
+    pg.fill("#w-country-2", "USA,JPN,KOR,TWN,NLD")
+    pg.fill("#w-themes-2", "ai,semiconductors")
+    pg.click("#w-submit")
+    pg.wait_for_selector("#whatif-result", timeout=60_000)
+    text = pg.locator("#whatif-result").inner_text()
+    assert "India joins Chip 4" in text and "AI compute club" in text
+    assert "optimal coalition of 5" in text
+    assert pg.locator("#whatif-result svg rect.bar").count() >= 3
+    assert "kind=found" in pg.url and "grouping=chip4" in pg.url  # shareable
+    _shot(pg, "whatif-answer")
+    assert watch.errors == []
+
+
+def test_whatif_without_javascript_on_a_phone(base_url: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        pg.goto(base_url + "/whatif")
+        pg.fill("#w-as-of", "2026-12-01")
+        pg.fill("#w-grouping-1", "paris_call")
+        pg.select_option("#w-kind-1", "leave")
+        pg.fill("#w-country-1", "USA")
+        pg.click("#w-submit")
+        pg.wait_for_selector("#whatif-result")
+        assert (
+            "leaves" in pg.locator("#whatif-summary").inner_text()
+            or pg.locator("#whatif-diffs li").count()
+        )
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width
+        _shot(pg, "whatif-phone")
+    finally:
+        context.close()
 
 
 def test_suggest_a_correction(base_url: str, page: tuple[Page, _Watch]) -> None:

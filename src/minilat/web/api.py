@@ -6,7 +6,7 @@ Described by the OpenAPI document at ``/openapi.json`` (explore it at ``/api/doc
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from minilat.web import designer, graphs, library, optional, views
+from minilat.web import whatif as whatif_view
 from minilat.web.http import ERROR_RESPONSES, ErrorOut
 from minilat.web.render import json_response
 from minilat.web.site import Site, get_site
@@ -60,6 +61,7 @@ async def api_index(site: SiteDep) -> Response:
                 "/api/v1/network/graph",
                 "/api/v1/design",
                 "/api/v1/design/tables",
+                "/api/v1/whatif",
             ],
         }
     )
@@ -238,3 +240,30 @@ async def network_graph(
     type: Annotated[str | None, Query(description="Only groupings of this type")] = None,
 ) -> Response:
     return json_response(await run_in_threadpool(graphs.network_graph, site, site.day(as_of), type))
+
+
+class WhatifIn(BaseModel):
+    """A what-if scenario (docs/whatif.md): a date and at most 20 changes, each one of
+    ``{"join": GROUPING, "country": ISO3}``, ``{"leave": ...}``, ``{"suspend": ...}``,
+    ``{"found": NAME, "members": [...], "themes": [...]}`` or ``{"end": GROUPING}``,
+    with an optional ``date``."""
+
+    as_of: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD; today")
+    title: str | None = Field(default=None, max_length=200)
+    changes: list[dict[str, Any]] = Field(max_length=20, description="The changes, in any order")
+    network: bool = Field(default=True, description="Include the network (the slowest part)")
+
+
+@router.post(
+    "/whatif",
+    summary="What if: a scenario's differences from the record, ranked and explained",
+    tags=["whatif"],
+)
+async def whatif(site: SiteDep, body: WhatifIn) -> Response:
+    doc: dict[str, Any] = {"changes": body.changes}
+    if body.as_of:
+        doc["as_of"] = body.as_of
+    if body.title:
+        doc["title"] = body.title
+    d = await run_in_threadpool(partial(whatif_view.answer, site, doc, network=body.network))
+    return json_response(d, cache_control="no-store")

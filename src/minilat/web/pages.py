@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from minilat.errors import MinilatError
+from minilat.errors import BadInput, MinilatError
 from minilat.web import designer, graphs, views
+from minilat.web import whatif as whatif_view
+from minilat.web.render import request_wants_json
 from minilat.web.site import Site, get_site
 
 __all__ = ["router"]
@@ -131,6 +133,40 @@ async def design(
         )
     )
     return _renderer(request).page(request, "design.html", data)
+
+
+Rows = Annotated[list[str] | None, Query(max_length=40)]
+
+
+@router.get("/whatif")
+async def whatif(
+    request: Request,
+    site: SiteDep,
+    as_of: Opt = None,
+    kind: Rows = None,
+    grouping: Rows = None,
+    country: Rows = None,
+    date: Rows = None,
+    themes: Rows = None,
+) -> Response:
+    data = await run_in_threadpool(
+        partial(
+            whatif_view.page,
+            site,
+            as_of=as_of,
+            kinds=kind or [],
+            groupings=grouping or [],
+            countries=country or [],
+            dates=date or [],
+            themes=themes or [],
+        )
+    )
+    renderer = _renderer(request)
+    if data["error"]:
+        if request_wants_json(request):
+            raise BadInput(data["error"]["message"], hint=data["error"]["hint"])
+        return renderer.html(request, "whatif.html", data, status=400, cache_control="no-store")
+    return renderer.page(request, "whatif.html", data)
 
 
 @router.get("/methodology")

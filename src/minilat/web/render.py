@@ -25,6 +25,7 @@ NAV = [
     ("/countries", "Countries"),
     ("/network", "Network"),
     ("/design", "Designer"),
+    ("/whatif", "What if"),
     ("/methodology", "Methodology"),
     ("/downloads", "Downloads"),
     ("/api/docs", "API"),
