@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from minilat import editors
 from minilat.cli import cli
-from minilat.store import EditorialDB
+from minilat.editorial import editors
+from minilat.editorial.database import EditorialDB
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: The password of the test editor ``ada``.

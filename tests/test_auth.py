@@ -14,8 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EDITOR_PASSWORD
-from minilat import dataset, editors, edits
-from minilat.store import EditorialDB
+from minilat import dataset
+from minilat.editorial import editors, edits
+from minilat.editorial.database import EditorialDB
 from minilat.web import create_app
 from minilat.web.auth import SESSION_COOKIE
 from minilat.web.editor import SIGN_IN_RATE

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from minilat.store import EditorialDB
+from minilat.editorial.database import EditorialDB
 
 TRIALS = 6
 
 _WRITER = """
 import sys
 from pathlib import Path
-from minilat.store import EditorialDB
+from minilat.editorial.database import EditorialDB
 db = EditorialDB(Path(sys.argv[1]))
 print("ready", flush=True)
 while True:
@@ -100,7 +100,7 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
 _CONCURRENT = """
 import sys
 from pathlib import Path
-from minilat.store import EditorialDB
+from minilat.editorial.database import EditorialDB
 db = EditorialDB(Path(sys.argv[1]))
 ids = [db.add_suggestion(what="w", where=sys.argv[2], source_url="https://e.org")
        for _ in range(int(sys.argv[3]))]

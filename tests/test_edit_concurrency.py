@@ -33,8 +33,8 @@ from typing import Any
 import httpx
 import pytest
 
-from minilat import editors
-from minilat.store import EditorialDB
+from minilat.editorial import editors
+from minilat.editorial.database import EditorialDB
 
 GID = "quad"
 TARGET = f"grouping:{GID}"

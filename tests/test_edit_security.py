@@ -24,8 +24,9 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minilat import dataset, editors
-from minilat.store import EditorialDB
+from minilat import dataset
+from minilat.editorial import editors
+from minilat.editorial.database import EditorialDB
 from minilat.web.auth import SESSION_COOKIE
 from test_auth import assert_error, assert_no_leak, session_csrf, sign_in
 
@@ -694,8 +695,8 @@ def test_non_finite_numbers_and_endless_lists_are_refused(
 def test_a_busy_database_does_not_name_its_file(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from minilat.editorial.database import SuggestionStore
     from minilat.errors import StoreError
-    from minilat.store import SuggestionStore
 
     def busy(*args: Any, **kwargs: Any) -> int:
         raise StoreError("cannot write the editorial database at /srv/secret/ed.db: locked")

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minilat import editors
-from minilat.store import Conflict, EditorialDB
+from minilat.editorial import editors
+from minilat.editorial.database import Conflict, EditorialDB
 from minilat.web import create_app
 from minilat.web.auth import SESSION_COOKIE
 from test_auth import assert_error, assert_no_leak, session_csrf, sign_in

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from minilat import editors
 from minilat.cli import cli
+from minilat.editorial import editors
+from minilat.editorial.database import EDITORIAL_VERSION, EditorialDB, SuggestionStore, migrate
 from minilat.errors import BadInput, NotFound, StoreError
-from minilat.store import EDITORIAL_VERSION, EditorialDB, SuggestionStore, migrate
 
 PASSWORD = "correct horse battery staple"
 

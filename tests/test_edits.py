@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from minilat import dataset, edits
+from minilat import dataset
+from minilat.editorial import edits
+from minilat.editorial.database import Conflict, EditorialDB
 from minilat.errors import BadInput, NotFound
-from minilat.store import Conflict, EditorialDB
 
 GOOD_SOURCE = "quad-fxcnews-2017-11-13"
 

@@ -24,8 +24,8 @@ from schemathesis.checks import (
     positive_data_acceptance,
 )
 
-from minilat import editors
-from minilat.store import EditorialDB
+from minilat.editorial import editors
+from minilat.editorial.database import EditorialDB
 from minilat.web import create_app
 
 #: Examples per API operation (the ``MINILAT_FUZZ_EXAMPLES`` environment variable raises it).

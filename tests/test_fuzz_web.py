@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from minilat.store import SuggestionStore
+from minilat.editorial.database import SuggestionStore
 from minilat.web import create_app
 from minilat.web.middleware import RateLimiter
 from minilat.web.suggest import COOKIE, RATE

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from minilat import dataset, edits, sync
+from minilat import dataset
 from minilat.cli import cli
+from minilat.editorial import edits, sync
+from minilat.editorial.database import EditorialDB
 from minilat.errors import Problem
-from minilat.store import EditorialDB
 
 QUAD = "groupings/quad.yaml"
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from minilat import editors
-from minilat.store import EditorialDB
+from minilat.editorial import editors
+from minilat.editorial.database import EditorialDB
 from minilat.web import create_app, site
 from test_auth import assert_no_leak, session_csrf, sign_in
 
@@ -331,7 +331,7 @@ def test_the_site_follows_the_yaml_through_sync_and_revert(
     auth: dict[str, str],
     editorial_db: EditorialDB,
 ) -> None:
-    from minilat import sync
+    from minilat.editorial import sync
 
     quad = data_copy / "groupings" / "quad.yaml"
     original = quad.read_text()
@@ -365,7 +365,7 @@ def _change_the_file_meanwhile(data_copy: Path) -> None:
 def test_a_pending_edit_over_a_changed_file_is_flagged_then_merged(
     live: TestClient, data_copy: Path, auth: dict[str, str], editorial_db: EditorialDB
 ) -> None:
-    from minilat import sync
+    from minilat.editorial import sync
 
     _put_name(live, auth, "Quad Pending")
     _change_the_file_meanwhile(data_copy)

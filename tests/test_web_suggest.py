@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from minilat.store import SuggestionStore
+from minilat.editorial.database import SuggestionStore
 from minilat.web import create_app
 from minilat.web.suggest import COOKIE, MAX_BODY, check_token, make_token
 

@@ -68,8 +68,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     tmp = tmp_path_factory.mktemp("browser")
     data = os.environ.get("MINILAT_DATA")
-    from minilat import editors
-    from minilat.store import EditorialDB
+    from minilat.editorial import editors
+    from minilat.editorial.database import EditorialDB
 
     editors.add_editor(EditorialDB(tmp / "suggestions.db"), "ada", EDITOR_PASSWORD)
     with pytest.MonkeyPatch.context() as mp:

@@ -18,7 +18,7 @@ from minilat.cli.kit import Context, emit_json, err_console, json_option, out_co
 from minilat.errors import BadInput, MinilatError
 
 if TYPE_CHECKING:
-    from minilat.sync import Plan
+    from minilat.editorial.sync import Plan
 
 __all__ = ["COMMANDS", "dataset"]
 
@@ -79,11 +79,11 @@ def sync_cmd(
     c: Context, dry_run: bool, yes: bool, force: bool, editor: str | None, as_json: bool
 ) -> None:
     """Write the editors' pending changes into the YAML files, as minimal diffs."""
-    from minilat import sync as _sync
+    from minilat.editorial import sync as _sync
 
     editor = editor or _sync.DEFAULT_EDITOR
     from minilat import dataset as _dataset
-    from minilat.store import EditorialDB
+    from minilat.editorial.database import EditorialDB
 
     root = c.data_dir or _dataset.bundled_data_dir()
     if not c.editorial.exists():

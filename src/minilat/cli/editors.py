@@ -18,13 +18,13 @@ from minilat.cli.kit import Context, emit_json, err_console, json_option, out_co
 from minilat.errors import BadInput
 
 if TYPE_CHECKING:
-    from minilat.store import EditorialDB
+    from minilat.editorial.database import EditorialDB
 
 __all__ = ["COMMANDS", "backup", "editors", "restore"]
 
 
 def _db(c: Context) -> EditorialDB:
-    from minilat.store import EditorialDB
+    from minilat.editorial.database import EditorialDB
 
     return EditorialDB(c.editorial)
 
@@ -43,7 +43,7 @@ def editors() -> None:
 def editors_add(c: Context, name: str, password_stdin: bool) -> None:
     """Create editor NAME; the password is asked for (hidden) or read from stdin."""
 
-    from minilat import editors as _editors
+    from minilat.editorial import editors as _editors
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -63,7 +63,7 @@ def editors_list(c: Context, as_json: bool) -> None:
 
     from rich.table import Table
 
-    from minilat import editors as _editors
+    from minilat.editorial import editors as _editors
 
     rows = _editors.list_editors(_db(c))
     if as_json:
@@ -83,7 +83,7 @@ def editors_list(c: Context, as_json: bool) -> None:
 def editors_token(c: Context, name: str) -> None:
     """Make a new API token for editor NAME and print it, this once."""
 
-    from minilat import editors as _editors
+    from minilat.editorial import editors as _editors
 
     token_id, token = _editors.new_token(_db(c), name)
     err_console.print(
@@ -100,7 +100,7 @@ def editors_token(c: Context, name: str) -> None:
 def editors_revoke(c: Context, token_id: int) -> None:
     """Revoke API token TOKEN_ID (the id `editors token` and `editors list` show)."""
 
-    from minilat import editors as _editors
+    from minilat.editorial import editors as _editors
 
     _editors.revoke_token(_db(c), token_id)
     out_console.print(f"token {token_id} revoked", markup=False)
@@ -122,7 +122,7 @@ def backup(c: Context, file: Path) -> None:
 def restore(c: Context, file: Path, yes: bool) -> None:
     """Replace the editorial database with the backup FILE, after checking it."""
 
-    from minilat.store import EditorialDB
+    from minilat.editorial.database import EditorialDB
 
     target = c.editorial
     if not file.is_file():

@@ -72,7 +72,7 @@ class Context:
     @property
     def editorial(self) -> Path:
         """The editorial database: the setting, else minilat-editorial.db beside the store."""
-        from minilat.editors import editorial_path
+        from minilat.editorial.editors import editorial_path
 
         return editorial_path(self.db, self._editorial_setting)
 

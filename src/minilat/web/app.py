@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from minilat import edits
+from minilat.editorial import edits
 from minilat.errors import MinilatError, StoreError
 from minilat.web import api, auth, downloads, edit, editor, feeds, pages, suggest
 from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders

@@ -6,7 +6,7 @@ An editor is recognised by either
   scripts; a malformed, unknown or revoked token is refused with 401 (never ignored); or
 - the ``minilat_session`` cookie set by ``POST /editors/sign-in``: a random session id
   stored only as its SHA-256 hash in the editorial database, ``HttpOnly``,
-  ``SameSite=Strict``, ``Path=/``, ``Max-Age`` :data:`minilat.editors.SESSION_SECONDS`,
+  ``SameSite=Strict``, ``Path=/``, ``Max-Age`` :data:`minilat.editorial.editors.SESSION_SECONDS`,
   and ``Secure`` unless the request is plain http between loopback addresses
   (:func:`cookie_secure`).
 
@@ -30,9 +30,9 @@ from urllib.parse import parse_qs
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from minilat import editors
+from minilat.editorial import editors
+from minilat.editorial.database import EditorialDB
 from minilat.errors import MinilatError
-from minilat.store import EditorialDB
 from minilat.web.http import wants_json
 from minilat.web.site import Site
 

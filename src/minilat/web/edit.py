@@ -3,7 +3,7 @@
 Editors (a session with its anti-forgery token, or an API token) change groupings, their
 memberships and events, and sources. Every change names the version it was made
 against (``If-Match`` or the field ``version``); a stale one answers 409 with the
-current record, never overwriting silently (:mod:`minilat.edits`).
+current record, never overwriting silently (:mod:`minilat.editorial.edits`).
 
 - ``GET /api/v1/editor/groupings/{id}``, ``PUT`` the whole document (JSON, or YAML text
   in ``yaml``); ``POST /api/v1/editor/groupings/{id}/memberships`` (and ``/events``) to
@@ -26,7 +26,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minilat import dataset as _dataset
-from minilat import edits
+from minilat.editorial import edits
 from minilat.errors import BadInput, MinilatError, NotFound
 from minilat.model import SLUG_RE
 from minilat.web import auth

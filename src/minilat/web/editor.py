@@ -10,7 +10,7 @@
   editor's name only.
 
 Every decision writes its audit record in the same transaction as the change
-(:meth:`minilat.store.EditorialDB.decide_suggestion`). Nothing here is cached: the
+(:meth:`minilat.editorial.database.EditorialDB.decide_suggestion`). Nothing here is cached: the
 answers are ``Cache-Control: no-store``.
 """
 
@@ -24,8 +24,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from minilat import editors, edits
 from minilat.dataset import plain_document
+from minilat.editorial import editors, edits
 from minilat.errors import BadInput
 from minilat.web import auth
 from minilat.web.edit import KIND_PATHS, history_link

@@ -18,10 +18,11 @@ from fastapi import Request
 
 from minilat import settings
 from minilat.dataset import SUBDIRS, Dataset, bundled_data_dir, parse_day
-from minilat.editors import editorial_path
-from minilat.edits import Base, overlay, read_base
+from minilat.editorial.database import EditorialDB, SuggestionStore
+from minilat.editorial.editors import editorial_path
+from minilat.editorial.edits import Base, overlay, read_base
 from minilat.errors import MinilatError, StoreError
-from minilat.store import EditorialDB, Store, SuggestionStore, open_store
+from minilat.store import Store, open_store
 
 __all__ = ["SECRET_ENV", "Site", "get_site"]
 

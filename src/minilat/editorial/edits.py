@@ -4,9 +4,9 @@ The YAML files stay the source of truth. An editor's change to a grouping (its f
 its memberships, its events) or to a source is checked exactly as ``minilat validate``
 checks a file, then stored in the editorial database as the record's new whole
 document together with its audit record (who, when, what before and after, why), in
-one transaction (:meth:`minilat.store.EditorialDB.change_record`). The web serves the
+one transaction (:meth:`minilat.editorial.database.EditorialDB.change_record`). The web serves the
 YAML with those documents laid over it (:func:`overlay`); ``minilat dataset sync``
-writes them back into the YAML files (:mod:`minilat.sync`).
+writes them back into the YAML files (:mod:`minilat.editorial.sync`).
 
 **Versions.** Every record has a version token ``N-HASH``: ``N`` counts its edits and
 ``HASH`` starts the SHA-256 of its current document (a record never edited is ``0-…``;
@@ -34,9 +34,9 @@ from typing import Any
 import yaml
 
 from minilat import dataset as _dataset
+from minilat.editorial.database import Conflict, EditorialDB
 from minilat.errors import BadInput, NotFound, Problem
 from minilat.model import FuzzyDate
-from minilat.store import Conflict, EditorialDB
 
 __all__ = [
     "ITEM_FIELDS",

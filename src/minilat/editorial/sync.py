@@ -1,7 +1,7 @@
 """Write editors' accepted changes back into the YAML files (``minilat dataset sync``).
 
 Editors' changes live in the editorial database as whole documents
-(:mod:`minilat.edits`); the YAML files stay the source of truth. :func:`plan` works out,
+(:mod:`minilat.editorial.edits`); the YAML files stay the source of truth. :func:`plan` works out,
 for every record that is *pending* (edited, not yet in the YAML files on disk now), the
 new text of the file holding it, as a minimal change: the file is read with ruamel.yaml's
 round-trip loader and only the differences between the YAML's document and the edited
@@ -9,7 +9,7 @@ one are applied (changed scalars replaced with their quoting kept, keys added or
 list items kept, inserted, replaced or deleted one by one; a new item of a list of flow
 mappings is written as a flow mapping too). Lines ruamel would reformat but the edit does
 not touch are left exactly as they were. Every new text is read back as
-:func:`minilat.edits.read_base` reads it and must give back exactly the edited document.
+:func:`minilat.editorial.edits.read_base` reads it and must give back exactly the edited document.
 
 **Conflicts.** An edit remembers the YAML document it started from (``base_hash``). If
 the YAML on disk is neither that document nor the edit's (someone changed the file since,
@@ -48,9 +48,9 @@ from ruamel.yaml.scalarstring import (
 )
 
 from minilat import dataset as _dataset
-from minilat import edits as _edits
+from minilat.editorial import edits as _edits
+from minilat.editorial.database import Conflict, EditorialDB
 from minilat.errors import DatasetInvalid, MinilatError, Problem
-from minilat.store import Conflict, EditorialDB
 
 __all__ = [
     "DEFAULT_EDITOR",
@@ -214,7 +214,7 @@ def _canon(value: Any) -> str:
 
 
 def _plain(text: str) -> Any:
-    """A YAML text as :func:`minilat.edits.read_base` reads it."""
+    """A YAML text as :func:`minilat.editorial.edits.read_base` reads it."""
     return _dataset.plain_document(yaml.load(text, Loader=_LOADER))
 
 

@@ -6,10 +6,10 @@ the password itself is never stored, logged or shown. An API token is 32 random 
 stored, so a copy of the database does not give anyone a usable token. Tokens are
 revoked by their id, which is safe to show.
 
-All SQL is in :class:`minilat.store.EditorialDB`; this module holds the rules.
+All SQL is in :class:`minilat.editorial.database.EditorialDB`; this module holds the rules.
 
 >>> import tempfile, pathlib
->>> from minilat.store import EditorialDB
+>>> from minilat.editorial.database import EditorialDB
 >>> db = EditorialDB(pathlib.Path(tempfile.mkdtemp()) / "editorial.db")
 >>> add_editor(db, "ada", "a long enough secret")["name"]
 'ada'
@@ -35,8 +35,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from minilat.editorial.database import EditorialDB
 from minilat.errors import BadInput
-from minilat.store import EditorialDB
 
 __all__ = [
     "DEFAULT_NAME",
@@ -130,7 +130,7 @@ def new_session(db: EditorialDB, name: str, seconds: int = SESSION_SECONDS) -> s
     """Open a sign-in session for editor ``name``; return its id (shown once, kept hashed).
 
     >>> import tempfile, pathlib
-    >>> from minilat.store import EditorialDB
+    >>> from minilat.editorial.database import EditorialDB
     >>> db = EditorialDB(pathlib.Path(tempfile.mkdtemp()) / "e.db")
     >>> _ = add_editor(db, "ada", "a long enough secret")
     >>> sid = new_session(db, "ada"); editor_for_session(db, sid)

@@ -1,0 +1,690 @@
+"""The editorial database: everything people write, which cannot be rebuilt.
+
+Suggested corrections, editors, API tokens and sign-in sessions (only hashes), the audit
+trail and editors' pending edits live in one writable SQLite file, apart from the
+compiled store (:mod:`minilat.store`), which can be rebuilt from the YAML at any time.
+This file cannot, so it is handled with care: WAL mode with FULL synchronisation (an
+acknowledged write survives the process being killed, and a power cut), a busy timeout,
+foreign keys, every write one ``BEGIN IMMEDIATE`` transaction, and a versioned schema
+(``PRAGMA user_version``) moved forward by numbered migration steps. Online backup and
+checked restore are here too (docs/reliability.md).
+
+This module is the only one of the editorial side that speaks SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import secrets
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from minilat.errors import BadInput, MinilatError, NotFound, StoreError
+
+__all__ = [
+    "BUSY_TIMEOUT",
+    "EDITORIAL_VERSION",
+    "Conflict",
+    "EditorialDB",
+    "SuggestionStore",
+    "migrate",
+]
+
+#: Seconds a writer waits for another writer's lock before giving up.
+BUSY_TIMEOUT = 5.0
+
+#: The migration steps of the editorial database; step ``n`` (1-based) moves a file from
+#: ``user_version`` n-1 to n. Append new steps; never edit a released one.
+_EDITORIAL_STEPS: tuple[tuple[str, ...], ...] = (
+    # 1: the visitors' suggestions, exactly as SuggestionStore wrote them before versioning
+    (
+        "CREATE TABLE IF NOT EXISTS suggestions (id INTEGER PRIMARY KEY, received TEXT NOT NULL,"
+        " what TEXT NOT NULL, location TEXT NOT NULL, source_url TEXT NOT NULL,"
+        " status TEXT NOT NULL DEFAULT 'new')",
+    ),
+    # 2: editors and their API tokens (only hashes are stored)
+    (
+        "CREATE TABLE editors (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+        " password_hash TEXT NOT NULL, created TEXT NOT NULL)",
+        "CREATE TABLE tokens (id INTEGER PRIMARY KEY,"
+        " editor_id INTEGER NOT NULL REFERENCES editors(id) ON DELETE CASCADE,"
+        " token_hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT)",
+        "CREATE INDEX tokens_editor ON tokens(editor_id)",
+        "CREATE INDEX suggestions_status ON suggestions(status, id)",
+    ),
+    # 3: editors' sign-in sessions (only hashes of the session ids) and the audit trail
+    (
+        "CREATE TABLE sessions (id INTEGER PRIMARY KEY,"
+        " editor_id INTEGER NOT NULL REFERENCES editors(id) ON DELETE CASCADE,"
+        " session_hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, expires TEXT NOT NULL,"
+        " revoked TEXT)",
+        "CREATE INDEX sessions_editor ON sessions(editor_id)",
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, editor TEXT NOT NULL,"
+        " action TEXT NOT NULL, target TEXT NOT NULL, before TEXT, after TEXT,"
+        " why TEXT NOT NULL)",
+        "CREATE INDEX audit_target ON audit(target, id)",
+    ),
+    # 4: editors' edits of the dataset: the current document of each edited record
+    (
+        "CREATE TABLE records (target TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+        " doc TEXT NOT NULL, doc_hash TEXT NOT NULL, base_hash TEXT NOT NULL,"
+        " synced INTEGER NOT NULL DEFAULT 0,"
+        " audit_id INTEGER NOT NULL REFERENCES audit(id))",
+    ),
+    # 5: the site's own settings (its signing secret, so forms survive a restart)
+    ("CREATE TABLE site (key TEXT PRIMARY KEY, value BLOB NOT NULL)",),
+)
+#: The schema version this minilat writes (the number of migration steps).
+EDITORIAL_VERSION = len(_EDITORIAL_STEPS)
+
+
+#: The largest row id SQLite can hold (a larger number names no row).
+_MAX_ID = 2**63 - 1
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _connect_editorial(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; _transaction() opens them explicitly
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = FULL")
+    con.execute("PRAGMA foreign_keys = ON")
+    return con
+
+
+@contextlib.contextmanager
+def _immediate(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction on ``con``: committed if the block ends, rolled back if not."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _user_version(con: sqlite3.Connection) -> int:
+    return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(con: sqlite3.Connection, target: int = EDITORIAL_VERSION) -> int:
+    """Move the editorial database on ``con`` forward to schema ``target``; return it.
+
+    Each step runs in its own write transaction together with its new ``user_version``, so
+    a crash leaves the file at the previous version, and two processes starting at once
+    apply each step once. Raises StoreError for a file newer than this minilat.
+    """
+    version = _user_version(con)
+    if version > EDITORIAL_VERSION:
+        raise StoreError(
+            f"the editorial database is schema version {version}, newer than this minilat"
+            f" knows ({EDITORIAL_VERSION})",
+            hint="upgrade minilat",
+        )
+    while version < target:
+        with _immediate(con):
+            version = _user_version(con)  # another process may have moved it meanwhile
+            if version >= target:
+                break
+            for statement in _EDITORIAL_STEPS[version]:
+                con.execute(statement)
+            version += 1
+            con.execute(f"PRAGMA user_version = {version}")
+    return version
+
+
+class Conflict(MinilatError):
+    """A write that contradicts the current state (e.g. deciding a suggestion twice)."""
+
+    status = 409
+    exit_code = 1
+
+
+class EditorialDB:
+    """The editorial database: suggestions, editors, API tokens (only their hashes).
+
+    Each call opens a short-lived connection, so an EditorialDB is safe from any thread
+    and any number of processes; every write is one transaction.
+
+    >>> import tempfile, pathlib
+    >>> db = EditorialDB(pathlib.Path(tempfile.mkdtemp()) / "editorial.db")
+    >>> db.version() == EDITORIAL_VERSION, db.integrity_check()
+    (True, [])
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(_connect_editorial(self.path)) as con:
+                migrate(con)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open the editorial database at {path}: {e}") from None
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with contextlib.closing(_connect_editorial(self.path)) as con:
+                yield con
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot read the editorial database at {self.path}: {e}") from None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with contextlib.closing(_connect_editorial(self.path)) as con, _immediate(con):
+                yield con
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot write the editorial database at {self.path}: {e}") from None
+        except UnicodeEncodeError:  # a lone surrogate: nothing was written
+            raise BadInput("the text holds characters that cannot be stored") from None
+        except OverflowError:  # a number beyond SQLite's 64 bits: nothing was written
+            raise BadInput("a number is too large") from None
+
+    # ---------------------------------------------------------------- the file itself
+
+    def version(self) -> int:
+        with self._read() as con:
+            return _user_version(con)
+
+    def integrity_check(self) -> list[str]:
+        """The problems ``PRAGMA integrity_check`` finds (none: an empty list)."""
+        with self._read() as con:
+            return _integrity_problems(con)
+
+    def backup(self, dest: Path) -> Path:
+        """Copy the database to ``dest`` with SQLite's online backup (writers may go on).
+
+        The copy is written beside ``dest`` and renamed into place, so ``dest`` is never
+        half written; it is a single self-contained file (journal mode DELETE).
+        """
+        dest = Path(dest)
+        tmp = _temp_beside(dest)
+        try:
+            with self._read() as src, contextlib.closing(sqlite3.connect(tmp)) as out:
+                src.backup(out)
+                out.execute("PRAGMA journal_mode = DELETE")
+            os.replace(tmp, dest)
+        except (OSError, sqlite3.Error) as e:
+            _unlink(tmp)
+            raise StoreError(f"cannot write the backup {dest}: {e}") from None
+        except BaseException:
+            _unlink(tmp)
+            raise
+        return dest
+
+    @classmethod
+    def restore(cls, source: Path, path: Path) -> int:
+        """Replace the editorial database at ``path`` with the backup ``source``.
+
+        ``source`` is first copied beside ``path`` and checked there (``integrity_check``,
+        a schema version this minilat knows) and migrated to the current schema; only a
+        good copy replaces the data, in one transaction (SQLite's backup API into the live
+        file, which is safe with WAL and open readers). When there is no database yet, or
+        the current file is not a database or is corrupt, the good copy is renamed into
+        place instead, and a damaged file is kept beside it as ``NAME.damaged-TIME``.
+        Returns the schema version the backup had. Raises BadInput for a missing or bad
+        file, leaving the current data untouched.
+        """
+        source, path = Path(source), Path(path)
+        if not source.is_file():
+            raise BadInput(f"no such backup file: {source}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temp_beside(path)
+        try:
+            version = _checked_copy(source, tmp)
+            if path.exists() and not _replace_damaged(path, tmp):
+                with (
+                    contextlib.closing(sqlite3.connect(tmp)) as good,
+                    contextlib.closing(_connect_editorial(path)) as live,
+                ):
+                    good.backup(live)
+                _unlink(tmp)
+            elif not path.exists():
+                os.replace(tmp, path)
+        except BadInput:
+            _unlink(tmp)
+            raise
+        except (OSError, sqlite3.Error) as e:
+            _unlink(tmp)
+            raise StoreError(f"cannot restore into {path}: {e}") from None
+        except BaseException:
+            _unlink(tmp)
+            raise
+        cls(path)  # the restored file opens and is at the current schema
+        return version
+
+    # ------------------------------------------------------------------- suggestions
+
+    def add_suggestion(self, *, what: str, where: str, source_url: str) -> int:
+        """Store one suggestion; return its id (the write is committed when this returns)."""
+        with self._write() as con:
+            cur = con.execute(
+                "INSERT INTO suggestions (received, what, location, source_url) VALUES (?,?,?,?)",
+                (_now(), what, where, source_url),
+            )
+            return int(cur.lastrowid or 0)
+
+    def recent_suggestions(self, limit: int = 50) -> list[dict[str, Any]]:
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT * FROM suggestions ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def suggestion_ids(self) -> list[int]:
+        with self._read() as con:
+            return [int(r[0]) for r in con.execute("SELECT id FROM suggestions ORDER BY id")]
+
+    def count_suggestions(self) -> int:
+        with self._read() as con:
+            return int(con.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0])
+
+    # ---------------------------------------------------------------- editors, tokens
+
+    def add_editor(self, name: str, password_hash: str) -> int:
+        """A new editor; BadInput if the name is taken."""
+        try:
+            with self._write() as con:
+                cur = con.execute(
+                    "INSERT INTO editors (name, password_hash, created) VALUES (?,?,?)",
+                    (name, password_hash, _now()),
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.IntegrityError:
+            raise BadInput(
+                f"there is already an editor called {name!r}", hint="pick another name"
+            ) from None
+
+    def editors(self) -> list[dict[str, Any]]:
+        """Every editor with the number of live tokens (never a hash)."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT e.id, e.name, e.created,"
+                " (SELECT COUNT(*) FROM tokens t WHERE t.editor_id = e.id AND t.revoked IS NULL)"
+                " AS tokens FROM editors e ORDER BY e.name"
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def password_hash(self, name: str) -> str | None:
+        with self._read() as con:
+            row = con.execute(
+                "SELECT password_hash FROM editors WHERE name = ?", (name,)
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def add_token(self, name: str, token_hash: str) -> int:
+        """Record a token (its hash) for editor ``name``; NotFound for an unknown editor."""
+        with self._write() as con:
+            row = con.execute("SELECT id FROM editors WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFound(f"no editor called {name!r}", hint="see `minilat editors list`")
+            cur = con.execute(
+                "INSERT INTO tokens (editor_id, token_hash, created) VALUES (?,?,?)",
+                (row[0], token_hash, _now()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def revoke_token(self, token_id: int) -> None:
+        """Revoke a token; NotFound if there is no such token, BadInput if already revoked."""
+        with self._write() as con:
+            if not 0 < token_id <= _MAX_ID:
+                raise NotFound(f"no token {token_id}", hint="see `minilat editors list`")
+            row = con.execute("SELECT revoked FROM tokens WHERE id = ?", (token_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no token {token_id}", hint="see `minilat editors list`")
+            if row[0] is not None:
+                raise BadInput(f"token {token_id} was already revoked on {row[0]}")
+            con.execute("UPDATE tokens SET revoked = ? WHERE id = ?", (_now(), token_id))
+
+    def tokens(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Tokens (id, editor, created, revoked; never the hash), of one editor or all."""
+        sql = (
+            "SELECT t.id, e.name AS editor, t.created, t.revoked FROM tokens t"
+            " JOIN editors e ON e.id = t.editor_id"
+        )
+        params: tuple[str, ...] = ()
+        if name is not None:
+            sql += " WHERE e.name = ?"
+            params = (name,)
+        with self._read() as con:
+            return [dict(r) for r in con.execute(sql + " ORDER BY t.id", params)]
+
+    def token_editor(self, token_hash: str) -> str | None:
+        """The name of the editor holding the live token with this hash, or None."""
+        with self._read() as con:
+            row = con.execute(
+                "SELECT e.name FROM tokens t JOIN editors e ON e.id = t.editor_id"
+                " WHERE t.token_hash = ? AND t.revoked IS NULL",
+                (token_hash,),
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    # ------------------------------------------------------------------ sign-in sessions
+
+    def add_session(self, name: str, session_hash: str, expires: str) -> int:
+        """Record a session (its hash) for editor ``name`` until ``expires`` (ISO time, UTC)."""
+        with self._write() as con:
+            row = con.execute("SELECT id FROM editors WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFound(f"no editor called {name!r}")
+            cur = con.execute(
+                "INSERT INTO sessions (editor_id, session_hash, created, expires) VALUES (?,?,?,?)",
+                (row[0], session_hash, _now(), expires),
+            )
+            return int(cur.lastrowid or 0)
+
+    def session_editor(self, session_hash: str) -> str | None:
+        """The editor of the live (not revoked, not expired) session with this hash."""
+        with self._read() as con:
+            row = con.execute(
+                "SELECT e.name FROM sessions s JOIN editors e ON e.id = s.editor_id"
+                " WHERE s.session_hash = ? AND s.revoked IS NULL AND s.expires > ?",
+                (session_hash, _now()),
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def revoke_session(self, session_hash: str) -> bool:
+        """End a session; True if a live one was ended."""
+        with self._write() as con:
+            cur = con.execute(
+                "UPDATE sessions SET revoked = ? WHERE session_hash = ? AND revoked IS NULL",
+                (_now(), session_hash),
+            )
+            return cur.rowcount > 0
+
+    # ------------------------------------------------------- review and the audit trail
+
+    def open_suggestions(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Suggestions not decided yet, oldest first."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT * FROM suggestions WHERE status = 'new' ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def decide_suggestion(
+        self, suggestion_id: int, *, editor: str, status: str, why: str
+    ) -> dict[str, Any]:
+        """Set an open suggestion's status and write its audit record, in one transaction.
+
+        Returns the audit record. NotFound for an unknown suggestion, Conflict if it was
+        decided already (nothing is written then).
+        """
+        with self._write() as con:
+            if not 0 < suggestion_id <= _MAX_ID:
+                raise NotFound(f"no suggestion {suggestion_id}")
+            row = con.execute("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no suggestion {suggestion_id}")
+            before = dict(row)
+            if before["status"] != "new":
+                raise Conflict(
+                    f"suggestion {suggestion_id} was already decided ({before['status']})"
+                )
+            after = {**before, "status": status}
+            con.execute("UPDATE suggestions SET status = ? WHERE id = ?", (status, suggestion_id))
+            record = {
+                "at": _now(),
+                "editor": editor,
+                "action": status,
+                "target": f"suggestion:{suggestion_id}",
+                "before": before,
+                "after": after,
+                "why": why,
+            }
+            cur = con.execute(
+                "INSERT INTO audit (at, editor, action, target, before, after, why)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (
+                    record["at"],
+                    editor,
+                    record["action"],
+                    record["target"],
+                    json.dumps(before, ensure_ascii=False),
+                    json.dumps(after, ensure_ascii=False),
+                    why,
+                ),
+            )
+            return {"id": int(cur.lastrowid or 0), **record}
+
+    def audit_records(
+        self, limit: int = 100, target: str | None = None, before: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The latest audit records, newest first (before/after decoded from JSON); only
+        those about ``target`` (e.g. ``grouping:quad``) if given, and only those older
+        than record ``before`` if given (the next page)."""
+        where = ["id < ?"]
+        params: list[Any] = [min(before, _MAX_ID) if before is not None else _MAX_ID]
+        if target is not None:
+            where.append("target = ?")
+            params.append(target)
+        with self._read() as con:
+            rows = con.execute(
+                f"SELECT * FROM audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            for k in ("before", "after"):
+                d[k] = json.loads(d[k]) if d[k] is not None else None
+            out.append(d)
+        return out
+
+    # ------------------------------------------------------------ edits of the dataset
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every edited record (``target``, ``version``, ``doc`` decoded, ``doc_hash``,
+        ``base_hash``, ``synced``, ``audit_id``), by target."""
+        with self._read() as con:
+            rows = con.execute("SELECT * FROM records ORDER BY target").fetchall()
+        return [_record(r) for r in rows]
+
+    def record(self, target: str) -> dict[str, Any] | None:
+        with self._read() as con:
+            row = con.execute("SELECT * FROM records WHERE target = ?", (target,)).fetchone()
+        return _record(row) if row is not None else None
+
+    def change_record(
+        self,
+        target: str,
+        decide: Callable[[dict[str, Any] | None], tuple[dict[str, Any], dict[str, Any]]],
+    ) -> dict[str, Any]:
+        """Change one record and write its audit record, in one write transaction.
+
+        ``decide(current)`` gets the record as stored (None if never edited), while the
+        write lock is held, so nothing can change it meanwhile; it returns the new record
+        (``version``, ``doc``, ``doc_hash``, ``base_hash``, ``synced``) and the audit
+        record (``editor``, ``action``, ``before``, ``after``, ``why``), or raises (e.g.
+        :class:`Conflict` for a stale edit) and nothing is written. Returns the audit
+        record with its ``id``.
+        """
+        with self._write() as con:
+            row = con.execute("SELECT * FROM records WHERE target = ?", (target,)).fetchone()
+            new, audit = decide(_record(row) if row is not None else None)
+            at = _now()
+            cur = con.execute(
+                "INSERT INTO audit (at, editor, action, target, before, after, why)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (
+                    at,
+                    audit["editor"],
+                    audit["action"],
+                    target,
+                    json.dumps(audit["before"], ensure_ascii=False),
+                    json.dumps(audit["after"], ensure_ascii=False),
+                    audit["why"],
+                ),
+            )
+            audit_id = int(cur.lastrowid or 0)
+            con.execute(
+                "INSERT INTO records (target, version, doc, doc_hash, base_hash, synced,"
+                " audit_id) VALUES (?,?,?,?,?,?,?) ON CONFLICT(target) DO UPDATE SET"
+                " version = excluded.version, doc = excluded.doc,"
+                " doc_hash = excluded.doc_hash, base_hash = excluded.base_hash,"
+                " synced = excluded.synced, audit_id = excluded.audit_id",
+                (
+                    target,
+                    int(new["version"]),
+                    json.dumps(new["doc"], ensure_ascii=False),
+                    new["doc_hash"],
+                    new["base_hash"],
+                    int(bool(new["synced"])),
+                    audit_id,
+                ),
+            )
+            return {"id": audit_id, "at": at, "target": target, **audit}
+
+    def site_secret(self) -> bytes:
+        """The site's signing secret: 32 random bytes made on first use, then kept."""
+        with self._write() as con:
+            row = con.execute("SELECT value FROM site WHERE key = 'secret'").fetchone()
+            if row is not None:
+                return bytes(row[0])
+            secret = secrets.token_bytes(32)
+            con.execute("INSERT INTO site (key, value) VALUES ('secret', ?)", (secret,))
+            return secret
+
+    def edits_generation(self) -> int:
+        """A number that grows with every change to the edited records (0: none yet)."""
+        with self._read() as con:
+            return int(con.execute("SELECT COALESCE(MAX(audit_id), 0) FROM records").fetchone()[0])
+
+
+def _record(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    d["doc"] = json.loads(d["doc"])
+    d["synced"] = bool(d["synced"])
+    return d
+
+
+def _integrity_problems(con: sqlite3.Connection) -> list[str]:
+    rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def _temp_beside(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def _unlink(path: Path) -> None:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(OSError):
+            os.unlink(p)
+
+
+def _replace_damaged(path: Path, good: Path) -> bool:
+    """If the database at ``path`` is unusable (not a database, or corrupt), set it aside
+    with its WAL files and rename ``good`` into its place; True if it did."""
+    try:
+        with contextlib.closing(_connect_editorial(path)) as con:
+            if not _integrity_problems(con):
+                return False
+    except sqlite3.DatabaseError as e:
+        if getattr(e, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+            raise
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    for suffix in ("", "-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.replace(side, f"{path}.damaged-{stamp}{suffix}")
+    os.replace(good, path)
+    return True
+
+
+def _checked_copy(source: Path, tmp: Path) -> int:
+    """Copy the backup ``source`` into ``tmp``, check it, migrate it; its schema version.
+
+    BadInput names what is wrong: not a SQLite file, damaged, not an editorial database,
+    or from a newer minilat.
+    """
+    bad = f"refusing to restore {source}"
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+            contextlib.closing(sqlite3.connect(tmp)) as out,
+        ):
+            src.backup(out)
+    except sqlite3.Error as e:
+        raise BadInput(f"{bad}: it is not a readable SQLite database ({e})") from None
+    try:
+        with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as con:
+            problems = _integrity_problems(con)
+            if problems:
+                raise BadInput(
+                    f"{bad}: the integrity check failed ({'; '.join(problems[:3])})",
+                    hint="the file is damaged; use another backup",
+                )
+            version = _user_version(con)
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+            if version < 1 or "suggestions" not in tables:
+                raise BadInput(
+                    f"{bad}: it is not a minilat editorial database",
+                    hint="restore a file written by `minilat backup`",
+                )
+            if version > EDITORIAL_VERSION:
+                raise BadInput(
+                    f"{bad}: it is schema version {version}, newer than this minilat knows"
+                    f" ({EDITORIAL_VERSION})",
+                    hint="upgrade minilat first",
+                )
+            migrate(con)
+            con.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.DatabaseError as e:
+        raise BadInput(f"{bad}: it is damaged ({e})", hint="use another backup") from None
+    return version
+
+
+class SuggestionStore:
+    """Corrections suggested by visitors, kept for editors (the web's face of an
+    :class:`EditorialDB`: the same file format, so one file can hold both).
+
+    The store of the dataset stays read-only; this one is append-only from the web.
+    Each call opens a short-lived connection, so it is safe from any thread.
+
+    >>> import tempfile, pathlib
+    >>> s = SuggestionStore(pathlib.Path(tempfile.mkdtemp()) / "s.db")
+    >>> s.add(what="Quad founded 2007", where="/groupings/quad", source_url="https://example.org")
+    1
+    >>> s.count()
+    1
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = EditorialDB(path)
+        except StoreError as e:
+            raise StoreError(f"cannot open the suggestions store at {path}: {e}") from None
+
+    def add(self, *, what: str, where: str, source_url: str) -> int:
+        """Store one suggestion; return its id."""
+        try:
+            return self._db.add_suggestion(what=what, where=where, source_url=source_url)
+        except StoreError as e:
+            raise StoreError(f"cannot store the suggestion: {e.message}") from None
+
+    def recent(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest suggestions, newest first."""
+        return self._db.recent_suggestions(limit)
+
+    def count(self) -> int:
+        return self._db.count_suggestions()
