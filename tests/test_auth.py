@@ -420,7 +420,7 @@ def test_the_product_hashes_with_rfc_9106_parameters_only_tests_are_cheap() -> N
         [
             sys.executable,
             "-c",
-            "from minilat import editors as e; h = e._hasher;"
+            "from minilat.editorial import editors as e; h = e._hasher;"
             " print(h.time_cost, h.memory_cost, h.parallelism, e._hasher.hash('x')[:9])",
         ],
         capture_output=True,
