@@ -44,6 +44,13 @@ SETTINGS: tuple[Setting, ...] = (
         " default minilat-editorial.db beside the store.",
         lambda: None,
     ),
+    Setting(
+        "releases",
+        "MINILAT_RELEASES",
+        "Folder of the dataset's release bundles (written by `minilat dataset release`,"
+        " served under /releases); default ./releases.",
+        lambda: "releases",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

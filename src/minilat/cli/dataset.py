@@ -10,6 +10,7 @@ failed (every file put back); 2 when refused (no ``--yes`` without a terminal).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -29,7 +30,7 @@ class _LeftPending(MinilatError):
 
 @click.group()
 def dataset() -> None:
-    """The YAML dataset: write editors' changes back into it."""
+    """The YAML dataset: write editors' changes back into it; publish a release."""
 
 
 def _print_diff(diff: str) -> None:
@@ -147,6 +148,54 @@ def sync_cmd(
         else:
             hint = "run `minilat dataset sync` again"
         raise _LeftPending(f"{left} edit{'s' if left != 1 else ''} left pending", hint=hint)
+
+
+@dataset.command("release")
+@click.argument("version")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of the releases; default the setting MINILAT_RELEASES (./releases).",
+)
+@click.option(
+    "--from", "start", type=int, default=1975, show_default=True, help="First year of the panels."
+)
+@json_option
+@pass_ctx
+def release_cmd(c: Context, version: str, out: Path | None, start: int, as_json: bool) -> None:
+    """Write the versioned release bundle VERSION (e.g. 2026.12): CSV, JSON, Parquet,
+    the SQLite store, the Frictionless Data Package, the panels, checksums, and the data
+    changelog against the previous release, fact by fact. Needs the 'panels' extra."""
+    import datetime as _dt
+
+    from minilat import release
+
+    root = out or c.releases
+    store = c.store()
+    fingerprint = store.meta().get("fingerprint", "")
+    today = _dt.date.today()
+    info = release.make(
+        store.dataset(),
+        root,
+        version,
+        fingerprint=fingerprint,
+        today=today,
+        panel_years=(start, today.year),
+        progress=None if as_json else lambda m: err_console.print(f"  {m}", markup=False),
+    )
+    if as_json:
+        emit_json({**info, "path": str(root / version)})
+        return
+    ch = info["changes"]
+    since = f"since {info['previous']}" if info["previous"] else "(first release)"
+    out_console.print(
+        f"release {version} written to {root / version}: {info['counts']['groupings']} "
+        f"groupings; {ch['added']} facts added, {ch['changed']} changed, {ch['removed']} "
+        f"removed {since}. Changelog: {root / version / 'CHANGELOG.md'}",
+        markup=False,
+    )
 
 
 COMMANDS = [dataset]

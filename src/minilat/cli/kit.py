@@ -61,12 +61,17 @@ class Context:
     """What every command gets: the settings, and the store opened on first use."""
 
     def __init__(
-        self, db: str | None = None, data: str | None = None, editorial: str | None = None
+        self,
+        db: str | None = None,
+        data: str | None = None,
+        editorial: str | None = None,
+        releases: str | None = None,
     ) -> None:
         self.db = Path(settings.resolve("db", db) or "minilat.db")
         data_dir = settings.resolve("data", data)
         self.data_dir = Path(data_dir) if data_dir else None
         self._editorial_setting = settings.resolve("editorial", editorial)
+        self.releases = Path(settings.resolve("releases", releases) or "releases")
         self._store: Store | None = None
 
     @property

@@ -25,7 +25,7 @@ def serve(c: Context, host: str, port: int, log_level: str) -> None:
 
     from minilat.web import create_app
 
-    app = create_app(c.db, c.data_dir, c.editorial)
+    app = create_app(c.db, c.data_dir, c.editorial, releases=c.releases)
     out_console.print(
         f"minilat observatory on http://{host}:{port}/  (Ctrl-C to stop)\n"
         f"editorial database: {c.editorial}",

@@ -12,9 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from minilat import settings
 from minilat.editorial import edits
 from minilat.errors import MinilatError, StoreError
 from minilat.web import api, auth, downloads, edit, editor, feeds, pages, suggest
+from minilat.web import releases as releases_web
 from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders
 from minilat.web.render import Renderer
 from minilat.web.site import Site
@@ -50,14 +52,19 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def create_app(
-    store_path: Path, data_dir: Path | None = None, editorial: Path | None = None
+    store_path: Path,
+    data_dir: Path | None = None,
+    editorial: Path | None = None,
+    *,
+    releases: Path | None = None,
 ) -> FastAPI:
     """The observatory as an ASGI app over the store at ``store_path``.
 
     The store is (re)built from ``data_dir`` (the bundled dataset by default) if it is
     missing or out of date, and again whenever the YAML changes. ``editorial`` is the
     editorial database (default: the setting ``MINILAT_EDITORIAL``, else
-    ``minilat-editorial.db`` beside the store).
+    ``minilat-editorial.db`` beside the store). ``releases`` is the folder of release
+    bundles served under /releases (default: the setting ``MINILAT_RELEASES``).
     """
     site = Site(Path(store_path), data_dir, editorial)
     app = FastAPI(
@@ -73,6 +80,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.site = site
+    app.state.releases_root = Path(releases or settings.resolve("releases") or "releases")
     renderer = Renderer()
     app.state.renderer = renderer
 
@@ -128,6 +136,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(downloads.router)
     app.include_router(feeds.router)
+    app.include_router(releases_web.router)
     app.include_router(suggest.router)
     app.include_router(editor.router)
     app.include_router(editor.api_router)

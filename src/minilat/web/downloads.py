@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from minilat import datapackage as _datapackage
 from minilat import export
 from minilat.errors import NotFound, did_you_mean
 from minilat.web import optional
@@ -26,36 +28,7 @@ router = APIRouter(tags=["downloads"])
 SiteDep = Annotated[Site, Depends(get_site)]
 _CACHE = "public, max-age=3600"
 
-_TYPES: dict[str, dict[str, str]] = {
-    "groupings": {},
-    "memberships": {"verified": "boolean"},
-    "events": {"verified": "boolean"},
-    "sources": {"url": "string", "accessed": "date"},
-    "participants": {},
-    "capabilities": {
-        "year": "integer",
-        "value": "number",
-        "share": "number",
-        "unverified": "boolean",
-    },
-}
-_DESCRIPTIONS = {
-    "groupings": "One row per grouping: identity, founding, institutional facts, themes.",
-    "memberships": "One row per participant x grouping x interval [start, end).",
-    "events": "Dated events (summits, statements, agreements, expansions) with sources.",
-    "sources": "Every cited source: title, publisher, address, dates.",
-    "participants": "Non-state participants (states are ISO 3166-1 alpha-3 codes).",
-    "capabilities": "Per-country shares of technology capabilities, by table.",
-}
-_PRIMARY = {"groupings": ["id"], "sources": ["id"], "participants": ["id"]}
-_FOREIGN = {
-    "memberships": [
-        {"fields": ["grouping_id"], "reference": {"resource": "groupings", "fields": ["id"]}}
-    ],
-    "events": [
-        {"fields": ["grouping_id"], "reference": {"resource": "groupings", "fields": ["id"]}}
-    ],
-}
+_DESCRIPTIONS = _datapackage.DESCRIPTIONS
 
 
 def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
@@ -68,43 +41,40 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 def datapackage(site: Site) -> dict[str, Any]:
     """The Frictionless Data Package descriptor of the CSV downloads."""
-    resources = []
-    for name, (header, _rows) in export.csv_rows(site.ds).items():
-        types = _TYPES.get(name, {})
-        schema: dict[str, Any] = {
-            "fields": [{"name": h, "type": types.get(h, "string")} for h in header],
-            "missingValues": [""],
-        }
-        if name in _PRIMARY:
-            schema["primaryKey"] = _PRIMARY[name]
-        if name in _FOREIGN:
-            schema["foreignKeys"] = _FOREIGN[name]
-        resources.append(
-            {
-                "name": name,
-                "path": f"{name}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "description": _DESCRIPTIONS.get(name, ""),
-                "schema": schema,
-            }
-        )
-    return {
-        "profile": "tabular-data-package",
-        "name": "minilat",
-        "title": "minilat: the open dataset of tech minilateralism",
-        "description": "Sourced data on small technology coalitions of countries.",
-        "version": site.version,
-        "created": site.built_at or None,
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
-        "resources": resources,
+    return _datapackage.descriptor(site.ds, site.version, site.built_at)
+
+
+ARTICLE = (
+    "StateUp (n.d.), \u201cTech Minilateralism: A New Frontier in Global Governance\u201d,"
+    " https://stateup.co/resources/tech-minilateralism-a-new-frontier-in-global-governance,"
+    " drawing on Tanya Filer, \u201cThe Era of Tech Minilaterals is Here. Will they prove"
+    " effective?\u201d, Global Policy (blog), 8 January 2024."
+)
+
+
+def downloads_page(site: Site, releases_root: Path | None = None) -> dict[str, Any]:
+    """The downloads offered (with sizes in rows), the releases, the panels of the latest
+    release, and how to cite."""
+    from minilat import release as _release
+
+    rels = _release.releases(releases_root) if releases_root is not None else []
+    latest = rels[0]["version"] if rels else None
+    panels: list[dict[str, Any]] = []
+    if latest is not None and releases_root is not None:
+        folder = releases_root / latest / "panels"
+        for unit in ("country-year", "dyad-year", "grouping-year"):
+            unit_files = [
+                {"format": fmt, "url": f"/releases/{latest}/panels/{unit}{suffix}"}
+                for fmt, suffix in (("CSV", ".csv"), ("Parquet", ".parquet"), ("Stata", ".dta"))
+                if (folder / f"{unit}{suffix}").is_file()
+            ]
+            if unit_files:
+                panels.append({"unit": unit, "files": unit_files})
+    cite = {
+        "version": latest or _release.DATASET_VERSION,
+        "citation": _release.citation(latest or _release.DATASET_VERSION),
+        "article": ARTICLE,
     }
-
-
-def downloads_page(site: Site) -> dict[str, Any]:
-    """The downloads offered, with sizes in rows."""
     tables = export.csv_rows(site.ds)
     files = [
         {
@@ -146,6 +116,10 @@ def downloads_page(site: Site) -> dict[str, Any]:
         }
     )
     return {
+        "cite": cite,
+        "releases": [{**r, "url": f"/releases/{r['version']}"} for r in rels],
+        "panels": panels,
+        "panels_release": latest if panels else None,
         "dataset": {
             "fingerprint": site.fingerprint,
             "version": site.version,
@@ -156,9 +130,10 @@ def downloads_page(site: Site) -> dict[str, Any]:
 
 
 @router.get("/downloads", include_in_schema=False)
-async def downloads(request: Request, site: SiteDep) -> Response:
+def downloads(request: Request, site: SiteDep) -> Response:
     r = request.app.state.renderer
-    return r.page(request, "downloads.html", downloads_page(site))
+    root = getattr(request.app.state, "releases_root", None)
+    return r.page(request, "downloads.html", downloads_page(site, Path(root) if root else None))
 
 
 @router.get("/downloads/datapackage.json", summary="Frictionless Data Package descriptor")
