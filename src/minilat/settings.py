@@ -38,6 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
         lambda: None,
     ),
     Setting(
+        "monitor",
+        "MINILAT_MONITOR",
+        "Folder of the news monitor's store (GDELT data as Parquet; `minilat monitor`).",
+        lambda: str(Path(user_cache_dir("minilat")) / "monitor"),
+    ),
+    Setting(
         "editorial",
         "MINILAT_EDITORIAL",
         "Path of the editorial SQLite database (editors, API tokens, suggestions);"

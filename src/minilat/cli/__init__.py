@@ -1,10 +1,10 @@
 """The ``minilat`` command: thin wrappers that parse, call one library function, render.
 
 One module per command group (``records``, ``framework``, ``design``, ``network``,
-``report``, ``web``, ``editors``, ``dataset``, ``panel``), each exposing ``COMMANDS``; :mod:`.kit`
-holds what they share. A module imports only click and the kit at its top: the analyses,
-numpy, scipy, HiGHS and the web are imported inside the commands that use them, so
-``minilat --help`` starts in a fraction of a second.
+``report``, ``web``, ``editors``, ``dataset``, ``panel``, ``whatif``, ``monitor``), each
+exposing ``COMMANDS``; :mod:`.kit` holds what they share. A module imports only click and
+the kit at its top: the analyses, numpy, scipy, HiGHS and the web are imported inside the
+commands that use them, so ``minilat --help`` starts in a fraction of a second.
 
 A library error becomes one line on standard error with a hint, and the exit status the
 error carries (2 for bad input or an unknown id); never a traceback.
@@ -102,6 +102,7 @@ _FAMILIES: tuple[str, ...] = (
     "dataset",
     "panel",
     "whatif",
+    "monitor",
 )
 
 

@@ -66,8 +66,10 @@ class Context:
         data: str | None = None,
         editorial: str | None = None,
         releases: str | None = None,
+        monitor: str | None = None,
     ) -> None:
         self.db = Path(settings.resolve("db", db) or "minilat.db")
+        self.monitor = Path(settings.resolve("monitor", monitor) or "monitor")
         data_dir = settings.resolve("data", data)
         self.data_dir = Path(data_dir) if data_dir else None
         self._editorial_setting = settings.resolve("editorial", editorial)

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "COOPERATION_MONTHLY",
+    "COVERAGE_ALL_DAILY",
     "COVERAGE_DAILY",
     "DYADS",
     "METRICS",
@@ -89,7 +90,17 @@ GROUP BY CASE WHEN actor1_iso < actor2_iso THEN actor1_iso ELSE actor2_iso END,
 ORDER BY a, b
 """
 
+# Every grouping at once, per day (the overview and the feed of surges and silences).
+COVERAGE_ALL_DAILY = """
+SELECT grouping, day, SUM(first) AS articles, SUM(first * tone_x1000) AS tone_sum
+FROM gkg
+WHERE day BETWEEN {start} AND {end}
+GROUP BY grouping, day
+ORDER BY grouping, day
+"""
+
 METRICS: dict[str, str] = {
+    "coverage_all_daily": COVERAGE_ALL_DAILY,
     "coverage_daily": COVERAGE_DAILY,
     "top_themes": TOP_THEMES,
     "cooperation_monthly": COOPERATION_MONTHLY,
