@@ -35,7 +35,7 @@ from typing import Any
 
 from minilat.monitor.generator import write_gdelt_file
 
-__all__ = ["KNOWN", "write_fixture"]
+__all__ = ["KNOWN", "article_line", "write_fixture"]
 
 STAMP = "20240105000000"
 
@@ -65,12 +65,20 @@ def _event(eid: int, a1: str, a2: str, code: str, quad: int, gold: str, arts: in
     return "\t".join(fields)
 
 
-def _article(
-    n: int, title: str, places: list[str], orgs: list[str], tone: str, themes: list[str]
+def article_line(
+    n: int,
+    title: str,
+    places: list[str],
+    orgs: list[str],
+    tone: str,
+    themes: list[str],
+    stamp: str = STAMP,
 ) -> str:
+    """One GKG 2.1 line (27 columns) of an article with these title, places (ISO3 codes
+    among the fixture's countries), organisations, tone, themes and file timestamp."""
     loc = ";".join(f"1#{p}#{_FIPS[p]}#{_FIPS[p]}##0#0#{_FIPS[p]}#10" for p in places)
     fields = [
-        f"{STAMP}-{n}", STAMP, "1", "news.example", f"https://news.example/fixture/a{n}",
+        f"{stamp}-{n}", stamp, "1", "news.example", f"https://news.example/fixture/a{n}",
         "", "", ";".join(themes), ";".join(f"{t},5" for t in themes), "", loc, "", "",
         ";".join(orgs), ";".join(f"{o},7" for o in orgs),
         f"{tone},3.1,2.2,5.3,21.0,0.5,400", "", "", "", "", "", "", "", "", "", "",
@@ -102,13 +110,13 @@ def write_fixture(folder: Path) -> list[Path]:
         _event(8, "USA", "JPN", "036", 1, "4.0", 1).encode().replace(b"JAPAN", b"JAP\xc3N"),
     ]
     articles = [
-        _article(1, "Quad foreign ministers meet in Tokyo", ["JPN", "IND", "USA"], [],
+        article_line(1, "Quad foreign ministers meet in Tokyo", ["JPN", "IND", "USA"], [],
                  "2.5", ["DIPLOMACY", "MILITARY"]),
-        _article(2, "Quad bike crash near Perth", ["AUS"], [], "-4.0", ["CRIME"]),
-        _article(3, 'Analysts on "the Quad"', [], ["quadrilateral security dialogue"], "-1.5",
+        article_line(2, "Quad bike crash near Perth", ["AUS"], [], "-4.0", ["CRIME"]),
+        article_line(3, 'Analysts on "the Quad"', [], ["quadrilateral security dialogue"], "-1.5",
                  ["DIPLOMACY"]),
-        _article(4, "Chip 4 talks stall", ["USA", "JPN"], [], "-2.0", ["TECH_SEMICONDUCTORS"]),
-        _article(5, "AUKUS submarine deal", ["AUS"], ["aukus"], "1.0", []),
+        article_line(4, "Chip 4 talks stall", ["USA", "JPN"], [], "-2.0", ["TECH_SEMICONDUCTORS"]),
+        article_line(5, "AUKUS submarine deal", ["AUS"], ["aukus"], "1.0", []),
     ]  # fmt: skip
     # Article 4 is placed in two Chip 4 members, article 5 in one AUKUS member only.
     mentions = [_mention(1, 0).encode(), _mention(1, 1).encode(), _mention(2, 0).encode()]

@@ -20,7 +20,7 @@ from minilat.monitor.engines import Engine
 from minilat.monitor.metrics import COOPERATION_MONTHLY, COVERAGE_DAILY, DYADS, TOP_THEMES, render
 from minilat.monitor.signals import Signal, silences, surges
 
-__all__ = ["as_day", "as_int", "grouping_report", "grouping_signals"]
+__all__ = ["as_day", "as_int", "data_end", "grouping_report", "grouping_signals"]
 
 NOTE = (
     "News evidence from GDELT, matched by name (see the matching rule); it corroborates the "
@@ -113,7 +113,7 @@ def grouping_report(
         }
         for a, b, events, weight, coop, conf, gold in engine.rows(render(DYADS, **params))
     ]
-    signals = _signals(weeks, daily, start, end)
+    signals = _signals(weeks, daily, start, min(end, data_end(engine) or end))
     return {
         "grouping": grouping,
         "from": start.isoformat(),
@@ -129,6 +129,12 @@ def grouping_report(
         "signals": [s.as_dict() for s in signals],
         "note": NOTE,
     }
+
+
+def data_end(engine: Engine) -> _dt.date | None:
+    """The last day of GKG data in the store (silences are looked for up to it)."""
+    (last,) = engine.rows("SELECT MAX(day) AS last FROM gkg")[0]
+    return as_day(last) if last else None
 
 
 def _signals(

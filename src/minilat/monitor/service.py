@@ -18,7 +18,7 @@ from typing import Any
 from minilat import countries
 from minilat.model import Grouping
 from minilat.monitor.lake import Lake
-from minilat.monitor.report import NOTE, as_day, as_int, grouping_report
+from minilat.monitor.report import NOTE, as_day, as_int, data_end, grouping_report
 from minilat.monitor.signals import Signal, silences, surges
 
 __all__ = ["all_signals", "members_of", "overview", "report", "store_status"]
@@ -84,18 +84,23 @@ def report(
     return {**r, "name": g.name, "store": status}
 
 
-def _per_grouping(root: Path, start: _dt.date, end: _dt.date, engine: str) -> dict[str, Any]:
+def _per_grouping(
+    root: Path, start: _dt.date, end: _dt.date, engine: str
+) -> tuple[dict[str, dict[_dt.date, tuple[int, int]]], _dt.date]:
+    """Articles and tone per grouping per day, and the day the window really ends (the
+    last day of data in the store, if earlier)."""
     from minilat.monitor.metrics import COVERAGE_ALL_DAILY, render
 
     e = _engine(root, engine)
     try:
         rows = e.rows(render(COVERAGE_ALL_DAILY, start=as_int(start), end=as_int(end)))
+        last = data_end(e)
     finally:
         e.close()
     out: dict[str, dict[_dt.date, tuple[int, int]]] = {}
     for gid, day, n, tone in rows:
         out.setdefault(gid, {})[as_day(day)] = (n, tone)
-    return out
+    return out, min(end, last or end)
 
 
 def _signals_of(
@@ -121,13 +126,13 @@ def overview(
 ) -> dict[str, Any]:
     """Articles, mean tone and signal counts of every grouping of dataset ``ds``."""
     status = store_status(root)
-    per = _per_grouping(root, start, end, engine) if status["exists"] else {}
+    per, last = _per_grouping(root, start, end, engine) if status["exists"] else ({}, end)
     rows = []
     for gid in sorted(ds.groupings):
         daily = per.get(gid, {})
         n = sum(a for a, _ in daily.values())
         tone = sum(t for _, t in daily.values())
-        sig = _signals_of(daily, start, end) if status["exists"] else []
+        sig = _signals_of(daily, start, last) if status["exists"] else []
         rows.append({
             "grouping": gid, "articles": n, "mean_tone": round(tone / n / 1000, 3) if n else None,
             "surges": sum(s.kind == "surge" for s in sig),
@@ -145,10 +150,10 @@ def all_signals(
     evidence (for the Atom feed and the pulse page); empty when no store exists."""
     if not store_status(root)["exists"]:
         return []
-    per = _per_grouping(root, start, end, "duckdb")
+    per, last = _per_grouping(root, start, end, "duckdb")
     out = []
     for gid in groupings:
-        for s in _signals_of(per.get(gid, {}), start, end):
+        for s in _signals_of(per.get(gid, {}), start, last):
             out.append({"grouping": gid, "evidence": "news (GDELT)", **s.as_dict()})
     out.sort(key=lambda s: (s["start"], s["grouping"]), reverse=True)
     return out

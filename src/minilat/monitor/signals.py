@@ -7,7 +7,10 @@ about a grouping's life; they never change a curated fact.
 - **Surge**: a week whose article count is at least ``factor`` (3) times the median of the
   grouping's previous ``window`` (12) weeks, and at least ``minimum`` (5) articles. The
   first four weeks of a series have no baseline and are never surges.
-- **Silence**: at least ``min_days`` (60) consecutive days without a single article.
+- **Silence**: at least ``min_days`` (60) consecutive days without a single article,
+  after the grouping had coverage (a grouping never covered in the window has no
+  silence, only no coverage). The window should end on the last day the store holds
+  data, so that days not yet ingested are not taken for silence.
 
 >>> import datetime as dt
 >>> weeks = [(dt.date(2024, 1, 1) + dt.timedelta(weeks=i), n)
@@ -80,9 +83,12 @@ def silences(
     >>> [(x.start.isoformat(), x.value) for x in s]
     [('2024-01-02', 181)]
     """
-    out = []
+    out: list[Signal] = []
+    covered = sorted(d for d, n in daily.items() if n and start <= d <= end)
+    if not covered:
+        return out
     run_start: _dt.date | None = None
-    day = start
+    day = covered[0]
     while day <= end + _dt.timedelta(days=1):
         quiet = day <= end and daily.get(day, 0) == 0
         if quiet and run_start is None:

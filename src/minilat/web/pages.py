@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from minilat.errors import BadInput, MinilatError
-from minilat.web import designer, graphs, views
+from minilat.web import designer, graphs, news, views
 from minilat.web import whatif as whatif_view
 from minilat.web.render import request_wants_json
 from minilat.web.site import Site, get_site
@@ -64,7 +64,9 @@ async def groupings(
 
 @router.get("/groupings/{gid}")
 async def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Response:
-    data = views.grouping(site, gid, site.day(as_of))
+    day = site.day(as_of)
+    data = views.grouping(site, gid, day)
+    data["news"] = await run_in_threadpool(news.news_section, site, gid, day)
     return _renderer(request).page(request, "grouping.html", data)
 
 
