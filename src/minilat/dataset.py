@@ -39,8 +39,11 @@ from minilat.model import (
 )
 
 __all__ = [
+    "AS_OF_MIN",
+    "AS_OF_YEARS_AHEAD",
     "SUBDIRS",
     "Dataset",
+    "as_of_range",
     "bundled_data_dir",
     "check",
     "check_grouping",
@@ -48,6 +51,7 @@ __all__ = [
     "document_text",
     "fingerprint",
     "load",
+    "parse_as_of",
     "parse_day",
     "parse_document",
     "source_warnings",
@@ -967,3 +971,48 @@ def parse_day(text: str, what: str = "date") -> _dt.date:
         return FuzzyDate.parse(text).first_day()
     except ValueError as e:
         raise BadInput(f"bad {what}: {e}", hint="for example 2023-06-01") from None
+
+
+#: The first day an analysis may be asked about: before it no grouping of the record existed.
+AS_OF_MIN = _dt.date(1900, 1, 1)
+#: How many years past today an "as of" date may lie (memberships dated ahead, such as a
+#: scheduled accession, can be asked about; further out nothing is recorded).
+AS_OF_YEARS_AHEAD = 1
+
+
+def as_of_range(today: _dt.date | None = None) -> tuple[_dt.date, _dt.date]:
+    """The first and last day an "as of" question may name: 1900-01-01 to the end of next
+    year (docs/cli.md)."""
+    today = today or _dt.date.today()
+    return AS_OF_MIN, _dt.date(today.year + AS_OF_YEARS_AHEAD, 12, 31)
+
+
+def parse_as_of(text: str, what: str = "as_of") -> _dt.date:
+    """An "as of" date given by a user: :func:`parse_day`, and inside :func:`as_of_range`,
+    so that year 9999 is a clear error rather than minutes of work.
+
+    >>> parse_as_of("2023-06")
+    datetime.date(2023, 6, 1)
+    >>> from minilat.errors import BadInput
+    >>> try:
+    ...     parse_as_of("9999-01-01")
+    ... except BadInput as e:
+    ...     print(e.message)
+    bad as_of: 9999-01-01 is after the last date the data can answer for
+    """
+    from minilat.errors import BadInput
+
+    day = parse_day(text, what)
+    lo, hi = as_of_range()
+    if day < lo:
+        raise BadInput(
+            f"bad {what}: {text} is before {lo.isoformat()}, when no grouping of the record "
+            "existed",
+            hint=f"give a date from {lo.isoformat()} to {hi.isoformat()}",
+        )
+    if day > hi:
+        raise BadInput(
+            f"bad {what}: {text} is after the last date the data can answer for",
+            hint=f"give a date from {lo.isoformat()} to {hi.isoformat()}",
+        )
+    return day

@@ -9,6 +9,7 @@ use, so the CLI prints one line (never a traceback) and the web answers one JSON
     ├── BadInput                 status 400, exit 2   a bad date, option or file
     ├── DatasetInvalid           status 500, exit 1   the YAML dataset has problems
     ├── StoreError               status 503, exit 1   the SQLite store cannot be used
+    ├── Busy                     status 503/429        too much work at once (Retry-After)
     └── Infeasible               status 422, exit 1   a coalition request that no coalition meets
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BadInput",
+    "Busy",
     "DatasetInvalid",
     "Infeasible",
     "MinilatError",
@@ -59,6 +61,20 @@ class StoreError(MinilatError):
 
 class Infeasible(MinilatError):
     status = 422
+
+
+class Busy(MinilatError):
+    """Too much work asked at once: the server's (503) or one client's (429). The web
+    answers with ``Retry-After: retry_after`` seconds."""
+
+    status = 503
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, retry_after: int = 5, status: int = 503
+    ) -> None:
+        super().__init__(message, hint)
+        self.retry_after = retry_after
+        self.status = status
 
 
 @dataclass(frozen=True, order=True)

@@ -1193,6 +1193,8 @@ def frontier(
 
     The size-versus-impact curve. Targets in ``inst`` are ignored; the other constraints
     hold. Each solve is warm-started by the previous one's greedy incumbent.
+    ``time_limit`` is the budget of the whole curve: a step that finds it spent gets a
+    moment only, and says so in its status (``time_limit`` or ``heuristic``).
 
     >>> inst = Instance(("AAA", "BBB", "CCC"), np.array([[0.5, 0.3, 0.2]]),
     ...                 objective="coverage", max_size=3)
@@ -1201,9 +1203,15 @@ def frontier(
     """
     out: list[tuple[int, Solution]] = []
     base = replace(inst, targets=None, objective="coverage")
+    t0 = time.perf_counter()
     for k in range(1, max_size + 1):
-        out.append((k, solve(replace(base, max_size=k), time_limit=time_limit)))
+        left = max(time_limit - (time.perf_counter() - t0), _MIN_STEP)
+        out.append((k, solve(replace(base, max_size=k), time_limit=left)))
     return out
+
+
+#: The least time a frontier step gets once the curve's budget is spent (seconds).
+_MIN_STEP = 0.05
 
 
 def best_swap(inst: Instance, members: Sequence[str]) -> tuple[str, str, float] | None:

@@ -98,12 +98,13 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 def parse_as_of(value: str | None, option: str = "--as-of") -> _dt.date:
-    """The ``--as-of`` date, today if not given; BadInput for a malformed one."""
+    """The ``--as-of`` date, today if not given; BadInput for a malformed one or one
+    outside :func:`minilat.dataset.as_of_range`."""
     if not value:
         return _dt.date.today()
-    from minilat.dataset import parse_day
+    from minilat.dataset import parse_as_of
 
-    return parse_day(value, option)
+    return parse_as_of(value, option)
 
 
 def emit_json(obj: Any) -> None:

@@ -5,17 +5,15 @@ Described by the OpenAPI document at ``/openapi.json`` (explore it at ``/api/doc
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from minilat.web import designer, graphs, library, optional, views
 from minilat.web import whatif as whatif_view
-from minilat.web.http import ERROR_RESPONSES, ErrorOut
+from minilat.web.http import ERROR_RESPONSES, ErrorOut, error_responses
 from minilat.web.render import json_response
 from minilat.web.site import Site, get_site
 
@@ -33,7 +31,7 @@ Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
 
 
 @router.get("", summary="What the API offers", tags=["meta"])
-async def api_index(site: SiteDep) -> Response:
+def api_index(site: SiteDep) -> Response:
     return json_response(
         {
             "name": "minilat observatory API",
@@ -90,7 +88,7 @@ class GroupingFilters(BaseModel):
 
 
 @router.get("/groupings", summary="Groupings, filtered and paginated", tags=["groupings"])
-async def groupings(site: SiteDep, f: Annotated[GroupingFilters, Query()]) -> Response:
+def groupings(site: SiteDep, f: Annotated[GroupingFilters, Query()]) -> Response:
     return json_response(
         views.grouping_list(
             site,
@@ -108,14 +106,14 @@ async def groupings(site: SiteDep, f: Annotated[GroupingFilters, Query()]) -> Re
 
 
 @router.get("/groupings/{gid}", summary="A grouping as of a date", tags=["groupings"])
-async def grouping(site: SiteDep, gid: str, as_of: AsOf = None) -> Response:
+def grouping(site: SiteDep, gid: str, as_of: AsOf = None) -> Response:
     return json_response(views.grouping(site, gid, site.day(as_of)))
 
 
 @router.get(
     "/groupings/{gid}/members", summary="A grouping's members as of a date", tags=["groupings"]
 )
-async def grouping_members(
+def grouping_members(
     site: SiteDep, gid: str, as_of: AsOf = None, verified_only: bool = False
 ) -> Response:
     return json_response(views.members(site, gid, site.day(as_of), verified_only))
@@ -126,47 +124,45 @@ async def grouping_members(
     summary="Characteristics, type and scorecard of a grouping",
     tags=["assessments"],
 )
-async def grouping_assessments(site: SiteDep, gid: str, as_of: AsOf = None) -> Response:
+def grouping_assessments(site: SiteDep, gid: str, as_of: AsOf = None) -> Response:
     d = views.grouping(site, gid, site.day(as_of))
     return json_response({"grouping": d["id"], "as_of": d["as_of"], **d["assessments"]})
 
 
 @router.get("/countries", summary="Countries taking part in groupings", tags=["countries"])
-async def countries(site: SiteDep, as_of: AsOf = None) -> Response:
+def countries(site: SiteDep, as_of: AsOf = None) -> Response:
     return json_response(views.country_list(site, site.day(as_of)))
 
 
 @router.get("/countries/{iso3}", summary="A country's memberships", tags=["countries"])
-async def country(site: SiteDep, iso3: str, as_of: AsOf = None) -> Response:
-    return json_response(await run_in_threadpool(views.country, site, iso3, site.day(as_of)))
+def country(site: SiteDep, iso3: str, as_of: AsOf = None) -> Response:
+    return json_response(views.country(site, iso3, site.day(as_of)))
 
 
 @router.get("/sources", summary="Every source", tags=["sources"])
-async def sources(site: SiteDep, limit: Limit = 100, offset: Offset = 0) -> Response:
+def sources(site: SiteDep, limit: Limit = 100, offset: Offset = 0) -> Response:
     return json_response(views.source_list(site, limit, offset))
 
 
 @router.get("/sources/{sid}", summary="One source and what cites it", tags=["sources"])
-async def source(site: SiteDep, sid: str) -> Response:
+def source(site: SiteDep, sid: str) -> Response:
     return json_response(views.source(site, sid))
 
 
 @router.get("/events", summary="The latest dated events", tags=["events"])
-async def events(
-    site: SiteDep, limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = 50
-) -> Response:
+def events(site: SiteDep, limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = 50) -> Response:
     return json_response({"events": views.recent_events(site, limit)})
 
 
 @router.get("/assessments", summary="The typology of every grouping", tags=["assessments"])
-async def assessments(site: SiteDep, as_of: AsOf = None) -> Response:
+def assessments(site: SiteDep, as_of: AsOf = None) -> Response:
     day = site.day(as_of)
     data = library.section("typology", ("classify",), site.ds, day, raise_errors=True)
     return json_response(library.available_or_raise("typology", data, day))
 
 
 @router.get("/timeline", summary="Groupings founded and active per year", tags=["timeline"])
-async def timeline(
+def timeline(
     site: SiteDep,
     start: Annotated[int | None, Query(ge=1800, le=2200)] = None,
     end: Annotated[int | None, Query(ge=1800, le=2200)] = None,
@@ -175,12 +171,12 @@ async def timeline(
 
 
 @router.get("/network", summary="The co-membership network at a date", tags=["network"])
-async def network(
+def network(
     site: SiteDep,
     as_of: AsOf = None,
     type: Annotated[str | None, Query(description="Only groupings of this type")] = None,
 ) -> Response:
-    return json_response(await run_in_threadpool(graphs.network, site, site.day(as_of), type))
+    return json_response(graphs.network(site, site.day(as_of), type))
 
 
 class DesignIn(BaseModel):
@@ -200,28 +196,32 @@ class DesignIn(BaseModel):
 
 
 @router.get("/design/tables", summary="Capability tables the designer can target", tags=["design"])
-async def design_tables(site: SiteDep) -> Response:
+def design_tables(site: SiteDep) -> Response:
     return json_response({"tables": designer.design(site)["tables"]})
 
 
 @router.post(
-    "/design", summary="Design a coalition: smallest, best of size k, frontier", tags=["design"]
+    "/design",
+    summary="Design a coalition: smallest, best of size k, frontier",
+    tags=["design"],
+    responses=error_responses(
+        (429, "Too many designs from this client (see Retry-After)"),
+        (503, "The designer is busy with other questions (see Retry-After)"),
+    ),
 )
-async def design(site: SiteDep, body: DesignIn) -> Response:
-    d = await run_in_threadpool(
-        partial(
-            designer.design,
-            site,
-            tables=body.tables,
-            targets=None if body.targets is None else [str(t) for t in body.targets],
-            max_size=body.max_size,
-            include=",".join(body.include),
-            exclude=",".join(body.exclude),
-            within_existing=body.within_existing,
-            frontier=body.frontier,
-            as_of=site.day(body.as_of) if body.as_of else None,
-            forbid=",".join(f"{a}-{b}" for a, b in body.forbid_pairs),
-        )
+def design(request: Request, site: SiteDep, body: DesignIn) -> Response:
+    designer.limit(request)
+    d = designer.design(
+        site,
+        tables=body.tables,
+        targets=None if body.targets is None else [str(t) for t in body.targets],
+        max_size=body.max_size,
+        include=",".join(body.include),
+        exclude=",".join(body.exclude),
+        within_existing=body.within_existing,
+        frontier=body.frontier,
+        as_of=site.day(body.as_of) if body.as_of else None,
+        forbid=",".join(f"{a}-{b}" for a, b in body.forbid_pairs),
     )
     if not d["available"]:
         raise optional.NotAvailable("the coalition designer is not available yet")
@@ -234,12 +234,12 @@ async def design(site: SiteDep, body: DesignIn) -> Response:
 @router.get(
     "/network/graph", summary="The co-membership graph, only what a drawing needs", tags=["network"]
 )
-async def network_graph(
+def network_graph(
     site: SiteDep,
     as_of: AsOf = None,
     type: Annotated[str | None, Query(description="Only groupings of this type")] = None,
 ) -> Response:
-    return json_response(await run_in_threadpool(graphs.network_graph, site, site.day(as_of), type))
+    return json_response(graphs.network_graph(site, site.day(as_of), type))
 
 
 class WhatifIn(BaseModel):
@@ -259,11 +259,11 @@ class WhatifIn(BaseModel):
     summary="What if: a scenario's differences from the record, ranked and explained",
     tags=["whatif"],
 )
-async def whatif(site: SiteDep, body: WhatifIn) -> Response:
+def whatif(site: SiteDep, body: WhatifIn) -> Response:
     doc: dict[str, Any] = {"changes": body.changes}
     if body.as_of:
         doc["as_of"] = body.as_of
     if body.title:
         doc["title"] = body.title
-    d = await run_in_threadpool(partial(whatif_view.answer, site, doc, network=body.network))
+    d = whatif_view.answer(site, doc, network=body.network)
     return json_response(d, cache_control="no-store")

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minilat import settings
 from minilat.editorial import edits
-from minilat.errors import MinilatError, StoreError
+from minilat.errors import Busy, MinilatError, StoreError
 from minilat.web import api, auth, downloads, edit, editor, feeds, news, pages, suggest
 from minilat.web import releases as releases_web
 from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders
@@ -102,6 +102,8 @@ def create_app(
         elif isinstance(exc, edits.EditInvalid):
             extra = {"problems": [{"field": p.field, "message": p.message} for p in exc.problems]}
         resp = renderer.error(request, exc.status, exc.message, exc.hint, extra)
+        if isinstance(exc, Busy):
+            resp.headers["retry-after"] = str(exc.retry_after)
         if isinstance(exc, edits.StaleEdit):
             resp.headers["etag"] = f'"{exc.current.etag}"'
         return resp
@@ -129,7 +131,7 @@ def create_app(
         return renderer.error(request, exc.status_code, message, hint)
 
     @app.get("/api/docs", include_in_schema=False)
-    async def _docs() -> HTMLResponse:
+    def _docs() -> HTMLResponse:
         return HTMLResponse(_DOCS_HTML, headers={"cache-control": "public, max-age=300"})
 
     app.include_router(api.router)

@@ -3,21 +3,73 @@
 The answer comes from :func:`minilat.analysis.coalition.design` (exact, MILP); the view
 only parses the form (tables, targets as shares or percentages, constraints) and adds the
 size-versus-coverage frontier chart.
+
+Solving is the one costly thing a visitor can ask for, so it is bounded three ways:
+
+* a **budget per request** (:data:`BUDGET` seconds), shared by the design and its
+  frontier: a step that runs out says so (``time_limit``), it is never passed off as
+  proven;
+* at most :data:`MAX_SOLVING` requests solve at once; another waits up to
+  :data:`QUEUE_WAIT` seconds for a place, then gets 503 with ``Retry-After``;
+* each client may ask :data:`RATE` (requests per seconds) designs; past it, 429.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
+import threading
+import time
+from collections.abc import Iterator
 from typing import Any
 
+from fastapi import Request
+
 from minilat.analysis.coalition import parse_share
-from minilat.errors import BadInput
+from minilat.errors import BadInput, Busy
 from minilat.web import charts, optional
 from minilat.web.library import plain, resolve_member
+from minilat.web.middleware import RateLimiter, wait_for
 from minilat.web.site import Site
 
-__all__ = ["design", "whole"]
+__all__ = [
+    "BUDGET",
+    "MAX_SOLVING",
+    "QUEUE_WAIT",
+    "RATE",
+    "design",
+    "limit",
+    "solving_slot",
+    "whole",
+]
+
+#: Seconds of solving one request may use, the frontier included.
+BUDGET = 5.0
+#: Requests that may solve at once (one per core of a small server).
+MAX_SOLVING = 2
+#: Seconds a request waits for a place before it is told to come back.
+QUEUE_WAIT = 2.0
+#: Designs one client may ask for: this many per this many seconds.
+RATE = (20, 60.0)
+
+_SLOTS = threading.BoundedSemaphore(MAX_SOLVING)
+
+
+@contextlib.contextmanager
+def solving_slot(wait: float | None = None) -> Iterator[None]:
+    """A place among the :data:`MAX_SOLVING` requests solving now; Busy (503) if none
+    frees up within ``wait`` seconds (:data:`QUEUE_WAIT` by default)."""
+    if not _SLOTS.acquire(timeout=QUEUE_WAIT if wait is None else wait):
+        raise Busy(
+            "the coalition designer is busy with other questions",
+            hint="try again in a few seconds",
+            retry_after=5,
+        )
+    try:
+        yield
+    finally:
+        _SLOTS.release()
 
 
 def _codes(site: Site, text: str | None) -> tuple[str, ...]:
@@ -91,19 +143,34 @@ def design(
         forbid_pairs=_pairs(site, forbid),
         within_existing=within_existing,
         as_of=as_of,
-        time_limit=5.0,
+        time_limit=BUDGET,
     )
-    out["result"] = plain(mod.design(site.ds, question))
-    if frontier:
-        if not 1 <= frontier <= 30:
-            raise BadInput("the frontier goes up to 30 members at most")
-        fq = dataclasses.replace(question, max_size=None)
-        steps = plain(mod.design(site.ds, fq, frontier_size=frontier))["steps"]
-        out["frontier"] = steps
-        out["frontier_chart"] = charts.bar_chart(
-            [(str(st["k"]), round(st.get("weighted_coverage", 0.0) * 100, 1)) for st in steps]
-        )
+    if frontier and not 1 <= frontier <= 30:
+        raise BadInput("the frontier goes up to 30 members at most")
+    started = time.perf_counter()
+    with solving_slot():
+        out["result"] = plain(mod.design(site.ds, question))
+        if frontier:
+            left = max(BUDGET - (time.perf_counter() - started), 0.05)
+            fq = dataclasses.replace(question, max_size=None, time_limit=left)
+            steps = plain(mod.design(site.ds, fq, frontier_size=frontier))["steps"]
+            out["frontier"] = steps
+            out["frontier_chart"] = charts.bar_chart(
+                [(str(st["k"]), round(st.get("weighted_coverage", 0.0) * 100, 1)) for st in steps]
+            )
     return out
+
+
+def limit(request: Request) -> None:
+    """Count a design against its client's :data:`RATE`; Busy (429) past it."""
+    wait = wait_for(request, "design", RATE)
+    if wait:
+        raise Busy(
+            f"too many designs from this address: at most {RATE[0]} a minute",
+            hint=f"try again in {RateLimiter.retry_after(wait)} seconds",
+            retry_after=int(RateLimiter.retry_after(wait)),
+            status=429,
+        )
 
 
 def whole(text: str | None, what: str, lo: int, hi: int) -> int | None:

@@ -137,7 +137,7 @@ def downloads(request: Request, site: SiteDep) -> Response:
 
 
 @router.get("/downloads/datapackage.json", summary="Frictionless Data Package descriptor")
-async def datapackage_json(site: SiteDep) -> Response:
+def datapackage_json(site: SiteDep) -> Response:
     return Response(
         dumps(datapackage(site)),
         media_type="application/json",
@@ -146,7 +146,7 @@ async def datapackage_json(site: SiteDep) -> Response:
 
 
 @router.get("/downloads/minilat.json", summary="The whole dataset as JSON")
-async def dataset_json(site: SiteDep) -> Response:
+def dataset_json(site: SiteDep) -> Response:
     return Response(
         dumps(export.as_json(site.ds)),
         media_type="application/json",
@@ -163,7 +163,7 @@ async def dataset_json(site: SiteDep) -> Response:
     response_class=Response,
     responses=file_responses("text/csv", "No such table"),
 )
-async def table_csv(site: SiteDep, name: str) -> Response:
+def table_csv(site: SiteDep, name: str) -> Response:
     tables = export.csv_rows(site.ds)
     if name not in tables:
         raise NotFound(
@@ -187,7 +187,7 @@ async def table_csv(site: SiteDep, name: str) -> Response:
     response_class=Response,
     responses=file_responses("application/xml", "Not graphml or gexf"),
 )
-async def network_file(site: SiteDep, fmt: str, as_of: str | None = None) -> Response:
+def network_file(site: SiteDep, fmt: str, as_of: str | None = None) -> Response:
     if fmt not in ("graphml", "gexf"):
         raise NotFound(f"no download 'network.{fmt}'", hint="network.graphml or network.gexf")
     export_graph = optional.require("network", "export")

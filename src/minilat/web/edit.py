@@ -487,7 +487,7 @@ async def edit_grouping(request: Request, site: SiteDep, gid: str) -> Response:
 
 
 @router.get("/editors/sources/edit")
-async def edit_source_by_id(request: Request, id: str = "") -> Response:
+def edit_source_by_id(request: Request, id: str = "") -> Response:
     """The small form on /editors ("edit or add the source with id ...") lands here."""
     return RedirectResponse(f"/editors/sources/{_slug(id.strip(), 'source')}/edit", status_code=303)
 

@@ -86,7 +86,7 @@ def _sign_in_page(
 
 
 @router.get("/editors/sign-in")
-async def sign_in_form(request: Request, site: SiteDep) -> Response:
+def sign_in_form(request: Request, site: SiteDep) -> Response:
     return _sign_in_page(request, site)
 
 
@@ -134,7 +134,7 @@ async def sign_out(request: Request) -> Response:
 
 
 @router.get("/editors")
-async def review_page(request: Request) -> Response:
+def review_page(request: Request) -> Response:
     editor = auth.page_editor(request)
     if isinstance(editor, Response):
         return editor
@@ -198,7 +198,7 @@ _RESPONSES = error_responses(
 
 
 @api_router.get("/suggestions", responses=_RESPONSES)
-async def api_suggestions(request: Request) -> Response:
+def api_suggestions(request: Request) -> Response:
     """The open suggestions (an editor's token or session is required). Never cached:
     ``Cache-Control: no-store``, so no shared cache keeps an editor's answer."""
     editor = auth.require_editor(request)

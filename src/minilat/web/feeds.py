@@ -139,7 +139,7 @@ def _updated(site: Site) -> str:
     response_class=Response,
     responses=file_responses("application/atom+xml", "Not found"),
 )
-async def updates(request: Request, site: SiteDep) -> Response:
+def updates(request: Request, site: SiteDep) -> Response:
     entries = _entries(site, None)
     return _response(
         atom(
@@ -158,7 +158,7 @@ async def updates(request: Request, site: SiteDep) -> Response:
     response_class=Response,
     responses=file_responses("application/atom+xml", "Unknown grouping"),
 )
-async def grouping_feed(request: Request, site: SiteDep, gid: str) -> Response:
+def grouping_feed(request: Request, site: SiteDep, gid: str) -> Response:
     g = site.ds.grouping(gid)
     entries = _entries(site, {g.id})
     return _response(
@@ -178,7 +178,7 @@ async def grouping_feed(request: Request, site: SiteDep, gid: str) -> Response:
     response_class=Response,
     responses=file_responses("application/atom+xml", "Unknown country"),
 )
-async def country_feed(request: Request, site: SiteDep, iso3: str) -> Response:
+def country_feed(request: Request, site: SiteDep, iso3: str) -> Response:
     code = countries.resolve_state(iso3)
     gids = {
         g.id for g in site.ds.groupings.values() for m in g.memberships if m.participant == code

@@ -15,11 +15,15 @@ import hashlib
 import html
 import logging
 import math
+import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
+import anyio.to_thread
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minilat.web.http import dumps, error_body, wants_json
@@ -32,6 +36,8 @@ __all__ = [
     "RateLimiter",
     "ResponseCache",
     "SecurityHeaders",
+    "api_routes",
+    "query_names",
 ]
 
 log = logging.getLogger("minilat.web")
@@ -243,44 +249,159 @@ def _matches(if_none_match: str, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
+#: Paths whose answers hold absolute links built from the Host header (the feeds): cached
+#: per host, in a pool of their own so that forged hosts cannot evict anything else.
+_HOST_DEPENDENT = ("/feeds/",)
+#: Query parameters every route understands (the negotiated format).
+_ALWAYS_KNOWN = frozenset({"format"})
+
+
+#: A cached answer: status, headers, body, ETag.
+_Entry = tuple[int, list[tuple[bytes, bytes]], bytes, str]
+
+
+class _Pool:
+    """An LRU of answers bounded in bytes (bodies and headers)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.entries: OrderedDict[
+            tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes, str]
+        ]
+        self.entries = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> _Entry | None:
+        hit = self.entries.get(key)
+        if hit is not None:
+            self.entries.move_to_end(key)
+        return hit
+
+    @staticmethod
+    def size(body: bytes, headers: list[tuple[bytes, bytes]]) -> int:
+        return len(body) + sum(len(k) + len(v) + 64 for k, v in headers) + 512
+
+    def put(self, key: tuple[Any, ...], value: _Entry) -> None:
+        size = self.size(value[2], value[1])
+        if size > self.max_bytes:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.bytes -= self.size(old[2], old[1])
+        self.entries[key] = value
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            _, dropped = self.entries.popitem(last=False)
+            self.bytes -= self.size(dropped[2], dropped[1])
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.bytes = 0
+
+
+def _authenticated(scope: Scope) -> bool:
+    """Whether the request speaks for someone (a token, or an editor's session cookie):
+    its answer may hold that person's data and is never shared."""
+    if _header(scope, b"authorization"):
+        return True
+    return "minilat_session=" in _header(scope, b"cookie")
+
+
 class ResponseCache:
     """ETag on every successful GET, 304 on a match, and recent answers kept in memory.
 
-    Answers marked ``Cache-Control: no-store`` (the suggestion form, with its one-time
-    token) are neither cached nor given an ETag.
+    The key is what the answer depends on and nothing else: the path, the query
+    parameters the route declares (in a canonical order; unknown ones such as a
+    cache-busting ``?cb=N`` are ignored), the negotiated format and encoding, the day
+    (answers "as of today"), the version of the dataset served, and the host only for
+    the feeds, whose links are absolute (those are kept in a small pool of their own).
+    Memory is bounded in bytes (:attr:`max_bytes`), not in entries.
+
+    Never cached: answers marked ``no-store`` or ``private``, answers that set a cookie,
+    and any answer to a request carrying credentials (a token or a session cookie). The
+    version of the dataset is checked in a thread when it is due, never on the loop.
     """
 
-    def __init__(self, app: ASGIApp, max_entries: int = 2048, max_body: int = 4_000_000) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = 64 * 1024 * 1024,
+        max_body: int = 4_000_000,
+        host_bytes: int = 4 * 1024 * 1024,
+    ) -> None:
         self.app = app
-        self.max_entries = max_entries
         self.max_body = max_body
-        self._cache: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes, str]]
-        self._cache = OrderedDict()
+        self._pool = _Pool(max_bytes)
+        self._hosts = _Pool(host_bytes)
+        self._known: dict[int, list[tuple[re.Pattern[str], set[str], frozenset[str]]]] = {}
+
+    @property
+    def held_bytes(self) -> int:
+        """Bytes held now (both pools)."""
+        return self._pool.bytes + self._hosts.bytes
 
     def clear(self) -> None:
-        self._cache.clear()
+        self._pool.clear()
+        self._hosts.clear()
+
+    def _params(self, scope: Scope) -> frozenset[str] | None:
+        """The query parameters the route that will answer declares (None: no route of
+        the app's own, keep every parameter)."""
+        app = scope.get("app")
+        table = self._known.get(id(app))
+        if table is None:
+            table = self._known[id(app)] = [
+                (compile_path(path)[0], methods, frozenset(query_names(route.dependant)))
+                for path, methods, route in api_routes(app)
+            ]
+        for regex, methods, names in table:
+            if scope["method"] in methods and regex.match(scope["path"]):
+                return names
+        return None
+
+    def _query(self, scope: Scope) -> bytes:
+        qs: bytes = scope.get("query_string", b"")
+        if not qs:
+            return qs
+        known = self._params(scope)
+        if known is None:
+            return qs
+        pairs = parse_qsl(qs.decode("latin-1"), keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if k in known or k in _ALWAYS_KNOWN]
+        kept.sort(key=lambda kv: kv[0])  # stable: repeated parameters keep their order
+        return urlencode(kept).encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        qs = scope.get("query_string", b"")
-        accept = _header(scope, b"accept")
         app = scope.get("app")
         site = getattr(getattr(app, "state", None), "site", None)
+        serial = 0
+        if site is not None:
+            if site.refresh_due():  # file stats and a database read: not on the loop
+                await anyio.to_thread.run_sync(site.refresh)
+            serial = site.serial
+        if _authenticated(scope):
+            await self.app(scope, receive, send)
+            return
+        qs = scope.get("query_string", b"")
+        accept = _header(scope, b"accept")
+        path = scope["path"]
+        by_host = path.startswith(_HOST_DEPENDENT)
+        pool = self._hosts if by_host else self._pool
         key = (
-            scope["path"],
-            qs,
+            path,
+            self._query(scope),
             wants_json(qs, accept),
             "gzip" in _header(scope, b"accept-encoding"),
             _dt.date.today().toordinal(),
-            site.refresh() if site is not None else 0,  # a new version after every edit
-            _header(scope, b"host"),  # feeds hold absolute links: never one host's for another
+            serial,  # a new version after every edit
+            _header(scope, b"host") if by_host else "",
         )
         if_none_match = _header(scope, b"if-none-match")
-        hit = self._cache.get(key)
+        hit: _Entry | None = pool.get(key)
         if hit is not None:
-            self._cache.move_to_end(key)
             await self._answer(scope, send, *hit, if_none_match)
             return
 
@@ -303,8 +424,14 @@ class ResponseCache:
                 return
             if message["type"] == "http.response.start":
                 start = message
-                cc = dict(message.get("headers", [])).get(b"cache-control", b"")
-                if message["status"] != 200 or b"no-store" in cc:
+                given = dict(message.get("headers", []))
+                cc = given.get(b"cache-control", b"").lower()
+                if (
+                    message["status"] != 200
+                    or b"no-store" in cc
+                    or b"private" in cc
+                    or b"set-cookie" in given
+                ):
                     passthrough = True
                     await send(message)
                 return
@@ -319,12 +446,10 @@ class ResponseCache:
                         if k not in (b"content-length", b"etag")
                     ]
                     if key[3]:
-                        body, headers = _gzip(body, headers)
+                        body, headers = await anyio.to_thread.run_sync(_gzip, body, headers)
                     etag = _etag(body)
                     if len(body) <= self.max_body:
-                        self._cache[key] = (200, headers, body, etag)
-                        while len(self._cache) > self.max_entries:
-                            self._cache.popitem(last=False)
+                        pool.put(key, (200, headers, body, etag))
                     await self._answer(scope, send, 200, headers, body, etag, if_none_match)
 
         # HEAD is answered as GET without the body (link checkers use it on cited URLs)
@@ -408,6 +533,42 @@ class RateLimiter:
     def retry_after(wait: float) -> str:
         """``wait`` as a Retry-After header value (whole seconds, at least 1)."""
         return str(max(1, math.ceil(wait)))
+
+
+def api_routes(app: Any) -> Iterator[tuple[str, set[str], Any]]:
+    """Every FastAPI route of ``app`` as (full path, methods, route), through included
+    routers (``GET`` routes also answer ``HEAD``)."""
+
+    def walk(routes: Any, prefix: str) -> Iterator[tuple[str, set[str], Any]]:
+        for route in routes:
+            included = getattr(route, "original_router", None)
+            if included is not None:
+                context = getattr(route, "include_context", None)
+                yield from walk(included.routes, prefix + getattr(context, "prefix", ""))
+            elif hasattr(route, "dependant") and hasattr(route, "path"):
+                methods = set(getattr(route, "methods", None) or ())
+                if "GET" in methods:
+                    methods.add("HEAD")
+                yield prefix + route.path, methods, route
+
+    yield from walk(getattr(getattr(app, "router", None), "routes", []), "")
+
+
+def query_names(dependant: Any) -> set[str]:
+    """The query parameter names a FastAPI route reads, its dependencies' included; a
+    model of query parameters (``Annotated[Model, Query()]``) gives its fields' names."""
+    names: set[str] = set()
+    for param in getattr(dependant, "query_params", []):
+        info = getattr(param, "field_info", None)
+        annotation = getattr(info, "annotation", None) or getattr(param, "type_", None)
+        fields = getattr(annotation, "model_fields", None)
+        if isinstance(fields, dict):
+            names |= {getattr(f, "alias", None) or name for name, f in fields.items()}
+        else:
+            names.add(getattr(param, "alias", None) or param.name)
+    for sub in getattr(dependant, "dependencies", []):
+        names |= query_names(sub)
+    return names
 
 
 def wait_for(request: Any, name: str, rate: tuple[int, float]) -> float:

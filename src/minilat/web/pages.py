@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from minilat.errors import BadInput, MinilatError
 from minilat.web import designer, graphs, news, views
@@ -29,12 +27,12 @@ def _renderer(request: Request) -> Any:
 
 
 @router.get("/")
-async def home(request: Request, site: SiteDep) -> Response:
+def home(request: Request, site: SiteDep) -> Response:
     return _renderer(request).page(request, "home.html", views.home(site, _dt.date.today()))
 
 
 @router.get("/groupings")
-async def groupings(
+def groupings(
     request: Request,
     site: SiteDep,
     type: Opt = None,
@@ -63,32 +61,30 @@ async def groupings(
 
 
 @router.get("/groupings/{gid}")
-async def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Response:
+def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Response:
     day = site.day(as_of)
     data = views.grouping(site, gid, day)
-    data["news"] = await run_in_threadpool(news.news_section, site, gid, day)
+    data["news"] = news.news_section(site, gid, day)
     return _renderer(request).page(request, "grouping.html", data)
 
 
 @router.get("/countries")
-async def countries(request: Request, site: SiteDep, as_of: Opt = None) -> Response:
+def countries(request: Request, site: SiteDep, as_of: Opt = None) -> Response:
     data = views.country_list(site, site.day(as_of))
     return _renderer(request).page(request, "countries.html", data)
 
 
 @router.get("/countries/{iso3}")
-async def country(request: Request, site: SiteDep, iso3: str, as_of: Opt = None) -> Response:
-    data = await run_in_threadpool(views.country, site, iso3, site.day(as_of))
+def country(request: Request, site: SiteDep, iso3: str, as_of: Opt = None) -> Response:
+    data = views.country(site, iso3, site.day(as_of))
     return _renderer(request).page(request, "country.html", data)
 
 
 @router.get("/network")
-async def network(request: Request, site: SiteDep, as_of: Opt = None, type: Opt = None) -> Response:
+def network(request: Request, site: SiteDep, as_of: Opt = None, type: Opt = None) -> Response:
     day = site.day(as_of)
     try:
-        graph: dict[str, Any] | None = await run_in_threadpool(
-            graphs.network_graph, site, day, type
-        )
+        graph: dict[str, Any] | None = graphs.network_graph(site, day, type)
         message = None
     except MinilatError as e:
         if e.status not in (501,):
@@ -106,7 +102,7 @@ async def network(request: Request, site: SiteDep, as_of: Opt = None, type: Opt 
 
 
 @router.get("/design")
-async def design(
+def design(
     request: Request,
     site: SiteDep,
     table: Annotated[list[str] | None, Query(max_length=10)] = None,
@@ -119,20 +115,19 @@ async def design(
     forbid: Annotated[str | None, Query(max_length=300)] = None,
     as_of: Opt = None,
 ) -> Response:
-    data = await run_in_threadpool(
-        partial(
-            designer.design,
-            site,
-            tables=table,
-            targets=target,
-            max_size=designer.whole(max_size, "max_size", 1, 60),
-            include=include,
-            exclude=exclude,
-            within_existing=within_existing,
-            frontier=designer.whole(frontier, "frontier", 1, 30),
-            as_of=site.day(as_of) if as_of else None,
-            forbid=forbid,
-        )
+    if table:
+        designer.limit(request)
+    data = designer.design(
+        site,
+        tables=table,
+        targets=target,
+        max_size=designer.whole(max_size, "max_size", 1, 60),
+        include=include,
+        exclude=exclude,
+        within_existing=within_existing,
+        frontier=designer.whole(frontier, "frontier", 1, 30),
+        as_of=site.day(as_of) if as_of else None,
+        forbid=forbid,
     )
     return _renderer(request).page(request, "design.html", data)
 
@@ -141,7 +136,7 @@ Rows = Annotated[list[str] | None, Query(max_length=40)]
 
 
 @router.get("/whatif")
-async def whatif(
+def whatif(
     request: Request,
     site: SiteDep,
     as_of: Opt = None,
@@ -151,17 +146,14 @@ async def whatif(
     date: Rows = None,
     themes: Rows = None,
 ) -> Response:
-    data = await run_in_threadpool(
-        partial(
-            whatif_view.page,
-            site,
-            as_of=as_of,
-            kinds=kind or [],
-            groupings=grouping or [],
-            countries=country or [],
-            dates=date or [],
-            themes=themes or [],
-        )
+    data = whatif_view.page(
+        site,
+        as_of=as_of,
+        kinds=kind or [],
+        groupings=grouping or [],
+        countries=country or [],
+        dates=date or [],
+        themes=themes or [],
     )
     renderer = _renderer(request)
     if data["error"]:
@@ -172,12 +164,12 @@ async def whatif(
 
 
 @router.get("/methodology")
-async def methodology(request: Request, site: SiteDep) -> Response:
+def methodology(request: Request, site: SiteDep) -> Response:
     return _renderer(request).page(request, "methodology.html", views.methodology(site))
 
 
 @router.get("/sources")
-async def sources(
+def sources(
     request: Request,
     site: SiteDep,
     limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = views.MAX_LIMIT,

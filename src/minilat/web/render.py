@@ -79,7 +79,7 @@ class Renderer:
         **extra: Any,
     ) -> Response:
         body = self.env.get_template(template).render(
-            d=data, path=request.url.path, query=dict(request.query_params), **extra
+            d=data, path=request.url.path, query=_declared_query(request), **extra
         )
         return Response(
             body,
@@ -111,3 +111,17 @@ class Renderer:
         if path.startswith(("/api/", "/feeds/", "/downloads/")) or request_wants_json(request):
             return json_response(body, status, cache_control="no-store")
         return self.html(request, "error.html", body, status=status, cache_control="no-store")
+
+
+def _declared_query(request: Request) -> dict[str, str]:
+    """The query parameters the route declares (for links such as the pager's): a page is
+    shared by everyone who asks with the same declared parameters, so nothing else a
+    visitor adds (``?utm_source=``, ``?cb=``) may appear in it."""
+    from minilat.web.middleware import query_names
+
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return {}
+    known = query_names(dependant)
+    return {k: v for k, v in request.query_params.items() if k in known}

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from minilat import settings
-from minilat.dataset import SUBDIRS, Dataset, bundled_data_dir, parse_day
+from minilat.dataset import SUBDIRS, Dataset, bundled_data_dir, parse_as_of
 from minilat.editorial.database import EditorialDB, SuggestionStore
 from minilat.editorial.editors import editorial_path
 from minilat.editorial.edits import Base, overlay, read_base
@@ -139,6 +139,11 @@ class Site:
         """Say the edits changed: the next question rebuilds the dataset served."""
         self._checked = float("-inf")
 
+    def refresh_due(self) -> bool:
+        """Whether :meth:`refresh` would look at the disk and the database now (cheap: a
+        clock read), so that callers on the event loop can run it in a thread."""
+        return time.monotonic() - self._checked >= REFRESH_SECONDS
+
     def refresh(self) -> int:
         """Re-read the YAML if it changed on disk, and lay the current edits over it if
         they changed; the :attr:`serial` of the dataset served."""
@@ -213,8 +218,9 @@ class Site:
 
     @staticmethod
     def day(value: str | None, what: str = "as_of") -> _dt.date:
-        """A date from a query parameter (today if absent); BadInput if malformed."""
-        return parse_day(value, what) if value else _dt.date.today()
+        """An "as of" date from a query parameter (today if absent); BadInput if malformed
+        or outside :func:`minilat.dataset.as_of_range`."""
+        return parse_as_of(value, what) if value else _dt.date.today()
 
 
 async def get_site(request: Request) -> Site:

@@ -119,7 +119,7 @@ def _form_page(
 
 
 @router.get("/suggest")
-async def suggest_form(request: Request, site: SiteDep) -> Response:
+def suggest_form(request: Request, site: SiteDep) -> Response:
     return _form_page(request, site)
 
 

@@ -1,0 +1,200 @@
+"""The response cache cannot be abused, and nothing slow runs on the event loop.
+
+The cache key holds what an answer depends on and nothing else; memory is bounded in
+bytes; answers for someone (a cookie set, ``private``, a request with credentials) are
+never shared; the dataset's version is checked in a thread.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import inspect
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from minilat.web import create_app
+from minilat.web.middleware import ResponseCache, api_routes
+
+
+def _cache_of(app: Any) -> ResponseCache:
+    """The ResponseCache in an app's middleware stack (built on first request)."""
+    layer = app.middleware_stack
+    while layer is not None and not isinstance(layer, ResponseCache):
+        layer = getattr(layer, "app", None)
+    assert isinstance(layer, ResponseCache)
+    return layer
+
+
+class _Counting:
+    """A tiny app behind a ResponseCache: how often each path really ran."""
+
+    def __init__(self, max_bytes: int = 1 << 20) -> None:
+        self.calls: dict[str, int] = {}
+
+        async def answer(request: Request) -> Response:
+            path = request.url.path
+            self.calls[path] = self.calls.get(path, 0) + 1
+            body = f"{path} {request.query_params.get('n', '')}".ljust(2000, ".")
+            if path == "/cookie":
+                r = PlainTextResponse(body)
+                r.set_cookie("x", "1")
+                return r
+            if path == "/private":
+                return PlainTextResponse(body, headers={"cache-control": "private"})
+            return PlainTextResponse(body)
+
+        from starlette.applications import Starlette
+
+        inner = Starlette(routes=[Route("/{p:path}", answer)])
+        self.cache = ResponseCache(inner, max_bytes=max_bytes)
+        self.client = TestClient(self.cache)
+
+
+def test_memory_is_bounded_in_bytes_not_entries() -> None:
+    app = _Counting(max_bytes=50_000)
+    for i in range(200):
+        assert app.client.get(f"/page/{i}").status_code == 200
+    assert 0 < app.cache.held_bytes <= 50_000
+    # the most recent answers are the ones kept
+    app.client.get("/page/199")
+    assert app.calls["/page/199"] == 1
+
+
+@pytest.mark.parametrize("path", ["/cookie", "/private"])
+def test_answers_for_someone_are_never_shared(path: str) -> None:
+    app = _Counting()
+    app.client.get(path)
+    app.client.get(path)
+    assert app.calls[path] == 2
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"authorization": "Bearer mlt_x"}, {"cookie": "minilat_session=abc"}],
+    ids=["token", "session"],
+)
+def test_requests_with_credentials_are_never_answered_from_the_cache(
+    headers: dict[str, str],
+) -> None:
+    app = _Counting()
+    app.client.get("/page")  # cached for everyone
+    app.client.get("/page", headers=headers)
+    app.client.get("/page", headers=headers)
+    assert app.calls["/page"] == 3
+    app.client.get("/page")
+    assert app.calls["/page"] == 3  # the anonymous answer is still the shared one
+
+
+@pytest.fixture(scope="module")
+def site_client(web_store_module: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(web_store_module), base_url="http://localhost") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def web_store_module(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from minilat.store import open_store
+
+    path = tmp_path_factory.mktemp("cache") / "store.db"
+    open_store(path)
+    return path
+
+
+def test_unknown_query_parameters_do_not_bust_the_cache(site_client: TestClient) -> None:
+    cache = _cache_of(site_client.app)
+    first = site_client.get("/groupings", params={"cb": "0"})
+    held = cache.held_bytes
+    for n in range(1, 300):
+        r = site_client.get("/groupings", params={"cb": str(n)})
+        assert r.status_code == 200 and r.headers["etag"] == first.headers["etag"]
+    assert cache.held_bytes == held
+
+
+def test_known_parameters_in_any_order_share_one_answer(site_client: TestClient) -> None:
+    cache = _cache_of(site_client.app)
+    a = site_client.get("/api/v1/groupings?theme=ai&member=IND")
+    held = cache.held_bytes
+    b = site_client.get("/api/v1/groupings?member=IND&zzz=1&theme=ai")
+    assert a.json() == b.json() and cache.held_bytes == held
+    c = site_client.get("/api/v1/groupings?member=USA&theme=ai")
+    assert c.json() != a.json()
+
+
+def test_forged_hosts_cannot_evict_the_pages(site_client: TestClient) -> None:
+    cache = _cache_of(site_client.app)
+    page = site_client.get("/groupings")
+    for n in range(200):
+        r = site_client.get("/feeds/updates.atom", headers={"host": f"evil{n}.example"})
+        assert r.status_code == 200
+        assert f"evil{n}.example" in r.text  # each host gets its own links...
+    assert cache._hosts.bytes <= cache._hosts.max_bytes  # ... in a pool of their own
+    again = site_client.get("/groupings")
+    assert again.headers["etag"] == page.headers["etag"]
+    assert cache._pool.get  # the page pool was never touched by the feeds
+
+
+def test_the_dataset_version_is_checked_off_the_event_loop(
+    site_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minilat.web import site as site_module
+
+    site = site_client.app.state.site  # type: ignore[attr-defined]
+    seen: list[bool] = []
+    original = site.refresh
+
+    def refresh() -> int:
+        try:
+            asyncio.get_running_loop()
+            seen.append(True)  # a loop runs in this thread: we are on it
+        except RuntimeError:
+            seen.append(False)
+        return original()
+
+    monkeypatch.setattr(site, "refresh", refresh)
+    monkeypatch.setattr(site_module, "REFRESH_SECONDS", 0.0)
+    site_client.get("/groupings", params={"q": "quad"})
+    assert seen and not any(seen), seen
+    assert threading.current_thread() is threading.main_thread()
+
+
+def test_dates_outside_the_data_are_a_clear_400(site_client: TestClient) -> None:
+    for path in (
+        "/api/v1/groupings?as_of=9999-01-01",
+        "/api/v1/countries/IND?as_of=9999-01-01",
+        "/api/v1/network?as_of=1066-10-14",
+        "/countries/IND?as_of=9999",
+    ):
+        r = site_client.get(path, headers={"accept": "application/json"})
+        assert r.status_code == 400, (path, r.status_code)
+        assert "date" in r.json()["error"]["hint"], r.json()
+
+
+def _awaits(endpoint: Any) -> bool:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(endpoint)))
+    return any(isinstance(n, ast.Await | ast.AsyncFor | ast.AsyncWith) for n in ast.walk(tree))
+
+
+def test_no_route_does_its_work_on_the_event_loop(site_client: TestClient) -> None:
+    """A route handler that is ``async def`` runs on the event loop: it must await (read a
+    body, hand work to a thread); one that only computes is a plain ``def``, which
+    FastAPI runs in its thread pool."""
+    app: FastAPI = site_client.app  # type: ignore[assignment]
+    routes = list(api_routes(app))
+    assert len(routes) > 40
+    offenders = [
+        f"{sorted(methods)} {path} ({r.endpoint.__module__}.{r.endpoint.__name__})"
+        for path, methods, r in routes
+        if inspect.iscoroutinefunction(r.endpoint) and not _awaits(r.endpoint)
+    ]
+    assert offenders == [], "make these plain def handlers:\n" + "\n".join(offenders)
