@@ -51,6 +51,8 @@ PAGES = {
     "downloads": "/downloads",
     "suggest": "/suggest",
     "api-docs": "/api/docs",
+    "pulse": "/pulse",
+    "commitments": "/commitments",
 }
 
 
@@ -345,3 +347,64 @@ def test_an_editor_edits_a_grouping_and_sees_its_history(
     pg.goto(base_url + "/groupings/gcap")
     assert "(browser edit)" in pg.inner_text("h1")
     assert not watch.errors, watch.errors
+
+
+# ------------------------------------------------------------- the life of groupings
+
+
+def test_pulse_on_a_phone(base_url: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    watch = _Watch(pg)
+    pg.goto(base_url + "/pulse?as_of=2026-12-02&since=2025-01-01")
+    assert pg.locator("#heat-map").is_visible()
+    overflow = pg.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 390, overflow
+    box = pg.locator("#heat-map").bounding_box()
+    assert box is not None and box["width"] <= 390
+    chip4 = pg.locator("#life-chip4")
+    assert "dormant" in chip4.locator(".life").inner_text()
+    chip4.locator("summary").click()
+    assert "2023-02-16" in chip4.locator("details p").inner_text()
+    assert pg.locator("#changes li").count() >= 1
+    _shot(pg, "pulse-phone")
+    pg.fill("#as-of", "2012-06-01")
+    pg.fill("#since", "")
+    pg.click("form.inline button[type=submit]")
+    pg.wait_for_url("**as_of=2012-06-01**")
+    assert "dormant" in pg.locator("#life-quad .life").inner_text()
+    assert watch.errors == []
+    context.close()
+
+
+def test_commitments_page_filters_and_grouping_life(
+    base_url: str, page: tuple[Page, _Watch]
+) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/commitments?as_of=2026-12-02")
+    assert pg.locator("#commitment-list li").count() >= 2
+    pg.select_option("#c-status", "in_progress")
+    pg.click("form.inline button[type=submit]")
+    pg.wait_for_url("**status=in_progress**")
+    items = pg.locator("#commitment-list li")
+    assert "1.2 billion" in items.first.inner_text()
+    items.first.locator("summary").click()
+    assert "670 million" in items.first.locator("details").inner_text()
+    _shot(pg, "commitments-in-progress")
+    pg.goto(base_url + "/groupings/chip4?as_of=2026-12-02")
+    assert "dormant" in pg.locator("#life-status").inner_text()
+    assert "Searched on 2026-12-02" in pg.locator("#life-explanation").inner_text()
+    pg.goto(base_url + "/groupings/quad?as_of=2026-12-02")
+    assert "1.2 billion" in pg.locator("#life").inner_text()
+    assert watch.errors == []
+
+
+def test_the_pulse_feed_opens_as_atom(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, _ = page
+    r = pg.request.get(base_url + "/feeds/pulse.atom")
+    assert r.ok and r.headers["content-type"].startswith("application/atom+xml")
+    body = r.text()
+    assert "<feed" in body and "<entry>" in body and 'term="status"' in body
+    pg.goto(base_url + "/pulse")
+    href = pg.locator("link[type='application/atom+xml'][href='/feeds/pulse.atom']")
+    assert href.count() == 1

@@ -195,6 +195,17 @@ def detail(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
     ]
     if g.typology_override:
         facts.append(g.typology_override)
+    if g.status_override:
+        facts.append(g.status_override)
+    facts.extend(g.commitments)
+    from minilat.analysis.pulse import life_detail
+
+    lived = life_detail(g, as_of)
+    evidence = {s for c in g.commitments for a in c.status for s in a.sources}
+    sources = _sources(ds, facts)
+    sources.update(
+        {sid: ds.source(sid).model_dump(mode="json") for sid in sorted(evidence - set(sources))}
+    )
     return {
         "id": g.id,
         "name": g.name,
@@ -224,8 +235,12 @@ def detail(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         ],
         "events": [_fact(e) for e in sorted(g.events, key=lambda e: e.date.first_day())],
         "typology_override": _fact(g.typology_override) if g.typology_override else None,
+        "life": lived["life"],
+        "commitments": lived["commitments"],
+        "delivery": lived["delivery"],
+        "activity_searches": [s.model_dump(mode="json") for s in g.activity_searches],
         "notes": g.notes,
-        "sources": _sources(ds, facts),
+        "sources": dict(sorted(sources.items())),
     }
 
 

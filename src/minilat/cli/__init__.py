@@ -103,6 +103,7 @@ _FAMILIES: tuple[str, ...] = (
     "panel",
     "whatif",
     "monitor",
+    "life",
 )
 
 

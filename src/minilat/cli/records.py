@@ -209,7 +209,9 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
     if as_json:
         emit_json(d)
         return
-    out_console.print(f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['status']} as of {d['as_of']}")
+    out_console.print(
+        f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['life']['status']} as of {d['as_of']}"
+    )
     out_console.print(
         f"founded {d['founded']['date']}" + (f", ended {d['ended']}" if d["ended"] else "")
     )
@@ -226,7 +228,19 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
         label = key.replace("_", " ")
         out_console.print(f"{label:>17}: {f['value']}{flag}")
     out_console.print(f"{'themes':>17}: {', '.join(d['themes']['value'])}")
+    lf = d["life"]
+    out_console.print(f"{'life':>17}: [bold]{lf['status']}[/]", end="")
+    out_console.print(f" since {lf['since']}" if lf["since"] else "", markup=False)
+    out_console.print(f"  {lf['explanation']}", markup=False, style="dim")
+    if lf["override"]:
+        o = lf["override"]
+        out_console.print(f"  editor's reading: {o['status']} ({o['rationale']})", markup=False)
     _print_members(d["members"], f"taking part as of {d['as_of']}")
+    if d["commitments"]:
+        out_console.print(f"[bold]commitments[/]  {d['delivery']['summary']}")
+        for cm in d["commitments"]:
+            due = f" due {cm['due']}" if cm["due"] else ""
+            out_console.print(f"  {cm['made']}  {cm['status']:<16} {cm['text']}{due}", markup=False)
     if d["events"]:
         out_console.print("[bold]events[/]")
         for e in d["events"]:

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from minilat import settings
 from minilat.editorial import edits
 from minilat.errors import Busy, MinilatError, StoreError
-from minilat.web import api, auth, downloads, edit, editor, feeds, news, pages, suggest
+from minilat.web import api, auth, downloads, edit, editor, feeds, news, pages, pulse, suggest
 from minilat.web import releases as releases_web
 from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders
 from minilat.web.render import Renderer
@@ -140,6 +140,9 @@ def create_app(
     app.include_router(feeds.router)
     app.include_router(releases_web.router)
     app.include_router(news.router)
+    app.include_router(pulse.router)
+    app.include_router(pulse.api_router)
+    app.include_router(pulse.feed_router)
     app.include_router(suggest.router)
     app.include_router(editor.router)
     app.include_router(editor.api_router)

@@ -14,7 +14,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["bar_chart", "step_chart"]
+__all__ = ["bar_chart", "heat_map", "step_chart"]
 
 _PAD = {"left": 36, "right": 12, "top": 12, "bottom": 28}
 
@@ -129,4 +129,53 @@ def bar_chart(
         "baseline": _PAD["top"] + inner_h,
         "left": _PAD["left"],
         "right": width - _PAD["right"],
+    }
+
+
+def heat_map(
+    rows: Sequence[tuple[str, str, dict[int, int]]],
+    years: tuple[int, int],
+    *,
+    cell: int = 10,
+    gap: int = 2,
+    label_width: int = 110,
+) -> dict[str, Any]:
+    """A grid of ``(id, status, {year: count})`` rows by year, in a viewBox narrow enough
+    for a 390 px phone at the default sizes (label column plus one cell a year).
+
+    Each cell's ``level`` is 0 (nothing recorded) to 4 (the most active quarter of the
+    busiest cell's count).
+
+    >>> h = heat_map([("quad", "active", {2021: 3, 2022: 1})], (2020, 2022))
+    >>> [c["level"] for c in h["rows"][0]["cells"]], h["width"] <= 390
+    ([0, 4, 2], True)
+    """
+    y0, y1 = years
+    pitch = cell + gap
+    peak = max((n for _, _, counts in rows for n in counts.values()), default=0)
+    top = 16
+    out = []
+    for i, (gid, status, counts) in enumerate(rows):
+        y = top + i * pitch
+        cells = []
+        for j, year in enumerate(range(y0, y1 + 1)):
+            n = counts.get(year, 0)
+            level = 0 if n == 0 else max(1, min(4, -(-n * 4 // peak))) if peak else 0
+            cells.append(
+                {"x": label_width + j * pitch, "y": y, "year": year, "n": n, "level": level}
+            )
+        out.append({"id": gid, "status": status, "y": y, "text_y": y + cell - 1, "cells": cells})
+    step = 5 if y1 - y0 > 12 else 1
+    xticks = [
+        {"x": label_width + (year - y0) * pitch + cell / 2, "label": str(year)}
+        for year in range(y0, y1 + 1)
+        if (year - y0) % step == 0 or year == y1
+    ]
+    return {
+        "width": label_width + (y1 - y0 + 1) * pitch + 8,
+        "height": top + len(rows) * pitch,
+        "cell": cell,
+        "rows": out,
+        "xticks": xticks,
+        "label_width": label_width,
     }

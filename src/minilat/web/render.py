@@ -22,6 +22,7 @@ CACHE_CONTROL = "public, max-age=300"
 NAV = [
     ("/", "Home"),
     ("/groupings", "Groupings"),
+    ("/pulse", "Pulse"),
     ("/countries", "Countries"),
     ("/network", "Network"),
     ("/design", "Designer"),
