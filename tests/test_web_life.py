@@ -82,7 +82,10 @@ def test_grouping_life_api(client: TestClient) -> None:
     assert d["life"]["status"] == "dormant" and d["life"]["since"] == "2008-02-05"
     assert d["delivery"]["made"] == 0  # nothing promised yet in 2012
     now = client.get("/api/v1/groupings/quad/life?as_of=2026-12-02").json()
-    assert now["delivery"]["made"] == 2 and now["delivery"]["assessed"] == 0
+    dl = now["delivery"]
+    assert dl["made"] == len(now["commitments"]) >= 2
+    resolved = ("delivered", "partly_delivered", "not_delivered")
+    assert dl["assessed"] == sum(dl["counts"][s] for s in resolved)
     assert client.get("/api/v1/groupings/nope/life").status_code == 404
 
 
@@ -129,7 +132,8 @@ def test_feed_has_the_quad_commitment_falling_due(app: FastAPI) -> None:
     site = app.state.site
     entries = feed_entries(site.ds, dt.date(2026, 12, 2), limit=10_000)
     due = [e for e in entries if e["kind"] == "due" and e["grouping"] == "quad"]
-    assert [e["date"] for e in due] == ["2022-12-31"]
+    assert "due/quad/pandemic-exercise-2022" in {e["id"] for e in due}
+    assert all(e["date"] <= "2026-12-02" for e in due)
 
 
 def test_openapi_describes_the_life_endpoints(client: TestClient) -> None:
