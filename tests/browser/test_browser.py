@@ -160,7 +160,7 @@ def test_groupings_filters(base_url: str, page: tuple[Page, _Watch]) -> None:
     assert "Chip 4" in pg.locator("#groupings-table").inner_text()
     pg.goto(base_url + "/groupings")
     pg.select_option("#f-type", "security_defence")
-    pg.fill("#f-active", "2022-01-01")
+    pg.fill("#f-as-of", "2022-01-01")
     pg.click("form.filters button[type=submit]")
     pg.wait_for_url("**type=security_defence**")
     assert "AUKUS" in pg.locator("#groupings-table").inner_text()
@@ -382,14 +382,16 @@ def test_commitments_page_filters_and_grouping_life(
 ) -> None:
     pg, watch = page
     pg.goto(base_url + "/commitments?as_of=2026-12-02")
-    assert pg.locator("#commitment-list li").count() >= 2
+    assert pg.locator("#commitment-list > li").count() >= 2
     pg.select_option("#c-status", "in_progress")
     pg.click("form.inline button[type=submit]")
     pg.wait_for_url("**status=in_progress**")
-    items = pg.locator("#commitment-list li")
-    assert "1.2 billion" in items.first.inner_text()
-    items.first.locator("summary").click()
-    assert "670 million" in items.first.locator("details").inner_text()
+    items = pg.locator("#commitment-list > li")
+    assert all("in progress" in t for t in items.all_inner_texts())
+    vaccine = pg.locator("#c-quad-vaccine-donations-1-2bn")
+    assert "1.2 billion" in vaccine.inner_text()
+    vaccine.locator("summary").click()
+    assert "670 million" in vaccine.locator("details").inner_text()
     _shot(pg, "commitments-in-progress")
     pg.goto(base_url + "/groupings/chip4?as_of=2026-12-02")
     assert "dormant" in pg.locator("#life-status").inner_text()
