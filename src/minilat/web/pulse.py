@@ -45,7 +45,7 @@ def _day(value: str | None, what: str) -> _dt.date | None:
 
 
 def _pulse_data(site: Site, as_of: _dt.date, since: _dt.date | None) -> dict[str, Any]:
-    return site.cached(("pulse", as_of, since), lambda: _pulse.pulse(site.ds, as_of, since))
+    return site.cached(("pulse", as_of, since), lambda ds: _pulse.pulse(ds, as_of, since))
 
 
 def pulse_view(
@@ -166,7 +166,7 @@ async def grouping_life_api(site: SiteDep, gid: str, as_of: AsOf = None) -> Resp
 
 def _feed_entries(site: Site) -> list[dict[str, Any]]:
     today = _dt.date.today()
-    return site.cached(("pulse-feed", today), lambda: _pulse.feed_entries(site.ds, today))
+    return site.cached(("pulse-feed", today), lambda ds: _pulse.feed_entries(ds, today))
 
 
 def _pulse_atom(base: str, entries: list[dict[str, Any]], updated: str) -> bytes:
