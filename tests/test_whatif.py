@@ -185,6 +185,16 @@ def test_bad_changes_are_clear_errors(ds: Dataset, kw: dict[str, Any], expected:
     assert isinstance(e.value, BadInput)
 
 
+def test_a_json_scenario_names_the_change_at_fault(ds: Dataset) -> None:
+    sc = parse_data(
+        {"changes": [{"join": "quad", "country": "JPN"}, {"join": "chip4", "country": "EU"}]}
+    )
+    with pytest.raises(ScenarioInvalid) as e:
+        apply(ds, sc)
+    assert [i.where for i in e.value.issues] == ["changes[0]"]
+    assert "Japan is already in Quad" in e.value.message
+
+
 def test_contradictory_changes_are_refused(ds: Dataset) -> None:
     # the leave is dated before the join it would undo
     sc = inline(joins=["IND:chip4:2026-06"], leaves=["IND:chip4:2026-03"], as_of="2026-12-01")
@@ -350,7 +360,19 @@ def _by_hand(
     docs = copy.deepcopy(documents)
     for kind, country, gid, day in sorted(changes, key=lambda c: c[3]):
         ms = docs[gid]["memberships"]
-        if kind == "join":
+        if kind == "end":
+            period = next(p for p in docs[gid]["periods"] if _holds(p, day))
+            period["end"], period["end_reason"] = day, "dissolved"
+            docs[gid]["periods"] = [p for p in docs[gid]["periods"] if _iso(p["start"]) < day]
+            kept = []
+            for m in ms:
+                if _iso(m["start"]) >= day:
+                    continue
+                if not m.get("end") or _iso(m["end"]) > day:
+                    m["end"] = day
+                kept.append(m)
+            docs[gid]["memberships"] = kept
+        elif kind == "join":
             ms.append(
                 {"participant": country, "role": "member", "start": day}
                 | {"unverified": True, "note": NOTE}
@@ -404,8 +426,10 @@ def _changes(draw: st.DrawFn) -> list[tuple[str, str, str, str]]:
     n = draw(st.integers(0, 4))
     out = []
     for _ in range(n):
-        kind = draw(st.sampled_from(["join", "leave"]))
-        if kind == "join":
+        kind = draw(st.sampled_from(["join", "leave", "join", "leave", "end"]))
+        if kind == "end":
+            country, gid = "", draw(st.sampled_from(SLICE))
+        elif kind == "join":
             country, gid = draw(st.sampled_from(CANDIDATES)), draw(st.sampled_from(SLICE))
         else:
             gid, country = draw(st.sampled_from(_leavable()))
@@ -426,7 +450,7 @@ def test_scenario_equals_the_same_edit_made_by_hand(
 ) -> None:
     data = {
         "as_of": "2026-12-01",
-        "changes": [{k: g, "country": c, "date": d} for k, c, g, d in changes],
+        "changes": [{k: g, "date": d} | ({"country": c} if c else {}) for k, c, g, d in changes],
     }
     sc = parse_data(data)
     try:

@@ -374,15 +374,22 @@ def parse(text: str, name: str = "scenario", *, today: _dt.date | None = None) -
         raise ScenarioInvalid([Issue(f"{name}:{line}", "(document)", msg)]) from None
     except _YamlProblem as p:
         raise ScenarioInvalid([Issue(f"{name}:{p.line}", p.field, p.message)]) from None
-    return _from_located(located, lambda path: f"{name}:{located.line(path)}", today)
+    return _from_located(
+        located, lambda path: f"{name}:{located.line(path)}", today, lambda p, i: p
+    )
 
 
 def parse_data(data: Any, *, today: _dt.date | None = None) -> Scenario:
     """A scenario from plain data (a JSON body); places are named by field path only."""
-    return _from_located(_Located(data, {}), lambda path: "scenario", today)
+    return _from_located(
+        _Located(data, {}), lambda path: "scenario", today, lambda p, i: f"changes[{i}]"
+    )
 
 
-def _from_located(located: _Located, place: Any, today: _dt.date | None) -> Scenario:
+def _from_located(
+    located: _Located, place: Any, today: _dt.date | None, name_change: Any
+) -> Scenario:
+    """``place(path)`` names where a field is; ``name_change(place, index)`` a change."""
     r = _Reader()
     data = located.data
     if data is None:
@@ -395,7 +402,10 @@ def _from_located(located: _Located, place: Any, today: _dt.date | None) -> Scen
     if doc is None:
         raise ScenarioInvalid(r.issues)
     as_of = doc.as_of.first_day() if doc.as_of else (today or _today())
-    raws = [_Raw(item, place(("changes", i)), place, i) for i, item in enumerate(doc.changes or [])]
+    raws = [
+        _Raw(item, name_change(place(("changes", i)), i), place, i)
+        for i, item in enumerate(doc.changes or [])
+    ]
     changes = _read_changes(raws, as_of, r)
     if r.issues:
         raise ScenarioInvalid(r.issues)
@@ -582,6 +592,8 @@ def _participant(ds: Dataset, text: str) -> str:
     t = text.strip()
     if t in ds.participants:
         return t
+    if t.lower() in ds.participants:  # "EU" for the participant id "eu"
+        return t.lower()
     try:
         return countries.resolve_state(t)
     except MinilatError:
@@ -589,7 +601,7 @@ def _participant(ds: Dataset, text: str) -> str:
     low = {p.name.lower(): pid for pid, p in ds.participants.items()}
     if t.lower() in low:
         return low[t.lower()]
-    hint = did_you_mean(t.upper(), countries.codes()) or did_you_mean(t, ds.participants)
+    hint = did_you_mean(t, [*sorted(countries.codes()), *ds.participants])
     raise BadInput(f"unknown country {text!r}" + (f"; {hint}" if hint else ""))
 
 

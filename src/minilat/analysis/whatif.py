@@ -442,7 +442,9 @@ def _diff_groupings(
                     b.verdict,
                     None,
                     1.0,
-                    f"{name} would be {b.verdict}: {cause}",
+                    f"{name} would be {b.verdict}: {cause}"
+                    if b.is_minilateral
+                    else f"{name} would be founded, but {b.verdict}: {cause}",
                 )
             )
             for ch in (b.size, b.informality, b.thematic_focus, b.multi_stakeholder):
@@ -827,6 +829,7 @@ def _diff_network(base: _Side, new: _Side, why: _Explainer) -> tuple[list[Differ
             va, vb = a[key], b[key]
             if va == vb:
                 continue
+            fmt = (lambda v: f"{v:.2f}") if key == "strength" else (lambda v: f"{v:.3f}")
             if key == "strength":
                 delta, size = _numeric_size(va, vb, count=True)
             else:
@@ -847,7 +850,7 @@ def _diff_network(base: _Side, new: _Side, why: _Explainer) -> tuple[list[Differ
                     vb,
                     delta,
                     size,
-                    f"{_pos(name)} {what} {_move(va, vb, lambda v: f'{v:.3f}')}{rank}: {cause}",
+                    f"{_pos(name)} {what} {_move(va, vb, fmt)}{rank}: {cause}",
                 )
             )
         sa, sb = ma.get(pid, frozenset()) - {pid}, mb.get(pid, frozenset()) - {pid}
