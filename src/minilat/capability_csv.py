@@ -3,9 +3,14 @@
 The format (docs/designer.md): a header ``country,share`` or ``country,value``, then one
 row per country. A country is an ISO 3166-1 alpha-3 code or a country name; a
 ``region:<slug>`` row counts in the world total but can never be recruited. Shares are
-fractions of the world total (0..1, adding up to at most 1); values are amounts in a unit
-you name, and shares are derived over their sum. Blank lines and lines starting with
-``#`` are skipped.
+fractions of the world total (0..1, or percentages such as ``33.4%``), adding up to at most
+1; values are amounts in a unit you name, and shares are derived over their sum. Blank
+lines and lines starting with ``#`` are skipped.
+
+Published tables are rounded, so shares may add up to a little more than 1: up to
+:data:`ROUNDING_TOLERANCE` over, they are scaled down to add up to 1 and a notice says so;
+further over, the file is refused unless ``normalize=True`` (``--normalize``) asks for
+the same scaling.
 
 Every problem is reported as ``file:line: what``; all of them are collected and raised
 together as one :class:`~minilat.errors.BadInput`, never a traceback.
@@ -29,7 +34,11 @@ from minilat import countries
 from minilat.errors import BadInput, NotFound
 from minilat.model import SLUG_RE, CapabilityRow, CapabilityTable, Measure
 
-__all__ = ["CsvProblems", "read_capability_csv"]
+__all__ = ["ROUNDING_TOLERANCE", "CsvProblems", "read_capability_csv"]
+
+#: How far over 1 the shares of a table may add up before it is refused (published
+#: rounding: 30 rows each rounded to a tenth of a percent can be 1.5% over).
+ROUNDING_TOLERANCE = 0.015
 
 _HEADERS = {("country", "share"): Measure.SHARE, ("country", "value"): Measure.VALUE}
 
@@ -58,12 +67,17 @@ def read_capability_csv(
     unit: str | None = None,
     name: str | None = None,
     year: int = 0,
+    normalize: bool = False,
+    notices: list[str] | None = None,
 ) -> CapabilityTable:
     """The capability table in the CSV file at ``path``.
 
     ``unit`` is required for a ``country,value`` file (what the values measure) and
-    optional for shares. ``year`` 0 means "not stated". Raises :class:`CsvProblems` (a
-    BadInput) listing every problem found, or BadInput if the file cannot be read.
+    optional for shares. ``year`` 0 means "not stated". Shares adding up to more than 1
+    are scaled to add up to 1 when within :data:`ROUNDING_TOLERANCE` or when
+    ``normalize``; each such change is appended to ``notices``. Raises
+    :class:`CsvProblems` (a BadInput) listing every problem found, or BadInput if the
+    file cannot be read.
     """
     shown = str(path)
     try:
@@ -116,10 +130,25 @@ def read_capability_csv(
         problems.append(f"{shown}:1: missing header: the file is empty")
     elif measure is not None and not rows and not problems:
         problems.append(f"{shown}:{last_line}: no data rows after the header")
-    if measure is Measure.SHARE and rows:
+    if measure is Measure.SHARE and rows and not problems:
         total = sum(r.value for r in rows)
-        if total > 1 + 1e-6:
-            problems.append(f"{shown}:{last_line}: shares add up to {total:.4f}, more than 1")
+        if total > 1 + 1e-9:
+            if total <= 1 + ROUNDING_TOLERANCE or normalize:
+                rows = [
+                    CapabilityRow(participant=r.participant, value=r.value / total) for r in rows
+                ]
+                if notices is not None:
+                    why = "rounding" if total <= 1 + ROUNDING_TOLERANCE else "--normalize"
+                    notices.append(
+                        f"{shown}: shares add up to {total:.4f}; each was divided by that total"
+                        f" to add up to 1 ({why})"
+                    )
+            else:
+                problems.append(
+                    f"{shown}:{last_line}: shares add up to {total:.4f}, more than 1 (more "
+                    f"than rounding explains: up to {1 + ROUNDING_TOLERANCE:g} is accepted;"
+                    " --normalize scales them to 1)"
+                )
     if measure is Measure.VALUE and rows and not problems:
         if sum(r.value for r in rows) <= 0:
             problems.append(f"{shown}:{last_line}: values add up to 0")
@@ -161,11 +190,17 @@ def _participant(who: str, shown: str, line_no: int, problems: list[str]) -> str
 def _number(
     raw: str, measure: Measure, shown: str, line_no: int, problems: list[str]
 ) -> float | None:
+    percent = raw.endswith("%")
+    if percent and measure is not Measure.SHARE:
+        problems.append(f"{shown}:{line_no}: {raw!r}: a percentage is a share (country,share)")
+        return None
     try:
-        value = float(raw)
+        value = float(raw[:-1].strip() if percent else raw)
     except ValueError:
         problems.append(f"{shown}:{line_no}: {raw!r} is not a number")
         return None
+    if percent:
+        value /= 100.0
     if not math.isfinite(value):
         problems.append(f"{shown}:{line_no}: {raw!r} is not a finite number")
         return None

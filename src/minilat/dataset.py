@@ -13,6 +13,7 @@ place as ``file:line: field: what is wrong``; malformed YAML is a problem like a
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import hashlib
 import math
 import re
@@ -81,17 +82,49 @@ class Dataset:
     memo: Memo = field(default_factory=Memo, init=False, compare=False, repr=False)
 
     def grouping(self, gid: str) -> Grouping:
-        """The grouping with id ``gid`` (or an exact acronym/alias); NotFound otherwise."""
+        """The grouping named ``gid``: its id, or (any case) a name, acronym, alias or
+        former name, an acronym given in brackets in one (``G8`` in "Group of Eight
+        (G8)"), or text found in the names of exactly one grouping; NotFound otherwise,
+        with the closest names as a hint.
+
+        >>> ds = load()
+        >>> ds.grouping("G8").id, ds.grouping("AI Safety Institutes").id
+        ('g7', 'aisi_network')
+        """
         if gid in self.groupings:
             return self.groupings[gid]
-        low = gid.lower()
-        for g in self.groupings.values():
-            if any(n.lower() == low for n in g.all_names()):
-                return g
+        low = " ".join(gid.lower().split())
+        names = self._names()
+        exact = {g for name, g in names if name == low}
+        if len(exact) == 1:
+            return self.groupings[exact.pop()]
+        within = exact if exact else {g for name, g in names if low and low in name}
+        if len(within) == 1:
+            return self.groupings[within.pop()]
+        if within:
+            raise NotFound(
+                f"{gid!r} names more than one grouping",
+                hint="give one of their ids: " + ", ".join(sorted(within)),
+            )
+        by_name = {name: g for name, g in names}
+        close = difflib.get_close_matches(low, list(by_name), n=6, cutoff=0.6)
+        ids = list(dict.fromkeys(by_name[c] for c in close))[:3]
         raise NotFound(
             f"unknown grouping {gid!r}",
-            hint=did_you_mean(low, self.groupings) or "list them with `minilat groupings`",
+            hint=f"did you mean {', '.join(ids)}?" if ids else "list them with `minilat groupings`",
         )
+
+    def _names(self) -> list[tuple[str, str]]:
+        """Every name a grouping goes by, lower-cased, with its id (once per dataset)."""
+        return self.memo.get(("dataset.names",), self._collect_names)
+
+    def _collect_names(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for g in self.groupings.values():
+            for name in (g.id, *g.all_names()):
+                out.append((" ".join(name.lower().split()), g.id))
+                out += [(a.lower(), g.id) for a in re.findall(r"\(([^()]{1,20})\)", name)]
+        return out
 
     def participant(self, pid: str) -> Participant:
         """A state (ISO3) or a non-state participant by id."""

@@ -474,11 +474,11 @@ def assess(
         )
         tail = []
         if has:
-            tail.append("has " + ", ".join(has))
+            tail.append("typical of a minilateral: " + ", ".join(has))
         if lacks:
-            tail.append("is " + ", ".join(lacks))
+            tail.append("untypical: " + ", ".join(lacks))
         if unknown:
-            tail.append("unknown " + ", ".join(unknown))
+            tail.append("not assessable: " + ", ".join(unknown))
         verdict = f"{head}; " + "; ".join(tail) + f" ({met} of 4 characteristics)"
     return Assessment(
         grouping=g.id,

@@ -486,8 +486,11 @@ def _unity(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indica
                 round(1 - share, 3),
             )
         )
+        anchor_name = "the United States" if power == "USA" else "China"
         detail += (
-            f"; {len(cross)} of {len(states)} member states also sit in "
+            f"; {len(cross)} of the {len(states)} member "
+            f"{'state' if len(states) == 1 else 'states'} other than {anchor_name} "
+            f"also {'sits' if len(cross) == 1 else 'sit'} in "
             f"{'China' if rival == 'china' else 'US'}-anchored formats"
         )
     return _finish("unified_purpose", title, comps, missing, rules, detail)

@@ -16,10 +16,12 @@ from minilat.cli.kit import (
     Context,
     as_of_option,
     emit_json,
+    err_console,
     json_option,
     out_console,
     parse_as_of,
     pass_ctx,
+    plural,
 )
 from minilat.errors import BadInput, Infeasible
 
@@ -33,14 +35,18 @@ __all__ = ["COMMANDS", "design", "tables"]
 # ---------------------------------------------------------------------------- parsing
 
 
-def _table(ds: Dataset, text: str, unit: str | None) -> CapabilityTable:
+def _table(ds: Dataset, text: str, unit: str | None, normalize: bool) -> CapabilityTable:
     from minilat.capability_csv import read_capability_csv
 
     if text in ds.capabilities:
         return ds.capabilities[text]
     path = Path(text)
     if text.lower().endswith(".csv") or path.is_file():
-        return read_capability_csv(path, unit=unit)
+        notices: list[str] = []
+        t = read_capability_csv(path, unit=unit, normalize=normalize, notices=notices)
+        for n in notices:
+            err_console.print(f"Notice: {n}", markup=False, soft_wrap=True)
+        return t
     return ds.capability(text)  # NotFound with a did-you-mean hint
 
 
@@ -107,7 +113,7 @@ def _print_coalition(d: dict[str, Any], title: str) -> None:
 
     ms = 1000 * d["solve_seconds"]
     out_console.print(
-        f"[bold]{title}[/]: {d['size']} members — {_proof(d)}, solved in {ms:.1f} ms",
+        f"[bold]{title}[/]: {plural(d['size'], 'member')} — {_proof(d)}, solved in {ms:.1f} ms",
         soft_wrap=True,
     )
     table = Table(title_justify="left")
@@ -135,7 +141,9 @@ def _render(d: dict[str, Any]) -> None:
     if mode == "smallest":
         _print_coalition(d, "Smallest coalition meeting every target")
         if d.get("greedy"):
-            out_console.print(f"  greedy baseline: {d['greedy']['size']} members", markup=False)
+            out_console.print(
+                f"  greedy baseline: {plural(d['greedy']['size'], 'member')}", markup=False
+            )
     elif mode == "max_coverage":
         _print_coalition(
             d,
@@ -163,7 +171,7 @@ def _render(d: dict[str, Any]) -> None:
     else:
         g, opt = d["grouping"], d["optimal_coalition"]
         out_console.print(
-            f"[bold]{g['name']}[/] ({g['id']}) as of {d['as_of']}: {d['size']} members"
+            f"[bold]{g['name']}[/] ({g['id']}) as of {d['as_of']}: {plural(d['size'], 'member')}"
             f" ({', '.join(m['id'] for m in d['members'])}) cover"
             f" {_pct(d['weighted_coverage'])}",
             soft_wrap=True,
@@ -251,6 +259,11 @@ def _render(d: dict[str, Any]) -> None:
     help="A real grouping against the optimal coalition of its size (Naim efficiency).",
 )
 @click.option("--unit", help="Unit of the values in a `country,value` CSV table.")
+@click.option(
+    "--normalize",
+    is_flag=True,
+    help="Scale a CSV table's shares to add up to 1 when they add up to more.",
+)
 @click.option("--verified-only", is_flag=True, help="Ignore unverified rows and memberships.")
 @click.option(
     "--time-limit",
@@ -275,6 +288,7 @@ def design(
     show_frontier: bool,
     compare: str | None,
     unit: str | None,
+    normalize: bool,
     verified_only: bool,
     time_limit: float,
     as_of: str | None,
@@ -296,10 +310,15 @@ def design(
         raise BadInput(
             "--unit is for tables read from a CSV file", hint="bundled tables have theirs"
         )
+    if normalize and all(t in ds.capabilities for t in table_names):
+        raise BadInput(
+            "--normalize is for tables read from a CSV file",
+            hint="the bundled tables add up to at most 1 already",
+        )
     if show_frontier and compare:
         raise BadInput("--frontier and --compare cannot be combined")
     question = _coalition.Question(
-        tables=tuple(_table(ds, t, unit) for t in table_names),
+        tables=tuple(_table(ds, t, unit, normalize) for t in table_names),
         targets=tuple(_coalition.parse_share(t) for t in targets) if targets else None,
         weights=tuple(weights) if weights else None,
         max_size=None if show_frontier else max_size,
@@ -348,12 +367,12 @@ def tables(c: Context, as_json: bool) -> None:
     for col in ("id", "measure", "year", "rows", "in regions", "unit"):
         table.add_column(col)
     for t in d["tables"]:
-        regions = f" + {len(t['regions'])} regions" if t["regions"] else ""
+        regions = f" + {plural(len(t['regions']), 'region')}" if t["regions"] else ""
         table.add_row(
             t["id"],
             t["measure"],
             str(t["year"] or "—"),
-            f"{t['countries']} countries{regions}",
+            f"{plural(t['countries'], 'country', 'countries')}{regions}",
             _pct(t["region_share"]) if t["regions"] else "—",
             t["unit"],
         )

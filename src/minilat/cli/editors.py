@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from minilat.cli.kit import Context, emit_json, err_console, json_option, out_console, pass_ctx
+from minilat.cli.kit import (
+    Context,
+    emit_json,
+    err_console,
+    json_option,
+    out_console,
+    pass_ctx,
+    plural,
+)
 from minilat.errors import BadInput
 
 if TYPE_CHECKING:
@@ -69,7 +77,7 @@ def editors_list(c: Context, as_json: bool) -> None:
     if as_json:
         emit_json({"count": len(rows), "editors": rows})
         return
-    table = Table(title=f"{len(rows)} editors", title_justify="left")
+    table = Table(title=plural(len(rows), "editor"), title_justify="left")
     for col in ("id", "name", "created", "live tokens"):
         table.add_column(col)
     for r in rows:

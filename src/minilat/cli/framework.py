@@ -14,6 +14,8 @@ from minilat.cli.kit import (
     out_console,
     parse_as_of,
     pass_ctx,
+    plural,
+    table,
     verified_option,
 )
 
@@ -97,8 +99,6 @@ def _sources(ds: Any, obj: Any) -> dict[str, Any]:
 def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_json: bool) -> None:
     """The type of every grouping founded by the date, with scores and reasons."""
 
-    from rich.table import Table
-
     from minilat.analysis import typology
 
     ds = c.dataset()
@@ -121,16 +121,21 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
             }
         )
         return
-    what = "disagreements" if only_disagreements else "groupings"
-    table = Table(title=f"{len(rows)} {what} as of {day.isoformat()}", title_justify="left")
-    for col in ("id", "type", "sec", "econ", "digital", "multi", "editor"):
-        table.add_column(col)
+    what = "disagreement" if only_disagreements else "grouping"
+    t = table(
+        f"{plural(len(rows), what)} as of {day.isoformat()}: the rule's type, its scores, and "
+        "the editor's type where one is recorded (the type used is the editor's)",
+        ("id", "rule", "sec", "econ", "digital", "multi", "editor", "used"),
+    )
     for r in sorted(rows, key=lambda r: (r.type or "", r.grouping)):
         s = r.scores
-        editor = "" if r.editor_type is None else ("agrees" if r.agrees else f"≠ {r.editor_type}")
-        table.add_row(
+        if r.editor_type is None:
+            editor = ""
+        else:
+            editor = f"{r.editor_type} (agrees)" if r.agrees else f"{r.editor_type} (differs)"
+        t.add_row(
             r.grouping,
-            r.type or "not assessable",
+            r.rule_type or "not assessable",
             *(
                 f"{s.get(k, 0):.2f}"
                 for k in (
@@ -141,10 +146,13 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
                 )
             ),
             editor,
+            r.type or "not assessable",
         )
-    out_console.print(table)
+    out_console.print(t)
     if disagreements:
-        out_console.print(f"{len(disagreements)} disagreement(s) between the rule and an editor:")
+        out_console.print(
+            f"{plural(len(disagreements), 'disagreement')} between the rule and an editor:"
+        )
         for r in disagreements:
             out_console.print(
                 f"  {r.grouping}: rule {r.rule_type} ({r.reason}); editor {r.editor_type} "

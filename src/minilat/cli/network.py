@@ -21,10 +21,12 @@ from minilat.cli.kit import (
     Context,
     as_of_option,
     emit_json,
+    err_console,
     json_option,
     out_console,
     parse_as_of,
     pass_ctx,
+    plural,
     verified_option,
 )
 from minilat.errors import BadInput, did_you_mean
@@ -94,6 +96,8 @@ def _write(path: Path, data: str | bytes) -> None:
             path.write_bytes(data)
     except OSError as e:
         raise BadInput(f"cannot write {path}: {e.strerror}") from None
+    size = len(data.encode() if isinstance(data, str) else data)
+    err_console.print(f"wrote {path} ({size:,} bytes)", markup=False)
 
 
 def _f(x: float, digits: int = 3) -> str:
@@ -316,7 +320,7 @@ def _render_country(p: dict[str, Any]) -> None:
             f"network: {n['degree']} partners, strength {_f(n['strength'], 2)} (rank "
             f"{r['strength']} of {n['of']}), eigenvector rank {r['eigenvector']}, "
             f"betweenness rank {r['betweenness']}, community {n['community']} "
-            f"({n['community_size']} members)",
+            f"({plural(n['community_size'], 'member')})",
             markup=False,
         )
     if p["type_mix"] is not None:
@@ -449,8 +453,6 @@ def _render_timeline(t: dict[str, Any], chart_path: Path | None) -> None:
         f"against {earlier} before ({ratio}); * = year so far",
         markup=False,
     )
-    if chart_path is not None:
-        out_console.print(f"chart written to {chart_path}", markup=False)
 
 
 COMMANDS = [network, country, timeline]
