@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_panels.py
 	$(BIN)/python benchmarks/bench_whatif.py --repeats 3
+	$(BIN)/python benchmarks/bench_monitor.py
 
 ## Regenerate the generated parts of the docs: the CLI reference and the case studies.
 docs: $(STAMP)

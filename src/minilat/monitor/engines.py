@@ -32,33 +32,58 @@ def _missing(what: str, extra: str) -> BadInput:
 
 
 class DuckEngine:
-    """DuckDB over the store's Parquet parts, in memory (nothing is copied)."""
+    """DuckDB over the store's Parquet parts.
+
+    By default the tables are views over the files (nothing is copied; each query reads
+    the parts it needs). With ``load=True`` the tables the metrics use are read once into
+    DuckDB's own columnar memory: slower to open, and then every query answers without
+    touching the files, which is what a long-lived process (the web server) wants. To keep
+    that memory small, ``events`` then holds only the columns and rows the metrics read
+    (events between two different states), and ``mentions`` stays a view."""
 
     name = "duckdb"
 
-    def __init__(self, lake: Lake, *, threads: int | None = None) -> None:
+    def __init__(self, lake: Lake, *, threads: int | None = None, load: bool = False) -> None:
         try:
             import duckdb
         except ImportError:
             raise _missing("DuckDB", "monitor") from None
         self.con = duckdb.connect(":memory:")
+        self.con.execute("SET enable_object_cache = true")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         for kind in KINDS:
             if lake.parts(kind):
                 path = lake.glob(kind).replace("'", "''")
-                self.con.execute(f"CREATE VIEW {kind} AS SELECT * FROM read_parquet('{path}')")
+                source = f"SELECT * FROM read_parquet('{path}')"
+                what = "VIEW"
+                if load and kind == "gkg":
+                    what = "TABLE"
+                elif load and kind == "events":
+                    what = "TABLE"
+                    source = (
+                        f"SELECT {_EVENT_METRIC_COLUMNS} FROM read_parquet('{path}') WHERE "
+                        "actor1_iso IS NOT NULL AND actor2_iso IS NOT NULL "
+                        "AND actor1_iso <> actor2_iso"
+                    )
+                self.con.execute(f"CREATE {what} {kind} AS {source}")
             else:
                 cols = ", ".join(f"CAST(NULL AS {_DUCK[t]}) AS {c}" for c, t in STORED[kind])
                 self.con.execute(f"CREATE VIEW {kind} AS SELECT {cols} WHERE false")
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(_plain(v) for v in r) for r in self.con.execute(sql).fetchall()]
+        # A cursor per call: the web server's threads may share one loaded engine.
+        cur = self.con.cursor()
+        try:
+            return [tuple(_plain(v) for v in r) for r in cur.execute(sql).fetchall()]
+        finally:
+            cur.close()
 
     def close(self) -> None:
         self.con.close()
 
 
+_EVENT_METRIC_COLUMNS = "sqldate, month, actor1_iso, actor2_iso, quad, goldstein_x10, articles"
 _DUCK = {"int8": "TINYINT", "int32": "INTEGER", "int64": "BIGINT", "string": "VARCHAR"}
 
 

@@ -55,21 +55,23 @@ LIMIT 10
 # Events between two states of which at least one is a member: 'intra' when both are
 # members, 'outside' when exactly one is. Weighted by NumArticles.
 COOPERATION_MONTHLY = """
+WITH e AS (
+  SELECT month, actor1_iso IN ({members}) AS m1, actor2_iso IN ({members}) AS m2,
+         quad, articles, goldstein_x10
+  FROM events
+  WHERE sqldate BETWEEN {start} AND {end}
+    AND actor1_iso IS NOT NULL AND actor2_iso IS NOT NULL AND actor1_iso <> actor2_iso
+)
 SELECT month,
-       CASE WHEN actor1_iso IN ({members}) AND actor2_iso IN ({members})
-            THEN 'intra' ELSE 'outside' END AS scope,
+       CASE WHEN m1 AND m2 THEN 'intra' ELSE 'outside' END AS scope,
        COUNT(*) AS events,
        SUM(articles) AS weight,
        SUM(CASE WHEN quad IN (1, 2) THEN articles ELSE 0 END) AS cooperative,
        SUM(CASE WHEN quad IN (3, 4) THEN articles ELSE 0 END) AS conflictual,
        SUM(goldstein_x10 * articles) AS goldstein_sum
-FROM events
-WHERE sqldate BETWEEN {start} AND {end}
-  AND actor1_iso IS NOT NULL AND actor2_iso IS NOT NULL AND actor1_iso <> actor2_iso
-  AND (actor1_iso IN ({members}) OR actor2_iso IN ({members}))
-GROUP BY month,
-         CASE WHEN actor1_iso IN ({members}) AND actor2_iso IN ({members})
-              THEN 'intra' ELSE 'outside' END
+FROM e
+WHERE m1 OR m2
+GROUP BY month, CASE WHEN m1 AND m2 THEN 'intra' ELSE 'outside' END
 ORDER BY month, scope
 """
 

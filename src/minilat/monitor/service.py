@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib.util
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -57,16 +58,58 @@ def members_of(g: Grouping, start: _dt.date, end: _dt.date) -> list[str]:
     return sorted(out)
 
 
-def _engine(root: Path, engine: str) -> Any:
-    from minilat.monitor.engines import make_engine
+class _Shared:
+    """A DuckDB engine with the store loaded in memory, shared by a long-lived process
+    (the web server) until the store's manifest changes; ``close`` leaves it open."""
 
-    return make_engine(engine, Lake(root))
+    name = "duckdb"
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = self._engine.rows(sql)
+        return rows
+
+    def close(self) -> None:
+        pass
+
+
+_shared: dict[str, tuple[tuple[int, int], _Shared]] = {}
+_shared_lock = threading.Lock()
+
+
+def _engine(root: Path, engine: str, *, shared: bool = False) -> Any:
+    from minilat.monitor.engines import DuckEngine, make_engine
+
+    lake = Lake(root)
+    if not (shared and engine == "duckdb"):
+        return make_engine(engine, lake)
+    st = lake.manifest_path.stat()
+    key = (st.st_mtime_ns, st.st_size)
+    with _shared_lock:
+        hit = _shared.get(str(root))
+        if hit is None or hit[0] != key:
+            if hit is not None:
+                hit[1]._engine.close()
+            hit = (key, _Shared(DuckEngine(lake, load=True)))
+            _shared[str(root)] = hit
+        return hit[1]
 
 
 def report(
-    root: Path, g: Grouping, start: _dt.date, end: _dt.date, *, engine: str = "duckdb"
+    root: Path,
+    g: Grouping,
+    start: _dt.date,
+    end: _dt.date,
+    *,
+    engine: str = "duckdb",
+    shared: bool = False,
 ) -> dict[str, Any]:
-    """The news report of grouping ``g`` (see :func:`report.grouping_report`)."""
+    """The news report of grouping ``g`` (see :func:`report.grouping_report`).
+
+    ``shared=True`` (the web server) answers from one engine per process with the store
+    loaded in memory, reloaded when the store changes."""
     status = store_status(root)
     members = members_of(g, start, end)
     if not status["exists"]:
@@ -76,7 +119,7 @@ def report(
             "weekly": [], "themes": [], "cooperation": [], "dyads": [], "signals": [],
             "note": NOTE, "store": status,
         }  # fmt: skip
-    e = _engine(root, engine)
+    e = _engine(root, engine, shared=shared)
     try:
         r = grouping_report(e, grouping=g.id, members=members, start=start, end=end)
     finally:
@@ -85,13 +128,13 @@ def report(
 
 
 def _per_grouping(
-    root: Path, start: _dt.date, end: _dt.date, engine: str
+    root: Path, start: _dt.date, end: _dt.date, engine: str, shared: bool = False
 ) -> tuple[dict[str, dict[_dt.date, tuple[int, int]]], _dt.date]:
     """Articles and tone per grouping per day, and the day the window really ends (the
     last day of data in the store, if earlier)."""
     from minilat.monitor.metrics import COVERAGE_ALL_DAILY, render
 
-    e = _engine(root, engine)
+    e = _engine(root, engine, shared=shared)
     try:
         rows = e.rows(render(COVERAGE_ALL_DAILY, start=as_int(start), end=as_int(end)))
         last = data_end(e)
@@ -122,11 +165,17 @@ def _signals_of(
 
 
 def overview(
-    root: Path, ds: Any, start: _dt.date, end: _dt.date, *, engine: str = "duckdb"
+    root: Path,
+    ds: Any,
+    start: _dt.date,
+    end: _dt.date,
+    *,
+    engine: str = "duckdb",
+    shared: bool = False,
 ) -> dict[str, Any]:
     """Articles, mean tone and signal counts of every grouping of dataset ``ds``."""
     status = store_status(root)
-    per, last = _per_grouping(root, start, end, engine) if status["exists"] else ({}, end)
+    per, last = _per_grouping(root, start, end, engine, shared) if status["exists"] else ({}, end)
     rows = []
     for gid in sorted(ds.groupings):
         daily = per.get(gid, {})
@@ -144,13 +193,13 @@ def overview(
 
 
 def all_signals(
-    root: Path, groupings: Iterable[str], start: _dt.date, end: _dt.date
+    root: Path, groupings: Iterable[str], start: _dt.date, end: _dt.date, *, shared: bool = False
 ) -> list[dict[str, Any]]:
     """Every surge and silence of the given groupings, newest first, each labelled as news
     evidence (for the Atom feed and the pulse page); empty when no store exists."""
     if not store_status(root)["exists"]:
         return []
-    per, last = _per_grouping(root, start, end, "duckdb")
+    per, last = _per_grouping(root, start, end, "duckdb", shared)
     out = []
     for gid in groupings:
         for s in _signals_of(per.get(gid, {}), start, last):

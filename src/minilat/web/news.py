@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import xml.etree.ElementTree as ET
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -130,7 +131,7 @@ def news_section(site: Site, gid: str, today: _dt.date, start: str | None = None
         status = service.store_status(monitor_root())
         return {"grouping": g.id, "articles": 0, "summary": e.message, "chart": None,
                 "signals": [], "cooperation": [], "store": status}  # fmt: skip
-    r = service.report(monitor_root(), g, first, last)
+    r = service.report(monitor_root(), g, first, last, shared=True)
     return {**r, "summary": _sentence(r), "chart": chart(r["weekly"]) if r["weekly"] else None}
 
 
@@ -140,7 +141,7 @@ def signals_for(site: Site, today: _dt.date, days: int = 365) -> list[dict[str, 
     from minilat.monitor import service
 
     out = service.all_signals(monitor_root(), sorted(site.ds.groupings),
-                              today - _dt.timedelta(days=days), today)  # fmt: skip
+                              today - _dt.timedelta(days=days), today, shared=True)  # fmt: skip
     for s in out:
         s["grouping_name"] = site.ds.groupings[s["grouping"]].name
     return out
@@ -173,7 +174,9 @@ async def api_news(
     from minilat.monitor import service
 
     first, last = _window(start, end, _dt.date.today())
-    d = await run_in_threadpool(service.overview, monitor_root(), site.ds, first, last)
+    d = await run_in_threadpool(
+        partial(service.overview, monitor_root(), site.ds, first, last, shared=True)
+    )
     return json_response(d)
 
 
