@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from minilat import settings
 from minilat.errors import BadInput
 from minilat.web.feeds import ATOM, sub
-from minilat.web.http import ERROR_RESPONSES
+from minilat.web.http import ERROR_RESPONSES, file_responses
 from minilat.web.render import json_response
 from minilat.web.site import Site, get_site
 
@@ -191,6 +191,7 @@ async def api_signals(site: SiteDep) -> Response:
     "/feeds/news.atom",
     summary="Surges and silences in the news (Atom)",
     response_class=Response,
+    responses=file_responses("application/atom+xml", "Not found"),
     tags=["feeds"],
 )
 async def news_feed(request: Request, site: SiteDep) -> Response:
