@@ -198,3 +198,14 @@ def test_no_route_does_its_work_on_the_event_loop(site_client: TestClient) -> No
         if inspect.iscoroutinefunction(r.endpoint) and not _awaits(r.endpoint)
     ]
     assert offenders == [], "make these plain def handlers:\n" + "\n".join(offenders)
+
+
+def test_a_request_may_ask_for_a_fresh_answer() -> None:
+    app = _Counting()
+    app.client.get("/page")
+    app.client.get("/page")
+    assert app.calls["/page"] == 1
+    app.client.get("/page", headers={"cache-control": "no-cache"})
+    assert app.calls["/page"] == 2
+    app.client.get("/page")
+    assert app.calls["/page"] == 2  # the fresh answer replaced the kept one

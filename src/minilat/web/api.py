@@ -212,9 +212,9 @@ def design_tables(site: SiteDep) -> Response:
         (503, "The designer is busy with other questions (see Retry-After)"),
     ),
 )
-def design(request: Request, site: SiteDep, body: DesignIn) -> Response:
+async def design(request: Request, site: SiteDep, body: DesignIn) -> Response:
     designer.limit(request)
-    d = designer.design(
+    d = await designer.design_in_slot(
         site,
         tables=body.tables,
         targets=None if body.targets is None else [str(t) for t in body.targets],

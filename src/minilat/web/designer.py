@@ -16,14 +16,17 @@ Solving is the one costly thing a visitor can ask for, so it is bounded three wa
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import datetime as _dt
+import functools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio.to_thread
 from fastapi import Request
 
 from minilat.analysis.coalition import parse_share
@@ -39,6 +42,7 @@ __all__ = [
     "QUEUE_WAIT",
     "RATE",
     "design",
+    "design_in_slot",
     "limit",
     "solving_slot",
     "whole",
@@ -56,20 +60,37 @@ RATE = (20, 60.0)
 _SLOTS = threading.BoundedSemaphore(MAX_SOLVING)
 
 
-@contextlib.contextmanager
-def solving_slot(wait: float | None = None) -> Iterator[None]:
+def _busy() -> Busy:
+    return Busy(
+        "the coalition designer is busy with other questions",
+        hint="try again in a few seconds",
+        retry_after=5,
+    )
+
+
+@contextlib.asynccontextmanager
+async def solving_slot(wait: float | None = None) -> AsyncIterator[None]:
     """A place among the :data:`MAX_SOLVING` requests solving now; Busy (503) if none
-    frees up within ``wait`` seconds (:data:`QUEUE_WAIT` by default)."""
-    if not _SLOTS.acquire(timeout=QUEUE_WAIT if wait is None else wait):
-        raise Busy(
-            "the coalition designer is busy with other questions",
-            hint="try again in a few seconds",
-            retry_after=5,
-        )
+    frees up within ``wait`` seconds (:data:`QUEUE_WAIT` by default).
+
+    The wait happens on the event loop (polling every 20 ms), not in a worker thread, so
+    a crowd of waiting designs never holds the threads that other pages are served from.
+    """
+    deadline = time.monotonic() + (QUEUE_WAIT if wait is None else wait)
+    while not _SLOTS.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise _busy()
+        await asyncio.sleep(0.02)
     try:
         yield
     finally:
         _SLOTS.release()
+
+
+async def design_in_slot(site: Site, **question: Any) -> dict[str, Any]:
+    """:func:`design` in a solving slot, the solving itself in a worker thread."""
+    async with solving_slot():
+        return await anyio.to_thread.run_sync(functools.partial(design, site, **question))
 
 
 def _codes(site: Site, text: str | None) -> tuple[str, ...]:
@@ -148,16 +169,15 @@ def design(
     if frontier and not 1 <= frontier <= 30:
         raise BadInput("the frontier goes up to 30 members at most")
     started = time.perf_counter()
-    with solving_slot():
-        out["result"] = plain(mod.design(site.ds, question))
-        if frontier:
-            left = max(BUDGET - (time.perf_counter() - started), 0.05)
-            fq = dataclasses.replace(question, max_size=None, time_limit=left)
-            steps = plain(mod.design(site.ds, fq, frontier_size=frontier))["steps"]
-            out["frontier"] = steps
-            out["frontier_chart"] = charts.bar_chart(
-                [(str(st["k"]), round(st.get("weighted_coverage", 0.0) * 100, 1)) for st in steps]
-            )
+    out["result"] = plain(mod.design(site.ds, question))
+    if frontier:
+        left = max(BUDGET - (time.perf_counter() - started), 0.05)
+        fq = dataclasses.replace(question, max_size=None, time_limit=left)
+        steps = plain(mod.design(site.ds, fq, frontier_size=frontier))["steps"]
+        out["frontier"] = steps
+        out["frontier_chart"] = charts.bar_chart(
+            [(str(st["k"]), round(st.get("weighted_coverage", 0.0) * 100, 1)) for st in steps]
+        )
     return out
 
 

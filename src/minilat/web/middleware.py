@@ -317,6 +317,7 @@ class ResponseCache:
     the feeds, whose links are absolute (those are kept in a small pool of their own).
     Memory is bounded in bytes (:attr:`max_bytes`), not in entries.
 
+    A request with ``Cache-Control: no-cache`` is answered afresh (and the answer kept).
     Never cached: answers marked ``no-store`` or ``private``, answers that set a cookie,
     and any answer to a request carrying credentials (a token or a session cookie). The
     version of the dataset is checked in a thread when it is due, never on the loop.
@@ -400,7 +401,10 @@ class ResponseCache:
             _header(scope, b"host") if by_host else "",
         )
         if_none_match = _header(scope, b"if-none-match")
-        hit: _Entry | None = pool.get(key)
+        # a client may ask for a fresh answer (HTTP's request no-cache): it is computed
+        # and replaces the one kept
+        fresh = b"no-cache" in _header(scope, b"cache-control").encode("latin-1").lower()
+        hit: _Entry | None = None if fresh else pool.get(key)
         if hit is not None:
             await self._answer(scope, send, *hit, if_none_match)
             return

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from minilat.errors import BadInput, MinilatError
 from minilat.web import designer, graphs, news, views
@@ -102,7 +104,7 @@ def network(request: Request, site: SiteDep, as_of: Opt = None, type: Opt = None
 
 
 @router.get("/design")
-def design(
+async def design(
     request: Request,
     site: SiteDep,
     table: Annotated[list[str] | None, Query(max_length=10)] = None,
@@ -115,21 +117,23 @@ def design(
     forbid: Annotated[str | None, Query(max_length=300)] = None,
     as_of: Opt = None,
 ) -> Response:
-    if table:
+    question: dict[str, Any] = {
+        "tables": table,
+        "targets": target,
+        "max_size": designer.whole(max_size, "max_size", 1, 60),
+        "include": include,
+        "exclude": exclude,
+        "within_existing": within_existing,
+        "frontier": designer.whole(frontier, "frontier", 1, 30),
+        "as_of": site.day(as_of) if as_of else None,
+        "forbid": forbid,
+    }
+    if table:  # a question to solve: counted, and solved in a slot
         designer.limit(request)
-    data = designer.design(
-        site,
-        tables=table,
-        targets=target,
-        max_size=designer.whole(max_size, "max_size", 1, 60),
-        include=include,
-        exclude=exclude,
-        within_existing=within_existing,
-        frontier=designer.whole(frontier, "frontier", 1, 30),
-        as_of=site.day(as_of) if as_of else None,
-        forbid=forbid,
-    )
-    return _renderer(request).page(request, "design.html", data)
+        data = await designer.design_in_slot(site, **question)
+    else:  # the empty form
+        data = await run_in_threadpool(partial(designer.design, site, **question))
+    return await run_in_threadpool(_renderer(request).page, request, "design.html", data)
 
 
 Rows = Annotated[list[str] | None, Query(max_length=40)]
