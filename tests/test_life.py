@@ -4,6 +4,7 @@ explained from their evidence; commitments' delivery and its place in the scorec
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
@@ -258,3 +259,32 @@ def test_delivery_feeds_the_scorecard_where_it_is_better_evidence(ds: Dataset) -
     card1 = {i.name: i for i in score(ds, one, TODAY).indicators}
     assert "delivery_rate" not in {c.name for c in card1["unified_purpose"].components}
     assert any("assessed commitments" in m for m in card1["unified_purpose"].missing)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=5000), min_size=1, max_size=10, unique=True),
+    st.integers(min_value=0, max_value=6000),
+)
+def test_history_names_every_change(offsets: list[int], probe: int) -> None:
+    """The status on any day is the one of the latest change in `history` on or before it."""
+    start = dt.date(2008, 1, 1)
+    g = _grouping(
+        periods=[
+            {"start": "2008-01-01", "end": "2011-01-01", "end_reason": "dormant", "sources": ["s"]},
+            {"start": "2013-06-01", "sources": ["s"]},
+        ],
+        memberships=[],
+        events=[
+            {"date": d.isoformat(), "kind": "meeting", "title": f"m{i}", "sources": ["s"]}
+            for i, d in enumerate(sorted(start + dt.timedelta(days=o) for o in offsets))
+            if not dt.date(2011, 1, 1) <= d < dt.date(2013, 6, 1)
+        ],
+    )
+    end = dt.date(2026, 12, 31)
+    changes = history(g, end)
+    day = start + dt.timedelta(days=probe)
+    latest = [c for c in changes if dt.date.fromisoformat(c.date) <= day]
+    assert latest, day
+    assert life(g, day).status == latest[-1].status, (day, changes)
+    assert all(a.status != b.status for a, b in itertools.pairwise(changes))

@@ -81,6 +81,8 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
     >>> s["full_members"], s["states"], s["participants"]
     (4, 4, 4)
     """
+    from minilat.analysis.life import life
+
     current = g.members_on(as_of)
     full = [m for m in current if m.full]
     return {
@@ -90,6 +92,7 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         "founded": g.founded.iso(),
         "ended": g.ended.iso() if g.ended else None,
         "status": status_on(g, as_of),
+        "life": life(g, as_of).status,
         "instrument": g.instrument.value.value,
         "themes": [t.value for t in g.themes.value],
         "participants": len(current),

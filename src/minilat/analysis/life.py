@@ -225,18 +225,20 @@ def _period_on(g: Grouping, day: _dt.date) -> int | None:
     return None
 
 
-def _lapses(
-    g: Grouping, acts: list[Activity], day: _dt.date, rules: LifeRules
-) -> list[tuple[_dt.date, _dt.date]]:
-    """Every lapse that ended on or before ``day``: (first dormant day, day of revival)."""
+def _lapses(g: Grouping, acts: list[Activity], rules: LifeRules) -> list[tuple[_dt.date, _dt.date]]:
+    """Every lapse in the record: (first dormant day, day of revival), in order.
+
+    On a day D the lapses known are those revived on or before D: a lapse is only seen
+    to be one when the record resumes, so filtering this list by its end is the same as
+    reading the record up to D."""
     limit = rules.dormant_after(g.cadence.value)
     out: list[tuple[_dt.date, _dt.date]] = []
     for a, b in zip(g.periods, g.periods[1:], strict=False):
-        if a.end is not None and b.start.first_day() <= day:
+        if a.end is not None:
             out.append((a.end.first_day(), b.start.first_day()))
     for p in g.periods:
         start, end = p.start.first_day(), p.end.first_day() if p.end else _dt.date.max
-        inside = [x.day for x in acts if start <= x.day < end and x.day <= day]
+        inside = [x.day for x in acts if start <= x.day < end]
         for x, y in itertools.pairwise(inside):
             dormant_from = add_months(x, limit) + _dt.timedelta(days=1)
             if dormant_from < y:
@@ -270,12 +272,23 @@ def _sources_text(sources: Iterable[str]) -> str:
 def life(g: Grouping, as_of: _dt.date, *, rules: LifeRules = LIFE_RULES) -> Life:
     """The status of ``g`` on ``as_of``, derived from its record, with its explanation."""
     acts = activities(g)
+    return _life(g, as_of, rules, acts, _lapses(g, acts, rules))
+
+
+def _life(
+    g: Grouping,
+    as_of: _dt.date,
+    rules: LifeRules,
+    acts: list[Activity],
+    all_lapses: list[tuple[_dt.date, _dt.date]],
+) -> Life:
+    """:func:`life` on a record already read (``history`` reads it once for every day)."""
     cadence = g.cadence.value.value
     limit = rules.dormant_after(cadence)
     expected = rules.expected(cadence)
     past = [a for a in acts if a.day <= as_of]
     last = past[-1] if past else None
-    lapses = _lapses(g, acts, as_of, rules)
+    lapses = [(a, b) for a, b in all_lapses if b <= as_of]
     search = _latest_search(g, as_of)
     silent = months_between(last.day, as_of) if last else None
     cad_text = (
@@ -460,6 +473,7 @@ def history(g: Grouping, as_of: _dt.date, *, rules: LifeRules = LIFE_RULES) -> l
     activity happens, a silence crosses the dormant threshold, or a revival ages out.
     """
     acts = activities(g)
+    all_lapses = _lapses(g, acts, rules)
     limit = rules.dormant_after(g.cadence.value)
     days: set[_dt.date] = {g.founded.first_day()}
     for p in g.periods:
@@ -473,7 +487,7 @@ def history(g: Grouping, as_of: _dt.date, *, rules: LifeRules = LIFE_RULES) -> l
     out: list[LifeChange] = []
     prev: str | None = None
     for d in sorted(x for x in days if x <= as_of):
-        lf = life(g, d, rules=rules)
+        lf = _life(g, d, rules, acts, all_lapses)
         if lf.status != prev:
             out.append(LifeChange(g.id, lf.name, d.isoformat(), lf.status, prev, lf.explanation))
             prev = lf.status

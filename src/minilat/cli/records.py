@@ -185,7 +185,7 @@ def groupings_cmd(
             r["id"],
             r["name"],
             r["founded"],
-            r["status"],
+            r["status"] if r.get("life") in (None, r["status"]) else f"{r['status']} ({r['life']})",
             str(r["full_members"]),
             str(r["other_participants"]),
             ", ".join(r["themes"]),
