@@ -20,7 +20,8 @@ affected; a scorecard elsewhere is recomputed only when its "unified purpose" re
 members who changed in a rival-anchored format; hedging indices only for countries whose
 bloc-anchored formats changed, unless the number of such formats changed (then all); the
 network only when some membership on the date changed. ``recomputed`` in the answer
-counts every analysis call, beside ``full``, what recomputing everything would cost.
+counts every analysis call, beside ``full``, an upper bound of what recomputing everything
+would cost (every grouping on every capability table).
 
 Each difference has a ``size`` used to rank them: a change of label or verdict (no longer
 a minilateral, hedger to aligned) is 1; a score, share, index or centrality between 0
