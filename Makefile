@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_panels.py
 	$(BIN)/python benchmarks/bench_whatif.py --repeats 3
 	$(BIN)/python benchmarks/bench_monitor.py
+	$(BIN)/python benchmarks/bench_life.py --repeats 3
 
 ## Regenerate the generated parts of the docs: the CLI reference and the case studies.
 docs: $(STAMP)
