@@ -145,3 +145,11 @@ def test_openapi_describes_the_life_endpoints(client: TestClient) -> None:
         "/feeds/pulse.atom",
     ):
         assert p in paths, p
+
+
+def test_home_counts_the_groupings_alive_by_their_record(client: TestClient) -> None:
+    home = client.get("/?format=json").json()
+    today = home["as_of"]
+    p = client.get(f"/api/v1/pulse?as_of={today}").json()
+    assert home["figures"]["alive_groupings"] == p["counts"]["active"] + p["counts"]["revived"]
+    assert 'href="/pulse"' in client.get("/").text

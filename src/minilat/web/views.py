@@ -68,6 +68,7 @@ def home(site: Site, today: _dt.date) -> dict[str, Any]:
         "figures": {
             "groupings": len(ds.groupings),
             "active_groupings": len(active),
+            "alive_groupings": _alive(site, today),
             "states_taking_part": len(states),
             "memberships": sum(len(g.memberships) for g in ds.groupings.values()),
             "events": sum(len(g.events) for g in ds.groupings.values()),
@@ -81,6 +82,16 @@ def home(site: Site, today: _dt.date) -> dict[str, Any]:
             "built_at": site.built_at,
         },
     }
+
+
+def _alive(site: Site, today: _dt.date) -> int:
+    """How many groupings are alive (active or revived) by their recorded activity."""
+    from minilat.analysis.life import life
+
+    def compute(ds: Any) -> int:
+        return sum(1 for g in ds.groupings.values() if life(g, today).alive)
+
+    return site.cached(("alive", today), compute)
 
 
 def _timeline_section(site: Site, today: _dt.date) -> dict[str, Any]:
