@@ -153,3 +153,19 @@ def test_home_counts_the_groupings_alive_by_their_record(client: TestClient) -> 
     p = client.get(f"/api/v1/pulse?as_of={today}").json()
     assert home["figures"]["alive_groupings"] == p["counts"]["active"] + p["counts"]["revived"]
     assert 'href="/pulse"' in client.get("/").text
+
+
+def test_commitments_download_and_its_data_package_entry(client: TestClient) -> None:
+    import csv
+    import io
+
+    r = client.get("/downloads/commitments.csv")
+    assert r.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    vaccine = next(x for x in rows if x["id"] == "vaccine-donations-1-2bn")
+    assert vaccine["grouping_id"] == "quad" and vaccine["status"] == "in_progress"
+    assert vaccine["evidence_sources"] == "quad-bs-2022-05-24-health"
+    assert all(x["sources"] for x in rows)  # a commitment without a source cannot load
+    package = client.get("/downloads/datapackage.json").json()
+    res = next(x for x in package["resources"] if x["name"] == "commitments")
+    assert [f["name"] for f in res["schema"]["fields"]] == list(rows[0])

@@ -18,6 +18,7 @@ _TYPES: dict[str, dict[str, str]] = {
     "groupings": {},
     "memberships": {"verified": "boolean"},
     "events": {"verified": "boolean"},
+    "commitments": {"due": "date"},
     "sources": {"url": "string", "accessed": "date"},
     "participants": {},
     "capabilities": {
@@ -32,6 +33,8 @@ DESCRIPTIONS = {
     "groupings": "One row per grouping: identity, founding, institutional facts, themes.",
     "memberships": "One row per participant x grouping x interval [start, end).",
     "events": "Dated events (summits, statements, agreements, expansions) with sources.",
+    "commitments": "One row per commitment a grouping made, with its latest recorded status, "
+    "the evidence for it and their sources (docs/data.md).",
     "sources": "Every cited source: title, publisher, address, dates.",
     "participants": "Non-state participants (states are ISO 3166-1 alpha-3 codes).",
     "capabilities": "Per-country shares of technology capabilities, by table.",
@@ -42,6 +45,9 @@ _FOREIGN = {
         {"fields": ["grouping_id"], "reference": {"resource": "groupings", "fields": ["id"]}}
     ],
     "events": [
+        {"fields": ["grouping_id"], "reference": {"resource": "groupings", "fields": ["id"]}}
+    ],
+    "commitments": [
         {"fields": ["grouping_id"], "reference": {"resource": "groupings", "fields": ["id"]}}
     ],
 }

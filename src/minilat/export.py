@@ -112,6 +112,42 @@ def csv_rows(ds: Dataset) -> dict[str, tuple[list[str], list[list[Any]]]]:
             for e in g.events
         ],
     )
+    out["commitments"] = (
+        [
+            "grouping_id",
+            "id",
+            "text",
+            "made",
+            "target",
+            "due",
+            "delivery",
+            "status",
+            "status_date",
+            "evidence",
+            "sources",
+            "evidence_sources",
+            "superseded_by",
+        ],
+        [
+            [
+                g.id,
+                c.id,
+                c.text,
+                c.made.iso(),
+                c.target.iso() if c.target else "",
+                c.due.isoformat() if c.due else "",
+                c.delivery,
+                c.status[-1].status.value if c.status else "unknown",
+                c.status[-1].date.iso() if c.status else "",
+                c.status[-1].evidence if c.status else "",
+                _join(c.sources),
+                _join(c.status[-1].sources) if c.status else "",
+                c.superseded_by or "",
+            ]
+            for g in ds.groupings.values()
+            for c in g.commitments
+        ],
+    )
     out["sources"] = (
         ["id", "title", "publisher", "url", "published", "accessed"],
         [
@@ -163,7 +199,15 @@ def csv_rows(ds: Dataset) -> dict[str, tuple[list[str], list[list[Any]]]]:
     return out
 
 
-CSV_TABLES = ("groupings", "memberships", "events", "sources", "participants", "capabilities")
+CSV_TABLES = (
+    "groupings",
+    "memberships",
+    "events",
+    "commitments",
+    "sources",
+    "participants",
+    "capabilities",
+)
 
 
 def write_csv(ds: Dataset, out_dir: Path) -> list[Path]:
