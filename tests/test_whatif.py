@@ -471,3 +471,12 @@ def test_scenario_equals_the_same_edit_made_by_hand(
 def test_slice_documents_exist() -> None:
     root = Path(bundled_data_dir()) / "groupings"
     assert all((root / f"{g}.yaml").exists() for g in SLICE)
+
+
+def test_designer_budget_leaves_comparisons_out_and_says_so(ds: Dataset) -> None:
+    sc = inline(joins=["IND:chip4"], as_of="2026-12-01")
+    r = whatif.run(ds, sc, network=False, budget=0.0)
+    assert r["budget"]["designer_skipped"] > 0 and r["recomputed"]["designer"] == 0
+    assert not [d for d in r["differences"] if d["area"] == "capabilities"]
+    assert "time budget of 0 s ran out" in r["summary"]
+    assert whatif.run(ds, sc, network=False, budget=60.0)["budget"]["designer_skipped"] == 0

@@ -79,3 +79,13 @@ def test_api_bad_input_is_a_400_never_a_500(client: TestClient) -> None:
     assert r.status_code == 422 and set(r.json()["error"]) == ERROR_KEYS
     r = client.post("/api/v1/whatif", json={"as_of": "2026-13-01", "changes": []})
     assert r.status_code == 400
+
+
+def test_api_is_rate_limited_per_client(client: TestClient) -> None:
+    codes = [
+        client.post("/api/v1/whatif", json={"as_of": "2026-12-01", "changes": []}).status_code
+        for _ in range(21)
+    ]
+    assert codes[:20] == [200] * 20 and codes[20] == 429
+    r = client.post("/api/v1/whatif", json={"changes": []})
+    assert r.headers.get("retry-after") and set(r.json()["error"]) == ERROR_KEYS

@@ -43,6 +43,7 @@ Differences smaller than :data:`MIN_SIZE` are counted in ``negligible``, not lis
 from __future__ import annotations
 
 import datetime as _dt
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -133,6 +134,29 @@ def tables_for(ds: Dataset, themes: Iterable[Theme]) -> tuple[str, ...]:
 # --------------------------------------------------------------------- one side
 
 
+class _OutOfBudget(Exception):
+    """The designer's time budget for this answer is spent."""
+
+
+class _Budget:
+    """Seconds of designer solving one answer may spend (shared by both sides)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.skipped = 0
+
+    def time_limit(self) -> float:
+        """The time limit of the next solve; _OutOfBudget when nothing is left."""
+        if self.deadline is None:
+            return SOLVE_SECONDS
+        left = self.deadline - time.monotonic()
+        if left <= 0.01:
+            self.skipped += 1
+            raise _OutOfBudget
+        return min(SOLVE_SECONDS, left)
+
+
 class _Side:
     """The analyses of one dataset (the record or the scenario), asked on demand, once.
 
@@ -145,8 +169,10 @@ class _Side:
         day: _dt.date,
         calls: Counter[str],
         network: Mapping[str, Any] | None = None,
+        budget: _Budget | None = None,
     ) -> None:
         self.ds, self.day, self.calls = ds, day, calls
+        self.budget = budget or _Budget(None)
         self._assess: dict[str, Any] = {}
         self._type: dict[str, Any] = {}
         self._card: dict[str, Any] = {}
@@ -205,11 +231,12 @@ class _Side:
             g = self.grouping(gid)
             out: dict[str, Any] | None = None
             if g is not None and g.active_on(self.day):
+                limit = self.budget.time_limit()  # _OutOfBudget: not remembered
                 self.calls["designer"] += 1
                 q = _coalition.Question(
                     tuple(self.ds.capability(t) for t in tables),
                     as_of=self.day,
-                    time_limit=SOLVE_SECONDS,
+                    time_limit=limit,
                 )
                 try:
                     out = _coalition.design(self.ds, q, compare=gid)
@@ -907,7 +934,10 @@ def _diff_capabilities(
         if g.member_count is not None and g.member_count.value > listed:
             cause += f" (the dataset lists {listed} of its {g.member_count.value} member states)"
         for tid in _share_tables(new.ds, members):
-            ra, rb = base.compare(gid, (tid,)), new.compare(gid, (tid,))
+            try:
+                ra, rb = base.compare(gid, (tid,)), new.compare(gid, (tid,))
+            except _OutOfBudget:
+                continue
             cov_a = None if ra is None else ra["coverage"][tid]
             cov_b = None if rb is None else rb["coverage"][tid]
             if cov_a != cov_b:
@@ -995,7 +1025,11 @@ def _verdicts(
                 )
             )
             continue
-        r = new.compare(gid, tables)
+        try:
+            r = new.compare(gid, tables)
+        except _OutOfBudget:
+            entry["verdict"] = "not assessed: the designer's time budget for this answer ran out"
+            continue
         if r is None:
             entry["verdict"] = "not assessable: no member countries on the date"
             continue
@@ -1043,13 +1077,17 @@ def run(
     *,
     network: bool = True,
     baseline_network: Mapping[str, Any] | None = None,
+    budget: float | None = None,
 ) -> dict[str, Any]:
     """The differences ``scenario`` makes to every analysis on its date, ranked by size.
 
     ``ds`` is left untouched (the scenario is applied to a copy). ``network=False`` skips
     the network analysis (the slowest part); ``baseline_network`` is the record's network
     analysis on the scenario's date (:func:`minilat.analysis.network.analyse`), when a
-    caller already has it, so it is not computed again.
+    caller already has it, so it is not computed again. ``budget`` bounds the seconds the
+    designer's solves may take in all (None: no bound, each solve up to
+    :data:`SOLVE_SECONDS`); comparisons left when it runs out are left out and counted in
+    ``budget.designer_skipped``, and the summary says so.
 
     Keys: ``scenario`` (the changes, resolved, each as a sentence), ``as_of``,
     ``differences`` (each: ``area``, ``subject``, ``name``, ``measure``, ``before``,
@@ -1063,7 +1101,9 @@ def run(
     Raises :class:`~minilat.scenario.ScenarioInvalid` for a change that cannot be made.
     """
     edited, sc = _scenario.apply_resolved(ds, scenario)
-    return compare(ds, edited, sc, network=network, baseline_network=baseline_network)
+    return compare(
+        ds, edited, sc, network=network, baseline_network=baseline_network, budget=budget
+    )
 
 
 def compare(
@@ -1074,6 +1114,7 @@ def compare(
     network: bool = True,
     baseline_network: Mapping[str, Any] | None = None,
     prune: bool = True,
+    budget: float | None = None,
 ) -> dict[str, Any]:
     """The differences between the analyses of ``ds`` and ``edited`` on ``sc.as_of``.
 
@@ -1084,8 +1125,9 @@ def compare(
     """
     day = sc.as_of
     calls: Counter[str] = Counter()
-    base = _Side(ds, day, calls, baseline_network)
-    new = _Side(edited, day, calls)
+    spend = _Budget(budget)
+    base = _Side(ds, day, calls, baseline_network, spend)
+    new = _Side(edited, day, calls, None, spend)
     why = _Explainer(ds, edited, sc)
     aff = _affected(base, new, prune=prune)
     diffs, rows = _diff_groupings(base, new, aff, why)
@@ -1118,6 +1160,11 @@ def compare(
         if not kept
         else f"{len(kept)} difference{'s' * (len(kept) != 1)}; the largest: {kept[0].explanation}"
     )
+    if spend.skipped:
+        summary += (
+            f" ({spend.skipped} designer comparison{'s' * (spend.skipped != 1)} left out:"
+            f" the time budget of {budget:g} s ran out)"
+        )
     return {
         "scenario": sc.to_dict(edited),
         "as_of": day.isoformat(),
@@ -1139,4 +1186,5 @@ def compare(
         },
         "recomputed": {k: calls.get(k, 0) for k in full},
         "full": full,
+        "budget": {"seconds": budget, "designer_skipped": spend.skipped},
     }

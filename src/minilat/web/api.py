@@ -261,12 +261,17 @@ class WhatifIn(BaseModel):
     "/whatif",
     summary="What if: a scenario's differences from the record, ranked and explained",
     tags=["whatif"],
+    responses=error_responses(
+        (429, "Too many scenarios from this client (see Retry-After)"),
+        (503, "The server is busy with other solves (see Retry-After)"),
+    ),
 )
-def whatif(site: SiteDep, body: WhatifIn) -> Response:
+async def whatif(request: Request, site: SiteDep, body: WhatifIn) -> Response:
     doc: dict[str, Any] = {"changes": body.changes}
     if body.as_of:
         doc["as_of"] = body.as_of
     if body.title:
         doc["title"] = body.title
-    d = whatif_view.answer(site, doc, network=body.network)
+    whatif_view.limit(request)
+    d = await whatif_view.answer_in_slot(site, doc, network=body.network)
     return json_response(d, cache_control="no-store")

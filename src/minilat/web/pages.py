@@ -140,7 +140,7 @@ Rows = Annotated[list[str] | None, Query(max_length=40)]
 
 
 @router.get("/whatif")
-def whatif(
+async def whatif(
     request: Request,
     site: SiteDep,
     as_of: Opt = None,
@@ -150,21 +150,29 @@ def whatif(
     date: Rows = None,
     themes: Rows = None,
 ) -> Response:
-    data = whatif_view.page(
-        site,
-        as_of=as_of,
-        kinds=kind or [],
-        groupings=grouping or [],
-        countries=country or [],
-        dates=date or [],
-        themes=themes or [],
-    )
+    form: dict[str, Any] = {
+        "as_of": as_of,
+        "kinds": kind or [],
+        "groupings": grouping or [],
+        "countries": country or [],
+        "dates": date or [],
+        "themes": themes or [],
+    }
+    if any(x.strip() for x in [*form["groupings"], *form["countries"]]):
+        whatif_view.limit(request)  # a scenario to answer: counted, and answered in a slot
+        data = await whatif_view.page_in_slot(site, **form)
+    else:  # the empty form
+        data = await run_in_threadpool(partial(whatif_view.page, site, **form))
     renderer = _renderer(request)
     if data["error"]:
         if request_wants_json(request):
             raise BadInput(data["error"]["message"], hint=data["error"]["hint"])
-        return renderer.html(request, "whatif.html", data, status=400, cache_control="no-store")
-    return renderer.page(request, "whatif.html", data)
+        return await run_in_threadpool(
+            partial(
+                renderer.html, request, "whatif.html", data, status=400, cache_control="no-store"
+            )
+        )
+    return await run_in_threadpool(renderer.page, request, "whatif.html", data)
 
 
 @router.get("/methodology")

@@ -1,5 +1,13 @@
 """The what-if page and API: a scenario from form fields (or a JSON body), its answer.
 
+A scenario's answer runs the network analysis and designer solves, so it is bounded as
+the designer is (:mod:`minilat.web.designer`): a budget of :data:`designer.BUDGET`
+seconds of solving per request, a place among the :data:`designer.MAX_SOLVING` requests
+solving at once (503 with ``Retry-After`` past :data:`designer.QUEUE_WAIT`), and
+:data:`designer.RATE` scenarios per client (429 past it); at most
+:data:`minilat.scenario.MAX_CHANGES` changes and :data:`minilat.scenario.MAX_MEMBERS`
+members per founded grouping.
+
 The form's rows are parallel query parameters (``kind``, ``grouping``, ``country``,
 ``date``, ``themes``), so the page's address holds the whole scenario and can be shared.
 The answer comes from :func:`minilat.analysis.whatif.run`; the record's side of it (the
@@ -11,16 +19,30 @@ reads the form and lays out charts.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
+import anyio.to_thread
+from fastapi import Request
+
 from minilat import scenario as _scenario
-from minilat.errors import BadInput
+from minilat.errors import BadInput, Busy
 from minilat.model import Theme
+from minilat.web import designer
 from minilat.web.library import plain
+from minilat.web.middleware import RateLimiter, wait_for
 from minilat.web.site import Site
 
-__all__ = ["EMPTY_ROWS", "answer", "page", "rows_document"]
+__all__ = [
+    "EMPTY_ROWS",
+    "answer",
+    "answer_in_slot",
+    "limit",
+    "page",
+    "page_in_slot",
+    "rows_document",
+]
 
 #: Blank rows the form offers below the scenario's own (more are added by resubmitting).
 EMPTY_ROWS = 3
@@ -112,7 +134,9 @@ def answer(site: Site, doc: dict[str, Any], *, network: bool = True) -> dict[str
     sc = _scenario.parse_data(doc)
     # the record's side (the network above all) comes from the dataset's memo, shared
     # with every page asking about the same date; the scenario's copy starts empty
-    result: dict[str, Any] = plain(_whatif.run(site.ds, sc, network=network))
+    result: dict[str, Any] = plain(
+        _whatif.run(site.ds, sc, network=network, budget=designer.BUDGET)
+    )
     return result
 
 
@@ -206,3 +230,30 @@ def page(
         "before_after": _before_after(result["differences"]),
     }
     return out
+
+
+def limit(request: Request) -> None:
+    """Count a scenario against its client's :data:`designer.RATE`; Busy (429) past it."""
+    wait = wait_for(request, "whatif", designer.RATE)
+    if wait:
+        raise Busy(
+            f"too many scenarios from this address: at most {designer.RATE[0]} a minute",
+            hint=f"try again in {RateLimiter.retry_after(wait)} seconds",
+            retry_after=int(RateLimiter.retry_after(wait)),
+            status=429,
+        )
+
+
+async def answer_in_slot(site: Site, doc: dict[str, Any], *, network: bool = True) -> Any:
+    """:func:`answer` in one of the designer's solving slots, in a worker thread."""
+    async with designer.solving_slot():
+        return await anyio.to_thread.run_sync(functools.partial(answer, site, doc, network=network))
+
+
+async def page_in_slot(site: Site, **form: Any) -> dict[str, Any]:
+    """:func:`page` in one of the designer's solving slots, in a worker thread."""
+    async with designer.solving_slot():
+        result: dict[str, Any] = await anyio.to_thread.run_sync(
+            functools.partial(page, site, **form)
+        )
+        return result
