@@ -358,7 +358,23 @@ def _by_hand(
 ) -> Dataset:
     """The changes made on the YAML documents, as an editor would, then validated."""
     docs = copy.deepcopy(documents)
+    fact = {"unverified": True, "note": NOTE}
     for kind, country, gid, day in sorted(changes, key=lambda c: c[3]):
+        if kind == "found":
+            docs[gid] = {
+                "id": gid,
+                "name": _club_name(gid),
+                "periods": [{"start": day, **fact}],
+                **{k: {"value": "unknown", **fact} for k in UNKNOWN_FACTS},
+                "legal_personality": {"value": None, **fact},
+                "themes": {"value": list(CLUB_THEMES), **fact},
+                "memberships": [
+                    {"participant": p, "role": "founding_member", "start": day, **fact}
+                    for p in country.split(",")
+                ],
+                "notes": NOTE,
+            }
+            continue
         ms = docs[gid]["memberships"]
         if kind == "end":
             period = next(p for p in docs[gid]["periods"] if _holds(p, day))
@@ -421,13 +437,26 @@ def _leavable() -> list[tuple[str, str]]:
     )
 
 
+UNKNOWN_FACTS = ("instrument", "secretariat", "accession", "website", "cadence")
+CLUB_THEMES = ("ai", "semiconductors")
+
+
+def _club_name(gid: str) -> str:
+    return gid.replace("_", " ").title()
+
+
 @st.composite
 def _changes(draw: st.DrawFn) -> list[tuple[str, str, str, str]]:
     n = draw(st.integers(0, 4))
     out = []
-    for _ in range(n):
-        kind = draw(st.sampled_from(["join", "leave", "join", "leave", "end"]))
-        if kind == "end":
+    for i in range(n):
+        kind = draw(st.sampled_from(["join", "leave", "join", "leave", "end", "found"]))
+        if kind == "found":
+            members = draw(
+                st.lists(st.sampled_from(CANDIDATES), min_size=1, max_size=6, unique=True)
+            )
+            country, gid = ",".join(members), f"club_{i}"
+        elif kind == "end":
             country, gid = "", draw(st.sampled_from(SLICE))
         elif kind == "join":
             country, gid = draw(st.sampled_from(CANDIDATES)), draw(st.sampled_from(SLICE))
@@ -437,6 +466,18 @@ def _changes(draw: st.DrawFn) -> list[tuple[str, str, str, str]]:
             (kind, country, gid, dt.date(2024, 1, 1).toordinal() + draw(st.integers(0, 1000)))
         )
     return [(k, c, g, dt.date.fromordinal(d).isoformat()) for k, c, g, d in out]
+
+
+def _document(kind: str, country: str, gid: str, day: str) -> dict[str, Any]:
+    if kind == "found":
+        return {
+            "found": _club_name(gid),
+            "id": gid,
+            "members": country.split(","),
+            "themes": list(CLUB_THEMES),
+            "date": day,
+        }
+    return {kind: gid, "date": day} | ({"country": country} if country else {})
 
 
 @settings(
@@ -450,7 +491,7 @@ def test_scenario_equals_the_same_edit_made_by_hand(
 ) -> None:
     data = {
         "as_of": "2026-12-01",
-        "changes": [{k: g, "date": d} | ({"country": c} if c else {}) for k, c, g, d in changes],
+        "changes": [_document(k, c, g, d) for k, c, g, d in changes],
     }
     sc = parse_data(data)
     try:
@@ -461,7 +502,8 @@ def test_scenario_equals_the_same_edit_made_by_hand(
         assert e.issues
         return
     hand = _by_hand(small, documents, changes)
-    for gid in SLICE:
+    assert set(edited.groupings) == set(hand.groupings)
+    for gid in edited.groupings:
         assert edited.groupings[gid].members_on(DAY) == hand.groupings[gid].members_on(DAY)
     ours = whatif.run(small, sc, network=False)
     reference = whatif.compare(small, hand, resolved, network=False, prune=False)

@@ -545,6 +545,8 @@ def _diff_assessment(gid: str, name: str, a: Any, b: Any, cause: str) -> list[Di
     if a.is_minilateral != b.is_minilateral:
         if b.is_minilateral:
             text = f"{name} becomes a minilateral ({b.size.label}, {b.size.value} states)"
+        elif a.is_minilateral and b.is_minilateral is None:
+            text = f"{name} is no longer a minilateral: {b.size.reason}"
         elif a.is_minilateral:
             text = (
                 f"{name} is no longer a minilateral: it becomes {b.size.label}"
