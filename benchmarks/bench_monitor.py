@@ -126,17 +126,64 @@ def timed(f: Any, n: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def cpu_timed(f: Any, n: int) -> tuple[float, float, Any]:
+    """Median wall and CPU seconds (all threads of this process) of ``n`` calls."""
+    walls, cpus, result = [], [], None
+    for _ in range(n):
+        w, c = time.perf_counter(), time.process_time()
+        result = f()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def report_bench(work: Path, s: dict[str, int]) -> None:
+    """The one-year report of the Quad from a year of generated events and articles."""
+    year_raw = work / "year-raw"
+    if not year_raw.exists():
+        generate(year_raw, start=dt.date(2024, 1, 1), days=s["year_days"], files_per_day=1,
+                 events_per_file=s["year_events"], articles_per_file=s["year_articles"],
+                 mentions=False, seed=2)  # fmt: skip
+    year_store = work / "year-store"
+    if not (year_store / "manifest.jsonl").exists():
+        child(_INGEST, str(year_store), str(year_raw))
+    year_lake = Lake(year_store)
+    entries = year_lake.entries().values()
+    window = {"grouping": "quad", "members": QUAD, "start": dt.date(2024, 1, 1),
+              "end": dt.date(2024, 12, 31)}  # fmt: skip
+    e = DuckEngine(year_lake)
+    warm, warm_cpu, r = cpu_timed(lambda: grouping_report(e, **window), 5)
+    cold, cold_cpu, _ = cpu_timed(lambda: grouping_report(DuckEngine(year_lake), **window), 1)
+    loaded = DuckEngine(year_lake, load=True)
+    warm_loaded, loaded_cpu, _ = cpu_timed(lambda: grouping_report(loaded, **window), 5)
+    member_events = sum(m.get("intra", {}).get("events", 0) for m in r["cooperation"])
+    print(f"one-year report of the Quad ({r['articles']:,} articles, "
+          f"{member_events:,} member events; "
+          f"store of {sum(x.rows for x in entries):,} lines in {len(entries)} files): "
+          f"wall (CPU) {warm * 1000:.0f} ({warm_cpu * 1000:.0f}) ms warm, median of 5; "
+          f"{cold * 1000:.0f} ({cold_cpu * 1000:.0f}) ms cold (new engine); "
+          f"{warm_loaded * 1000:.0f} ({loaded_cpu * 1000:.0f}) ms from an engine with the "
+          "store loaded in memory, as the web server keeps it")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scale", choices=sorted(SCALES), default="month")
     ap.add_argument("--no-spark", action="store_true", help="skip the Spark timing")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument(
+        "--report-only", action="store_true",
+        help="only the one-year report (reuses the year store of --keep if there)",
+    )  # fmt: skip
     a = ap.parse_args()
     s = SCALES[a.scale]
     work = a.keep or Path(tempfile.mkdtemp(prefix="bench-monitor-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores (shared), Python "
           f"{platform.python_version()}, scale {a.scale}")  # fmt: skip
 
+    if a.report_only:
+        report_bench(work, s)
+        return
     raw = work / "month-raw"
     if not raw.exists():
         t = time.perf_counter()
@@ -181,32 +228,7 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process (generator, DuckDB queries): {rss:,.0f} MiB")
 
-    year_raw = work / "year-raw"
-    if not year_raw.exists():
-        generate(year_raw, start=dt.date(2024, 1, 1), days=s["year_days"], files_per_day=1,
-                 events_per_file=s["year_events"], articles_per_file=s["year_articles"],
-                 mentions=False, seed=2)  # fmt: skip
-    year_store = work / "year-store"
-    shutil.rmtree(year_store, ignore_errors=True)
-    yi = child(_INGEST, str(year_store), str(year_raw))
-    year_lake = Lake(year_store)
-    window = {"grouping": "quad", "members": QUAD, "start": dt.date(2024, 1, 1),
-              "end": dt.date(2024, 12, 31)}  # fmt: skip
-    e = DuckEngine(year_lake)
-    warm, r = timed(lambda: grouping_report(e, **window), 5)
-    t = time.perf_counter()
-    e2 = DuckEngine(year_lake)
-    grouping_report(e2, **window)
-    cold = time.perf_counter() - t
-    loaded = DuckEngine(year_lake, load=True)
-    warm_loaded, _ = timed(lambda: grouping_report(loaded, **window), 5)
-    member_events = sum(m.get("intra", {}).get("events", 0) for m in r["cooperation"])
-    print(f"one-year report of the Quad ({r['articles']:,} articles, "
-          f"{member_events:,} member events; "
-          f"store of {yi['rows']:,} lines in {yi['files']} files): "
-          f"{warm * 1000:.0f} ms warm (median of 5), "
-          f"{cold * 1000:.0f} ms cold (new engine); {warm_loaded * 1000:.0f} ms from an engine "
-          "with the store loaded in memory, as the web server keeps it")  # fmt: skip
+    report_bench(work, s)
 
     if not a.no_spark:
         from minilat.monitor.engines import SparkEngine
