@@ -272,7 +272,10 @@ def run_ed(tmp_path: Path) -> Callable[..., Result]:
     return _run
 
 
-def test_cli_editors(run_ed: Callable[..., Result], tmp_path: Path) -> None:
+def test_cli_editors(
+    run_ed: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("minilat.cli.editors._stdin_is_terminal", lambda: True)
     r = run_ed("editors", "add", "ada", "--password-stdin", input=PASSWORD + "\n")
     assert r.exit_code == 0, r.output
     assert PASSWORD not in r.output

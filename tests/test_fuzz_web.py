@@ -35,7 +35,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
 
 
 def _client(app: FastAPI, ip: str = "203.0.113.1") -> TestClient:
-    return TestClient(app, raise_server_exceptions=False, client=(ip, 40000))
+    return TestClient(
+        app, base_url="https://testserver", raise_server_exceptions=False, client=(ip, 40000)
+    )
 
 
 def _token(c: TestClient) -> str:

@@ -30,7 +30,8 @@ def client(
     monkeypatch.setenv("MINILAT_SECRET", "test-secret")
     data = os.environ.get("MINILAT_DATA")
     app = create_app(store_path, Path(data) if data else None)
-    with TestClient(app, raise_server_exceptions=False) as c:
+    # https, as in production: the form's cookie is Secure (plain http only on loopback)
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as c:
         yield c
 
 

@@ -6,11 +6,11 @@ so a spreadsheet user can filter by date without any minilat code.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
 
+from minilat import csvsafe
 from minilat.dataset import Dataset
 
 __all__ = ["CSV_TABLES", "as_json", "csv_rows", "write_csv", "write_json"]
@@ -216,7 +216,7 @@ def write_csv(ds: Dataset, out_dir: Path) -> list[Path]:
     for name, (header, rows) in csv_rows(ds).items():
         path = out_dir / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
+            w = csvsafe.writer(f)
             w.writerow(header)
             w.writerows(rows)
         written.append(path)

@@ -46,8 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "editorial",
         "MINILAT_EDITORIAL",
-        "Path of the editorial SQLite database (editors, API tokens, suggestions);"
-        " default minilat-editorial.db beside the store.",
+        "Path of the editorial SQLite database (editors, API tokens, suggestions, the"
+        " audit trail); default minilat-editorial.db in the user data folder, or beside"
+        " the store when --db gives the store a place of its own.",
         lambda: None,
     ),
     Setting(

@@ -29,7 +29,6 @@ Communities and betweenness come from igraph (in C); networkx is used for export
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import io
 import threading
@@ -42,6 +41,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 
+from minilat import csvsafe
 from minilat.dataset import Dataset
 from minilat.errors import BadInput
 from minilat.memo import shared
@@ -960,7 +960,7 @@ def export(
 
 def _edge_csv(G: nx.Graph, graph: str) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csvsafe.writer(buf, lineterminator="\n")
     if graph == "bipartite":
         w.writerow(["participant", "grouping", "role"])
         rows: list[list[str]] = []

@@ -1,9 +1,10 @@
 """``minilat editors``, ``minilat backup`` and ``minilat restore``: the editorial database.
 
-The editorial database (setting ``MINILAT_EDITORIAL``, default ``minilat-editorial.db``
-beside the store) holds editors, their API tokens (hashed) and visitors' suggestions.
+The editorial database (setting ``MINILAT_EDITORIAL``, default ``minilat-editorial.db`` in
+the user data folder) holds editors, their API tokens (hashed) and visitors' suggestions.
 Passwords are read with a hidden prompt or from standard input (``--password-stdin``);
-they are never echoed, logged or stored in clear.
+they are never echoed, logged or stored in clear. Accounts are disabled, enabled, removed
+and given new passwords here too.
 """
 
 from __future__ import annotations
@@ -42,32 +43,106 @@ def editors() -> None:
     """Editors and their API tokens (in the editorial database)."""
 
 
-@editors.command("add")
-@click.argument("name")
-@click.option(
+_password_stdin = click.option(
     "--password-stdin", is_flag=True, help="Read the password from standard input (scripts)."
 )
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_password(password_stdin: bool) -> str:
+    """The password: one line of standard input with ``--password-stdin``, else a hidden
+    prompt asked twice; BadInput (not a warning and an abort) when stdin is not a terminal."""
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not _stdin_is_terminal():
+        raise BadInput(
+            "standard input is not a terminal, so the password cannot be asked for",
+            hint="pipe it in with --password-stdin",
+        )
+    return str(
+        click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True, err=True, show_default=False
+        )
+    )
+
+
+@editors.command("add")
+@click.argument("name")
+@_password_stdin
 @pass_ctx
 def editors_add(c: Context, name: str, password_stdin: bool) -> None:
     """Create editor NAME; the password is asked for (hidden) or read from stdin."""
 
     from minilat.editorial import editors as _editors
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt(
-            "Password", hide_input=True, confirmation_prompt=True, err=True, show_default=False
-        )
+    password = _read_password(password_stdin)
     editor = _editors.add_editor(_db(c), name, password)
     out_console.print(f"editor {editor['name']} added (id {editor['id']})", markup=False)
+
+
+@editors.command("passwd")
+@click.argument("name")
+@_password_stdin
+@pass_ctx
+def editors_passwd(c: Context, name: str, password_stdin: bool) -> None:
+    """Give editor NAME a new password; its sign-in sessions end (tokens stay)."""
+    from minilat.editorial import editors as _editors
+
+    password = _read_password(password_stdin)
+    _editors.set_password(_db(c), name, password)
+    out_console.print(f"new password set for {name}; its sessions were ended", markup=False)
+
+
+@editors.command("disable")
+@click.argument("name")
+@pass_ctx
+def editors_disable(c: Context, name: str) -> None:
+    """Disable editor NAME: its password, tokens and sessions answer for nothing."""
+    from minilat.editorial import editors as _editors
+
+    changed = _editors.disable_editor(_db(c), name)
+    out_console.print(
+        f"editor {name} {'disabled' if changed else 'was already disabled'}"
+        f" (enable with `minilat editors enable {name}`)",
+        markup=False,
+    )
+
+
+@editors.command("enable")
+@click.argument("name")
+@pass_ctx
+def editors_enable(c: Context, name: str) -> None:
+    """Enable a disabled editor NAME again."""
+    from minilat.editorial import editors as _editors
+
+    changed = _editors.enable_editor(_db(c), name)
+    out_console.print(f"editor {name} {'enabled' if changed else 'was not disabled'}", markup=False)
+
+
+@editors.command("remove")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_ctx
+def editors_remove(c: Context, name: str, yes: bool) -> None:
+    """Remove editor NAME for good: tokens and sessions revoked; id and name never reused."""
+    from minilat.editorial import editors as _editors
+
+    if not yes:
+        if not _stdin_is_terminal():
+            raise BadInput(f"removing {name} needs confirmation", hint="add --yes")
+        click.confirm(f"Remove editor {name} for good?", abort=True, err=True)
+    _editors.remove_editor(_db(c), name)
+    out_console.print(f"editor {name} removed; its tokens and sessions were revoked", markup=False)
 
 
 @editors.command("list")
 @json_option
 @pass_ctx
 def editors_list(c: Context, as_json: bool) -> None:
-    """Every editor, with the ids of their live tokens (never a hash)."""
+    """Every editor (not removed), its state, the ids of its live tokens (never a hash)."""
 
     from rich.table import Table
 
@@ -78,10 +153,12 @@ def editors_list(c: Context, as_json: bool) -> None:
         emit_json({"count": len(rows), "editors": rows})
         return
     table = Table(title=plural(len(rows), "editor"), title_justify="left")
-    for col in ("id", "name", "created", "live tokens"):
+    for col in ("id", "name", "state", "created", "live tokens"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["id"]), r["name"], r["created"], ", ".join(map(str, r["token_ids"])))
+        table.add_row(
+            str(r["id"]), r["name"], r["state"], r["created"], ", ".join(map(str, r["token_ids"]))
+        )
     out_console.print(table)
 
 

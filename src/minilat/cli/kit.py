@@ -78,7 +78,7 @@ class Context:
 
     @property
     def editorial(self) -> Path:
-        """The editorial database: the setting, else minilat-editorial.db beside the store."""
+        """The editorial database: the setting, else its default place (editorial_path)."""
         from minilat.editorial.editors import editorial_path
 
         return editorial_path(self.db, self._editorial_setting)

@@ -79,6 +79,12 @@ _EDITORIAL_STEPS: tuple[tuple[str, ...], ...] = (
     ),
     # 5: the site's own settings (its signing secret, so forms survive a restart)
     ("CREATE TABLE site (key TEXT PRIMARY KEY, value BLOB NOT NULL)",),
+    # 6: editor accounts can be disabled (kept, but nothing of theirs answers) or removed
+    # (a tombstone: the row stays, so its id and its name are never given to anyone else)
+    (
+        "ALTER TABLE editors ADD COLUMN disabled TEXT",
+        "ALTER TABLE editors ADD COLUMN removed TEXT",
+    ),
 )
 #: The schema version this minilat writes (the number of migration steps).
 EDITORIAL_VERSION = len(_EDITORIAL_STEPS)
@@ -167,7 +173,10 @@ class EditorialDB:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # private from the first byte: editors, the audit trail, hashes of tokens
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
             with contextlib.closing(_connect_editorial(self.path)) as con:
                 migrate(con)
         except (OSError, sqlite3.Error) as e:
@@ -311,31 +320,85 @@ class EditorialDB:
             ) from None
 
     def editors(self) -> list[dict[str, Any]]:
-        """Every editor with the number of live tokens (never a hash)."""
+        """Every editor not removed, with its state (``active`` or ``disabled``) and the
+        number of live tokens (never a hash)."""
         with self._read() as con:
             rows = con.execute(
                 "SELECT e.id, e.name, e.created,"
+                " CASE WHEN e.disabled IS NULL THEN 'active' ELSE 'disabled' END AS state,"
                 " (SELECT COUNT(*) FROM tokens t WHERE t.editor_id = e.id AND t.revoked IS NULL)"
-                " AS tokens FROM editors e ORDER BY e.name"
+                " AS tokens FROM editors e WHERE e.removed IS NULL ORDER BY e.name"
             ).fetchall()
         return [dict(r) for r in rows]
 
     def password_hash(self, name: str) -> str | None:
+        """The password hash of an active editor (None if unknown, disabled or removed)."""
         with self._read() as con:
             row = con.execute(
-                "SELECT password_hash FROM editors WHERE name = ?", (name,)
+                "SELECT password_hash FROM editors WHERE name = ? AND disabled IS NULL"
+                " AND removed IS NULL",
+                (name,),
             ).fetchone()
         return str(row[0]) if row else None
+
+    def _editor_id(self, con: sqlite3.Connection, name: str) -> int:
+        row = con.execute(
+            "SELECT id FROM editors WHERE name = ? AND removed IS NULL", (name,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no editor called {name!r}", hint="see `minilat editors list`")
+        return int(row[0])
+
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        """Change an editor's password hash and end its sign-in sessions (its API tokens
+        stay: they are revoked one by one)."""
+        with self._write() as con:
+            editor_id = self._editor_id(con, name)
+            con.execute(
+                "UPDATE editors SET password_hash = ? WHERE id = ?", (password_hash, editor_id)
+            )
+            con.execute(
+                "UPDATE sessions SET revoked = ? WHERE editor_id = ? AND revoked IS NULL",
+                (_now(), editor_id),
+            )
+
+    def set_disabled(self, name: str, disabled: bool) -> bool:
+        """Disable or enable an editor; True if its state changed. A disabled editor's
+        password, tokens and sessions are kept but answer for nothing until enabled."""
+        with self._write() as con:
+            editor_id = self._editor_id(con, name)
+            cur = con.execute(
+                "UPDATE editors SET disabled = ? WHERE id = ? AND (disabled IS NULL) = ?",
+                (_now() if disabled else None, editor_id, int(disabled)),
+            )
+            return cur.rowcount > 0
+
+    def remove_editor(self, name: str) -> None:
+        """Remove an editor for good: its tokens and sessions are revoked and the row
+        becomes a tombstone, so neither its id nor its name is ever given again (the
+        audit trail names editors)."""
+        with self._write() as con:
+            editor_id = self._editor_id(con, name)
+            now = _now()
+            con.execute(
+                "UPDATE tokens SET revoked = ? WHERE editor_id = ? AND revoked IS NULL",
+                (now, editor_id),
+            )
+            con.execute(
+                "UPDATE sessions SET revoked = ? WHERE editor_id = ? AND revoked IS NULL",
+                (now, editor_id),
+            )
+            con.execute(
+                "UPDATE editors SET removed = ?, password_hash = '' WHERE id = ?", (now, editor_id)
+            )
 
     def add_token(self, name: str, token_hash: str) -> int:
         """Record a token (its hash) for editor ``name``; NotFound for an unknown editor."""
         with self._write() as con:
-            row = con.execute("SELECT id FROM editors WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                raise NotFound(f"no editor called {name!r}", hint="see `minilat editors list`")
+            editor_id = self._editor_id(con, name)
             cur = con.execute(
                 "INSERT INTO tokens (editor_id, token_hash, created) VALUES (?,?,?)",
-                (row[0], token_hash, _now()),
+                (editor_id, token_hash, _now()),
             )
             return int(cur.lastrowid or 0)
 
@@ -369,7 +432,8 @@ class EditorialDB:
         with self._read() as con:
             row = con.execute(
                 "SELECT e.name FROM tokens t JOIN editors e ON e.id = t.editor_id"
-                " WHERE t.token_hash = ? AND t.revoked IS NULL",
+                " WHERE t.token_hash = ? AND t.revoked IS NULL"
+                " AND e.disabled IS NULL AND e.removed IS NULL",
                 (token_hash,),
             ).fetchone()
         return str(row[0]) if row else None
@@ -379,12 +443,10 @@ class EditorialDB:
     def add_session(self, name: str, session_hash: str, expires: str) -> int:
         """Record a session (its hash) for editor ``name`` until ``expires`` (ISO time, UTC)."""
         with self._write() as con:
-            row = con.execute("SELECT id FROM editors WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                raise NotFound(f"no editor called {name!r}")
+            editor_id = self._editor_id(con, name)
             cur = con.execute(
                 "INSERT INTO sessions (editor_id, session_hash, created, expires) VALUES (?,?,?,?)",
-                (row[0], session_hash, _now(), expires),
+                (editor_id, session_hash, _now(), expires),
             )
             return int(cur.lastrowid or 0)
 
@@ -393,7 +455,8 @@ class EditorialDB:
         with self._read() as con:
             row = con.execute(
                 "SELECT e.name FROM sessions s JOIN editors e ON e.id = s.editor_id"
-                " WHERE s.session_hash = ? AND s.revoked IS NULL AND s.expires > ?",
+                " WHERE s.session_hash = ? AND s.revoked IS NULL AND s.expires > ?"
+                " AND e.disabled IS NULL AND e.removed IS NULL",
                 (session_hash, _now()),
             ).fetchone()
         return str(row[0]) if row else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders
 from minilat.web.render import Renderer
 from minilat.web.site import Site
 
-__all__ = ["create_app"]
+__all__ = ["app_from_settings", "create_app"]
 
 log = logging.getLogger("minilat.web")
 
@@ -51,6 +52,21 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "invalid request: " + "; ".join(parts)
 
 
+def app_from_settings() -> FastAPI:
+    """The app over the settings in the environment (``MINILAT_DB``, ``MINILAT_DATA``,
+    ``MINILAT_EDITORIAL``): the factory each worker process of ``minilat serve
+    --workers N`` calls."""
+    from minilat import settings
+
+    data = settings.resolve("data")
+    editorial = settings.resolve("editorial")
+    return create_app(
+        Path(settings.resolve("db") or "minilat.db"),
+        Path(data) if data else None,
+        Path(editorial) if editorial else None,
+    )
+
+
 def create_app(
     store_path: Path,
     data_dir: Path | None = None,
@@ -62,9 +78,9 @@ def create_app(
 
     The store is (re)built from ``data_dir`` (the bundled dataset by default) if it is
     missing or out of date, and again whenever the YAML changes. ``editorial`` is the
-    editorial database (default: the setting ``MINILAT_EDITORIAL``, else
-    ``minilat-editorial.db`` beside the store). ``releases`` is the folder of release
-    bundles served under /releases (default: the setting ``MINILAT_RELEASES``).
+    editorial database (default: the setting ``MINILAT_EDITORIAL``, else its default
+    place, :func:`minilat.editorial.editors.editorial_path`). ``releases`` is the folder
+    of release bundles served under /releases (default: the setting ``MINILAT_RELEASES``).
     """
     site = Site(Path(store_path), data_dir, editorial)
     app = FastAPI(
@@ -129,6 +145,19 @@ def create_app(
         else:
             message, hint = str(exc.detail), None
         return renderer.error(request, exc.status_code, message, hint)
+
+    @app.get("/health", include_in_schema=False)
+    def _health() -> Response:  # sync: run in a worker thread
+        """For load balancers and monitors: 200 when the dataset is served and the
+        editorial database answers, else the 503 of the one error shape."""
+        body = {
+            "status": "ok",
+            "groupings": len(site.ds.groupings),
+            "editorial_schema": site.editorial.version(),
+        }
+        return Response(
+            json.dumps(body), media_type="application/json", headers={"cache-control": "no-store"}
+        )
 
     @app.get("/api/docs", include_in_schema=False)
     def _docs() -> HTMLResponse:

@@ -7,7 +7,6 @@ validate`` check the files without any minilat code.
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,8 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from minilat import csvsafe, export
 from minilat import datapackage as _datapackage
-from minilat import export
 from minilat.errors import NotFound, did_you_mean
 from minilat.web import optional
 from minilat.web.http import dumps, file_responses
@@ -33,7 +32,7 @@ _DESCRIPTIONS = _datapackage.DESCRIPTIONS
 
 def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csvsafe.writer(buf, lineterminator="\n")
     w.writerow(header)
     w.writerows(rows)
     return buf.getvalue()

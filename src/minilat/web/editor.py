@@ -259,9 +259,10 @@ def _public(record: dict[str, Any]) -> dict[str, Any]:
     after = record.get("after") or {}
     before = record.get("before")
     if record["target"].startswith("suggestion:"):
-        summary = f"{after.get('what', '')} (where: {after.get('location', '')};" + (
-            f" source: {after.get('source_url', '')})"
-        )
+        # a decision, not the submitter's text: only what the editor wrote (the reason) is
+        # published, whatever the visitor sent stays with the editors
+        summary = f"a visitor's suggestion was {after.get('status', record['action'])}"
+        before = after = None
     else:
         summary = edits.summary(before, after, record["action"])
         # whole documents can be large: the record's history has the diff

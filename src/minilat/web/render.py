@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -52,6 +53,26 @@ def _label(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+def route_path(request: Request) -> str:
+    """The page's own address, built from the route that answered it and its parameters,
+    never copied from the raw request path: "" when no route matched (a 404), so a link
+    such as ``{{ path }}?format=json`` can never point to another site
+    (``GET //evil.example/x`` must not give ``href="//evil.example/x?format=json"``)."""
+    route = request.scope.get("route")
+    template = getattr(route, "path_format", None)
+    if not isinstance(template, str) or not template.startswith("/"):
+        return ""
+    params = {
+        k: quote(str(v), safe="/" if f"{{{k}:path}}" in getattr(route, "path", "") else "")
+        for k, v in request.path_params.items()
+    }
+    try:
+        path = template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return ""
+    return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
 class Renderer:
     """The Jinja2 environment of the site's templates."""
 
@@ -80,7 +101,7 @@ class Renderer:
         **extra: Any,
     ) -> Response:
         body = self.env.get_template(template).render(
-            d=data, path=request.url.path, query=_declared_query(request), **extra
+            d=data, path=route_path(request), query=_declared_query(request), **extra
         )
         return Response(
             body,

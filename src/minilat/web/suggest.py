@@ -25,12 +25,22 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from minilat.web.auth import cookie_secure
 from minilat.web.http import error_body
 from minilat.web.middleware import RateLimiter, wait_for
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
 
-__all__ = ["COOKIE", "LIMITS", "MAX_BODY", "RATE", "check_token", "make_token", "router"]
+__all__ = [
+    "COOKIE",
+    "LIMITS",
+    "MAX_BODY",
+    "RATE",
+    "check_token",
+    "clean_text",
+    "make_token",
+    "router",
+]
 
 router = APIRouter(include_in_schema=False)
 SiteDep = Annotated[Site, Depends(get_site)]
@@ -61,6 +71,24 @@ def check_token(secret: bytes, cookie: str | None, field: str | None) -> bool:
     nonce, _, sig = field.partition(".")
     good = hmac.new(secret, nonce.encode(), hashlib.sha256).hexdigest()
     return bool(nonce) and hmac.compare_digest(sig.encode(), good.encode())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """``value`` without control characters (nor bidirectional overrides): line breaks
+    are kept (as ``\\n``) only when ``multiline``, tabs become spaces.
+
+    >>> clean_text("a\\x07b\\r\\nc\\td\\u202e", multiline=True)
+    'ab\\nc d'
+    >>> clean_text("line\\nbreak")
+    'linebreak'
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not multiline:
+        value = value.replace("\n", "")
+    return _CONTROL.sub("", value)
 
 
 def _validate(form: dict[str, str]) -> dict[str, str]:
@@ -114,7 +142,14 @@ def _form_page(
             resp = json_response(data, status, cache_control=_NO_STORE)
     else:
         resp = renderer.html(request, "suggest.html", data, status=status, cache_control=_NO_STORE)
-    resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/suggest")
+    resp.set_cookie(
+        COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/suggest",
+        secure=cookie_secure(request),
+    )
     return resp
 
 
@@ -152,7 +187,7 @@ async def suggest_submit(request: Request, site: SiteDep) -> Response:
         raw = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=10)
     except (UnicodeDecodeError, ValueError):
         return _form_page(request, site, status=400, message="The form could not be read.")
-    form = {k: raw.get(k, [""])[0].strip() for k in LIMITS}
+    form = {k: clean_text(raw.get(k, [""])[0], multiline=k == "what").strip() for k in LIMITS}
     if not check_token(site.secret, request.cookies.get(COOKIE), raw.get(FIELD, [""])[0]):
         return _form_page(
             request,
