@@ -124,3 +124,16 @@ def test_far_dates_are_refused_or_explained_never_a_500(web, news_store) -> None
     assert r.status_code in (200, 400)
     if r.status_code == 200:
         assert "between 1900 and 2999" in r.text
+
+
+def test_signals_reach_the_pulse_page_labelled_as_news_evidence(web, news_store) -> None:
+    page = web.get("/pulse").text
+    assert "News signals" in page and "news evidence" in page
+    assert "Quadrilateral Security Dialogue: news surge" in page
+    assert "never change them" in page
+
+
+def test_the_pulse_page_without_a_store_has_no_news_section(web, no_store) -> None:
+    r = web.get("/pulse")
+    assert r.status_code == 200 and "News signals" not in r.text
+    assert web.get("/pulse", params={"as_of": "0001-01-01"}).status_code in (200, 400)

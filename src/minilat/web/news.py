@@ -140,10 +140,13 @@ def signals_for(site: Site, today: _dt.date, days: int = 365) -> list[dict[str, 
     labelled ``evidence: news (GDELT)``; for the feed and for the pulse page."""
     from minilat.monitor import service
 
+    if not 1901 <= today.year <= 2999:
+        return []
     out = service.all_signals(monitor_root(), sorted(site.ds.groupings),
                               today - _dt.timedelta(days=days), today, shared=True)  # fmt: skip
     for s in out:
         s["grouping_name"] = site.ds.groupings[s["grouping"]].name
+        s["title"] = f"{s['grouping_name']}: news {s['kind']}, {s['text']}"
     return out
 
 

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from minilat.analysis import pulse as _pulse
 from minilat.dataset import parse_day
 from minilat.errors import BadInput
-from minilat.web import charts
+from minilat.web import charts, news
 from minilat.web.feeds import atom, sub
 from minilat.web.http import ERROR_RESPONSES, file_responses
 from minilat.web.render import json_response
@@ -88,7 +88,10 @@ async def pulse_page(
     since: Opt = None,
     from_: Annotated[int | None, Query(alias="from", ge=1000, le=9999)] = None,
 ) -> Response:
-    data = await run_in_threadpool(pulse_view, site, site.day(as_of), _day(since, "since"), from_)
+    day = site.day(as_of)
+    data = await run_in_threadpool(pulse_view, site, day, _day(since, "since"), from_)
+    # News evidence from the monitor (GDELT), beside the record's pulse, never mixed in it.
+    data["signals"] = await run_in_threadpool(news.signals_for, site, day)
     return request.app.state.renderer.page(request, "pulse.html", data)
 
 
