@@ -134,8 +134,16 @@ def test_network_graph(client: TestClient) -> None:
     assert {"USA", "JPN", "IND"} <= ids
     assert all(e["a"] in ids and e["b"] in ids for e in d["edges"])
     assert d["drawn_ties"] == len(d["edges"]) <= d["ties"]
+    assert [g["id"] for g in d["excluded"]] == ["un"]
+    everything = client.get(
+        "/api/v1/network/graph", params={"as_of": "2023-01-01", "universal": "true"}
+    ).json()
+    assert everything["excluded"] == [] and everything["universal"] is True
     full = client.get("/api/v1/network", params={"as_of": "2023-01-01"}).json()
-    assert full["projection"]["nodes"] == len(d["nodes"])
+    assert full["projection"]["nodes"] == len(everything["nodes"])
+    # without the UN, fewer states have partners, and nobody is everyone's partner
+    assert len(d["nodes"]) < len(everything["nodes"])
+    assert max(n["degree"] for n in d["nodes"]) < len(d["nodes"]) - 1
 
 
 def test_openapi_describes_the_api(client: TestClient) -> None:
@@ -339,8 +347,42 @@ def test_groupings_page_filters(client: TestClient) -> None:
 def test_grouping_page_shows_sources_and_chart(client: TestClient) -> None:
     html = client.get("/groupings/quad").text
     assert "<svg" in html and "Members over time" in html
-    assert 'id="src-' in html
     assert "/feeds/groupings/quad.atom" in html
+    # citations are numbered footnotes, each linking to its entry in the page's source list
+    refs = re.findall(r'<a href="#fn-(\d+)" id="ref-', html)
+    assert refs and "1" in refs
+    for n in set(refs):
+        assert f'<li id="fn-{n}" data-source="' in html
+    assert "[quad-" not in html  # no raw source keys in the text
+    # findings first: a plain sentence before the facts
+    assert html.index("is an active") < html.index("Founding instrument")
+
+
+def test_maps_are_drawn_and_downloadable(client: TestClient) -> None:
+    home = client.get("/").text
+    assert 'id="home-map"' in home and 'data-iso3="TWN"' in home
+    quad = client.get("/groupings/quad").text
+    assert 'id="grouping-map"' in quad and "Australia: member" in quad
+    ind = client.get("/countries/IND").text
+    assert 'id="country-map"' in ind and "India takes part in" in ind
+    for base in ("/map", "/groupings/quad/map", "/countries/IND/map"):
+        svg = client.get(base + ".svg")
+        assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+        assert "<svg" in svg.text[:100] and "<path" in svg.text
+        rows = client.get(base + ".csv").text.splitlines()
+        assert rows[0].startswith("iso3,name,") and len(rows) > 1
+    assert "AUS,Australia,member" in client.get("/groupings/quad/map.csv").text
+    for base in ("/timeline", "/groupings/quad/members-over-time", "/countries/IND/over-time"):
+        assert (
+            client.get(base + ".svg").text.count("<rect")
+            + client.get(base + ".svg").text.count("<circle")
+            > 2
+        )
+        assert len(client.get(base + ".csv").text.splitlines()) > 2
+    assert client.get("/map.png").status_code == 404
+    # every map and chart on a page offers its data, its image and a citation
+    assert quad.count(">Data (CSV)</a>") == 2 and quad.count("Cite this") == 2
+    assert "dataset version" in quad
 
 
 def test_design_page_answers(client: TestClient) -> None:

@@ -20,24 +20,28 @@ import contextlib
 import datetime as _dt
 import json
 import os
+import re
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from minilat import countries
 from minilat import dataset as _dataset
-from minilat.errors import StoreError
+from minilat.errors import BadInput, StoreError
 from minilat.model import ACTIVE_ROLES, CapabilityTable, Grouping, Participant, Source
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SEARCH_KINDS",
     "Store",
     "build",
+    "fts_query",
     "open_store",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,6 +91,73 @@ CREATE TABLE capability_rows (
     value REAL NOT NULL, unverified INTEGER NOT NULL, PRIMARY KEY (table_id, participant)
 );
 """
+
+
+#: The site search: one FTS5 row per grouping, participant, event and source, stemmed
+#: with the Porter stemmer ("semiconductor" finds "semiconductors"), accents folded.
+_SEARCH_SCHEMA = """
+CREATE VIRTUAL TABLE search_index USING fts5(
+    kind UNINDEXED, key UNINDEXED, grouping UNINDEXED, day UNINDEXED, title, body,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+#: How much more a hit in a title counts than one in the body (bm25 column weights).
+SEARCH_TITLE_WEIGHT = 8.0
+#: The kinds of thing the search finds, in the order a tie is broken.
+SEARCH_KINDS = ("grouping", "country", "participant", "event", "source")
+_MARK = ("\x02", "\x03")
+
+
+def _search_rows(
+    ds: _dataset.Dataset,
+) -> Iterator[tuple[str, str, str | None, str | None, str, str]]:
+    """(kind, key, grouping, day, title, body) for every searchable thing of ``ds``."""
+    seen: set[str] = set()
+    for g in ds.groupings.values():
+        title = " · ".join([g.name, *g.acronyms, *g.aliases, *(n.name for n in g.name_history)])
+        body = [o.text for o in g.objectives]
+        body += [w.name for w in g.working_groups]
+        body += [c.name for c in g.stakeholder_channels]
+        body += [t.value.replace("_", " ") for t in g.themes.value]
+        body += [g.notes or ""]
+        yield "grouping", g.id, g.id, _day(g.founded), title, " ".join(body)
+        for e in g.events:
+            yield "event", g.id, g.id, _day(e.date), e.title, f"{g.name} {e.kind.value}"
+        for m in g.memberships:
+            if m.participant in seen:
+                continue
+            seen.add(m.participant)
+            if countries.is_state_code(m.participant):
+                yield (
+                    "country",
+                    m.participant,
+                    None,
+                    None,
+                    countries.state(m.participant).name,
+                    m.participant,
+                )
+    for p in ds.participants.values():
+        if p.id not in seen:
+            yield "participant", p.id, None, None, p.name, p.kind.value.replace("_", " ")
+    for src in ds.sources.values():
+        yield "source", src.id, None, _day(src.published), src.title, f"{src.publisher} {src.url}"
+
+
+def fts_query(text: str) -> str:
+    """A user's words as a safe FTS5 query: every word must match (the last one also as
+    a prefix, so a half-typed word finds something); quotes and operators are plain text.
+
+    >>> fts_query('semiconductor "supply chains"')
+    '"semiconductor" "supply" "chains"*'
+    >>> fts_query("  ")
+    ''
+    """
+    words = re.findall(r"\w+", text)[:12]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
 
 
 def _day(d: Any) -> str | None:
@@ -153,6 +224,8 @@ def _insert_grouping(con: sqlite3.Connection, g: Grouping) -> None:
 
 def _fill(con: sqlite3.Connection, ds: _dataset.Dataset, fingerprint: str) -> None:
     con.executescript(_SCHEMA)
+    con.executescript(_SEARCH_SCHEMA)
+    con.executemany("INSERT INTO search_index VALUES (?,?,?,?,?,?)", _search_rows(ds))
     con.executemany(
         "INSERT INTO meta VALUES (?,?)",
         [
@@ -422,3 +495,53 @@ class Store:
     def recent_events(self, limit: int = 20) -> list[dict[str, Any]]:
         rows = self._rows("SELECT * FROM events ORDER BY day DESC, grouping_id LIMIT ?", (limit,))
         return [dict(r) for r in rows]
+
+    def search(
+        self, text: str, *, kind: str | None = None, limit: int = 20, offset: int = 0
+    ) -> dict[str, Any]:
+        """Full-text search over names, acronyms, aliases, objectives, notes, events,
+        participants and sources: groupings and countries first, then the rest, each best
+        first (bm25, a hit in a title counting :data:`SEARCH_TITLE_WEIGHT` times one in
+        the body).
+
+        Returns ``{"total", "counts" (per kind), "results"}``; each result has ``kind``,
+        ``key``, ``grouping``, ``day``, ``title`` and ``snippet`` (the matching words
+        between the characters \\x02 and \\x03).
+        """
+        query = fts_query(text)
+        if not query:
+            return {"total": 0, "counts": {}, "results": []}
+        if kind is not None and kind not in SEARCH_KINDS:
+            raise BadInput(f"unknown kind {kind!r}", hint="one of " + ", ".join(SEARCH_KINDS))
+        try:
+            counts = {
+                r["kind"]: r["n"]
+                for r in self._rows(
+                    "SELECT kind, count(*) AS n FROM search_index WHERE search_index MATCH ?"
+                    " GROUP BY kind",
+                    (query,),
+                )
+            }
+            where, params = "search_index MATCH ?", [query]
+            if kind is not None:
+                where += " AND kind = ?"
+                params.append(kind)
+            order = " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(SEARCH_KINDS))
+            rows = self._rows(
+                "SELECT kind, key, grouping, day, title,"
+                f" snippet(search_index, 5, '{_MARK[0]}', '{_MARK[1]}', '…', 14) AS snippet,"
+                f" bm25(search_index, 0, 0, 0, 0, {SEARCH_TITLE_WEIGHT}, 1.0) AS score"
+                f" FROM search_index WHERE {where}"
+                " ORDER BY CASE WHEN kind IN ('grouping', 'country') THEN 0 ELSE 1 END,"
+                f" score, CASE kind {order} END, title LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        except sqlite3.OperationalError as e:
+            raise BadInput(f"cannot search for {text!r}: {e}", hint="try plain words") from None
+        total = counts.get(kind, 0) if kind else sum(counts.values())
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["score"] = round(-float(d["score"]), 3)
+            out.append(d)
+        return {"total": total, "counts": counts, "results": out}

@@ -53,7 +53,15 @@ PAGES = {
     "api-docs": "/api/docs",
     "pulse": "/pulse",
     "commitments": "/commitments",
+    "grouping-un": "/groupings/un",
+    "country-twn": "/countries/TWN",
+    "search": "/search?q=quantum",
+    "sources": "/sources",
 }
+#: The pages that draw a world map.
+MAPS = {"home", "grouping-quad", "country-ind", "grouping-un"}
+WIDTHS = (1366, 390)
+AXE_VERSION = "4.10.3"
 
 
 def _free_port() -> int:
@@ -143,6 +151,113 @@ def test_every_page_opens_without_console_errors(
         assert pg.locator("nav[aria-label='Main']").count() == 1
     _shot(pg, name)
     assert watch.errors == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", [n for n in PAGES if n != "api-docs"])
+def test_every_page_fits_the_screen(base_url: str, browser: Browser, name: str, width: int) -> None:
+    """At a laptop's and a phone's width: no console error, nothing wider than the
+    screen, the map drawn where there is one, the search box in the header."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    watch = _Watch(pg)
+    try:
+        pg.goto(base_url + PAGES[name])
+        pg.wait_for_load_state("networkidle")
+        doc_width = pg.evaluate("document.documentElement.scrollWidth")
+        assert doc_width <= width, f"{name} is {doc_width}px wide at {width}px"
+        assert pg.locator("header #site-q").count() == 1
+        if name in MAPS:
+            box = pg.locator("svg.worldmap").first.bounding_box()
+            assert box is not None and 300 <= box["width"] <= width
+            assert pg.locator("svg.worldmap path").count() > 200
+        if width < 500:  # the menu folds behind its button
+            assert pg.locator("details.menu > summary").is_visible()
+            assert not pg.locator("nav[aria-label='Main'] a").first.is_visible()
+        _shot(pg, f"{name}-{width}")
+        assert watch.errors == []
+    finally:
+        context.close()
+
+
+def test_the_header_search_finds_results(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/countries/IND")
+    # the skip link, the brand, then the search box: three Tab presses
+    for _ in range(3):
+        pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.id") == "site-q"
+    pg.keyboard.type("semiconductor")
+    pg.keyboard.press("Enter")
+    pg.wait_for_url("**/search?q=semiconductor**")
+    results = pg.locator("ol.results li")
+    assert results.count() >= 5
+    assert "Chip 4" in pg.locator("ol.results").inner_text() or "chip4" in pg.content()
+    assert pg.locator("ol.results mark").count() > 0
+    assert watch.errors == []
+
+
+def test_charts_add_few_tab_stops(base_url: str, page: tuple[Page, _Watch]) -> None:
+    pg, _ = page
+    for path in ("/", "/groupings/quad", "/countries/IND"):
+        pg.goto(base_url + path)
+        stops = pg.evaluate(
+            "document.querySelectorAll('svg [tabindex=\"0\"], svg a[href]:not([tabindex])').length"
+        )
+        assert stops == 0, (path, stops)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe-core's script, installed with npm into test-artifacts/ (never committed)."""
+    import shutil
+    import subprocess
+
+    folder = ARTIFACTS.parent / "axe"
+    script = folder / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("axe-core needs npm")
+        folder.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(folder),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0 or not script.exists():
+            pytest.skip(f"could not install axe-core: {done.stderr[-300:]}")
+    return script.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if n != "api-docs"])
+def test_axe_finds_no_serious_violations(
+    base_url: str, browser: Browser, axe_source: str, name: str
+) -> None:
+    # the test's own script is let past the site's Content-Security-Policy
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, bypass_csp=True)
+    pg = context.new_page()
+    pg.goto(base_url + PAGES[name])
+    pg.wait_for_load_state("networkidle")
+    pg.add_script_tag(content=axe_source)
+    found: list[dict[str, Any]] = pg.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+             .filter(v => v.impact === "serious" || v.impact === "critical")
+             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target)}))"""
+    )
+    context.close()
+    assert found == [], found
 
 
 def test_groupings_filters(base_url: str, page: tuple[Page, _Watch]) -> None:

@@ -104,6 +104,7 @@ _FAMILIES: tuple[str, ...] = (
     "whatif",
     "monitor",
     "life",
+    "search",
 )
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from minilat import search
 from minilat.web import designer, graphs, library, optional, views
 from minilat.web import whatif as whatif_view
 from minilat.web.http import ERROR_RESPONSES, ErrorOut, error_responses
@@ -241,8 +242,15 @@ def network_graph(
     site: SiteDep,
     as_of: AsOf = None,
     type: Annotated[str | None, Query(description="Only groupings of this type")] = None,
+    universal: Annotated[
+        bool,
+        Query(
+            description="Count the universal bodies too (the UN, and any grouping with "
+            f"{graphs.UNIVERSAL_MIN_STATES} or more member states), left out by default"
+        ),
+    ] = False,
 ) -> Response:
-    return json_response(graphs.network_graph(site, site.day(as_of), type))
+    return json_response(graphs.network_graph(site, site.day(as_of), type, universal=universal))
 
 
 class WhatifIn(BaseModel):
@@ -275,3 +283,26 @@ async def whatif(request: Request, site: SiteDep, body: WhatifIn) -> Response:
     whatif_view.limit(request)
     d = await whatif_view.answer_in_slot(site, doc, network=body.network)
     return json_response(d, cache_control="no-store")
+
+
+@router.get(
+    "/search",
+    summary="Search groupings, countries, participants, events and sources",
+    tags=["search"],
+)
+def search_api(
+    site: SiteDep,
+    q: Annotated[
+        str, Query(max_length=200, description="Words to find (stemmed: chip finds chips)")
+    ],
+    kind: Annotated[
+        str | None,
+        Query(description="Only one kind: grouping, country, participant, event or source"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=search.MAX_LIMIT)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """The same answer as `minilat search QUERY --json` and the site's search page."""
+    return json_response(
+        search.search(site.store, site.ds, q, kind=kind, limit=limit, offset=offset)
+    )

@@ -16,7 +16,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from minilat import settings
 from minilat.editorial import edits
 from minilat.errors import Busy, MinilatError, StoreError
-from minilat.web import api, auth, downloads, edit, editor, feeds, news, pages, pulse, suggest
+from minilat.web import (
+    api,
+    auth,
+    downloads,
+    edit,
+    editor,
+    feeds,
+    figures,
+    news,
+    pages,
+    pulse,
+    suggest,
+)
 from minilat.web import releases as releases_web
 from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders
 from minilat.web.render import Renderer
@@ -165,6 +177,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(figures.router)
     app.include_router(downloads.router)
     app.include_router(feeds.router)
     app.include_router(releases_web.router)

@@ -16,7 +16,7 @@ from typing import Any
 
 __all__ = ["bar_chart", "heat_map", "step_chart"]
 
-_PAD = {"left": 36, "right": 12, "top": 12, "bottom": 28}
+_PAD = {"left": 36, "right": 12, "top": 22, "bottom": 28}
 
 
 def _nice_max(v: float) -> int:

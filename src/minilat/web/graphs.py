@@ -13,15 +13,45 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from minilat import countries
+from minilat.dataset import Dataset
 from minilat.errors import BadInput
 from minilat.model import GroupingType
 from minilat.web import optional
 from minilat.web.library import types_on
 from minilat.web.site import Site
 
-__all__ = ["BACKBONE_TIES", "ego_network", "network", "network_graph"]
+__all__ = [
+    "BACKBONE_TIES",
+    "UNIVERSAL_MIN_STATES",
+    "ego_network",
+    "network",
+    "network_graph",
+    "universal_groupings",
+]
 
 _TYPES = frozenset(t.value for t in GroupingType)
+
+#: A grouping with at least this many member states on a date is a universal or
+#: near-universal body (the UN; the IMF, the WTO or the ITU if added): it ties nearly every
+#: state to every other, so the network, partner counts and partner maps leave it out by
+#: default. 100 is just over half of the UN's 193 members.
+UNIVERSAL_MIN_STATES = 100
+
+
+def universal_groupings(site: Site, as_of: _dt.date) -> frozenset[str]:
+    """The ids of the groupings with at least :data:`UNIVERSAL_MIN_STATES` member states
+    on ``as_of`` (remembered per date)."""
+
+    def compute(ds: Dataset) -> frozenset[str]:
+        return frozenset(
+            g.id
+            for g in ds.groupings.values()
+            if sum(countries.is_state_code(m.participant) for m in g.members_on(as_of))
+            >= UNIVERSAL_MIN_STATES
+        )
+
+    return site.cached(("universal", as_of), compute)
 
 
 def network(site: Site, as_of: _dt.date, type_: str | None = None) -> dict[str, Any]:
@@ -46,13 +76,17 @@ def network(site: Site, as_of: _dt.date, type_: str | None = None) -> dict[str, 
 BACKBONE_TIES = 6
 
 
-def network_graph(site: Site, as_of: _dt.date, type_: str | None = None) -> dict[str, Any]:
+def network_graph(
+    site: Site, as_of: _dt.date, type_: str | None = None, *, universal: bool = False
+) -> dict[str, Any]:
     """What the network drawing needs: every country, and each one's strongest ties.
 
     Nodes carry ``groupings`` (how many it belongs to), ``degree`` (how many partners)
     and a ``community`` (Louvain, on the drawn ties) for colour. Edges are the union of
     each country's :data:`BACKBONE_TIES` strongest co-membership ties (Newman weights),
     so 200 countries stay readable; :func:`network` has every tie and the centralities.
+    The universal bodies (:func:`universal_groupings`) are left out unless ``universal``;
+    ``excluded`` names them, and ``degree`` (partners) follows the same choice.
     """
     net = optional.analysis("network")
     if net is None or not hasattr(net, "incidence"):
@@ -66,6 +100,10 @@ def network_graph(site: Site, as_of: _dt.date, type_: str | None = None) -> dict
             )
         types = types_on(site, as_of) or {}
         mask = np.array([types.get(g) == type_ for g in t.groupings], dtype=bool)
+    excluded = sorted(universal_groupings(site, as_of)) if not universal else []
+    if excluded:
+        keep = np.array([g not in excluded for g in t.groupings], dtype=bool)
+        mask = keep if mask is None else mask & keep
     B = net.incidence(
         t.participant,
         t.grouping,
@@ -111,6 +149,9 @@ def network_graph(site: Site, as_of: _dt.date, type_: str | None = None) -> dict
     return {
         "as_of": as_of.isoformat(),
         "type": type_,
+        "universal": universal,
+        "excluded": [{"id": g, "name": site.ds.groupings[g].name} for g in excluded],
+        "universal_min_states": UNIVERSAL_MIN_STATES,
         "countries": n,
         "ties": int(shared.nnz // 2),
         "drawn_ties": len(pairs),
@@ -130,8 +171,15 @@ def ego_network(site: Site, code: str, as_of: _dt.date, k: int = 12) -> dict[str
     t = net.membership_arrays(site.ds)  # computed once per version of the dataset
     if code not in t.participants:
         return None
+    universal = universal_groupings(site, as_of)
     B = net.incidence(
-        t.participant, t.grouping, t.start, t.end, day=as_of.toordinal(), shape=t.shape
+        t.participant,
+        t.grouping,
+        t.start,
+        t.end,
+        day=as_of.toordinal(),
+        shape=t.shape,
+        groupings_mask=np.array([g not in universal for g in t.groupings], dtype=bool),
     )
     rows = np.flatnonzero(t.is_state & (np.diff(B.indptr) > 0))
     ids = [t.participants[r] for r in rows]

@@ -11,9 +11,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from minilat import search
 from minilat.errors import BadInput, MinilatError
 from minilat.web import designer, graphs, news, views
 from minilat.web import whatif as whatif_view
+from minilat.web.footnotes import Footnotes
 from minilat.web.render import request_wants_json
 from minilat.web.site import Site, get_site
 
@@ -67,7 +69,7 @@ def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Re
     day = site.day(as_of)
     data = views.grouping(site, gid, day)
     data["news"] = news.news_section(site, gid, day)
-    return _renderer(request).page(request, "grouping.html", data)
+    return _renderer(request).page(request, "grouping.html", data, notes=Footnotes(site.ds.sources))
 
 
 @router.get("/countries")
@@ -79,14 +81,16 @@ def countries(request: Request, site: SiteDep, as_of: Opt = None) -> Response:
 @router.get("/countries/{iso3}")
 def country(request: Request, site: SiteDep, iso3: str, as_of: Opt = None) -> Response:
     data = views.country(site, iso3, site.day(as_of))
-    return _renderer(request).page(request, "country.html", data)
+    return _renderer(request).page(request, "country.html", data, notes=Footnotes(site.ds.sources))
 
 
 @router.get("/network")
-def network(request: Request, site: SiteDep, as_of: Opt = None, type: Opt = None) -> Response:
+def network(
+    request: Request, site: SiteDep, as_of: Opt = None, type: Opt = None, universal: bool = False
+) -> Response:
     day = site.day(as_of)
     try:
-        graph: dict[str, Any] | None = graphs.network_graph(site, day, type)
+        graph: dict[str, Any] | None = graphs.network_graph(site, day, type, universal=universal)
         message = None
     except MinilatError as e:
         if e.status not in (501,):
@@ -95,6 +99,8 @@ def network(request: Request, site: SiteDep, as_of: Opt = None, type: Opt = None
     data = {
         "as_of": day.isoformat(),
         "type": type,
+        "universal": universal,
+        "universal_min_states": graphs.UNIVERSAL_MIN_STATES,
         "available": graph is not None,
         "message": message,
         "graph": graph,
@@ -189,3 +195,16 @@ def sources(
 ) -> Response:
     data = views.source_list(site, limit, offset)
     return _renderer(request).page(request, "sources.html", data)
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    site: SiteDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    kind: Opt = None,
+    limit: Annotated[int, Query(ge=1, le=search.MAX_LIMIT)] = 30,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    data = search.search(site.store, site.ds, q or "", kind=kind, limit=limit, offset=offset)
+    return _renderer(request).page(request, "search.html", data)

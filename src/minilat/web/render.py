@@ -12,7 +12,9 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from minilat.web import findings, maps
 from minilat.web.http import dumps, error_body, wants_json
 
 __all__ = ["CACHE_CONTROL", "Renderer", "json_response", "request_wants_json"]
@@ -87,6 +89,12 @@ class Renderer:
         self.env.filters["label"] = _label
         self.env.filters["pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
         self.env.globals["nav"] = NAV
+        self.env.globals["world_map"] = lambda m, element_id=None: Markup(
+            maps.svg(m, element_id, legend=False)
+        )
+        self.env.filters["ordinal"] = findings.ordinal
+        self.env.filters["round1"] = lambda v: "—" if v is None else f"{v:.1f}"
+        self.env.filters["pct"] = lambda v: "—" if v is None else f"{round(v * 100)}%"
         self.env.tests["mapping"] = lambda v: isinstance(v, dict)
         self.env.tests["sequence_data"] = lambda v: isinstance(v, list | tuple)
 

@@ -17,7 +17,7 @@ from minilat import countries
 from minilat.analysis import groupings as _groupings
 from minilat.errors import BadInput, did_you_mean
 from minilat.model import GroupingType, Theme
-from minilat.web import charts, optional
+from minilat.web import charts, findings, maps, optional
 from minilat.web.graphs import ego_network
 from minilat.web.library import (
     available_or_raise,
@@ -76,6 +76,8 @@ def home(site: Site, today: _dt.date) -> dict[str, Any]:
         },
         **_timeline_section(site, today),
         "latest": recent_events(site, 10),
+        "map": maps.groupings_per_state(site, today),
+        "timeline_cite": maps.cite(site, "Groupings active each year", today.isoformat(), "/"),
         "dataset": {
             "fingerprint": site.fingerprint,
             "version": site.version,
@@ -244,6 +246,12 @@ def grouping(site: Site, gid: str, as_of: _dt.date) -> dict[str, Any]:
         "typology": section("typology", ("classify_one",), ds, g),
         "scorecard": section("scorecard", ("score",), ds, g, as_of),
     }
+    d["findings"] = findings.grouping(d)
+    d["map"] = maps.grouping_members(site, gid, as_of)
+    d["chart_cite"] = maps.cite(
+        site, f"Members of {g.name} over time", as_of.isoformat(), f"/groupings/{gid}"
+    )
+    d["glossary"] = {k: findings.GLOSSARY[k] for k in ("informality", "policy scorecard")}
     return d
 
 
@@ -315,7 +323,13 @@ def country(site: Site, iso3: str, as_of: _dt.date) -> dict[str, Any]:
         for e in g.events
     ]
     events.sort(key=lambda e: e["date"], reverse=True)
-    return {
+    partner_map = maps.country_partners(site, code, as_of)
+    partners = [
+        {"id": r["iso3"], "name": r["name"], "shared": r["value"]}
+        for r in partner_map["rows"]
+        if r["value"] is not None
+    ]
+    d: dict[str, Any] = {
         "iso3": code,
         "name": state.name,
         "as_of": as_of.isoformat(),
@@ -324,7 +338,23 @@ def country(site: Site, iso3: str, as_of: _dt.date) -> dict[str, Any]:
         "events": events[:50],
         "profile": _profile(site, code, as_of),
         "ego_network": ego_network(site, code, as_of),
+        "partners": partners[:10],
+        "partner_count": len(partners),
+        "partners_exclude": [g["name"] for g in partner_map["excluded"]],
+        "map": partner_map,
+        "glossary": {
+            k: findings.GLOSSARY[k]
+            for k in ("partners", "tie strength", "hedging index", "specialisation", "betweenness")
+        },
     }
+    d["findings"] = findings.country(d, {gid: g.name for gid, g in ds.groupings.items()})
+    d["chart_cite"] = maps.cite(
+        site,
+        f"Groupings {state.name} belonged to, by year",
+        as_of.isoformat(),
+        f"/countries/{code}",
+    )
+    return d
 
 
 def _profile(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:

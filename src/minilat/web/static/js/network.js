@@ -10,6 +10,7 @@
   var dateInput = document.getElementById("net-date");
   var yearInput = document.getElementById("net-year");
   var typeInput = document.getElementById("net-type");
+  var universalInput = document.getElementById("net-universal");
   var dateOut = document.getElementById("net-date-out");
   var info = document.getElementById("network-info");
   var table = document.querySelector("#network-table tbody");
@@ -100,7 +101,7 @@
     svg.appendChild(gEdges);
     var gNodes = el("g", {});
     var gLabels = el("g", {"aria-hidden": "true"});
-    var labelled = nodes.length <= 60 ? nodes.length : 40;
+    var labelled = nodes.length <= 60 ? nodes.length : 160;
     nodes.forEach(function (d, rank) {
       var p = pos[d.id];
       var r = 3 + 2.2 * Math.sqrt(d.groupings);
@@ -109,11 +110,14 @@
       var t = el("title", {});
       t.textContent = d.name + ": " + d.degree + " partners, " + d.groupings + " groupings";
       c.appendChild(t);
+      // one Tab stop for the whole drawing: the arrow keys move between the states
+      c.setAttribute("tabindex", rank === 0 ? "0" : "-1");
+      c.setAttribute("role", "link");
+      c.setAttribute("aria-label", t.textContent);
+      c.setAttribute("data-rank", String(rank));
       if (rank < labelled) {
-        c.setAttribute("tabindex", "0");
-        c.setAttribute("role", "link");
         c.setAttribute("aria-label", t.textContent);
-        var lab = el("text", {x: (p.x + r + 2).toFixed(1), y: (p.y + 3).toFixed(1), "class": "label"});
+        var lab = el("text", {x: (p.x + r + 2).toFixed(1), y: (p.y + 3).toFixed(1), "class": "label", "data-rank": String(rank)});
         lab.textContent = d.name;
         gLabels.appendChild(lab);
       }
@@ -131,11 +135,18 @@
       c.addEventListener("click", function () { window.location.href = "/countries/" + encodeURIComponent(d.id); });
       c.addEventListener("keydown", function (ev) {
         if (ev.key === "Enter") { window.location.href = "/countries/" + encodeURIComponent(d.id); }
+        var step = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1}[ev.key];
+        if (step) {
+          ev.preventDefault();
+          var next = svg.querySelector("circle.node[data-rank='" + (rank + step) + "']");
+          if (next) { c.setAttribute("tabindex", "-1"); next.setAttribute("tabindex", "0"); next.focus(); }
+        }
       });
       gNodes.appendChild(c);
     });
     svg.appendChild(gNodes);
     svg.appendChild(gLabels);
+    if (typeof setView === "function") { setView(); }
     svg.setAttribute("aria-label", "Co-membership network as of " + net.as_of + ": " +
                      nodes.length + " countries, " + edges.length + " ties");
     info.textContent = nodes.length + " countries, " + edges.length + " ties, as of " + net.as_of +
@@ -159,6 +170,7 @@
     var params = new URLSearchParams();
     params.set("as_of", dateInput.value);
     if (typeInput.value) { params.set("type", typeInput.value); }
+    if (universalInput && universalInput.checked) { params.set("universal", "true"); }
     var ticket = ++current;
     svg.setAttribute("aria-busy", "true");
     fetch("/api/v1/network/graph?" + params.toString(), {headers: {"Accept": "application/json"}})
@@ -189,6 +201,51 @@
     if (dateInput.value) { yearInput.value = dateInput.value.slice(0, 4); dateOut.textContent = dateInput.value; schedule(); }
   });
   typeInput.addEventListener("change", schedule);
+  if (universalInput) { universalInput.addEventListener("change", schedule); }
+  // zoom (wheel, buttons) and pan (drag) by moving the viewBox; labels follow the zoom
+  var view = {x: 0, y: 0, w: W, h: H};
+  function setView() {
+    svg.setAttribute("viewBox", view.x.toFixed(1) + " " + view.y.toFixed(1) + " " + view.w.toFixed(1) + " " + view.h.toFixed(1));
+    var k = W / view.w;
+    svg.querySelectorAll("text.label").forEach(function (t) {
+      t.setAttribute("font-size", (10 / k).toFixed(2));
+      var rank = Number(t.getAttribute("data-rank"));
+      t.style.display = rank < 40 * k * k ? "" : "none";
+    });
+  }
+  function zoom(f, cx, cy) {
+    var nw = Math.max(W / 8, Math.min(W, view.w / f));
+    var nh = nw * H / W;
+    view.x = Math.max(0, Math.min(W - nw, cx - (cx - view.x) * nw / view.w));
+    view.y = Math.max(0, Math.min(H - nh, cy - (cy - view.y) * nh / view.h));
+    view.w = nw; view.h = nh; setView();
+  }
+  function toSvg(ev) {
+    var r = svg.getBoundingClientRect();
+    return {x: view.x + (ev.clientX - r.left) / r.width * view.w, y: view.y + (ev.clientY - r.top) / r.height * view.h};
+  }
+  svg.addEventListener("wheel", function (ev) {
+    ev.preventDefault();
+    var p = toSvg(ev); zoom(ev.deltaY < 0 ? 1.25 : 0.8, p.x, p.y);
+  }, {passive: false});
+  var drag = null;
+  svg.addEventListener("pointerdown", function (ev) { if (ev.target === svg || ev.target.tagName === "line") { drag = {x: ev.clientX, y: ev.clientY}; } });
+  window.addEventListener("pointerup", function () { drag = null; });
+  svg.addEventListener("pointermove", function (ev) {
+    if (!drag) { return; }
+    var r = svg.getBoundingClientRect();
+    view.x = Math.max(0, Math.min(W - view.w, view.x - (ev.clientX - drag.x) / r.width * view.w));
+    view.y = Math.max(0, Math.min(H - view.h, view.y - (ev.clientY - drag.y) / r.height * view.h));
+    drag = {x: ev.clientX, y: ev.clientY}; setView();
+  });
+  document.querySelectorAll("[data-zoom]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      var f = b.getAttribute("data-zoom");
+      if (f === "reset") { view = {x: 0, y: 0, w: W, h: H}; setView(); return; }
+      zoom(Number(f), view.x + view.w / 2, view.y + view.h / 2);
+    });
+  });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
   load();
 })();

@@ -11,4 +11,12 @@
       el.addEventListener("focus", show);
     });
   });
+  // The menu button is for small screens: wide screens show the menu open.
+  var menu = document.getElementById("site-menu");
+  if (menu && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 62rem)");
+    var sync = function () { if (wide.matches) { menu.open = true; } };
+    sync();
+    if (wide.addEventListener) { wide.addEventListener("change", sync); }
+  }
 })();

@@ -1,0 +1,194 @@
+"""Findings in plain sentences, generated from a page's data, and what the numbers mean.
+
+A country or grouping page opens with these sentences; the figures they round sit behind
+"details" and in the JSON. Each function reads only the page's own dict, so the JSON and
+the HTML always agree.
+
+>>> _names(["Australia", "India", "Japan"])
+'Australia, India and Japan'
+>>> _times(4.1003)
+'4.1 times'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["GLOSSARY", "country", "grouping", "ordinal"]
+
+#: What each figure on the country and grouping pages means, for readers.
+GLOSSARY: dict[str, str] = {
+    "partners": (
+        "States that share at least one grouping with the country on the date. Universal "
+        "and near-universal bodies (the UN, and any grouping with 100 or more member "
+        "states) are left out: they would make every state a partner of every other."
+    ),
+    "tie strength": (
+        "How strongly two states are tied by the groupings they share: each shared "
+        "grouping counts more when it has fewer members (Newman's weighting: 1 / (members "
+        "- 1)). Two states alone in a bilateral format score 1 from it; two of 30 members "
+        "score 0.03."
+    ),
+    "hedging index": (
+        "How evenly a country spreads itself across US-anchored and China-anchored "
+        "formats, comparing the share of each side's formats it joins: 0 means one side "
+        "only, 1 an equal rate for both. A hedger scores a third or more."
+    ),
+    "specialisation": (
+        "How much more often a type or theme appears among the country's groupings than "
+        "among all states' (a location quotient): 2 times means twice the average share."
+    ),
+    "betweenness": (
+        "How often the country lies on the shortest path between two other states in the "
+        "co-membership network: a measure of bridging between groups."
+    ),
+    "eigenvector centrality": (
+        "How well connected the country is to other well-connected countries."
+    ),
+    "informality": (
+        "From the founding instrument, the secretariat, legal personality and accession: "
+        "1 is fully informal (no treaty, no secretariat), 0 fully institutionalised."
+    ),
+    "policy scorecard": (
+        "The article's five policy implications, each scored from 0 to 1 from the "
+        "grouping's published record; 'not assessable' names what is missing."
+    ),
+}
+
+_ANCHOR_TEXT = {
+    "hedger": "it reads as a hedger between the US-anchored and China-anchored formats",
+    "aligned: US-anchored": "it leans to the US-anchored formats",
+    "aligned: China-anchored": "it leans to the China-anchored formats",
+    "anchor": "it anchors one of the two blocs itself",
+}
+
+
+def ordinal(n: int) -> str:
+    """``1`` → ``1st``, ``2`` → ``2nd``, ``11`` → ``11th``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _names(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _times(x: float) -> str:
+    return f"{x:.1f} times" if x < 10 else f"{x:.0f} times"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _label(v: str) -> str:
+    return (
+        v.replace("economic_supply_chain", "economic and supply-chain")
+        .replace("security_defence", "security and defence")
+        .replace("digital_governance", "digital-governance")
+        .replace("telecom_5g", "telecoms and 5G")
+        .replace("_", " ")
+    )
+
+
+def country(d: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
+    """The findings that open a country's page (``d`` is the page's dict; ``names`` maps
+    grouping ids to names)."""
+    name, as_of = d["name"], d["as_of"]
+    now = d["groupings_now"]
+    out = []
+    p = (d.get("profile") or {}).get("result") or {}
+    a = p.get("alignment") or {}
+    first = f"{name} takes part in {_plural(len(now), 'grouping')} as of {as_of}"
+    if a and now:
+        first += (
+            f": {a['us_anchored']} anchored by the US, {a['china_anchored']} by China, "
+            f"{a['both']} with both and {a['neither']} with neither"
+        )
+    out.append(first + ".")
+    if a.get("label") in _ANCHOR_TEXT:
+        text = _ANCHOR_TEXT[a["label"]]
+        if a.get("hedging_index") is not None and a["label"] != "anchor":
+            text += f" (hedging index {a['hedging_index']:.1f} on a scale from 0 to 1)"
+        out.append(text[0].upper() + text[1:] + ".")
+    mix = p.get("type_mix") or {}
+    if mix:
+        parts = [f"{_label(k)} ({v})" for k, v in list(mix.items())[:3]]
+        out.append(f"By type, its groupings are mostly {_names(parts)}.")
+    spec = (p.get("specialisation") or {}).get("themes") or []
+    strong = [s for s in spec if s.get("lq") and s["lq"] >= 1.5 and s.get("count", 0) >= 2][:3]
+    if strong:
+        parts = [f"{_label(s['category'])} ({_times(s['lq'])} the average)" for s in strong]
+        out.append(f"Compared with other states, it over-weights {_names(parts)}.")
+    partners = d.get("partners") or []
+    if partners:
+        top = [f"{x['name']} ({x['shared']})" for x in partners[:3]]
+        out.append(
+            f"It shares groupings with {_plural(d.get('partner_count', 0), 'state')}; "
+            f"most with {_names(top)}, not counting universal bodies."
+        )
+    history = d.get("membership_history") or []
+    if history:
+        h0 = history[0]
+        latest = max(history, key=lambda h: h["start"])
+        out.append(
+            f"Its first recorded membership is {names.get(h0['grouping'], h0['grouping'])} "
+            f"({h0['start'][:4]}); its latest, {names.get(latest['grouping'], latest['grouping'])}"
+            f" ({latest['start'][:4]})."
+        )
+    return out
+
+
+def grouping(d: Mapping[str, Any]) -> list[str]:
+    """The findings that open a grouping's page (``d`` is the page's dict)."""
+    out = []
+    states = [m for m in d["members"] if m["kind"] == "state"]
+    others = [m for m in d["members"] if m["kind"] != "state"]
+    ty = ((d.get("assessments") or {}).get("typology") or {}).get("result") or {}
+    kind = f" {_label(ty['type'])}" if ty.get("type") else ""
+    status = str(d["status"]).replace("_", " ")
+    first = (
+        f"{d['name_as_of']} is {'an' if status[:1] in 'aeiou' else 'a'} {status}{kind} "
+        f"grouping of {_plural(len(states), 'state')}"
+    )
+    if others:
+        first += f" and {_plural(len(others), 'other participant')}"
+    first += f" as of {d['as_of']}, founded in {str(d['founded']['date'])[:4]}"
+    periods = d.get("periods") or []
+    if len(periods) > 1:
+        first += f" (active in {_plural(len(periods), 'spell')})"
+    out.append(first + ".")
+    if 0 < len(states) <= 12:
+        out.append(f"Its member states: {_names(sorted(m['name'] for m in states))}.")
+    elif states:
+        out.append(f"Its {len(states)} member states are shown on the map below.")
+    ch = ((d.get("assessments") or {}).get("characteristics") or {}).get("result") or {}
+    if ch.get("verdict"):
+        out.append(str(ch["verdict"]).rstrip(".") + ".")
+    history = d.get("membership_history") or []
+    left = [m for m in history if m.get("end")]
+    if history:
+        latest = max(history, key=lambda m: m["start"])
+        text = f"{_plural(len(history), 'membership')} on record"
+        if left:
+            text += f", {len(left)} of them ended"
+        out.append(f"{text}; the latest to join: {latest['name']} ({latest['start'][:4]}).")
+    events = d.get("events") or []
+    if events:
+        e = max(events, key=lambda e: str(e["date"]))
+        out.append(
+            f"{_plural(len(events), 'dated event')} recorded; the latest: {e['title']} "
+            f"({e['date']})."
+        )
+    sc = ((d.get("assessments") or {}).get("scorecard") or {}).get("result") or {}
+    if sc.get("indicators"):
+        strong = [i["title"].lower() for i in sc["indicators"] if i.get("label") == "strong"]
+        text = f"{sc.get('assessable', 0)} of the 5 policy indicators can be assessed"
+        if strong:
+            text += f"; it scores strongly on {_names(strong)}"
+        out.append(text + ".")
+    return out

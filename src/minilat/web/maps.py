@@ -1,0 +1,180 @@
+"""The maps of the site as data: which states to shade, how, and why.
+
+Each function returns one plain dict (``title``, ``as_of``, ``columns``, ``rows`` with one
+row per state, ``legend``, ``cite``): the page shows it as a map with :func:`svg`, the
+JSON carries it as it is, and the downloads give it as CSV (:func:`csv_text`) and SVG.
+The drawing itself is :mod:`minilat.web.worldmap`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+from collections import Counter
+from typing import Any
+
+from minilat import countries
+from minilat.dataset import Dataset
+from minilat.web import worldmap
+from minilat.web.graphs import universal_groupings
+from minilat.web.site import Site
+
+__all__ = ["cite", "country_partners", "csv_text", "grouping_members", "groupings_per_state", "svg"]
+
+_BLUES = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")
+_MEMBER, _FORMER, _SELF = "#08519c", "#f5a05a", "#b34700"
+
+
+def cite(site: Site, title: str, as_of: str, address: str) -> str:
+    """The "cite this" text of a chart or map: the dataset's version and the date."""
+    built = (site.built_at or "")[:10] or "unknown date"
+    return (
+        f"minilat observatory, “{title}”, as of {as_of}; dataset version {site.version} "
+        f"(built {built}). {address}"
+    )
+
+
+def _bands(bounds: tuple[int, ...]) -> list[tuple[int, int | None, str, str]]:
+    out = []
+    for i, lo in enumerate(bounds):
+        hi = bounds[i + 1] - 1 if i + 1 < len(bounds) else None
+        label = f"{lo}" if hi == lo else (f"{lo}–{hi}" if hi is not None else f"{lo}+")
+        out.append((lo, hi, _BLUES[i + len(_BLUES) - len(bounds)], label))
+    return out
+
+
+def _band_of(bands: list[tuple[int, int | None, str, str]], v: int) -> tuple[str, str] | None:
+    for lo, hi, fill, label in bands:
+        if v >= lo and (hi is None or v <= hi):
+            return fill, label
+    return None
+
+
+def _state_rows(counts: Counter[str], bounds: tuple[int, ...], unit: str) -> dict[str, Any]:
+    bands = _bands(bounds)
+    rows = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        band = _band_of(bands, n)
+        if band is None:
+            continue
+        rows.append({"iso3": code, "name": countries.state(code).name, "value": n, "fill": band[0]})
+    legend = [{"fill": fill, "label": f"{label} {unit}"} for _, _, fill, label in bands]
+    return {"rows": rows, "legend": legend}
+
+
+def groupings_per_state(site: Site, day: _dt.date) -> dict[str, Any]:
+    """The home page's map: how many groupings each state takes part in on ``day``."""
+
+    def compute(ds: Dataset) -> dict[str, Any]:
+        counts: Counter[str] = Counter()
+        for g in ds.groupings.values():
+            for m in g.members_on(day):
+                if countries.is_state_code(m.participant):
+                    counts[m.participant] += 1
+        title = f"Groupings each state takes part in, as of {day.isoformat()}"
+        return {
+            "title": title,
+            "as_of": day.isoformat(),
+            "columns": ["iso3", "name", "groupings"],
+            "value_name": "groupings",
+            **_state_rows(counts, (1, 3, 6, 11, 21, 31), "groupings"),
+            "cite": cite(site, title, day.isoformat(), "/"),
+            "download": "/map",
+        }
+
+    return site.cached(("map:home", day), compute)
+
+
+def grouping_members(site: Site, gid: str, day: _dt.date) -> dict[str, Any]:
+    """A grouping's map: its state members on ``day``, and the states that have left."""
+    g = site.ds.grouping(gid)
+    now = {m.participant for m in g.members_on(day)}
+    former = {
+        m.participant
+        for m in g.memberships
+        if m.active_role and m.end is not None and m.end.first_day() <= day
+    } - now
+    rows = []
+    others = []
+    for code, status in [*((c, "member") for c in now), *((c, "former member") for c in former)]:
+        if not countries.is_state_code(code):
+            if status == "member":
+                others.append(site.ds.participant(code).name)
+            continue
+        rows.append(
+            {
+                "iso3": code,
+                "name": countries.state(code).name,
+                "value": status,
+                "fill": _MEMBER if status == "member" else _FORMER,
+            }
+        )
+    rows.sort(key=lambda r: (r["value"] != "member", r["name"]))
+    title = f"Members of {g.name} as of {day.isoformat()}"
+    legend = [{"fill": _MEMBER, "label": "member"}]
+    if former:
+        legend.append({"fill": _FORMER, "label": "former member"})
+    return {
+        "title": title,
+        "as_of": day.isoformat(),
+        "columns": ["iso3", "name", "status"],
+        "value_name": "status",
+        "rows": rows,
+        "legend": legend,
+        "not_drawn": sorted(others),
+        "cite": cite(site, title, day.isoformat(), f"/groupings/{gid}"),
+        "download": f"/groupings/{gid}/map",
+    }
+
+
+def country_partners(site: Site, code: str, day: _dt.date) -> dict[str, Any]:
+    """A country's map: each state it shares groupings with on ``day``, by how many,
+    leaving out the universal bodies (:func:`~minilat.web.graphs.universal_groupings`)."""
+    universal = universal_groupings(site, day)
+    counts: Counter[str] = Counter()
+    for g in site.ds.groupings.values():
+        if g.id in universal:
+            continue
+        members = {m.participant for m in g.members_on(day)}
+        if code in members:
+            counts.update(p for p in members if p != code and countries.is_state_code(p))
+    name = countries.state(code).name
+    title = f"States sharing groupings with {name}, as of {day.isoformat()}"
+    data = _state_rows(counts, (1, 2, 4, 8), "shared")
+    data["rows"].insert(0, {"iso3": code, "name": name, "value": None, "fill": _SELF})
+    data["legend"].insert(0, {"fill": _SELF, "label": name})
+    return {
+        "title": title,
+        "as_of": day.isoformat(),
+        "columns": ["iso3", "name", "shared_groupings"],
+        "value_name": "shared groupings",
+        **data,
+        "excluded": [{"id": g, "name": site.ds.groupings[g].name} for g in sorted(universal)],
+        "cite": cite(site, title, day.isoformat(), f"/countries/{code}"),
+        "download": f"/countries/{code}/map",
+    }
+
+
+def svg(m: dict[str, Any], element_id: str | None = None, *, legend: bool = True) -> str:
+    """The map ``m`` drawn as SVG (with its legend inside unless ``legend`` is False: a
+    page shows the legend as text beside it)."""
+    shades = {}
+    for r in m["rows"]:
+        v = r["value"]
+        text = r["name"] if v is None else f"{r['name']}: {v} {m['value_name']}"
+        if isinstance(v, str):
+            text = f"{r['name']}: {v}"
+        shades[r["iso3"]] = worldmap.Shade(r["fill"], text)
+    keys = [worldmap.Legend(k["fill"], k["label"]) for k in m["legend"]] if legend else []
+    return worldmap.draw(shades, label=m["title"], legend=keys, element_id=element_id)
+
+
+def csv_text(m: dict[str, Any]) -> str:
+    """The map ``m``'s data as CSV (one row per shaded state)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(m["columns"])
+    for r in m["rows"]:
+        w.writerow([r["iso3"], r["name"], "" if r["value"] is None else r["value"]])
+    return out.getvalue()
