@@ -3,20 +3,42 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime
+#: The runtime dependencies at the versions tested (written by `make lock`, pip-tools).
+LOCK := requirements.lock
+#: The port of `make run` (`make run PORT=8080`).
+PORT ?= 8000
 
-.PHONY: run test lint typecheck unit bench docs case-studies install clean
+.PHONY: run run-install lock test lint typecheck unit quick bench docs case-studies install clean
 
-$(STAMP): pyproject.toml
+## Development: the runtime dependencies as locked, plus the development tools.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[dev]"
+	touch $(STAMP) $(RUNTIME)
 
 install: $(STAMP)
 
+## Running only: the runtime dependencies at the locked versions, then minilat itself
+## without resolving anything again (no test or lint tools).
+$(RUNTIME): pyproject.toml $(LOCK)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(RUNTIME)
+
+run-install: $(RUNTIME)
+
 ## The main job: the observatory on the bundled data and the embedded SQLite store.
-run: $(STAMP)
-	$(BIN)/minilat serve
+run: $(RUNTIME)
+	$(BIN)/minilat serve --port $(PORT)
+
+## Re-pin the runtime dependencies (after changing them in pyproject.toml), then test.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file=$(LOCK) pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache src tests benchmarks scripts
@@ -27,6 +49,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
+
+## The quick loop: the suite without the heavy and Spark groups (CI runs everything).
+quick: $(STAMP)
+	$(BIN)/pytest -q -m "not heavy and not spark"
 
 ## Everything CI checks: lint, types, the test suite, the bundled dataset.
 test: lint typecheck unit
