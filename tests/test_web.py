@@ -522,3 +522,40 @@ def test_request_bodies_over_the_limit_are_refused_before_they_are_read(
 def test_the_editors_api_is_not_open_to_other_sites(client: TestClient) -> None:
     assert client.get("/api/v1/groupings").headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-origin" not in client.get("/api/v1/editor/suggestions").headers
+
+
+def test_designer_reads_60_60_percent_and_0_6_alike(client: TestClient) -> None:
+    answers = []
+    for typed, reading in (("60", "60 read as 60%"), ("60%", "60%"), ("0.6", "0.6 read as 60%")):
+        r = client.get("/design", params={"table": "wafer_capacity", "target": typed})
+        assert r.status_code == 200 and 'id="design-result"' in r.text
+        assert f'class="reading" id="r-target-0">{reading}<' in r.text
+        answers.append(
+            client.get(
+                "/design", params={"table": "wafer_capacity", "target": typed, "format": "json"}
+            ).status_code
+        )
+    # JSON clients and the API read targets as the CLI does: a bare 60 is refused, not guessed
+    assert answers == [400, 200, 200]
+
+
+def test_designer_keeps_the_form_and_shows_errors_beside_fields(client: TestClient) -> None:
+    r = client.get(
+        "/design", params={"table": "wafer_capacity", "target": "lots", "include": "Narnia, JPN"}
+    )
+    assert r.status_code == 400
+    assert 'value="lots"' in r.text and 'value="Narnia, JPN"' in r.text  # nothing lost
+    assert 'id="e-target-0"' in r.text and 'aria-describedby="e-target-0"' in r.text
+    assert 'id="e-include"' in r.text and "Narnia" in r.text
+    assert 'id="design-form"' in r.text and "<h1>Coalition designer</h1>" in r.text
+
+
+def test_designer_words_infeasibility_with_names(client: TestClient) -> None:
+    r = client.get(
+        "/design", params={"table": "wafer_capacity", "target": "90%", "exclude": "CHN,TWN"}
+    )
+    assert r.status_code == 200 and 'id="design-infeasible"' in r.text
+    text = r.text[r.text.index('id="design-infeasible"') :]
+    text = text[: text.index("</section>")]
+    assert "China" in text and "Taiwan" in text and "wafer_capacity" not in text
+    assert "CHN" not in text and "%" in text

@@ -226,6 +226,7 @@ async def design(request: Request, site: SiteDep, body: DesignIn) -> Response:
         frontier=body.frontier,
         as_of=site.day(body.as_of) if body.as_of else None,
         forbid=",".join(f"{a}-{b}" for a, b in body.forbid_pairs),
+        strict=True,
     )
     if not d["available"]:
         raise optional.NotAvailable("the coalition designer is not available yet")

@@ -30,7 +30,7 @@ import anyio.to_thread
 from fastapi import Request
 
 from minilat.analysis.coalition import parse_share
-from minilat.errors import BadInput, Busy
+from minilat.errors import BadInput, Busy, MinilatError
 from minilat.web import charts, optional
 from minilat.web.library import plain, resolve_member
 from minilat.web.middleware import RateLimiter, wait_for
@@ -44,6 +44,8 @@ __all__ = [
     "design",
     "design_in_slot",
     "limit",
+    "read_target",
+    "reword",
     "solving_slot",
     "whole",
 ]
@@ -58,6 +60,58 @@ QUEUE_WAIT = 2.0
 RATE = (20, 60.0)
 
 _SLOTS = threading.BoundedSemaphore(MAX_SOLVING)
+
+
+def read_target(text: str) -> tuple[float, str]:
+    """A target as a reader types it, and how it was read: ``0.6``, ``60%`` and ``60``
+    all mean 60% of the world (a bare number above 1 is read as a percentage).
+
+    >>> read_target("60"), read_target("60%"), read_target("0.6")
+    ((0.6, '60 read as 60%'), (0.6, '60%'), (0.6, '0.6 read as 60%'))
+    """
+    raw = text.strip()
+    bare = raw.replace(",", ".")
+    try:
+        number = float(bare.rstrip("%").strip())
+    except ValueError:
+        raise BadInput(f"{raw!r} is not a number", hint="e.g. 60%, 60 or 0.6") from None
+    if not bare.endswith("%") and 1 < number <= 100:
+        bare = f"{number:g}%"
+    share = parse_share(bare)
+    percent = f"{share * 100:.4g}%"
+    return share, (percent if raw.endswith("%") else f"{raw} read as {percent}")
+
+
+def reword(message: str, site: Site) -> str:
+    """A designer message with table ids, ISO3 codes and command-line options put in
+    the words of the form: ``wafer_capacity: at most 0.62 reachable without CHN`` becomes
+    ``Wafer fabrication capacity: at most 62% reachable without China``."""
+    import re
+
+    from minilat import countries
+
+    names = {t.id: t.name for t in site.ds.capabilities.values()}
+    for tid, name in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        message = re.sub(rf"\b{re.escape(tid)}\b", name, message)
+
+    def state(m: re.Match[str]) -> str:
+        code = m.group(0)
+        return countries.state(code).name if countries.is_state_code(code) else code
+
+    message = re.sub(r"\b[A-Z]{3}\b", state, message)
+    message = re.sub(
+        r"\b(0\.\d+|1\.00)\b", lambda m: f"{float(m.group(0)) * 100:.0f}%", message
+    )
+    for option, words in (
+        ("--forbid-pair", "the pairs that cannot sit together"),
+        ("--include", "Must include"),
+        ("--exclude", "Must exclude"),
+        ("--max-size", "the size limit"),
+        ("--within-existing", "only countries already cooperating"),
+        ("--as-of", "the date"),
+    ):
+        message = message.replace(f"({option})", f"({words})").replace(option, words)
+    return message
 
 
 def _busy() -> Busy:
@@ -111,6 +165,7 @@ def design(
     frontier: int | None = None,
     as_of: _dt.date | None = None,
     forbid: str | None = None,
+    strict: bool = False,
 ) -> dict[str, Any]:
     """The designer's form (capability tables to choose from) and, when asked, its answer.
 
@@ -118,6 +173,13 @@ def design(
     percentage); ``max_size`` asks for the best coalition of at most that many members
     instead of the smallest one meeting every target; ``frontier`` adds the best coverage
     for each size up to that number.
+
+    A form's mistakes come back in ``errors`` (by field: ``table-0``, ``target-0``,
+    ``include``, ``exclude``, ``forbid``) and an infeasible question in ``infeasible``,
+    both in the words of the form (names, not ids), so the page keeps what was typed;
+    targets are read by :func:`read_target` ("60" is 60%) and each reading is shown.
+    ``strict`` (the API, JSON clients) raises them instead, reads targets as the CLI
+    does (a bare number above 1 is refused) and keeps the library's wording.
     """
     mod = optional.analysis("coalition")
     available = mod is not None and hasattr(mod, "design") and hasattr(mod, "Question")
@@ -133,6 +195,7 @@ def design(
         "frontier": frontier,
         "forbid": forbid or "",
     }
+    errors: dict[str, str] = {}
     out: dict[str, Any] = {
         "available": available,
         "message": None if available else "not available yet",
@@ -144,24 +207,60 @@ def design(
         "result": None,
         "frontier": None,
         "frontier_chart": None,
+        "readings": [],
+        "errors": errors,
+        "infeasible": None,
     }
     if not available or not table_ids:
         return out
     assert mod is not None
-    chosen = tuple(site.ds.capability(t) for t in table_ids)
+
+    def field(name: str, parse: Any, *args: Any) -> Any:
+        if strict:
+            return parse(*args)
+        try:
+            return parse(*args)
+        except MinilatError as e:
+            errors[name] = reword(e.message, site) + (f" ({e.hint})" if e.hint else "")
+            return None
+
+    chosen = []
+    for i, t in enumerate(table_ids):
+        table = field(f"table-{i}", site.ds.capability, t)
+        if table is not None:
+            chosen.append(table)
     goal: tuple[float, ...] | None = None
     if max_size is None:
-        values = [t for t in target_texts[: len(chosen)] if t != ""]
-        if len(values) != len(chosen):
-            raise BadInput("give a target for each table", hint="e.g. 0.5 for half the world")
-        goal = tuple(parse_share(v) for v in values)
+        shares = []
+        for i in range(len(table_ids)):
+            text = target_texts[i] if i < len(target_texts) else ""
+            if not text.strip():
+                if strict:
+                    raise BadInput(
+                        "give a target for each table", hint="e.g. 0.5 for half the world"
+                    )
+                errors[f"target-{i}"] = "give a target for this table, e.g. 60% (or set a size)"
+                continue
+            if strict:
+                shares.append(parse_share(text))
+                continue
+            read = field(f"target-{i}", read_target, text)
+            if read is not None:
+                shares.append(read[0])
+                out["readings"].append(read[1])
+        goal = tuple(shares)
+    codes_in = field("include", _codes, site, include)
+    codes_out = field("exclude", _codes, site, exclude)
+    pairs = field("forbid", _pairs, site, forbid)
+    if errors:
+        return out
     question = mod.Question(
-        chosen,
+        tuple(chosen),
         targets=goal,
         max_size=max_size,
-        include=_codes(site, include),
-        exclude=_codes(site, exclude),
-        forbid_pairs=_pairs(site, forbid),
+        include=codes_in,
+        exclude=codes_out,
+        forbid_pairs=pairs,
         within_existing=within_existing,
         as_of=as_of,
         time_limit=BUDGET,
@@ -169,7 +268,13 @@ def design(
     if frontier and not 1 <= frontier <= 30:
         raise BadInput("the frontier goes up to 30 members at most")
     started = time.perf_counter()
-    out["result"] = plain(mod.design(site.ds, question))
+    try:
+        out["result"] = plain(mod.design(site.ds, question))
+    except MinilatError as e:
+        if strict or e.status >= 500:
+            raise
+        out["infeasible"] = {"message": reword(e.message, site), "hint": reword(e.hint or "", site)}
+        return out
     if frontier:
         left = max(BUDGET - (time.perf_counter() - started), 0.05)
         fq = dataclasses.replace(question, max_size=None, time_limit=left)

@@ -133,12 +133,17 @@ async def design(
         "frontier": designer.whole(frontier, "frontier", 1, 30),
         "as_of": site.day(as_of) if as_of else None,
         "forbid": forbid,
+        "strict": request_wants_json(request),
     }
     if table:  # a question to solve: counted, and solved in a slot
         designer.limit(request)
         data = await designer.design_in_slot(site, **question)
     else:  # the empty form
         data = await run_in_threadpool(partial(designer.design, site, **question))
+    if data["errors"] and not request_wants_json(request):  # the form, kept, with its errors
+        return await run_in_threadpool(
+            partial(_renderer(request).html, request, "design.html", data, status=400)
+        )
     return await run_in_threadpool(_renderer(request).page, request, "design.html", data)
 
 
