@@ -133,12 +133,7 @@ def release_page(request: Request, version: str) -> Response:
     return r.page(request, "release.html", one(_root(request), version))
 
 
-@router.get(
-    "/releases/{version}/{path:path}",
-    summary="A file of a release bundle",
-    response_class=Response,
-    responses=file_responses("application/octet-stream", "No such release or file"),
-)
+@router.get("/releases/{version}/{path:path}", include_in_schema=False)
 def release_file(request: Request, version: str, path: str) -> Response:
     folder = _release_dir(_root(request), version)
     allowed = set(_checksums(folder)) | {"SHA256SUMS"}
