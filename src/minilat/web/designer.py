@@ -99,9 +99,7 @@ def reword(message: str, site: Site) -> str:
         return countries.state(code).name if countries.is_state_code(code) else code
 
     message = re.sub(r"\b[A-Z]{3}\b", state, message)
-    message = re.sub(
-        r"\b(0\.\d+|1\.00)\b", lambda m: f"{float(m.group(0)) * 100:.0f}%", message
-    )
+    message = re.sub(r"\b(0\.\d+|1\.00)\b", lambda m: f"{float(m.group(0)) * 100:.0f}%", message)
     for option, words in (
         ("--forbid-pair", "the pairs that cannot sit together"),
         ("--include", "Must include"),
