@@ -37,8 +37,8 @@ __all__ = ["DEFAULT_MAX_BYTES", "Memo", "approx_size", "freeze", "shared"]
 
 T = TypeVar("T")
 
-#: What one dataset's memo may hold (bytes, estimated): 256 MiB.
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+#: What one dataset's memo may hold (bytes, estimated): 64 MiB.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 def approx_size(obj: Any, _limit: int = 2_000_000) -> int:
