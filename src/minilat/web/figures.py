@@ -14,7 +14,6 @@ Each is computed from the same dict as its page, so the download and the page ag
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import io
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from minilat import csvsafe
 from minilat.errors import NotFound
 from minilat.web import maps, views
 from minilat.web.site import Site, get_site
@@ -37,7 +37,7 @@ _CACHE = "public, max-age=3600"
 
 def _csv(rows: list[list[Any]], name: str) -> Response:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csvsafe.writer(out, lineterminator="\n").writerows(rows)
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -8,13 +8,12 @@ The drawing itself is :mod:`minilat.web.worldmap`.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import io
 from collections import Counter
 from typing import Any
 
-from minilat import countries
+from minilat import countries, csvsafe
 from minilat.dataset import Dataset
 from minilat.web import worldmap
 from minilat.web.graphs import universal_groupings
@@ -173,7 +172,7 @@ def svg(m: dict[str, Any], element_id: str | None = None, *, legend: bool = True
 def csv_text(m: dict[str, Any]) -> str:
     """The map ``m``'s data as CSV (one row per shaded state)."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csvsafe.writer(out, lineterminator="\n")
     w.writerow(m["columns"])
     for r in m["rows"]:
         w.writerow([r["iso3"], r["name"], "" if r["value"] is None else r["value"]])
