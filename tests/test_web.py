@@ -559,3 +559,31 @@ def test_designer_words_infeasibility_with_names(client: TestClient) -> None:
     text = text[: text.index("</section>")]
     assert "China" in text and "Taiwan" in text and "wafer_capacity" not in text
     assert "CHN" not in text and "%" in text
+
+
+def test_groupings_sort_and_facets(client: TestClient) -> None:
+    by_members = client.get("/api/v1/groupings", params={"sort": "-members", "limit": 500}).json()
+    counts = [g["full_members"] for g in by_members["groupings"]]
+    assert counts == sorted(counts, reverse=True)
+    names = [
+        g["name"].casefold()
+        for g in client.get("/api/v1/groupings", params={"sort": "name", "limit": 500}).json()[
+            "groupings"
+        ]
+    ]
+    assert names == sorted(names)
+    facets = by_members["facets"]
+    assert sum(f["count"] for f in facets["status"]) == by_members["total"]
+    assert {"type", "theme", "status"} <= set(facets)
+    html = client.get("/groupings", params={"sort": "-members"}).text
+    assert 'aria-sort="descending"' in html and 'href="/groupings?sort=members"' in html
+    assert 'id="facets"' in html
+    bad = client.get("/api/v1/groupings", params={"sort": "colour"})
+    assert bad.status_code == 400 and "name, founded" in bad.json()["error"]["hint"]
+
+
+def test_groupings_text_filter_reads_objectives_too(client: TestClient) -> None:
+    """The issue: 'semiconductor' found Chip 4 alone, since the filter read names only."""
+    d = client.get("/api/v1/groupings", params={"q": "semiconductor", "limit": 500}).json()
+    ids = {g["id"] for g in d["groupings"]}
+    assert "chip4" in ids and len(ids) >= 5

@@ -86,9 +86,18 @@ class GroupingFilters(BaseModel):
     ever: bool = Field(
         default=False, description="At any time instead of as of a date (not with as_of)"
     )
-    q: str | None = Field(default=None, max_length=200, description="Name, acronym or alias")
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Name, acronym or alias; also objectives, themes and notes (stemmed)",
+    )
     limit: int = Field(default=50, ge=1, le=views.MAX_LIMIT, description="Page size")
     offset: int = Field(default=0, ge=0, description="Rows to skip")
+    sort: str | None = Field(
+        default=None,
+        max_length=20,
+        description="name, founded, members, status or type; '-' first for descending",
+    )
 
 
 @router.get("/groupings", summary="Groupings, filtered and paginated", tags=["groupings"])
@@ -105,6 +114,7 @@ def groupings(site: SiteDep, f: Annotated[GroupingFilters, Query()]) -> Response
             q=f.q,
             limit=f.limit,
             offset=f.offset,
+            sort=f.sort,
         )
     )
 

@@ -48,6 +48,7 @@ def groupings(
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
+    sort: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     data = views.grouping_list(
         site,
@@ -60,6 +61,7 @@ def groupings(
         q=q,
         limit=limit,
         offset=offset,
+        sort=sort,
     )
     return _renderer(request).page(request, "groupings.html", data)
 

@@ -145,9 +145,16 @@ def grouping_list(
     q: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    sort: str | None = None,
 ) -> dict[str, Any]:
     """The groupings matching every filter as of a date (today by default), one page of
     them, with the total: exactly what ``minilat groupings`` lists.
+
+    ``q`` matches names, acronyms and aliases, and (through the site search) objectives,
+    working groups, themes and notes. ``sort`` orders by ``name``, ``founded``,
+    ``members``, ``status`` or ``type`` (``-`` first for descending; founding date by
+    default). ``facets`` counts the matching groupings by type, theme and status, as
+    Datasette does.
 
     ``member`` means taking part on that date (``members`` of the grouping as of it lists
     the member); ``ever`` asks about any time instead. ``active_on`` is the old name of
@@ -179,9 +186,19 @@ def grouping_list(
         )
     day = site.day(given, "as_of") if given else _dt.date.today()
     code = resolve_member(site, member) if member else None
+    if sort and sort.lstrip("-") not in SORTS:
+        raise BadInput(f"cannot sort by {sort!r}", hint="one of " + ", ".join(SORTS))
     ids = site.store.grouping_ids(
         member=code, theme=theme, as_of=None if ever else day, query=q or None
     )
+    if q:  # objectives, working groups, themes and notes too, through the site search
+        found = site.store.search(q, kind="grouping", limit=MAX_LIMIT)["results"]
+        more = {r["key"] for r in found}
+        if more - set(ids):
+            everyone = site.store.grouping_ids(
+                member=code, theme=theme, as_of=None if ever else day
+            )
+            ids = [i for i in everyone if i in more or i in ids]
     types = types_on(site, day)
     if type_ is not None:
         if types is None:
@@ -190,12 +207,16 @@ def grouping_list(
                 hint="filter by theme, member, date or name meanwhile",
             )
         ids = [i for i in ids if types.get(i) == type_]
-    page = ids[offset : offset + limit]
-    rows = []
-    for gid in page:
+    every = []
+    for gid in ids:
         row = dict(_summary(site, gid, day))
         row["type"] = types.get(gid) if types is not None else None
-        rows.append(row)
+        every.append(row)
+    if sort:
+        key = sort.lstrip("-")
+        every.sort(key=lambda r: r["founded"])
+        every.sort(key=SORTS[key], reverse=sort.startswith("-"))
+    rows = every[offset : offset + limit]
     return {
         "title": _groupings.listing_title(site.ds, len(ids), as_of=day, member=code, ever=ever),
         "filters": {
@@ -215,7 +236,36 @@ def grouping_list(
         "groupings": rows,
         "typology_available": types is not None,
         "choices": _CHOICES,
+        "sort": sort or None,
+        "sorts": list(SORTS),
+        "facets": _facets(every),
     }
+
+
+#: How the groupings list can be sorted (``?sort=``, ``-`` first for descending).
+SORTS: dict[str, Any] = {
+    "name": lambda r: str(r["name"]).casefold(),
+    "founded": lambda r: r["founded"],
+    "members": lambda r: r.get("full_members", r.get("members", 0)) or 0,
+    "status": lambda r: str(r.get("status") or ""),
+    "type": lambda r: str(r.get("type") or ""),
+}
+
+
+def _facets(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Counts of the matching groupings by type, theme and status, most first."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, values in (
+        ("type", lambda r: [r["type"]] if r.get("type") else []),
+        ("theme", lambda r: list(r.get("themes") or [])),
+        ("status", lambda r: [r["status"]] if r.get("status") else []),
+    ):
+        counts: Counter[str] = Counter(v for r in rows for v in values(r))
+        out[name] = [
+            {"value": v, "count": n}
+            for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+    return out
 
 
 def _members_series(g: Any, as_of: _dt.date) -> list[tuple[str, int]]:

@@ -19,4 +19,34 @@
     sync();
     if (wide.addEventListener) { wide.addEventListener("change", sync); }
   }
+  // Tables marked "sortable" sort in the browser: each column header becomes a button.
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var body = table.tBodies[0];
+    if (!body || body.rows.length < 2) { return; }
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "th-sort";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var down = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", down ? "descending" : "ascending");
+        var rows = Array.prototype.slice.call(body.rows);
+        var value = function (r) {
+          var t = (r.cells[col] ? r.cells[col].textContent : "").trim();
+          var n = parseFloat(t.replace(/[^0-9.\-]/g, ""));
+          return /^-?[0-9.,]+\s*(%|×)?$/.test(t) && !isNaN(n) ? n : t.toLowerCase();
+        };
+        rows.sort(function (a, b) {
+          var x = value(a), y = value(b);
+          var c = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y));
+          return down ? -c : c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
 })();
