@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -39,21 +39,6 @@ __all__ = ["app_from_settings", "create_app"]
 log = logging.getLogger("minilat.web")
 
 _STATIC = Path(__file__).parent / "static"
-
-_DOCS_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>minilat API — interactive documentation</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-</head><body>
-<nav aria-label="Site"><p><a href="/">minilat observatory</a> ·
-<a href="/openapi.json">openapi.json</a></p></nav>
-<main id="swagger-ui" aria-label="API documentation"></main>
-<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
-<script src="/static/js/api-docs.js"></script>
-</body></html>
-"""
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -172,8 +157,9 @@ def create_app(
         )
 
     @app.get("/api/docs", include_in_schema=False)
-    def _docs() -> HTMLResponse:
-        return HTMLResponse(_DOCS_HTML, headers={"cache-control": "public, max-age=300"})
+    def _docs(request: Request) -> Response:
+        """Swagger UI (shipped in the package, no CDN) inside the site's header and menu."""
+        return renderer.html(request, "api_docs.html", {"openapi": "/openapi.json"})
 
     app.include_router(api.router)
     app.include_router(pages.router)
