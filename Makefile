@@ -9,7 +9,7 @@ LOCK := requirements.lock
 #: The port of `make run` (`make run PORT=8080`).
 PORT ?= 8000
 
-.PHONY: run run-install lock test lint typecheck unit quick bench docs case-studies install clean
+.PHONY: check-python run run-install lock test lint typecheck unit quick bench docs case-studies install clean
 
 ## Development: the runtime dependencies as locked, plus the development tools.
 $(STAMP): pyproject.toml $(LOCK)
@@ -34,6 +34,19 @@ run-install: $(RUNTIME)
 ## The main job: the observatory on the bundled data and the embedded SQLite store.
 run: $(RUNTIME)
 	$(BIN)/minilat serve --port $(PORT)
+
+## Another supported Python (PY=python3.12): the locked runtime install in a fresh
+## environment, then the dataset validated and a command run (CI does this for 3.12).
+PY ?= python3.12
+CHECK_VENV := /tmp/minilat-check-$(notdir $(PY))
+check-python:
+	rm -rf $(CHECK_VENV)
+	$(PY) -m venv $(CHECK_VENV)
+	$(CHECK_VENV)/bin/python -m pip install --quiet -r $(LOCK)
+	$(CHECK_VENV)/bin/python -m pip install --quiet --no-deps .
+	cd /tmp && XDG_CACHE_HOME=$(CHECK_VENV)/cache $(CHECK_VENV)/bin/minilat validate >/dev/null
+	cd /tmp && XDG_CACHE_HOME=$(CHECK_VENV)/cache $(CHECK_VENV)/bin/minilat members quad --json >/dev/null
+	@echo "ok: minilat installs and runs on $$($(CHECK_VENV)/bin/python --version)"
 
 ## Re-pin the runtime dependencies (after changing them in pyproject.toml), then test.
 lock: $(STAMP)
