@@ -27,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _revision import ROOT, checked_out
+
 CLI = "from minilat.cli import main; import sys; sys.argv[0] = 'minilat'; main()"
 
 
@@ -43,15 +44,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="minilat-bench-cli-"))
-    base_src = tmp / "baseline"
-    subprocess.run(
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base_src), args.baseline],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    with checked_out(args.baseline, tmp / "baseline") as base_src:
+        times = _measure(args.runs, tmp, base_src)
+    shutil.rmtree(tmp, ignore_errors=True)
+    _report(times, args.runs, args.baseline)
+
+
+def _measure(runs: int, tmp: Path, base_src: Path) -> dict[str, list[float]]:
     py = sys.executable
     envs = {
         name: {**os.environ, "PYTHONPATH": str(src), "MINILAT_DB": str(tmp / f"{name}.db")}
-        for name, src in (("baseline", base_src / "src"), ("ours", ROOT / "src"))
+        for name, src in (("baseline", base_src), ("ours", ROOT / "src"))
     }
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
         'python -c "import click"': ([py, "-c", "import click"], envs["ours"]),
@@ -64,21 +67,18 @@ def main() -> None:
             env,
         )
     times: dict[str, list[float]] = {k: [] for k in commands}
-    try:
-        for _ in range(args.runs):
-            for key, (cmd, env) in commands.items():
-                times[key].append(_time(cmd, env))
-    finally:
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_src)],
-            capture_output=True,
-        )
-        shutil.rmtree(tmp, ignore_errors=True)
+    for _ in range(runs):
+        for key, (cmd, env) in commands.items():
+            times[key].append(_time(cmd, env))
+    return times
+
+
+def _report(times: dict[str, list[float]], runs: int, baseline: str) -> None:
     click = statistics.median(times['python -c "import click"'])
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}; "
-        f"{args.runs} interleaved runs, medians; baseline {args.baseline}"
+        f"{runs} interleaved runs, medians; baseline {baseline}"
     )
     print(f"{'command':<40} {'median ms':>10} {'x import click':>14}")
     for key, ts in times.items():

@@ -42,8 +42,8 @@ import time
 from pathlib import Path
 
 import httpx
+from _revision import ROOT, checked_out
 
-ROOT = Path(__file__).resolve().parent.parent
 LAUNCH = (
     "import sys, uvicorn\nfrom pathlib import Path\nfrom minilat.web import create_app\n"
     "try:\n    import minilat.web.designer as d\n    d.RATE = (10**9, 60.0)\n"
@@ -229,19 +229,14 @@ def main() -> None:
     ap.add_argument("--flood-seconds", type=float, default=20.0)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="minilat-bench-serving-"))
-    base_src = tmp / "baseline"
-    subprocess.run(
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base_src), args.baseline],
-        check=True, capture_output=True,
-    )  # fmt: skip
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}; "
         f"baseline {args.baseline} (its own bundled data) vs this tree"
     )
     results: dict[str, dict[str, dict[str, float]]] = {}
-    try:
-        for name, src in (("baseline", base_src / "src"), ("ours", ROOT / "src")):
+    with checked_out(args.baseline, tmp / "baseline") as base_src:
+        for name, src in (("baseline", base_src), ("ours", ROOT / "src")):
             server = Server(name, src, tmp)
             try:
                 results[name] = {
@@ -251,12 +246,7 @@ def main() -> None:
                 }
             finally:
                 server.stop()
-    finally:
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_src)],
-            capture_output=True,
-        )
-        shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)
     print(f"{'measure':<48} {'baseline':>10} {'ours':>10} {'ratio':>8}")
     for section, rows in results["ours"].items():
         print(f"-- {section}")
