@@ -587,3 +587,30 @@ def test_groupings_text_filter_reads_objectives_too(client: TestClient) -> None:
     d = client.get("/api/v1/groupings", params={"q": "semiconductor", "limit": 500}).json()
     ids = {g["id"] for g in d["groupings"]}
     assert "chip4" in ids and len(ids) >= 5
+
+
+def test_compare_countries_and_groupings(client: TestClient) -> None:
+    d = client.get("/compare", params={"countries": "IND,GBR,EST", "format": "json"}).json()
+    assert [c["iso3"] for c in d["countries"]] == ["IND", "GBR", "EST"]
+    assert all(c["groupings"] > 0 for c in d["countries"])
+    ids_each = [
+        {g["id"] for g in client.get(f"/api/v1/countries/{c}").json()["groupings_now"]}
+        for c in ("IND", "GBR", "EST")
+    ]
+    assert {g["id"] for g in d["shared"]} == set.intersection(*ids_each)
+    g = client.get("/compare", params={"groupings": "quad,aukus"}).text
+    assert 'id="compare-table"' in g and "Participants in all of them" in g
+    assert client.get("/compare", params={"countries": "IND"}).status_code == 400
+    too_many = client.get("/compare", params={"countries": "IND,GBR,EST,USA,JPN"})
+    assert too_many.status_code == 400
+
+
+def test_events_timeline(client: TestClient) -> None:
+    d = client.get("/events", params={"format": "json"}).json()
+    assert d["total"] == sum(y["events"] for y in d["per_year"]) > 100
+    summits = client.get("/events", params={"kind": "summit", "format": "json"}).json()
+    assert summits["total"] < d["total"] and all(e["kind"] == "summit" for e in summits["events"])
+    html = client.get("/events").text
+    assert ">Data (CSV)</a>" in html and "Cite this chart" in html
+    rows = client.get("/events/per-year.csv").text.splitlines()
+    assert rows[0] == "year,events" and len(rows) == len(d["per_year"]) + 1

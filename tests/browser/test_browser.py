@@ -56,6 +56,8 @@ PAGES = {
     "grouping-un": "/groupings/un",
     "country-twn": "/countries/TWN",
     "search": "/search?q=quantum",
+    "compare": "/compare?countries=IND,GBR,EST",
+    "events": "/events",
     "sources": "/sources",
 }
 #: The pages that draw a world map.

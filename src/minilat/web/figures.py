@@ -159,3 +159,19 @@ def timeline_chart(request: Request, site: SiteDep, ext: str) -> Response:
             _chart_svg(request, "bar_svg", d["timeline_chart"], label, "groupings"), name + ".svg"
         )
     raise NotFound(f"no download .{ext}", hint="use .svg or .csv")
+
+
+@router.get("/events/per-year.{ext}")
+def events_chart(request: Request, site: SiteDep, ext: str) -> Response:
+    from minilat.web.compare import events
+
+    d = events(site)
+    name = "minilat-events-per-year"
+    if ext == "csv":
+        return _csv(
+            [["year", "events"], *([r["year"], r["events"]] for r in d["per_year"])], name + ".csv"
+        )
+    if ext == "svg" and d["chart"] is not None:
+        label = "Number of dated events per year"
+        return _svg(_chart_svg(request, "bar_svg", d["chart"], label, "events"), name + ".svg")
+    raise NotFound(f"no download .{ext}", hint="use .svg or .csv")

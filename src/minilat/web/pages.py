@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from minilat import search
 from minilat.errors import BadInput, MinilatError
+from minilat.web import compare as compare_view
 from minilat.web import designer, graphs, news, views
 from minilat.web import whatif as whatif_view
 from minilat.web.footnotes import Footnotes
@@ -215,3 +216,29 @@ def search_page(
 ) -> Response:
     data = search.search(site.store, site.ds, q or "", kind=kind, limit=limit, offset=offset)
     return _renderer(request).page(request, "search.html", data)
+
+
+@router.get("/compare")
+def compare(
+    request: Request,
+    site: SiteDep,
+    countries: Annotated[str | None, Query(max_length=200)] = None,
+    groupings: Annotated[str | None, Query(max_length=200)] = None,
+    as_of: Opt = None,
+) -> Response:
+    data = compare_view.compare(
+        site, countries_=countries, groupings=groupings, as_of=site.day(as_of)
+    )
+    return _renderer(request).page(request, "compare.html", data)
+
+
+@router.get("/events")
+def events(
+    request: Request,
+    site: SiteDep,
+    kind: Opt = None,
+    grouping: Opt = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+) -> Response:
+    data = compare_view.events(site, kind=kind or None, grouping=grouping or None, year=year)
+    return _renderer(request).page(request, "events.html", data)
