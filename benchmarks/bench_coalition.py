@@ -7,7 +7,11 @@
     (on a dataset loaded from an already-built store, and once cold: open the store,
     load, design);
 (b) a seeded synthetic family, 250 countries x 1..50 tables, with concentrated shares
-    (a few dominant producers per table; see :func:`synthetic`).
+    (a few dominant producers per table; see :func:`synthetic`);
+(c) the hard families of issue 11 (see :func:`hard`): 200-250 countries, 20-50 Zipf-like
+    tables whose top three hold 0.6-0.85, targets 0.5-0.9 per table or shared, up to 3
+    countries included, up to 8 of the strongest excluded, and often a maximum size —
+    where proving that no smaller coalition exists is most of the work.
 
 For every instance the same model (binary x_j, one covering row per table, minimise the
 number of members) goes to our solver and to PuLP with CBC; the times are the best of
@@ -27,6 +31,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +88,70 @@ def synthetic(
     return S
 
 
+#: The hard families: (name, targets per table?, maximum size?).
+HARD_FAMILIES = (
+    ("hard, shared target", False, False),
+    ("hard, per-table targets", True, False),
+    ("hard, per-table targets + max size", True, True),
+)
+HARD_SEEDS = 12  # instances per hard family
+
+
+def _zipf_exponent(n: int, top3: float) -> float:
+    """The exponent a with shares proportional to rank**-a over n ranks whose top three
+    hold ``top3`` of the total (bisection; the top-3 share grows with a)."""
+    ranks = np.arange(1, n + 1, dtype=float)
+    lo, hi = 0.0, 8.0
+    for _ in range(60):
+        a = (lo + hi) / 2
+        w = ranks**-a
+        if w[:3].sum() / w.sum() < top3:
+            lo = a
+        else:
+            hi = a
+    return (lo + hi) / 2
+
+
+def hard(seed: int, per_table: bool, capped: bool) -> C.Instance:
+    """One hard instance, seeded: 200-250 countries, 20-50 tables.
+
+    Countries have a general strength (lognormal, sigma 1.5); each table ranks them by
+    strength x lognormal noise (sigma 1: leaders differ between tables), names its top k
+    producers (k drawn from 15-80; the others hold nothing, as in real tables) and gives
+    rank r a share proportional to r**-a, with a chosen so that the top three hold a share
+    drawn from 0.6-0.85 (Zipf-like, as the bundled tables). Targets are drawn from 0.5-0.9, one
+    per table or one shared. Up to 3 countries (among the 60 strongest) are included, up
+    to 8 of the 12 strongest excluded; ``capped`` adds a maximum size drawn between the
+    greedy coalition's size and 1.3 times it (so some instances are at the edge of
+    feasibility, where a proof is needed both ways). Targets are capped at what the
+    countries left can reach.
+    """
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(200, 251))
+    m = int(rng.integers(20, 51))
+    ids = tuple(f"C{j:03d}" for j in range(n))
+    strength = rng.lognormal(0.0, 1.5, n)
+    S = np.zeros((m, n))
+    for t in range(m):
+        k = int(rng.integers(15, 81))
+        a = _zipf_exponent(k, float(rng.uniform(0.6, 0.85)))
+        order = np.argsort(-(strength * rng.lognormal(0.0, 1.0, n)))[:k]
+        w = np.arange(1, k + 1, dtype=float) ** -a
+        S[t, order] = w / w.sum()
+    strongest = np.argsort(-strength)
+    exclude = frozenset(ids[j] for j in rng.choice(strongest[:12], rng.integers(0, 9), False))
+    pool = [j for j in strongest[:60] if ids[j] not in exclude]
+    include = frozenset(ids[j] for j in rng.choice(pool, rng.integers(0, 4), replace=False))
+    reach = S[:, [j for j in range(n) if ids[j] not in exclude]].sum(axis=1)
+    tau = rng.uniform(0.5, 0.9, m) if per_table else np.full(m, rng.uniform(0.5, 0.9))
+    targets = tuple(float(x) for x in np.minimum(tau, reach - 1e-6))
+    inst = C.Instance(ids, S, targets=targets, include=include, exclude=exclude)
+    if capped:
+        g = C.greedy(inst).size
+        inst = replace(inst, max_size=int(rng.integers(g, max(g + 1, int(1.3 * g)) + 1)))
+    return inst
+
+
 def best_of(repeats: int, f: Callable[[], Any]) -> tuple[float, Any]:
     best, out = float("inf"), None
     for _ in range(repeats):
@@ -92,17 +161,26 @@ def best_of(repeats: int, f: Callable[[], Any]) -> tuple[float, Any]:
     return best, out
 
 
-def pulp_smallest(S: np.ndarray, tau: np.ndarray, repeats: int) -> tuple[int | None, float, float]:
-    """Optimal size by PuLP + CBC on the same model; (size, solve seconds, build seconds)."""
-    m, n = S.shape
+def pulp_smallest(inst: C.Instance, repeats: int) -> tuple[int | None, float, float]:
+    """Optimal size by PuLP + CBC on the same model (included countries fixed to 1,
+    excluded ones left out, the maximum size as a row); (size, solve seconds, build
+    seconds). An infeasible instance gives size None, as ours does."""
+    S, tau = inst.shares, inst.tau
+    m = S.shape[0]
+    cols = [j for j, c in enumerate(inst.ids) if c not in inst.exclude]
 
-    def build() -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    def build() -> tuple[pulp.LpProblem, dict[int, pulp.LpVariable]]:
         prob = pulp.LpProblem("smallest_coalition", pulp.LpMinimize)
-        x = [prob.add_variable(f"x{j}", 0, 1, cat="Binary") for j in range(n)]
-        prob += pulp.lpSum(x)
+        x = {j: prob.add_variable(f"x{j}", 0, 1, cat="Binary") for j in cols}
+        prob += pulp.lpSum(x.values())
+        for j in cols:  # a Binary variable's bounds are reset to 0..1: fix by a row
+            if inst.ids[j] in inst.include:
+                prob += x[j] >= 1
         for t in range(m):
-            nz = np.flatnonzero(S[t])
+            nz = [j for j in np.flatnonzero(S[t]).tolist() if j in x]
             prob += pulp.lpSum(float(S[t, j]) * x[j] for j in nz) >= float(tau[t]) - C.TOL
+        if inst.max_size is not None:
+            prob += pulp.lpSum(x.values()) <= inst.max_size
         return prob, x
 
     t0 = time.perf_counter()
@@ -129,7 +207,7 @@ def run_instance(
     t_ours, sol = best_of(repeats, lambda: C.solve(inst, tie_break=False))
     t_full, full = best_of(repeats, lambda: C.solve(inst))
     t_greedy, g = best_of(repeats, lambda: C.greedy(inst))
-    size, t_pulp, t_build = pulp_smallest(inst.shares, inst.tau, repeats)
+    size, t_pulp, t_build = pulp_smallest(inst, repeats)
     row = {
         "label": label,
         "size": sol.size if sol.feasible else None,
@@ -274,7 +352,26 @@ def main() -> None:
             f" bundled {bundled_top3:.2f}"
         )
         synth += family
-    allrows = bundled + synth
+
+    # ------------------------------------------------------------------ (c) hard
+    hard_rows: list[dict[str, Any]] = []
+    for h, (name, per_table, capped) in enumerate(HARD_FAMILIES):
+        print(f"\n(c) {name}: {HARD_SEEDS} instances, 200-250 countries x 20-50 tables")
+        print(HEADER)
+        family = []
+        for i in range(HARD_SEEDS):
+            inst = hard(7000 + 100 * h + i, per_table, capped)
+            label = (
+                f"#{i:<2} {len(inst.ids)}x{inst.m} inc{len(inst.include)}"
+                f" exc{len(inst.exclude)}" + (f" k<={inst.max_size}" if capped else "")
+            )
+            run_instance(label, inst, rep, family)
+        summary(name, family)
+        tops = [top3(hard(7000 + 100 * h + i, per_table, capped).shares) for i in range(3)]
+        print(f"-- median top-3 share per table: {statistics.median(tops):.2f}")
+        hard_rows += family
+    summary("hard, all", hard_rows)
+    allrows = bundled + synth + hard_rows
     summary("all", allrows)
     if any(not r["optimal"] or r["pulp_size"] != r["size"] for r in allrows):
         sys.exit(1)

@@ -247,6 +247,45 @@ def test_solver_matches_brute_force(inst: Instance) -> None:
     assert np.allclose(ours.coverage, inst.coverage(ours.members))
 
 
+def test_cover_cuts_count_members() -> None:
+    """Shares 0.4 / 0.3 / 0.2 / 0.1, target 0.6: at least 2 members (r = 0); without
+    the leader, all 3 others (r = 1: 3*x_A + x_B + x_C + x_D >= 3); without the top
+    two, 0.3 cannot reach 0.6 (r = 2: x_A + x_B >= 1)."""
+    from minilat.analysis.coalition import _cover_cuts, _reduce
+
+    inst = _inst([[0.4, 0.3, 0.2, 0.1]], targets=(0.6,))
+    red = _reduce(inst, None)
+    assert red is not None
+    rows, lo = _cover_cuts(inst, red)
+    assert rows.tolist() == [[1, 1, 1, 1], [3, 1, 1, 1], [1, 1, 0, 0]]
+    assert lo.tolist() == [2, 3, 1]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_every_feasible_coalition_satisfies_the_cover_cuts(inst: Instance) -> None:
+    """The cuts are valid: no coalition meeting the targets (within TOL) violates one, so
+    adding them to the model can never cut off an optimum."""
+    import itertools
+
+    from minilat.analysis.coalition import _cover_cuts, _reduce
+
+    if inst.targets is None:
+        return
+    red = _reduce(inst, None)
+    if red is None:
+        return
+    rows, lo = _cover_cuts(inst, red)
+    n = len(red.cols)
+    usable = np.flatnonzero(red.upper > 0)
+    for size in range(min(len(usable), 7) + 1):
+        for combo in itertools.combinations(usable.tolist(), size):
+            x = np.zeros(n)
+            x[list(combo)] = 1.0
+            if np.all(red.S @ x >= inst.tau - TOL):
+                assert np.all(rows @ x >= lo - 1e-9), (combo, rows, lo)
+
+
 @settings(max_examples=60, deadline=None)
 @given(instances())
 def test_greedy_is_never_better_than_the_optimum(inst: Instance) -> None:

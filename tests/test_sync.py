@@ -377,3 +377,32 @@ def test_an_edit_that_cannot_be_written_stays_pending(
     assert "cannot write source:bad-src" in r.output and "1 edit left pending" in r.output
     assert not ed.pending("grouping:quad", root) and not ed.pending("source:ok-src", root)
     assert ed.pending("source:bad-src", root)
+
+
+def test_yml_files_are_read_and_written_in_place(ed: Editor, root: Path, db: EditorialDB) -> None:
+    """One rule for `.yml` (issue 18): the loader, the editors' base and sync all read a
+    `.yml` file, and sync writes an edit back into it rather than a second `.yaml`."""
+    (root / QUAD).rename(root / "groupings/quad.yml")
+    sfile = ed.base.source_files["quad-lowy-who-killed-quad"]
+    (root / "sources" / sfile.name).rename(root / "sources" / f"{sfile.stem}.yml")
+    assert "quad" in dataset.load(root).groupings
+    base = edits.read_base(root)
+    assert "quad" in base.groupings
+    assert base.source_files["quad-lowy-who-killed-quad"].suffix == ".yml"
+    doc = ed.doc("grouping", "quad")
+    doc["events"].append(
+        {"date": "2026-06-01", "kind": "summit", "title": "Test: yml", "sources": ["quad-lowy-who-killed-quad"]}
+    )  # fmt: skip
+    ed.save("grouping", "quad", doc)
+    p = sync.plan(root, db)
+    assert [f.path for f in p.files] == ["groupings/quad.yml"]
+    sync.apply(p, db)
+    assert not (root / QUAD).exists()
+    assert "Test: yml" in (root / "groupings/quad.yml").read_text()
+    assert dataset.validate(root) == []
+
+
+def test_a_new_source_goes_into_an_existing_editorial_yml(root: Path) -> None:
+    assert sync._new_sources_file(root) == root / sync.NEW_SOURCES_FILE
+    (root / "sources/editorial.yml").write_text("[]\n")
+    assert sync._new_sources_file(root) == root / "sources/editorial.yml"

@@ -43,12 +43,14 @@ __all__ = [
     "AS_OF_MIN",
     "AS_OF_YEARS_AHEAD",
     "SUBDIRS",
+    "YAML_SUFFIXES",
     "Dataset",
     "as_of_range",
     "bundled_data_dir",
     "check",
     "check_grouping",
     "check_source",
+    "data_files",
     "document_text",
     "fingerprint",
     "load",
@@ -305,9 +307,19 @@ def _validated(
         return None
 
 
-def _files(root: Path, sub: str) -> list[Path]:
+#: The suffixes of a data file. One rule everywhere (loader, editors' base, sync, the
+#: web's change detection): both are read, and a new file is written as ``.yaml``.
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def data_files(root: Path, sub: str) -> list[Path]:
+    """The YAML files of folder ``sub`` of the data folder ``root`` (``.yaml`` and
+    ``.yml``), sorted; empty if the folder does not exist."""
     d = root / sub
-    return sorted([*d.glob("*.yaml"), *d.glob("*.yml")]) if d.is_dir() else []
+    return sorted(p for p in d.iterdir() if p.suffix in YAML_SUFFIXES) if d.is_dir() else []
+
+
+_files = data_files
 
 
 def _read(path: Path, col: _Collector) -> _Located | None:
@@ -656,6 +668,8 @@ def _collect(root: Path) -> tuple[Dataset, list[Problem]]:
 
 
 def _collect_into(col: _Collector) -> tuple[Dataset, list[Problem]]:
+    """Read and check every file under ``col.root``, in dependency order: sources, then
+    participants (which cite sources), then groupings (which cite both), then tables."""
     root = col.root
     if not root.is_dir():
         what = "is a file, not a data folder" if root.is_file() else "no such data folder"
@@ -663,9 +677,18 @@ def _collect_into(col: _Collector) -> tuple[Dataset, list[Problem]]:
         return Dataset({}, {}, {}), col.problems
     if not (root / "groupings").is_dir():
         col.add(root, 1, "(folder)", "no groupings/ folder: is this a minilat data folder?")
+    sources = _collect_sources(col)
+    participants = _collect_participants(col, sources)
+    groupings = _collect_groupings(col, set(participants), sources)
+    capabilities, indicators = _collect_tables(col, set(participants), sources)
+    ds = Dataset(groupings, participants, sources, capabilities, indicators)
+    return ds, sorted(col.problems)
 
+
+def _collect_sources(col: _Collector) -> dict[str, Source]:
+    """Every source of ``sources/``, keyed by id; duplicates reported."""
     sources: dict[str, Source] = {}
-    for src, path, doc, base in _read_list(root, "sources", Source, col):
+    for src, path, doc, base in _read_list(col.root, "sources", Source, col):
         if src.id in sources:
             col.add(
                 path,
@@ -675,9 +698,14 @@ def _collect_into(col: _Collector) -> tuple[Dataset, list[Problem]]:
             )
         sources[src.id] = src
         col.source_at[src.id] = (col.shown(path), doc.line(base))
+    return sources
 
+
+def _collect_participants(col: _Collector, sources: dict[str, Source]) -> dict[str, Participant]:
+    """Every non-state participant of ``participants/``, keyed by id; duplicates, state
+    codes, unknown sources and unknown countries reported."""
     participants: dict[str, Participant] = {}
-    for part, path, doc, base in _read_list(root, "participants", Participant, col):
+    for part, path, doc, base in _read_list(col.root, "participants", Participant, col):
         if part.id in participants:
             col.add(
                 path,
@@ -708,10 +736,16 @@ def _collect_into(col: _Collector) -> tuple[Dataset, list[Problem]]:
                 f"unknown country code {part.country!r}",
             )
         participants[part.id] = part
-    known = set(participants)
+    return participants
 
+
+def _collect_groupings(
+    col: _Collector, known: set[str], sources: dict[str, Source]
+) -> dict[str, Grouping]:
+    """Every grouping of ``groupings/``, keyed by id, each checked against the known
+    participants and sources; its sourced facts noted in ``col.facts``."""
     groupings: dict[str, Grouping] = {}
-    for path in _files(root, "groupings"):
+    for path in _files(col.root, "groupings"):
         gdoc = _read(path, col)
         if gdoc is None:
             continue
@@ -733,10 +767,18 @@ def _collect_into(col: _Collector) -> tuple[Dataset, list[Problem]]:
         for p, ev in _evidence(g, ()):
             if ev.sources:
                 col.facts.append((g.id, _fmt(p), ev.sources, col.shown(path), doc.line(p)))
+    return groupings
 
+
+def _collect_tables(
+    col: _Collector, known: set[str], sources: dict[str, Source]
+) -> tuple[dict[str, CapabilityTable], dict[str, CapabilityTable]]:
+    """The capability tables of ``capabilities/`` and the ratio tables of
+    ``indicators/``, each keyed by id; a table in the wrong folder for its measure is
+    reported."""
     capabilities: dict[str, CapabilityTable] = {}
     indicators: dict[str, CapabilityTable] = {}
-    for path in [*_files(root, "capabilities"), *_files(root, "indicators")]:
+    for path in [*_files(col.root, "capabilities"), *_files(col.root, "indicators")]:
         is_indicator = path.parent.name == "indicators"
         cdoc = _read(path, col)
         if cdoc is None:
@@ -757,9 +799,7 @@ def _collect_into(col: _Collector) -> tuple[Dataset, list[Problem]]:
                 "indicators/ tables must have measure: ratio; capabilities/ tables must not",
             )
         (indicators if is_indicator else capabilities)[t.id] = t
-
-    ds = Dataset(groupings, participants, sources, capabilities, indicators)
-    return ds, sorted(col.problems)
+    return capabilities, indicators
 
 
 # ------------------------------------------------------- one document at a time (edits)

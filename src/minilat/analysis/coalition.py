@@ -35,7 +35,7 @@ import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, Literal, TypeAlias
 
 import highspy
@@ -496,11 +496,33 @@ def _highs(
     """Solve the binary programme with HiGHS, the model passed as arrays in one call.
 
     ``relax`` solves the LP relaxation instead and returns its value. A MIP result is
-    checked, not trusted: the rounded
-    solution must satisfy every row, and "optimal" is kept only if its own objective
-    matches the solver's dual bound.
+    checked, not trusted: the rounded solution must satisfy every row, and "optimal" is
+    kept only if its own objective matches the solver's dual bound. A solution feasible
+    within HiGHS's tolerance but not within ours gets one more solve, ``tight``.
     """
+    h = _configured(time_limit, relax=relax, presolve=presolve, tight=tight)
+    _pass_model(h, cost, maximize, A, row_lo, row_hi, col_lo, col_hi, relax=relax)
     n = len(cost)
+    if start is not None and not relax:
+        h.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(start, dtype=float))
+    again = partial(_highs, cost, maximize, A, row_lo, row_hi, col_lo, col_hi, start, time_limit)
+    if h.run() == highspy.HighsStatus.kError and _SINGLE_THREAD[0]:
+        # HiGHS's scheduler was started with more threads elsewhere in this process
+        _SINGLE_THREAD[0] = False
+        return again(relax=relax, presolve=presolve, tight=tight)
+    if relax:
+        return _relaxation(h)
+    res = _checked_mip(h, cost, maximize, A, row_lo, row_hi)
+    if res.status == "outside_tolerance":
+        if not tight:  # within HiGHS's tolerance, not ours: once more, tighter
+            return again(presolve=presolve, tight=True)
+        return replace(res, status="numerical_trouble")
+    return res
+
+
+def _configured(time_limit: float, *, relax: bool, presolve: bool, tight: bool) -> Any:
+    """A fresh HiGHS instance with this module's options: silent, single-threaded while
+    that works, presolve only when asked, and an exact gap for MIPs."""
     h = highspy._Highs()  # type: ignore[attr-defined]  # the bare binding: no banner
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
@@ -514,8 +536,24 @@ def _highs(
         h.setOptionValue("mip_abs_gap", 1e-9)
         if tight:
             h.setOptionValue("mip_feasibility_tolerance", 1e-10)
-    # the array form of passModel: numpy buffers go to HiGHS without a Python loop (the
-    # HighsLp attribute setters convert element by element, ~0.3 ms on these models)
+    return h
+
+
+def _pass_model(
+    h: Any,
+    cost: np.ndarray,
+    maximize: bool,
+    A: Matrix,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    col_lo: np.ndarray,
+    col_hi: np.ndarray,
+    *,
+    relax: bool,
+) -> None:
+    """The array form of passModel: numpy buffers go to HiGHS without a Python loop (the
+    HighsLp attribute setters convert element by element, ~0.3 ms on these models)."""
+    n = len(cost)
     a_start, a_index, a_value = _csc_parts(A)
     h.passModel(
         n,
@@ -534,39 +572,35 @@ def _highs(
         a_value,
         np.full(n, 0 if relax else int(highspy.HighsVarType.kInteger), dtype=np.int32),
     )
-    if start is not None and not relax:
-        h.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(start, dtype=float))
-    if h.run() == highspy.HighsStatus.kError and _SINGLE_THREAD[0]:
-        # HiGHS's scheduler was started with more threads elsewhere in this process
-        _SINGLE_THREAD[0] = False
-        return _highs(
-            cost,
-            maximize,
-            A,
-            row_lo,
-            row_hi,
-            col_lo,
-            col_hi,
-            start,
-            time_limit,
-            relax=relax,
-            presolve=presolve,
-            tight=tight,
-        )
+
+
+def _relaxation(h: Any) -> _MipResult:
+    """The solved LP relaxation: its solution, value and reduced costs."""
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return _MipResult(None, "unknown", float("inf"), 0)
+    sol = h.getSolution()
+    return _MipResult(
+        np.asarray(sol.col_value),
+        "optimal",
+        0.0,
+        0,
+        float(h.getInfo().objective_function_value),
+        np.asarray(sol.col_dual),
+    )
+
+
+def _checked_mip(
+    h: Any,
+    cost: np.ndarray,
+    maximize: bool,
+    A: Matrix,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+) -> _MipResult:
+    """The solved MIP's answer, checked: its rounded solution against every row (status
+    ``outside_tolerance`` if it fails), its objective against the dual bound."""
     status = h.getModelStatus()
     info = h.getInfo()
-    if relax:
-        if status != highspy.HighsModelStatus.kOptimal:
-            return _MipResult(None, "unknown", float("inf"), 0)
-        sol = h.getSolution()
-        return _MipResult(
-            np.asarray(sol.col_value),
-            "optimal",
-            0.0,
-            0,
-            float(info.objective_function_value),
-            np.asarray(sol.col_dual),
-        )
     nodes = int(info.mip_node_count)
     if status == highspy.HighsModelStatus.kInfeasible:
         return _MipResult(None, "infeasible", 0.0, nodes)
@@ -575,21 +609,7 @@ def _highs(
     if x is not None:
         ax = A @ x
         if np.any(ax < row_lo - 1e-12) or np.any(ax > row_hi + 1e-12):
-            if not tight:  # within HiGHS's tolerance, not ours: once more, tighter
-                return _highs(
-                    cost,
-                    maximize,
-                    A,
-                    row_lo,
-                    row_hi,
-                    col_lo,
-                    col_hi,
-                    start,
-                    time_limit,
-                    presolve=presolve,
-                    tight=True,
-                )
-            return _MipResult(None, "numerical_trouble", float("inf"), nodes)
+            return _MipResult(None, "outside_tolerance", float("inf"), nodes)
         value = float(cost @ x)
         bound = float(info.mip_dual_bound)
         slack = (bound - value) if maximize else (value - bound)
@@ -618,97 +638,127 @@ def _greedy_mask(inst: Instance, red: _Reduced) -> np.ndarray | None:
     by adding the best partner of each member left alone.
     """
     n = len(red.cols)
-    S = red.S
-    chosen = red.lower > 0
-    allowed = (red.upper > 0) & ~chosen
-    conflict: dict[int, set[int]] = {}
-    for a, b in red.forbidden:
-        conflict.setdefault(a, set()).add(b)
-        conflict.setdefault(b, set()).add(a)
-    for j0 in np.flatnonzero(chosen).tolist():
-        for k in conflict.get(j0, ()):
-            allowed[k] = False
-    c = inst.w @ S
+    pick = _Picker(red)
+    c = inst.w @ red.S
     cap = inst.max_size if inst.max_size is not None else n
-    tau = inst.tau
-    scale = np.where(tau > 0, tau, 1.0)
-    no_conflict: set[int] = set()
-
-    def add(j: int) -> None:
-        chosen[j] = True
-        allowed[j] = False
-        for k in conflict.get(j, no_conflict):
-            allowed[k] = False
-
     if inst.objective == "size":
-        # lazy greedy: a country's gain only shrinks as the shortfall does, so a stale
-        # gain is an upper bound and only the heap's top needs recomputing. Countries are
-        # rows here (contiguous), and the shortfall is updated in place.
-        ST = np.ascontiguousarray(S.T)
-        SnT = ST / scale
-        need = tau - ST[chosen].sum(axis=0)
-        count = int(chosen.sum())
-        need_n = np.maximum(need, 0.0) / scale
-        first = np.minimum(SnT, need_n).sum(axis=1)
-        cand = np.flatnonzero(allowed & (first > 0))
-        heap = list(zip((-first[cand]).tolist(), cand.tolist(), strict=True))
-        heapq.heapify(heap)
-        pop, push = heapq.heappop, heapq.heappush
-        add_up, minimum, biggest = np.add.reduce, np.minimum, np.maximum.reduce
-        buf = np.empty_like(need_n)
-        unmet = float(biggest(need)) > TOL
-        while unmet and count < cap:
-            while heap:
-                _, j = pop(heap)
-                if not allowed[j]:
-                    continue
-                g = float(add_up(minimum(SnT[j], need_n, out=buf)))
-                if heap and g < -heap[0][0] - 1e-12:  # near-ties: keep the one just popped
-                    if g > 0:
-                        push(heap, (-g, j))
-                    continue
-                break
-            else:
-                return None
-            if g <= 0:
-                return None
-            add(j)
-            count += 1
-            need -= ST[j]
-            np.maximum(need, 0.0, out=need_n)
-            need_n /= scale
-            unmet = float(biggest(need)) > TOL
+        if not _close_shortfall(inst, red, pick, cap):
+            return None
     else:
         for jj in np.argsort(-c, kind="stable"):
-            if chosen.sum() >= cap:
+            if pick.chosen.sum() >= cap:
                 break
-            if allowed[jj] and c[jj] > 0:
-                add(int(jj))
-    if red.partners is not None:
-        for member in np.flatnonzero(chosen).tolist():
-            nb = red.partners[member]
-            if len(nb) and chosen[nb].any():
-                continue
-            options = [k for k in nb if allowed[k]]
-            if not options or chosen.sum() >= cap:
-                return None
-            add(int(max(options, key=lambda k: (c[k], -k))))
+            if pick.allowed[jj] and c[jj] > 0:
+                pick.add(int(jj))
+    if red.partners is not None and not _pair_lonely_members(red, pick, c, cap):
+        return None
+    chosen = pick.chosen
     if inst.objective == "size":
-        # drop members no longer needed, smallest contribution first
-        cov = S[:, chosen].sum(axis=1)
-        members = np.flatnonzero(chosen & (red.lower == 0))
-        # only a member whose removal keeps every target met now can ever be dropped
-        spare = np.all(cov[:, None] - S[:, members] >= (tau - TOL)[:, None], axis=0)
-        for q in sorted(members[spare].tolist(), key=lambda k: c[k]):
-            rest = cov - S[:, q]
-            if np.any(rest < tau - TOL):
-                continue
-            chosen[q] = False
-            if red.partners is not None and not _feasible_mask(inst, red, chosen):
-                chosen[q] = True
-                continue
-            cov = rest
+        _drop_unneeded(inst, red, chosen, c)
     return chosen if _feasible_mask(inst, red, chosen) else None
+
+
+class _Picker:
+    """The greedy's state: who is chosen, who may still be, and the forbidden pairs."""
+
+    def __init__(self, red: _Reduced) -> None:
+        self.chosen = red.lower > 0
+        self.allowed = (red.upper > 0) & ~self.chosen
+        self.conflict: dict[int, set[int]] = {}
+        for a, b in red.forbidden:
+            self.conflict.setdefault(a, set()).add(b)
+            self.conflict.setdefault(b, set()).add(a)
+        for j0 in np.flatnonzero(self.chosen).tolist():
+            for k in self.conflict.get(j0, ()):
+                self.allowed[k] = False
+
+    def add(self, j: int) -> None:
+        self.chosen[j] = True
+        self.allowed[j] = False
+        for k in self.conflict.get(j, ()):
+            self.allowed[k] = False
+
+
+def _close_shortfall(inst: Instance, red: _Reduced, pick: _Picker, cap: int) -> bool:
+    """Add countries, the one closing most of the scaled shortfall first, until every
+    target is met (True) or no country helps or room runs out (False if still unmet).
+
+    A lazy greedy: a country's gain only shrinks as the shortfall does, so a stale gain
+    is an upper bound and only the heap's top needs recomputing. Countries are rows here
+    (contiguous), and the shortfall is updated in place.
+    """
+    chosen, allowed = pick.chosen, pick.allowed
+    tau = inst.tau
+    scale = np.where(tau > 0, tau, 1.0)
+    ST = np.ascontiguousarray(red.S.T)
+    SnT = ST / scale
+    need = tau - ST[chosen].sum(axis=0)
+    count = int(chosen.sum())
+    need_n = np.maximum(need, 0.0) / scale
+    first = np.minimum(SnT, need_n).sum(axis=1)
+    cand = np.flatnonzero(allowed & (first > 0))
+    heap = list(zip((-first[cand]).tolist(), cand.tolist(), strict=True))
+    heapq.heapify(heap)
+    pop, push = heapq.heappop, heapq.heappush
+    add_up, minimum, biggest = np.add.reduce, np.minimum, np.maximum.reduce
+    buf = np.empty_like(need_n)
+    unmet = float(biggest(need)) > TOL
+    while unmet and count < cap:
+        while heap:
+            _, j = pop(heap)
+            if not allowed[j]:
+                continue
+            g = float(add_up(minimum(SnT[j], need_n, out=buf)))
+            if heap and g < -heap[0][0] - 1e-12:  # near-ties: keep the one just popped
+                if g > 0:
+                    push(heap, (-g, j))
+                continue
+            break
+        else:
+            return False
+        if g <= 0:
+            return False
+        pick.add(j)
+        count += 1
+        need -= ST[j]
+        np.maximum(need, 0.0, out=need_n)
+        need_n /= scale
+        unmet = float(biggest(need)) > TOL
+    return True
+
+
+def _pair_lonely_members(red: _Reduced, pick: _Picker, c: np.ndarray, cap: int) -> bool:
+    """ "Within existing": give every member without a chosen partner its best allowed
+    partner; False if one has none or room runs out."""
+    assert red.partners is not None
+    chosen, allowed = pick.chosen, pick.allowed
+    for member in np.flatnonzero(chosen).tolist():
+        nb = red.partners[member]
+        if len(nb) and chosen[nb].any():
+            continue
+        options = [k for k in nb if allowed[k]]
+        if not options or chosen.sum() >= cap:
+            return False
+        pick.add(int(max(options, key=lambda k: (c[k], -k))))
+    return True
+
+
+def _drop_unneeded(inst: Instance, red: _Reduced, chosen: np.ndarray, c: np.ndarray) -> None:
+    """Drop members no longer needed (in place), smallest contribution first."""
+    S, tau = red.S, inst.tau
+    cov = S[:, chosen].sum(axis=1)
+    members = np.flatnonzero(chosen & (red.lower == 0))
+    # only a member whose removal keeps every target met now can ever be dropped
+    spare = np.all(cov[:, None] - S[:, members] >= (tau - TOL)[:, None], axis=0)
+    for q in sorted(members[spare].tolist(), key=lambda k: c[k]):
+        rest = cov - S[:, q]
+        if np.any(rest < tau - TOL):
+            continue
+        chosen[q] = False
+        if red.partners is not None and not _feasible_mask(inst, red, chosen):
+            chosen[q] = True
+            continue
+        cov = rest
 
 
 def _feasible_mask(inst: Instance, red: _Reduced, chosen: np.ndarray) -> bool:
@@ -817,6 +867,77 @@ def _smallest_subset(
         if ok.any():
             return True, combos[int(np.argmax(ok))]
     return True, None
+
+
+#: Prefixes per table tried for the cover cuts (see :func:`_cover_cuts`).
+_CUT_DEPTH = 8
+
+
+def _cover_cuts(inst: Instance, red: _Reduced) -> tuple[np.ndarray, np.ndarray]:
+    """Valid inequalities of the covering rows, to tighten the LP relaxation.
+
+    For table ``t`` with its usable producers sorted by share, and ``r`` = 0, 1, ...: a
+    coalition holding none of the ``r`` largest needs at least ``k_r`` of the others
+    (the fewest of them whose shares reach the target), so
+
+        sum_{others} x_j + k_r * sum_{top r} x_j >= k_r
+
+    holds for every coalition meeting the target (a coalition holding one of the top r
+    already has ``k_r`` on the left). When the others cannot reach the target at all,
+    the cut is ``sum_{top r} x_j >= 1``. ``r = 0`` is the plain cardinality cut: at least
+    ``k_0`` producers. Only cuts whose ``k_r`` grows with ``r`` are kept (the others are
+    weaker than the previous one). The LP relaxation alone treats a large share as
+    divisible; these rows count members, which is what the objective counts too.
+
+    Returns ``(rows, lo)``: a dense matrix over the reduced columns and each row's lower
+    bound (upper bounds are infinite).
+    """
+    S = red.S
+    usable = red.upper > 0
+    goal = inst.tau - TOL - 1e-12  # a hair below the rows' own bound: never too strong
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    n = S.shape[1]
+    for t in np.flatnonzero(inst.tau > TOL).tolist():
+        share = np.where(usable, S[t], 0.0)
+        order = np.argsort(-share, kind="stable")
+        order = order[share[order] > 0]
+        pref = np.concatenate([[0.0], np.cumsum(share[order])])
+        depth = min(_CUT_DEPTH, len(order))
+        last = 0
+        for r in range(depth + 1):
+            reach = pref[-1] - pref[r]
+            if reach < goal[t]:  # the others cannot do it: one of the top r is needed
+                if r:
+                    row = np.zeros(n)
+                    row[order[:r]] = 1.0
+                    rows.append(row)
+                    lo.append(1.0)
+                break
+            k = int(np.searchsorted(pref, pref[r] + goal[t], "left")) - r
+            if k <= max(last, 1):
+                continue
+            last = k
+            row = np.zeros(n)
+            row[order[r:]] = 1.0
+            row[order[:r]] = float(k)
+            rows.append(row)
+            lo.append(float(k))
+    if not rows:
+        return np.zeros((0, n)), np.zeros(0)
+    return np.vstack(rows), np.asarray(lo)
+
+
+def _with_cuts(
+    A: Matrix, lo: np.ndarray, hi: np.ndarray, cuts: tuple[np.ndarray, np.ndarray]
+) -> tuple[Matrix, np.ndarray, np.ndarray]:
+    """The model's rows with the cover cuts appended below them."""
+    C, clo = cuts
+    if isinstance(A, np.ndarray):
+        A2: Matrix = np.vstack([A, C])
+    else:
+        A2 = sp.csc_array(sp.vstack([A, sp.csc_array(C)], format="csc"))
+    return A2, np.concatenate([lo, clo]), np.concatenate([hi, np.full(len(clo), np.inf)])
 
 
 def _smaller(
@@ -983,14 +1104,7 @@ def _solve_size(
     relaxed: _MipResult | None = None
     smaller: _MipResult | None = None
     if u is not None and lb < u:
-        # the LP relaxation, rounded up, often proves the greedy coalition optimal
-        rows = _rows(inst, probe, lb, ub, targets=True)
-        A, lo, hi = rows
-        relaxed = _highs(
-            np.ones(n), False, A, lo, hi, probe.lower, probe.upper, None, time_limit, relax=True
-        )
-        if relaxed.status == "optimal":
-            lb = max(lb, int(np.ceil(relaxed.value - 1e-6)))
+        lb, rows, relaxed = _lp_bound(inst, probe, lb, ub, u, time_limit)
     if incumbent is not None and u is not None and lb >= u:
         x, status, gap, method = incumbent, "optimal", 0.0, "bound"
     else:
@@ -1036,6 +1150,33 @@ def _solve_size(
     )
 
 
+def _lp_bound(
+    inst: Instance, probe: _Reduced, lb: int, ub: int, u: int, time_limit: float
+) -> tuple[int, tuple[Matrix, np.ndarray, np.ndarray], _MipResult]:
+    """The LP relaxation's bound on the size, rounded up, with the rows it was solved on
+    and its solution: first the plain model, then, if it leaves a gap below the
+    incumbent's size ``u``, again with the cover cuts (see :func:`_cover_cuts`)."""
+    n = len(probe.cols)
+    rows = _rows(inst, probe, lb, ub, targets=True)
+    A, lo, hi = rows
+    relaxed = _highs(
+        np.ones(n), False, A, lo, hi, probe.lower, probe.upper, None, time_limit, relax=True
+    )
+    if relaxed.status != "optimal":
+        return lb, rows, relaxed
+    lb = max(lb, int(np.ceil(relaxed.value - 1e-6)))
+    if lb >= u:
+        return lb, rows, relaxed
+    cut_rows = _with_cuts(A, lo, hi, _cover_cuts(inst, probe))
+    A, lo, hi = cut_rows
+    tighter = _highs(
+        np.ones(n), False, A, lo, hi, probe.lower, probe.upper, None, time_limit, relax=True
+    )
+    if tighter.status != "optimal":
+        return lb, rows, relaxed
+    return max(lb, int(np.ceil(tighter.value - 1e-6))), cut_rows, tighter
+
+
 def _tie_break(
     inst: Instance, probe: _Reduced, x: np.ndarray, t0: float, time_limit: float
 ) -> tuple[np.ndarray, int]:
@@ -1050,20 +1191,7 @@ def _tie_break(
     k = int(x.sum())
     c = inst.w @ probe.S
     red = _fix_dominated(probe, k)  # a dominated member can be swapped, coverage kept
-    out = x & (red.upper == 0)
-    if out.any():
-        # a member fixed out for an exact twin (equal shares: the earlier id dominates) is
-        # swapped for that twin, so that equal answers come out the same way every time
-        tied = {j for pair in probe.forbidden for j in pair}
-        y = x.copy()
-        for i in np.flatnonzero(out).tolist():
-            twin = ~y & (red.upper > 0) & np.all(probe.S[:, [i]] == probe.S, axis=0)
-            twin[i:] = False
-            twin[list(tied)] = False
-            if twin.any():
-                y[i], y[int(np.argmax(twin))] = False, True
-        if _feasible_mask(inst, probe, y):
-            x = y
+    x = _earlier_twins(inst, probe, red, x)
     z = float(c[x].sum())
     if z >= _coverage_upper_bound(inst, red, k) - 1e-12:
         return x, 0
@@ -1123,6 +1251,24 @@ def _tie_break(
     if float(c[y].sum()) > z and int(y.sum()) == k and _feasible_mask(inst, red, y):
         return y, nodes
     return x, 0
+
+
+def _earlier_twins(inst: Instance, probe: _Reduced, red: _Reduced, x: np.ndarray) -> np.ndarray:
+    """``x`` with each member fixed out for an exact twin (equal shares: the earlier id
+    dominates) swapped for that twin, so that equal answers come out the same way every
+    time; ``x`` unchanged if the swap breaks a constraint."""
+    out = x & (red.upper == 0)
+    if not out.any():
+        return x
+    tied = {j for pair in probe.forbidden for j in pair}
+    y = x.copy()
+    for i in np.flatnonzero(out).tolist():
+        twin = ~y & (red.upper > 0) & np.all(probe.S[:, [i]] == probe.S, axis=0)
+        twin[i:] = False
+        twin[list(tied)] = False
+        if twin.any():
+            y[i], y[int(np.argmax(twin))] = False, True
+    return y if _feasible_mask(inst, probe, y) else x
 
 
 def _best_subset(
@@ -1615,35 +1761,7 @@ def design(
     if compare is not None:
         return {"mode": "compare", **head, **_compare(ds, q, compare, as_of, infos)}
     if frontier_size is not None:
-        if frontier_size < 1:
-            raise BadInput(f"frontier size {frontier_size} must be at least 1")
-        inst = _instance(ds, replace(q, targets=None), "coverage", frontier_size)
-        steps = []
-        prev = 0.0
-        for k, sol in frontier(inst, frontier_size, time_limit=q.time_limit):
-            if not sol.feasible or not sol.members:
-                # "at most k" admits the empty coalition; it answers nothing, so say so
-                steps.append({"k": k, "feasible": False, "status": sol.status})
-                continue
-            steps.append(
-                {
-                    "k": k,
-                    "feasible": True,
-                    **_answer(ds, replace(q, targets=None), inst, sol, infos),
-                    "marginal_gain": _round(sol.weighted - prev),
-                }
-            )
-            prev = sol.weighted
-        if not any(s["feasible"] for s in steps):
-            raise _explain(ds, replace(q, max_size=frontier_size), inst, infos)
-        return {
-            "mode": "frontier",
-            **head,
-            "tables": infos,
-            "weights": [_round(w) for w in inst.w],
-            "steps": steps,
-            "all_optimal": all(s.get("optimal", True) for s in steps),
-        }
+        return {"mode": "frontier", **head, **_frontier_answer(ds, q, frontier_size, infos)}
     if q.max_size is not None:
         inst = _instance(ds, q, "coverage", q.max_size)
         mode = "max_coverage"
@@ -1667,6 +1785,39 @@ def design(
         else None
     )
     return out
+
+
+def _frontier_answer(
+    ds: Dataset, q: Question, frontier_size: int, infos: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The frontier: the best coverage for k = 1..frontier_size and each step's gain."""
+    if frontier_size < 1:
+        raise BadInput(f"frontier size {frontier_size} must be at least 1")
+    inst = _instance(ds, replace(q, targets=None), "coverage", frontier_size)
+    steps = []
+    prev = 0.0
+    for k, sol in frontier(inst, frontier_size, time_limit=q.time_limit):
+        if not sol.feasible or not sol.members:
+            # "at most k" admits the empty coalition; it answers nothing, so say so
+            steps.append({"k": k, "feasible": False, "status": sol.status})
+            continue
+        steps.append(
+            {
+                "k": k,
+                "feasible": True,
+                **_answer(ds, replace(q, targets=None), inst, sol, infos),
+                "marginal_gain": _round(sol.weighted - prev),
+            }
+        )
+        prev = sol.weighted
+    if not any(s["feasible"] for s in steps):
+        raise _explain(ds, replace(q, max_size=frontier_size), inst, infos)
+    return {
+        "tables": infos,
+        "weights": [_round(w) for w in inst.w],
+        "steps": steps,
+        "all_optimal": all(s.get("optimal", True) for s in steps),
+    }
 
 
 def _compare(

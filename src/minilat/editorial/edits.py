@@ -134,13 +134,13 @@ def read_base(root: Path | None = None) -> Base:
     The folder is expected to validate (the web compiled it already)."""
     root = root or _dataset.bundled_data_dir()
     groupings: dict[str, dict[str, Any]] = {}
-    for path in sorted((root / "groupings").glob("*.yaml")):
+    for path in _dataset.data_files(root, "groupings"):
         doc = _load(path)
         if isinstance(doc, dict):
             groupings[str(doc.get("id", path.stem))] = doc
     sources: dict[str, dict[str, Any]] = {}
     files: dict[str, Path] = {}
-    for path in sorted((root / "sources").glob("*.yaml")):
+    for path in _dataset.data_files(root, "sources"):
         for doc in _load(path) or []:
             if isinstance(doc, dict) and "id" in doc:
                 sources[str(doc["id"])] = doc

@@ -225,12 +225,21 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def _new_sources_file(root: Path) -> Path:
+    """Where a new source goes: ``sources/editorial.yaml``, or ``.yml`` if that exists."""
+    path = root / NEW_SOURCES_FILE
+    yml = path.with_suffix(".yml")
+    return yml if yml.is_file() and not path.is_file() else path
+
+
 def _grouping_file(root: Path, gid: str) -> Path:
-    """The file holding grouping ``gid`` (``groupings/<gid>.yaml`` for a new one)."""
+    """The file holding grouping ``gid``: ``groupings/<gid>.yaml`` or ``.yml``, else any
+    file whose ``id`` is ``gid``; ``groupings/<gid>.yaml`` for a new one."""
     path = root / "groupings" / f"{gid}.yaml"
-    if path.is_file():
-        return path
-    for other in sorted((root / "groupings").glob("*.yaml")):
+    for suffix in _dataset.YAML_SUFFIXES:
+        if path.with_suffix(suffix).is_file():
+            return path.with_suffix(suffix)
+    for other in _dataset.data_files(root, "groupings"):
         doc = _plain(other.read_text("utf-8"))
         if isinstance(doc, dict) and str(doc.get("id", other.stem)) == gid:
             return other
@@ -280,7 +289,7 @@ def plan(root: Path | None, db: EditorialDB, *, force: bool = False) -> Plan:
         if kind == "grouping":
             path = _grouping_file(root, ident)
         else:
-            path = Path(base.source_files.get(ident) or root / NEW_SOURCES_FILE)
+            path = Path(base.source_files.get(ident) or _new_sources_file(root))
         rel = _rel(root, path)
         yaml_hash = _edits.doc_hash(before)
         if yaml_hash == row["doc_hash"]:  # the YAML holds it already

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from minilat import settings
-from minilat.dataset import SUBDIRS, Dataset, bundled_data_dir, parse_as_of
+from minilat.dataset import SUBDIRS, YAML_SUFFIXES, Dataset, bundled_data_dir, parse_as_of
 from minilat.editorial.database import EditorialDB, SuggestionStore
 from minilat.editorial.editors import editorial_path
 from minilat.editorial.edits import Base, overlay, read_base
@@ -42,7 +42,7 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
         folder = root / sub
         if folder.is_dir():
             for p in sorted(folder.iterdir()):
-                if p.suffix in (".yaml", ".yml"):
+                if p.suffix in YAML_SUFFIXES:
                     with contextlib.suppress(OSError):
                         st = p.stat()
                         out.append((f"{sub}/{p.name}", st.st_mtime_ns, st.st_size))
