@@ -9,7 +9,7 @@ LOCK := requirements.lock
 #: The port of `make run` (`make run PORT=8080`).
 PORT ?= 8000
 
-.PHONY: check-python run run-install lock test lint typecheck unit quick bench docs case-studies install clean
+.PHONY: check-python run run-install lock test lint typecheck unit quick bench docs case-studies install clean mutation
 
 ## Development: the runtime dependencies as locked, plus the development tools.
 $(STAMP): pyproject.toml $(LOCK)
@@ -79,6 +79,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_whatif.py --repeats 3
 	$(BIN)/python benchmarks/bench_monitor.py
 	$(BIN)/python benchmarks/bench_life.py --repeats 3
+
+## Mutation testing of the core modules (slow, not in CI; scores in docs/testing.md).
+## One group: make mutation GROUPS=model
+GROUPS ?=
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py $(GROUPS)
 
 ## Regenerate the generated parts of the docs: the CLI reference and the case studies.
 docs: $(STAMP)

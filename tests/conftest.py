@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from minilat.cli import cli
+from minilat.dataset import Dataset
 from minilat.editorial import editors
 from minilat.editorial.database import EditorialDB
 
@@ -40,6 +42,57 @@ settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", 
 # real Argon2id hashes (``$argon2id$...``); ``test_auth.py`` checks that the product's own
 # hasher keeps its parameters.
 editors._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _yaml_read_once_per_version() -> Iterator[None]:
+    """Each web app reads the data folder's YAML documents (``edits.read_base``, ruamel:
+    about a second) the first time an editor page needs them; the suite builds hundreds of
+    apps over the same unchanged folders. Read each folder once per version of its files
+    (paths, sizes and modification times) and hand every app its own deep copy, so that
+    no test sees another's changes, and a changed file is read again."""
+    import copy
+
+    from minilat.dataset import SUBDIRS, bundled_data_dir, data_files
+    from minilat.editorial import edits
+    from minilat.web import site
+
+    real = edits.read_base
+    seen: dict[tuple[object, ...], edits.Base] = {}
+
+    def read_base(root: Path | None = None) -> edits.Base:
+        folder = Path(root) if root is not None else bundled_data_dir()
+        key: tuple[object, ...] = (root,)
+        for sub in SUBDIRS:
+            for p in data_files(folder, sub):
+                st = p.stat()
+                key += ((str(p), st.st_size, st.st_mtime_ns),)
+        if key not in seen:
+            seen[key] = real(root)
+        return copy.deepcopy(seen[key])
+
+    from minilat.store import Store
+
+    real_dataset = Store.dataset
+    loaded: dict[tuple[object, ...], Dataset] = {}
+
+    def dataset(self: Store, *, groupings: bool = True) -> Dataset:
+        """A store file's dataset read once per version of the file (its path and the
+        fingerprint of the data compiled into it); each Store gets its own copy of the
+        frozen records, with an empty memo of analyses."""
+        if self._dataset is not None or not groupings or str(self.path) == ":memory:":
+            return real_dataset(self, groupings=groupings)
+        key = (str(self.path), *sorted(self.meta().items()))
+        if key not in loaded:
+            loaded[key] = real_dataset(self)
+        self._dataset = dataclasses.replace(loaded[key])
+        return self._dataset
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(site, "read_base", read_base)
+    patch.setattr(Store, "dataset", dataset)
+    yield
+    patch.undo()
 
 
 @pytest.fixture

@@ -105,9 +105,22 @@ def test_chart(fmt: str, magic: bytes) -> None:
     assert tl.chart(typed, fmt).startswith(magic)
 
 
-def test_svg_chart_is_reproducible() -> None:
+def test_svg_chart_is_reproducible_and_follows_the_data() -> None:
+    """The same timeline, computed twice, draws the same bytes (fixed ids, no date);
+    another timeline (a shorter range, types added, one year's count changed) draws
+    different ones, so the chart is not a picture of nothing."""
     t = tl.timeline(dataset(), today=TODAY)
-    assert tl.chart(t, "svg") == tl.chart(t, "svg")
+    svg = tl.chart(t, "svg")
+    assert tl.chart(tl.timeline(dataset(), today=TODAY), "svg") == svg
+    shorter = tl.timeline(dataset(), start=2005, end=2015, today=TODAY)
+    typed = tl.timeline(dataset(), types={"new1": "security_defence"}, today=TODAY)
+    bumped = {
+        **t,
+        "years": [{**r, "founded": r["founded"] + (i == 3)} for i, r in enumerate(t["years"])],
+    }
+    assert (
+        len({svg, tl.chart(shorter, "svg"), tl.chart(typed, "svg"), tl.chart(bumped, "svg")}) == 4
+    )
     with pytest.raises(BadInput):
         tl.chart(t, "pdf")
 

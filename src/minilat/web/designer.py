@@ -228,7 +228,9 @@ def design(
         if table is not None:
             chosen.append(table)
     goal: tuple[float, ...] | None = None
-    if max_size is None:
+    # with a maximum size, targets are optional, but those given still bind
+    any_target = any(t.strip() for t in target_texts[: len(table_ids)])
+    if max_size is None or any_target:
         shares = []
         for i in range(len(table_ids)):
             text = target_texts[i] if i < len(target_texts) else ""

@@ -95,7 +95,7 @@ def atom(
             entry,
             "id",
             f"{base}/groupings/{r['grouping']}#event-"
-            + hashlib.sha1(key.encode()).hexdigest()[:16],
+            + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16],
         )
         sub(entry, "title", f"{r['grouping_name']}: {r['title']}")
         sub(entry, "updated", _stamp(r["date"]))
