@@ -61,7 +61,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 ## The quick loop: the suite without the heavy and Spark groups (CI runs everything).
 quick: $(STAMP)
