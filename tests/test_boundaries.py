@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minilat import dataset as _dataset
@@ -93,6 +93,7 @@ def test_store_answers_equal_the_model_on_every_boundary_day(store: Store) -> No
             assert got_ids == by_member.get(p, set()), (p, day)
 
 
+@settings(deadline=None, max_examples=60)
 @given(st.dates(min_value=dt.date(1945, 1, 1), max_value=dt.date(2030, 12, 31)))
 def test_store_answers_equal_the_model_on_any_day(day: dt.date) -> None:
     ds = _shipped()

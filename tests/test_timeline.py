@@ -129,7 +129,7 @@ def test_cli_timeline(run: Callable[..., Result], mini_dir: Path, tmp_path: Path
     out = tmp_path / "t.svg"
     r = run("timeline", "--from", "2000", "--json", "--chart", str(out), data=mini_dir)
     assert r.exit_code == 0, r.output
-    d = json.loads(r.output)
+    d = json.loads(r.stdout)  # the "wrote ..." notice goes to stderr
     assert d["start"] == 2000 and d["groupings"] == 2
     assert out.read_bytes().startswith(b"<?xml")
     r = run("timeline", "--from", "2010", "--to", "2012", data=mini_dir)
