@@ -628,3 +628,15 @@ def test_events_timeline(client: TestClient) -> None:
     assert ">Data (CSV)</a>" in html and "Cite this chart" in html
     rows = client.get("/events/per-year.csv").text.splitlines()
     assert rows[0] == "year,events" and len(rows) == len(d["per_year"]) + 1
+
+
+def test_membership_matrix(client: TestClient) -> None:
+    d = client.get("/matrix", params={"as_of": "2024-06-01", "format": "json"}).json()
+    cols = [c["id"] for c in d["columns"]]
+    assert "quad" in cols and "un" not in cols  # minilaterals by default, not the UN
+    india = next(r for r in d["rows"] if r["iso3"] == "IND")
+    assert cols.index("quad") in india["cells"] and india["count"] == len(india["cells"])
+    sec = client.get("/matrix", params={"type": "security_defence", "format": "json"}).json()
+    assert 0 < len(sec["columns"]) < len(cols)
+    csv_rows = client.get("/matrix.csv", params={"as_of": "2024-06-01"}).text.splitlines()
+    assert csv_rows[0].split(",")[:2] == ["iso3", "name"] and len(csv_rows) == len(d["rows"]) + 1

@@ -58,6 +58,7 @@ PAGES = {
     "search": "/search?q=quantum",
     "compare": "/compare?countries=IND,GBR,EST",
     "events": "/events",
+    "matrix": "/matrix",
     "sources": "/sources",
 }
 #: The pages that draw a world map.

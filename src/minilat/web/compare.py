@@ -18,7 +18,7 @@ from minilat.web import charts, maps, views
 from minilat.web.library import types_on
 from minilat.web.site import Site
 
-__all__ = ["MAX_ITEMS", "compare", "events"]
+__all__ = ["MATRIX_MAX_MEMBERS", "MAX_ITEMS", "compare", "events", "matrix"]
 
 #: How many countries or groupings one comparison holds.
 MAX_ITEMS = 4
@@ -138,4 +138,60 @@ def events(
         "cite": maps.cite(site, title, _dt.date.today().isoformat(), "/events"),
         "events": shown[:300],
         "shown": len(shown),
+    }
+
+
+#: The membership matrix shows groupings of at most this many member states by default
+#: (the minilaterals), so it stays readable; ``max_members`` raises it.
+MATRIX_MAX_MEMBERS = 30
+
+
+def matrix(
+    site: Site,
+    *,
+    as_of: _dt.date,
+    type_: str | None = None,
+    theme: str | None = None,
+    max_members: int = MATRIX_MAX_MEMBERS,
+) -> dict[str, Any]:
+    """Countries x groupings on a date: which state takes part in which grouping.
+
+    Columns: the groupings active on ``as_of`` (of ``type_`` and ``theme`` if given) with
+    at most ``max_members`` member states; rows: the states taking part in any of them,
+    most memberships first. ``cells`` lists, per row, the column indexes it belongs to.
+    """
+    if not 2 <= max_members <= 300:
+        raise BadInput("max_members must be from 2 to 300")
+    listing = views.grouping_list(
+        site, type_=type_, theme=theme, as_of=as_of.isoformat(), limit=views.MAX_LIMIT
+    )
+    columns = []
+    members: list[set[str]] = []
+    for row in listing["groupings"]:
+        g = site.ds.groupings[row["id"]]
+        states = {
+            m.participant for m in g.members_on(as_of) if countries.is_state_code(m.participant)
+        }
+        if not states or len(states) > max_members:
+            continue
+        label = g.acronyms[0] if g.acronyms else g.name
+        columns.append({"id": g.id, "name": g.name, "label": label, "states": len(states)})
+        members.append(states)
+    counts = Counter(code for states in members for code in states)
+    rows = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], countries.state(kv[0]).name)):
+        rows.append(
+            {
+                "iso3": code,
+                "name": countries.state(code).name,
+                "count": n,
+                "cells": [i for i, states in enumerate(members) if code in states],
+            }
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "filters": {"type": type_, "theme": theme, "max_members": max_members},
+        "choices": listing["choices"],
+        "columns": columns,
+        "rows": rows,
     }

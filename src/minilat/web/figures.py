@@ -175,3 +175,18 @@ def events_chart(request: Request, site: SiteDep, ext: str) -> Response:
         label = "Number of dated events per year"
         return _svg(_chart_svg(request, "bar_svg", d["chart"], label, "events"), name + ".svg")
     raise NotFound(f"no download .{ext}", hint="use .svg or .csv")
+
+
+@router.get("/matrix.csv")
+def matrix_csv(
+    site: SiteDep, as_of: Opt = None, type: Opt = None, theme: Opt = None, max_members: int = 30
+) -> Response:
+    from minilat.web.compare import matrix
+
+    day = site.day(as_of)
+    d = matrix(site, as_of=day, type_=type or None, theme=theme or None, max_members=max_members)
+    rows: list[list[Any]] = [["iso3", "name", *(c["id"] for c in d["columns"])]]
+    for r in d["rows"]:
+        cells = set(r["cells"])
+        rows.append([r["iso3"], r["name"], *(int(i in cells) for i in range(len(d["columns"])))])
+    return _csv(rows, f"minilat-membership-matrix-{day}.csv")

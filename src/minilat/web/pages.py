@@ -242,3 +242,22 @@ def events(
 ) -> Response:
     data = compare_view.events(site, kind=kind or None, grouping=grouping or None, year=year)
     return _renderer(request).page(request, "events.html", data)
+
+
+@router.get("/matrix")
+def matrix(
+    request: Request,
+    site: SiteDep,
+    as_of: Opt = None,
+    type: Opt = None,
+    theme: Opt = None,
+    max_members: Annotated[int, Query(ge=2, le=300)] = compare_view.MATRIX_MAX_MEMBERS,
+) -> Response:
+    data = compare_view.matrix(
+        site,
+        as_of=site.day(as_of),
+        type_=type or None,
+        theme=theme or None,
+        max_members=max_members,
+    )
+    return _renderer(request).page(request, "matrix.html", data)
