@@ -1011,7 +1011,8 @@ def _verdicts(
             themes = ", ".join(t.value for t in g.themes.value) or "none given"
             entry["verdict"] = (
                 f"not assessable: no capability table measures its themes ({themes});"
-                " name tables with `tables:`"
+                " give themes such as ai, semiconductors or critical_minerals"
+                " (--found NAME:MEMBERS:THEMES), or name tables with `tables:`"
             )
             out.append(
                 Difference(
