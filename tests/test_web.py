@@ -640,3 +640,17 @@ def test_membership_matrix(client: TestClient) -> None:
     assert 0 < len(sec["columns"]) < len(cols)
     csv_rows = client.get("/matrix.csv", params={"as_of": "2024-06-01"}).text.splitlines()
     assert csv_rows[0].split(",")[:2] == ["iso3", "name"] and len(csv_rows) == len(d["rows"]) + 1
+
+
+def test_groupings_filters_keep_the_form_and_show_errors_inline(client: TestClient) -> None:
+    r = client.get("/groupings", params={"member": "Narnia", "theme": "semiconductors"})
+    assert r.status_code == 400
+    assert 'id="e-member"' in r.text and 'aria-describedby="e-member"' in r.text
+    assert 'value="Narnia"' in r.text  # what was typed is kept
+    assert "<h1>Groupings</h1>" in r.text and 'id="groupings-table"' in r.text
+    assert "Chip 4" in r.text or "chip4" in r.text  # the other filters still apply
+    bad_day = client.get("/groupings", params={"as_of": "2024-13-45"})
+    assert bad_day.status_code == 400 and 'id="e-as-of"' in bad_day.text
+    # JSON clients get the one error shape, as before
+    j = client.get("/groupings", params={"member": "Narnia", "format": "json"})
+    assert j.status_code in (400, 404) and "error" in j.json()

@@ -51,19 +51,35 @@ def groupings(
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
+    errors: dict[str, str] = {}
+    if not request_wants_json(request):  # a page keeps the form and shows errors inline
+        checks = {
+            "member": lambda: member and views.resolve_member(site, member),
+            "as_of": lambda: (as_of or active_on) and site.day(as_of or active_on),
+            "sort": lambda: sort and views.check_sort(sort),
+        }
+        for name, check in checks.items():
+            try:
+                check()
+            except MinilatError as e:
+                errors[name] = e.message + (f" ({e.hint})" if e.hint else "")
     data = views.grouping_list(
         site,
         type_=type,
         theme=theme,
-        member=member,
-        as_of=as_of,
-        active_on=active_on,
+        member=None if "member" in errors else member,
+        as_of=None if "as_of" in errors else as_of,
+        active_on=None if "as_of" in errors else active_on,
         ever=ever,
         q=q,
         limit=limit,
         offset=offset,
-        sort=sort,
+        sort=None if "sort" in errors else sort,
     )
+    if errors:
+        data["errors"] = errors
+        data["typed"] = {"member": member or "", "as_of": as_of or active_on or ""}
+        return _renderer(request).html(request, "groupings.html", data, status=400)
     return _renderer(request).page(request, "groupings.html", data)
 
 

@@ -30,6 +30,7 @@ from minilat.web.site import Site
 
 __all__ = [
     "MAX_LIMIT",
+    "check_sort",
     "country",
     "country_list",
     "grouping",
@@ -186,8 +187,8 @@ def grouping_list(
         )
     day = site.day(given, "as_of") if given else _dt.date.today()
     code = resolve_member(site, member) if member else None
-    if sort and sort.lstrip("-") not in SORTS:
-        raise BadInput(f"cannot sort by {sort!r}", hint="one of " + ", ".join(SORTS))
+    if sort:
+        check_sort(sort)
     ids = site.store.grouping_ids(
         member=code, theme=theme, as_of=None if ever else day, query=q or None
     )
@@ -250,6 +251,13 @@ SORTS: dict[str, Any] = {
     "status": lambda r: str(r.get("status") or ""),
     "type": lambda r: str(r.get("type") or ""),
 }
+
+
+def check_sort(sort: str) -> str:
+    """``sort`` if the groupings list can be sorted by it; BadInput with the choices."""
+    if sort.lstrip("-") not in SORTS:
+        raise BadInput(f"cannot sort by {sort!r}", hint="one of " + ", ".join(SORTS))
+    return sort
 
 
 def _facets(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
