@@ -53,6 +53,7 @@ __all__ = [
     "anchor_class",
     "location_quotients",
     "profile",
+    "taking_part",
 ]
 
 #: The hedging index from which a country reads as a hedger.
@@ -80,11 +81,26 @@ def _on_date(
     return dict(out)
 
 
+def taking_part(
+    ds: Dataset, code: str, day: _dt.date, *, verified_only: bool = False
+) -> list[tuple[Grouping, str]]:
+    """The groupings ``code`` takes part in on ``day`` (an active role), in id order, each
+    with its role: exactly the groupings whose ``members_on(day)`` hold it. The answer for
+    every participant of a date is computed at once and kept (shared: do not change it).
+
+    >>> from minilat.dataset import load
+    >>> ("aukus", "founding_member") in [
+    ...     (g.id, role) for g, role in taking_part(load(), "AUS", _dt.date(2023, 1, 1))
+    ... ]
+    True
+    """
+    return _on_date(ds, day, verified_only).get(code, [])
+
+
 def _taking_part(
     ds: Dataset, code: str, day: _dt.date, verified_only: bool
 ) -> list[tuple[Grouping, str]]:
-    """The groupings ``code`` takes part in on ``day`` (active role), with its role."""
-    return _on_date(ds, day, verified_only).get(code, [])
+    return taking_part(ds, code, day, verified_only=verified_only)
 
 
 @shared("countries.anchor_classes")

@@ -542,6 +542,42 @@ def _ranks(values: FloatArray) -> IntArray:
     return (np.searchsorted(np.sort(-r), -r, side="left") + 1).astype(np.int64)
 
 
+@shared("network.projection")
+def projection_on(
+    ds: Dataset,
+    as_of: _dt.date,
+    *,
+    include: Collection[str] | None = None,
+    weighting: Weighting = "newman",
+    states_only: bool = True,
+) -> tuple[tuple[str, ...], sp.csr_array, sp.csr_array]:
+    """The co-membership projection on ``as_of`` alone (no centralities, no communities):
+    the participants it ties (those with a membership on the date), ``W`` and ``shared``.
+    Kept once per dataset and arguments, for drawings that need only the ties.
+
+    >>> from minilat.dataset import load
+    >>> ids, W, shared = projection_on(load(), _dt.date(2023, 1, 1), include={"quad"})
+    >>> ids, int(shared.toarray().max())
+    (('AUS', 'IND', 'JPN', 'USA'), 1)
+    """
+    t = membership_arrays(ds)
+    B = incidence(
+        t.participant,
+        t.grouping,
+        t.start,
+        t.end,
+        day=as_of.toordinal(),
+        shape=t.shape,
+        groupings_mask=_mask(t, include),
+    )
+    active = np.diff(B.indptr) > 0
+    if states_only:
+        active &= t.is_state
+    rows = np.flatnonzero(active)
+    W, shared = project(B[rows], weighting=weighting)
+    return tuple(t.participants[i] for i in rows), W.tocsr(), shared.tocsr()
+
+
 @shared("network.build")
 def build(
     ds: Dataset,

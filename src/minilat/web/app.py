@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +67,22 @@ def app_from_settings() -> FastAPI:
     )
 
 
+#: Modules a page may need that take long to import (imported once, in the background).
+_WARM = (
+    "minilat.analysis.network",
+    "minilat.analysis.countries",
+    "minilat.analysis.typology",
+    "minilat.analysis.coalition",
+    "igraph",
+)
+
+
+def _warm_up() -> None:
+    for name in _WARM:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
 def create_app(
     store_path: Path,
     data_dir: Path | None = None,
@@ -93,6 +112,9 @@ def create_app(
         redoc_url=None,
     )
     app.state.site = site
+    # the analyses' libraries (numpy, scipy, igraph, HiGHS) load in the background, so the
+    # first visitor to a country or network page does not wait for them
+    threading.Thread(target=_warm_up, name="minilat-warm-up", daemon=True).start()
     app.state.releases_root = Path(releases or settings.resolve("releases") or "releases")
     renderer = Renderer()
     app.state.renderer = renderer

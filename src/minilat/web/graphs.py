@@ -172,21 +172,14 @@ def ego_network(site: Site, code: str, as_of: _dt.date, k: int = 12) -> dict[str
     if code not in t.participants:
         return None
     universal = universal_groupings(site, as_of)
-    B = net.incidence(
-        t.participant,
-        t.grouping,
-        t.start,
-        t.end,
-        day=as_of.toordinal(),
-        shape=t.shape,
-        groupings_mask=np.array([g not in universal for g in t.groupings], dtype=bool),
+    # the states' projection of the date without the universal bodies: computed once per
+    # date and shared by every country page (and the network page) of that date
+    projected, W, shared = net.projection_on(
+        site.ds, as_of, include=frozenset(g for g in t.groupings if g not in universal)
     )
-    rows = np.flatnonzero(t.is_state & (np.diff(B.indptr) > 0))
-    ids = [t.participants[r] for r in rows]
+    ids = list(projected)
     if code not in ids:
         return None
-    W, shared = net.project(B[rows])
-    W, shared = W.tocsr(), shared.tocsr()
     me = ids.index(code)
     lo, hi = W.indptr[me], W.indptr[me + 1]
     cols, vals = W.indices[lo:hi], W.data[lo:hi]

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from minilat import countries
+from minilat.analysis import countries as _countries
 from minilat.analysis import groupings as _groupings
 from minilat.errors import BadInput, did_you_mean
 from minilat.model import GroupingType, Theme
@@ -345,42 +346,55 @@ def country_list(site: Site, as_of: _dt.date) -> dict[str, Any]:
     return {"as_of": as_of.isoformat(), "count": len(rows), "countries": rows}
 
 
+def _country_record(site: Site, code: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A country's every membership spell and the events of its groupings, newest first
+    (once per version of the data: they do not depend on the date)."""
+
+    def compute(ds: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        history = [
+            {
+                "grouping": g.id,
+                "grouping_name": g.name,
+                "role": m.role.value,
+                "start": m.start.iso(),
+                "end": m.end.iso() if m.end else None,
+                "verified": m.verified,
+                "sources": list(m.sources),
+            }
+            for g in ds.groupings.values()
+            for m in g.memberships
+            if m.participant == code
+        ]
+        history.sort(key=lambda r: (r["start"], r["grouping"]))
+        ids = {h["grouping"] for h in history}
+        events = [
+            {"grouping": g.id, "grouping_name": g.name, **e.model_dump(mode="json")}
+            for g in ds.groupings.values()
+            if g.id in ids
+            for e in g.events
+        ]
+        events.sort(key=lambda e: e["date"], reverse=True)
+        return history, events
+
+    record: tuple[list[dict[str, Any]], list[dict[str, Any]]] = site.cached(
+        ("country_record", code), compute
+    )
+    return record
+
+
 def country(site: Site, iso3: str, as_of: _dt.date) -> dict[str, Any]:
     """A country's memberships now and over time, and its profile when available."""
     ds = site.ds
     code = countries.resolve_state(iso3)
     state = countries.state(code)
-    current = []
-    history = []
-    for g in ds.groupings.values():
-        now = [m for m in g.members_on(as_of) if m.participant == code]
-        if now:
-            row = _groupings.summary(ds, g, as_of)
-            row["role"] = now[0].role.value
-            current.append(row)
-        for m in g.memberships:
-            if m.participant == code:
-                history.append(
-                    {
-                        "grouping": g.id,
-                        "grouping_name": g.name,
-                        "role": m.role.value,
-                        "start": m.start.iso(),
-                        "end": m.end.iso() if m.end else None,
-                        "verified": m.verified,
-                        "sources": list(m.sources),
-                    }
-                )
-    history.sort(key=lambda r: (r["start"], r["grouping"]))
-    current.sort(key=lambda r: (r["founded"], r["id"]))
-    ids = {h["grouping"] for h in history}
-    events = [
-        {"grouping": g.id, "grouping_name": g.name, **e.model_dump(mode="json")}
-        for g in ds.groupings.values()
-        if g.id in ids
-        for e in g.events
+    # who takes part in what on the date, and each grouping's summary, are computed once
+    # per date and shared by every country page of it (copies are made before adding)
+    current = [
+        {**_summary(site, g.id, as_of), "role": role}
+        for g, role in _countries.taking_part(ds, code, as_of)
     ]
-    events.sort(key=lambda e: e["date"], reverse=True)
+    current.sort(key=lambda r: (r["founded"], r["id"]))
+    history, events = _country_record(site, code)
     partner_map = maps.country_partners(site, code, as_of)
     partners = [
         {"id": r["iso3"], "name": r["name"], "shared": r["value"]}
