@@ -654,3 +654,15 @@ def test_groupings_filters_keep_the_form_and_show_errors_inline(client: TestClie
     # JSON clients get the one error shape, as before
     j = client.get("/groupings", params={"member": "Narnia", "format": "json"})
     assert j.status_code in (400, 404) and "error" in j.json()
+
+
+def test_network_page_draws_without_javascript(client: TestClient) -> None:
+    html = client.get("/network", params={"as_of": "2024-01-01"}).text
+    svg = html[
+        html.index('id="network-svg"') : html.index("</svg>", html.index('id="network-svg"'))
+    ]
+    assert svg.count("<circle") > 50 and svg.count("<line") > 50 and "<text" in svg
+    assert "left out, in the drawing and in the partner counts" in html
+    assert "United Nations" in html[html.index('id="net-exclusion"') :][:600]
+    everything = client.get("/network", params={"as_of": "2024-01-01", "universal": "true"}).text
+    assert "Every grouping is counted" in everything

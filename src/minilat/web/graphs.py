@@ -27,6 +27,7 @@ __all__ = [
     "ego_network",
     "network",
     "network_graph",
+    "static_layout",
     "universal_groupings",
 ]
 
@@ -160,6 +161,87 @@ def network_graph(
             {"a": ids[i], "b": ids[j], "weight": round(w, 4)} for (i, j), w in sorted(pairs.items())
         ],
     }
+
+
+#: The static drawing's size (the page's SVG viewBox; the script redraws in the same box).
+STATIC_SIZE = (1000, 700)
+
+
+def static_layout(graph: dict[str, Any], iterations: int = 80) -> dict[str, Any]:
+    """Positions for a drawing of ``graph`` (from :func:`network_graph`) that needs no
+    JavaScript: a force layout (Fruchterman-Reingold, vectorised with numpy) started from
+    a circle ordered by community, so the same graph always gets the same picture.
+
+    Returns ``{"width", "height", "nodes": [{id, name, x, y, r, community, label}],
+    "edges": [{x1, y1, x2, y2}]}``; labels go to the best-connected states where they
+    do not overlap another label.
+    """
+    w, h = STATIC_SIZE
+    nodes = graph["nodes"]
+    n = len(nodes)
+    if n == 0:
+        return {"width": w, "height": h, "nodes": [], "edges": []}
+    order = sorted(range(n), key=lambda i: (nodes[i]["community"], -nodes[i]["groupings"]))
+    pos = np.zeros((n, 2))
+    for k, i in enumerate(order):
+        a = 2 * math.pi * k / n
+        pos[i] = (w / 2 + 0.4 * w * math.cos(a), h / 2 + 0.4 * h * math.sin(a))
+    index = {d["id"]: i for i, d in enumerate(nodes)}
+    pairs = np.array([(index[e["a"]], index[e["b"]]) for e in graph["edges"]], dtype=int)
+    k_opt = math.sqrt(w * h / n) * 0.8
+    temp = w / 10
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.maximum(np.linalg.norm(delta, axis=2), 0.01)
+        force = (delta / dist[:, :, None] * (k_opt**2 / dist)[:, :, None]).sum(axis=1)
+        if len(pairs):
+            d = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+            dl = np.maximum(np.linalg.norm(d, axis=1), 0.01)
+            pull = d / dl[:, None] * (dl**2 / k_opt)[:, None]
+            np.add.at(force, pairs[:, 0], -pull)
+            np.add.at(force, pairs[:, 1], pull)
+        length = np.maximum(np.linalg.norm(force, axis=1), 0.01)
+        pos += force / length[:, None] * np.minimum(length, temp)[:, None]
+        pos[:, 0] = np.clip(pos[:, 0], 20, w - 20)
+        pos[:, 1] = np.clip(pos[:, 1], 20, h - 20)
+        temp *= 0.95
+    # labels only where they fit: the best-connected first, none over another
+    top: set[str] = set()
+    boxes: list[tuple[float, float, float, float]] = []
+    for i in sorted(range(n), key=lambda i: -nodes[i]["degree"])[:60]:
+        r = 3 + 2.2 * math.sqrt(nodes[i]["groupings"])
+        x0, y0 = pos[i, 0] + r + 2, pos[i, 1] - 7
+        box = (x0, y0, x0 + 6.2 * len(nodes[i]["name"]), y0 + 11)
+        if box[2] > w or any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes
+        ):
+            continue
+        boxes.append(box)
+        top.add(nodes[i]["id"])
+    out_nodes = [
+        {
+            "id": d["id"],
+            "name": d["name"],
+            "x": round(float(pos[i, 0]), 1),
+            "y": round(float(pos[i, 1]), 1),
+            "r": round(3 + 2.2 * math.sqrt(d["groupings"]), 1),
+            "community": d["community"] % 10,
+            "label": d["id"] in top,
+            "degree": d["degree"],
+            "groupings": d["groupings"],
+        }
+        for i, d in enumerate(nodes)
+    ]
+    out_edges = [
+        {
+            "x1": round(float(pos[a, 0]), 1),
+            "y1": round(float(pos[a, 1]), 1),
+            "x2": round(float(pos[b, 0]), 1),
+            "y2": round(float(pos[b, 1]), 1),
+        }
+        for a, b in pairs
+    ]
+    return {"width": w, "height": h, "nodes": out_nodes, "edges": out_edges}
 
 
 def ego_network(site: Site, code: str, as_of: _dt.date, k: int = 12) -> dict[str, Any] | None:

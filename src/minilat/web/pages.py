@@ -110,16 +110,25 @@ def network(
     day = site.day(as_of)
     try:
         graph: dict[str, Any] | None = graphs.network_graph(site, day, type, universal=universal)
+        static = (
+            site.cached(
+                ("network-static", day, type, universal),
+                lambda _ds: graphs.static_layout(graph) if graph else None,
+            )
+            if graph
+            else None
+        )
         message = None
     except MinilatError as e:
         if e.status not in (501,):
             raise
-        graph, message = None, e.message
+        graph, message, static = None, e.message, None
     data = {
         "as_of": day.isoformat(),
         "type": type,
         "universal": universal,
         "universal_min_states": graphs.UNIVERSAL_MIN_STATES,
+        "static": static,
         "available": graph is not None,
         "message": message,
         "graph": graph,
