@@ -293,7 +293,15 @@ def _members_series(g: Any, as_of: _dt.date) -> list[tuple[str, int]]:
 
 
 def grouping(site: Site, gid: str, as_of: _dt.date) -> dict[str, Any]:
-    """A grouping's page: every fact with its sources, members over time, assessments."""
+    """A grouping's page: every fact with its sources, members over time, assessments.
+
+    Computed once per version of the data, grouping and date, and shared by the page, the
+    API and the downloads; each caller gets its own top level to add keys to."""
+    key = site.ds.grouping(gid).id
+    return dict(site.cached(("grouping", key, as_of), lambda ds: _grouping(site, key, as_of)))
+
+
+def _grouping(site: Site, gid: str, as_of: _dt.date) -> dict[str, Any]:
     ds = site.ds
     g = ds.grouping(gid)
     d = _groupings.detail(ds, g, as_of)
@@ -383,9 +391,16 @@ def _country_record(site: Site, code: str) -> tuple[list[dict[str, Any]], list[d
 
 
 def country(site: Site, iso3: str, as_of: _dt.date) -> dict[str, Any]:
-    """A country's memberships now and over time, and its profile when available."""
-    ds = site.ds
+    """A country's memberships now and over time, and its profile when available.
+
+    Computed once per version of the data, country and date, and shared by the page, the
+    API, the compare view and the downloads; each caller gets its own top level."""
     code = countries.resolve_state(iso3)
+    return dict(site.cached(("country", code, as_of), lambda ds: _country(site, code, as_of)))
+
+
+def _country(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
+    ds = site.ds
     state = countries.state(code)
     # who takes part in what on the date, and each grouping's summary, are computed once
     # per date and shared by every country page of it (copies are made before adding)
