@@ -16,6 +16,7 @@ The proxy test is ``heavy`` (it starts nginx and two worker processes).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shlex
@@ -225,3 +226,22 @@ def test_the_dockerfile_installs_only_the_runtime_lock() -> None:
         assert dev_only not in pinned
     for needed in ("fastapi", "uvicorn", "argon2-cffi", "zxcvbn", "pydantic"):
         assert needed in pinned
+
+
+def test_the_caddyfile_is_valid_and_proxies_to_minilat() -> None:
+    """Caddy from Debian's packages reads deploy/caddy/Caddyfile (``caddy adapt``; not
+    started: it would ask a certificate authority for the example host)."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("caddy is not installed (.ci/run installs Debian's caddy)")
+    r = subprocess.run(
+        [caddy, "adapt", "--adapter", "caddyfile", "--config", str(DEPLOY / "caddy" / "Caddyfile")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    config = json.loads(r.stdout)
+    server = config["apps"]["http"]["servers"]["srv0"]
+    handlers = json.dumps(server["routes"])
+    assert server["listen"] == [":443"]
+    assert '"dial": "127.0.0.1:8000"' in handlers and '"max_size": 2000000' in handlers
