@@ -31,26 +31,24 @@ WORK = ROOT / ".mutation"
 GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "model": (("model.py",), ("tests/test_model.py", "tests/test_boundaries.py")),
     "store": (("store.py",), ("tests/test_store.py", "tests/test_boundaries.py")),
-    "rules": (
-        (
-            "analysis/typology.py",
-            "analysis/characteristics.py",
-            "analysis/scorecard.py",
-        ),
-        (
-            "tests/test_typology.py",
-            "tests/test_characteristics.py",
-            "tests/test_scorecard.py",
-            "tests/test_boundaries.py",
-        ),
+    "typology": (
+        ("analysis/typology.py",),
+        ("tests/test_typology.py", "tests/test_boundaries.py"),
     ),
+    "characteristics": (
+        ("analysis/characteristics.py",),
+        ("tests/test_characteristics.py", "tests/test_boundaries.py"),
+    ),
+    "scorecard": (("analysis/scorecard.py",), ("tests/test_scorecard.py",)),
     "designer": (("analysis/coalition.py",), ("tests/test_coalition.py",)),
-    "readers": (
-        ("capability_csv.py", "dataset.py"),
-        ("tests/test_validation.py", "tests/test_fuzz_csv.py", "tests/test_boundaries.py"),
+    "capability_csv": (
+        ("capability_csv.py",),
+        ("tests/test_fuzz_csv.py", "tests/test_boundaries.py", "tests/test_coalition_cli.py"),
     ),
-    "edits": (("edits.py",), ("tests/test_edits.py",)),
-    "writers": (("web/feeds.py", "export.py"), ("tests/test_boundaries.py", "tests/test_web.py")),
+    "dataset": (("dataset.py",), ("tests/test_validation.py",)),
+    "edits": (("editorial/edits.py",), ("tests/test_edits.py",)),
+    "feeds": (("web/feeds.py",), ("tests/test_boundaries.py", "tests/test_edit_security.py")),
+    "export": (("export.py",), ("tests/test_cli.py",)),
 }
 
 _STATUS = re.compile(r"^\s*(minilat\.\S+): (.+)$")

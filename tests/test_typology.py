@@ -90,3 +90,64 @@ def test_article_examples_by_rule_alone(gid: str, expected: str) -> None:
     """The rule, not an editor's override, must give the article's classification."""
     ds = load()
     assert typology.classify_one(ds, ds.grouping(gid)).rule_type == expected
+
+
+# ------------------------------------------------------------ found by mutation testing
+# (docs/testing.md): each test below kills mutants of minilat.analysis.typology.
+
+
+def _themed(themes: tuple, gid: str | None = None):  # type: ignore[no-untyped-def]
+    from minilat.dataset import load
+
+    ds = load()
+    g = ds.grouping(gid) if gid else next(iter(ds.groupings.values()))
+    return ds, g.model_copy(update={"themes": g.themes.model_copy(update={"value": themes})})
+
+
+def test_scores_worked_by_hand() -> None:
+    """AI (weight 1: a third to each functional area), cyber (2/3: half security, half
+    digital), nuclear (1/2: half security, half economic). Total 13/6; security
+    (1/3 + 1/3 + 1/4) / (13/6) = 0.423, economic 0.269, digital 0.308; breadth
+    (1 - 0.423) / 0.75 = 0.769: no majority, multidimensional, leaning all three."""
+    from minilat.analysis.typology import classify_one
+    from minilat.model import Theme
+
+    ds, g = _themed((Theme.AI, Theme.CYBER, Theme.NUCLEAR))
+    r = classify_one(ds, g)
+    assert r.scores == {
+        "security_defence": 0.423,
+        "economic_supply_chain": 0.269,
+        "digital_governance": 0.308,
+        "multidimensional": 0.769,
+    }
+    assert r.area_shares == {
+        "security": 0.423,
+        "economic": 0.269,
+        "digital": 0.308,
+        "global_agenda": 0.0,
+    }
+    assert r.rule_type == "multidimensional"
+    assert r.leans == ("security_defence", "digital_governance", "economic_supply_chain")
+    d = r.to_dict()
+    assert d["grouping"] == g.id and d["scores"] == r.scores and d["leans"] == r.leans
+
+
+def test_missing_themes_is_not_assessable_and_keeps_the_editors_type() -> None:
+    from minilat.analysis.typology import classify_one
+
+    ds, g = _themed((), "ai_safety_summits")
+    o = g.typology_override
+    assert o is not None
+    r = classify_one(ds, g)
+    assert (r.grouping, r.name) == (g.id, g.name)
+    assert r.scores == {} and r.area_shares == {} and r.leans == ()
+    assert r.rule_type is None and r.reason == "not assessable: missing themes"
+    assert r.editor_type == r.type == o.type.value == "digital_governance"
+    assert r.editor_rationale == o.rationale
+    assert r.editor_sources == tuple(o.sources) == ("aiss-govuk-bletchley-declaration",)
+    assert r.agrees is None and r.sources == ()
+    _, plain = _themed((), "apsco")
+    assert plain.typology_override is None
+    bare = classify_one(ds, plain)
+    assert bare.editor_type is None and bare.editor_rationale is None
+    assert bare.editor_sources == () and bare.type is None
