@@ -4,7 +4,7 @@
 
 Each group of core modules is mutated on its own, against only the test files that
 exercise it (a mutant of the model is not run against the web suite): the repository's
-``src``, ``tests`` and ``pyproject.toml`` are copied to ``.mutation/<group>/``, mutmut's
+``src``, ``tests``, ``docs`` and ``pyproject.toml`` are copied to ``.mutation/<group>/``, mutmut's
 settings are written there (every other module listed in ``do_not_mutate``), and
 ``mutmut run`` runs under ``nice -n 15``. The script prints one line per group (mutants,
 killed, survived, no test, timeouts, score = killed / mutants, counting timeouts as
@@ -72,6 +72,7 @@ def _config(modules: tuple[str, ...], tests: tuple[str, ...], pyproject: str) ->
         + 'source_paths = ["src/minilat/"]\n'
         + f"do_not_mutate = [{quoted}]\n"
         + f"pytest_add_cli_args_test_selection = [{selected}]\n"
+        + 'also_copy = ["docs"]\n'
     )
 
 
@@ -80,7 +81,7 @@ def run_group(name: str, children: int) -> dict[str, int]:
     work = WORK / name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    for sub in ("src", "tests"):
+    for sub in ("src", "tests", "docs"):
         shutil.copytree(ROOT / sub, work / sub, ignore=shutil.ignore_patterns("__pycache__"))
     (work / "pyproject.toml").write_text(
         _config(modules, tests, (ROOT / "pyproject.toml").read_text())

@@ -151,3 +151,48 @@ def test_missing_themes_is_not_assessable_and_keeps_the_editors_type() -> None:
     bare = classify_one(ds, plain)
     assert bare.editor_type is None and bare.editor_rationale is None
     assert bare.editor_sources == () and bare.type is None
+
+
+def test_classify_keeps_the_groupings_founded_by_the_date() -> None:
+    import datetime as dt
+
+    from minilat.analysis.typology import classify, classify_one
+
+    ds = load()
+    everything = classify(ds)
+    assert set(everything) == set(ds.groupings)
+    day = dt.date(2000, 1, 1)
+    by_2000 = classify(ds, day)
+    assert set(by_2000) == {g.id for g in ds.groupings.values() if g.founded.first_day() <= day}
+    assert 0 < len(by_2000) < len(everything)
+    quad = ds.grouping("quad")
+    only = classify(ds, groupings=[quad])
+    assert list(only) == ["quad"] and only["quad"] == classify_one(ds, quad)
+
+
+def test_the_reason_and_the_editors_view_beside_the_rule() -> None:
+    """The hand-worked mix on a grouping an editor typed: the reason in words (areas
+    with weight only, rounded), the leans in order, the editor's type, rationale and
+    sources kept beside the rule's, and their disagreement said."""
+    from minilat.analysis.typology import classify_one
+    from minilat.model import Theme
+
+    ds, g = _themed((Theme.AI, Theme.CYBER, Theme.NUCLEAR), "ai_safety_summits")
+    o = g.typology_override
+    assert o is not None
+    r = classify_one(ds, g)
+    assert r.reason == (
+        "no area holds a majority of the thematic weight (security 42%, economic 27%,"
+        " digital 31%); leans security & defence, digital governance & infrastructure,"
+        " economic & supply chain"
+    )
+    assert r.name == g.name and r.sources == tuple(g.themes.sources)
+    assert (r.editor_type, r.editor_rationale, r.editor_sources) == (
+        "digital_governance",
+        o.rationale,
+        ("aiss-govuk-bletchley-declaration",),
+    )
+    assert r.agrees is False and r.type == "digital_governance"
+    health = classify_one(ds, _themed((Theme.HEALTH,), "apsco")[1])
+    assert health.reason == "the global agenda is the largest area (global_agenda 100%)"
+    assert health.agrees is None
