@@ -75,6 +75,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_network.py
 	$(BIN)/python benchmarks/bench_coalition.py --repeats 5
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_serving.py
+	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_panels.py
 	$(BIN)/python benchmarks/bench_whatif.py --repeats 3
 	$(BIN)/python benchmarks/bench_monitor.py

@@ -97,7 +97,7 @@ def _write(path: Path, data: str | bytes) -> None:
     except OSError as e:
         raise BadInput(f"cannot write {path}: {e.strerror}") from None
     size = len(data.encode() if isinstance(data, str) else data)
-    err_console.print(f"wrote {path} ({size:,} bytes)", markup=False)
+    err_console.print(f"wrote {path} ({size:,} bytes)", markup=False, soft_wrap=True)
 
 
 def _f(x: float, digits: int = 3) -> str:
