@@ -119,6 +119,9 @@ def _states(s: Server) -> list[str]:
 def country_pages(s: Server, day1: str, day2: str) -> dict[str, float]:
     codes = _states(s)
     with httpx.Client(base_url=s.base, timeout=120) as c:
+        # a server that has answered before: its one-time costs (imports, the typology of
+        # the version) are paid on another date, so the date below is the only thing new
+        c.get("/api/v1/countries/USA?as_of=2020-01-01")
         t0 = time.perf_counter()
         r = c.get(f"/api/v1/countries/IND?as_of={day1}")
         first = time.perf_counter() - t0
@@ -222,6 +225,28 @@ def designer_flood(s: Server, seconds: float) -> dict[str, float]:
     }
 
 
+#: Measures where more is better (the ratio shown is then ours / baseline).
+_MORE_IS_BETTER = ("requests/s", "page reads", "answered 200")
+
+
+def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    """The side-by-side table of a run's results (also from its printed JSON)."""
+    lines = [f"{'measure':<48} {'baseline':>10} {'ours':>10} {'better by':>10}"]
+    for section, rows in results["ours"].items():
+        lines.append(f"-- {section}")
+        for key, ours in rows.items():
+            base = results["baseline"][section][key]
+            more = any(k in key for k in _MORE_IS_BETTER)
+            num, den = (ours, base) if more else (base, ours)
+            ratio = f"{num / den:.1f}x" if den > 0 and num >= 0 and "RSS" not in key else ""
+            lines.append(f"{key:<48} {base:>10.1f} {ours:>10.1f} {ratio:>10}")
+    lines.append(
+        "(better by: how many times better ours is: baseline/ours for times, ours/baseline"
+        " for rates and counts)"
+    )
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--baseline", default="b135a8c", help="git revision to compare against")
@@ -247,14 +272,7 @@ def main() -> None:
             finally:
                 server.stop()
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{'measure':<48} {'baseline':>10} {'ours':>10} {'ratio':>8}")
-    for section, rows in results["ours"].items():
-        print(f"-- {section}")
-        for key, ours in rows.items():
-            base = results["baseline"][section][key]
-            ratio = f"{base / ours:.1f}x" if ours and base == base and ours > 0 else ""
-            print(f"{key:<48} {base:>10.1f} {ours:>10.1f} {ratio:>8}")
-    print("(ratio: baseline / ours; above 1 is better for times and memory growth)")
+    print(table(results))
     print(json.dumps(results))
 
 
