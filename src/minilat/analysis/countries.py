@@ -97,12 +97,6 @@ def taking_part(
     return _on_date(ds, day, verified_only).get(code, [])
 
 
-def _taking_part(
-    ds: Dataset, code: str, day: _dt.date, verified_only: bool
-) -> list[tuple[Grouping, str]]:
-    return taking_part(ds, code, day, verified_only=verified_only)
-
-
 @shared("countries.anchor_classes")
 def _anchor_classes(ds: Dataset, day: _dt.date, anchors: tuple[str, str]) -> dict[str, str]:
     """The anchor class of every grouping active on ``day``."""
@@ -130,7 +124,7 @@ def alignment(
     ('hedger', True, True)
     """
     classes = _anchor_classes(ds, as_of, anchors)
-    taking = _taking_part(ds, code, as_of, verified_only)
+    taking = taking_part(ds, code, as_of, verified_only=verified_only)
     return _alignment(code, as_of, classes, taking, threshold, anchors)
 
 
@@ -344,7 +338,7 @@ def profile(
     )
     current = [
         {"grouping": g.id, "name": g.name_on(as_of), "role": role}
-        for g, role in _taking_part(ds, code, as_of, verified_only)
+        for g, role in taking_part(ds, code, as_of, verified_only=verified_only)
     ]
     type_mix = None
     if types is not None:
@@ -400,7 +394,7 @@ def _partners(
 ) -> list[dict[str, Any]]:
     weights = _tie_weights(ds, as_of, weighting, verified_only).get(code, {})
     common: dict[str, list[str]] = defaultdict(list)
-    for g, _ in _taking_part(ds, code, as_of, verified_only):
+    for g, _ in taking_part(ds, code, as_of, verified_only=verified_only):
         for m in g.members_on(as_of, verified_only=verified_only):
             if m.participant != code and m.participant in weights:
                 common[m.participant].append(g.id)

@@ -417,12 +417,7 @@ def analyse_arrays(
     B = incidence(
         participant, grouping, start, end, day=day, shape=shape, groupings_mask=groupings_mask
     )
-    active = np.diff(B.indptr) > 0
-    if projected is not None:
-        active &= projected
-    nodes = np.flatnonzero(active).astype(np.int64)
-    Bn = B[nodes]
-    W, shared = project(Bn, weighting=weighting)
+    nodes, W, shared = _projection(B, projected, weighting)
     cent = centralities(W)
     labels = communities(W) if nodes.size else np.zeros(0, dtype=np.int64)
     pc, out = participation(W, labels)
@@ -440,6 +435,19 @@ def analyse_arrays(
         components=n_comp,
         overlap=grouping_overlap(B, top=overlap_top),
     )
+
+
+def _projection(
+    B: sp.csr_array, projected: BoolArray | None, weighting: Weighting
+) -> tuple[IntArray, sp.csr_array, sp.csr_array]:
+    """The rows of ``B`` that enter the projection (``projected`` ones with a membership
+    on the date), and the projection ``W`` and ``shared`` over them."""
+    active = np.diff(B.indptr) > 0
+    if projected is not None:
+        active &= projected
+    nodes = np.flatnonzero(active).astype(np.int64)
+    W, shared = project(B[nodes], weighting=weighting)
+    return nodes, W, shared
 
 
 def _modularity(W: sp.csr_array, labels: IntArray) -> float:
@@ -570,11 +578,7 @@ def projection_on(
         shape=t.shape,
         groupings_mask=_mask(t, include),
     )
-    active = np.diff(B.indptr) > 0
-    if states_only:
-        active &= t.is_state
-    rows = np.flatnonzero(active)
-    W, shared = project(B[rows], weighting=weighting)
+    rows, W, shared = _projection(B, t.is_state if states_only else None, weighting)
     return tuple(t.participants[i] for i in rows), W.tocsr(), shared.tocsr()
 
 
