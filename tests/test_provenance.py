@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minilat import provenance
-from minilat.dataset import check, load, validate
+from minilat.dataset import check, load, strict_failures, validate
 
 
 def _append(path: Path, text: str) -> None:
@@ -36,7 +36,7 @@ def test_clean_fixture_has_no_warnings(mini_dir: Path) -> None:
 
 
 def test_unnamed_copy_is_a_warning_not_an_error(mini_dir: Path) -> None:
-    _append(mini_dir / "sources" / "main.yaml", MIRROR)
+    _append(mini_dir / "sources" / "main.yaml", MIRROR + _originals(30))
     errors, warnings = check(mini_dir)
     assert errors == []
     [w] = warnings
@@ -51,11 +51,43 @@ def test_named_copy_says_whose_copy_it_is(mini_dir: Path) -> None:
         mini_dir / "sources" / "main.yaml",
         MIRROR + "  copy_of: {url: 'https://example.org/alpha', reason: the original is offline}\n",
     )
-    [w] = check(mini_dir)[1]
+    w = next(w for w in check(mini_dir)[1] if w.field == "source src-mirror")
     assert w.message == "copy of https://example.org/alpha (the original is offline)"
     ds = load(mini_dir)
     copy_of = ds.sources["src-mirror"].copy_of
     assert copy_of is not None and copy_of.reason == "the original is offline"
+
+
+def _originals(n: int) -> str:
+    return "".join(
+        f"""- id: src-orig-{i}
+  title: Original {i}
+  publisher: A ministry
+  url: https://www.gov.example/{i}
+  accessed: "2026-12-02"
+"""
+        for i in range(n)
+    )
+
+
+NAMED = MIRROR + "  copy_of: {url: 'https://example.org/alpha', reason: the original is offline}\n"
+
+
+def test_named_copy_within_the_share_limit_passes_strict(mini_dir: Path) -> None:
+    _append(mini_dir / "sources" / "main.yaml", NAMED + _originals(30))
+    errors, warnings = check(mini_dir)
+    [w] = warnings
+    assert errors == [] and w.field == "source src-mirror"
+    assert strict_failures(warnings) == []
+    assert validate(mini_dir, strict=True) == []
+
+
+def test_copies_above_the_share_limit_fail_strict(mini_dir: Path) -> None:
+    _append(mini_dir / "sources" / "main.yaml", NAMED)
+    warnings = check(mini_dir)[1]
+    [share] = strict_failures(warnings)
+    assert share.field == "sources" and "above the 5% allowed" in share.message
+    assert [str(p) for p in validate(mini_dir, strict=True)] == [str(share)]
 
 
 def test_fact_only_a_wiki_supports(mini_dir: Path) -> None:
@@ -73,6 +105,7 @@ def test_fact_only_a_wiki_supports(mini_dir: Path) -> None:
     alpha.write_text(text)
     [w] = check(mini_dir)[1]
     assert (w.file, w.field) == ("groupings/alpha.yaml", "secretariat")
+    assert strict_failures([w]) == [w]
     assert "only a wiki" in w.message
 
 
@@ -83,7 +116,14 @@ def test_cli_counts_warnings_and_strict_fails(run: Any, mini_dir: Path) -> None:
     assert "[warning]" in ok.output and "1 source that are copies" in ok.output
     strict = run("validate", "--strict", str(mini_dir))
     assert strict.exit_code == 1
-    assert "[error]" in strict.output and "1 problem" in strict.output
+    assert "[error]" in strict.output and "2 problems" in strict.output
+
+
+def test_cli_strict_passes_a_named_copy_within_the_limit(run: Any, mini_dir: Path) -> None:
+    _append(mini_dir / "sources" / "main.yaml", NAMED + _originals(30))
+    strict = run("validate", "--strict", str(mini_dir))
+    assert strict.exit_code == 0, strict.output
+    assert "[warning]" in strict.output and "0 of these warnings" in strict.output
 
 
 def test_store_round_trips_copy_of(run: Any, mini_dir: Path) -> None:

@@ -58,6 +58,7 @@ __all__ = [
     "parse_day",
     "parse_document",
     "source_warnings",
+    "strict_failures",
     "validate",
 ]
 
@@ -964,11 +965,23 @@ def check_source(doc_or_text: Any, sid: str) -> tuple[Source | None, list[Proble
 
 def validate(root: Path | None = None, *, strict: bool = False) -> list[Problem]:
     """Every problem in the dataset at ``root`` (the bundled one by default); with
-    ``strict``, the :func:`source_warnings` too."""
+    ``strict``, the :func:`strict_failures` among the :func:`source_warnings` too."""
     if not strict:
         return _collect(root or bundled_data_dir())[1]
     errors, warnings = check(root)
-    return sorted([*errors, *warnings])
+    return sorted([*errors, *strict_failures(warnings)])
+
+
+#: How a warning about a copy that names its original begins (see :func:`source_warnings`).
+NAMED_COPY = "copy of "
+
+
+def strict_failures(warnings: list[Problem]) -> list[Problem]:
+    """The sourcing warnings that ``--strict`` turns into errors: every one except a copy
+    that names its original (``copy_of``). A named copy is allowed, as long as copies stay
+    within :data:`minilat.provenance.COPY_SHARE_LIMIT` of all sources; above it, a warning
+    on ``sources`` says so, and that one fails too."""
+    return [w for w in warnings if not w.message.startswith(NAMED_COPY)]
 
 
 def check(root: Path | None = None) -> tuple[list[Problem], list[Problem]]:
@@ -983,6 +996,8 @@ def source_warnings(root: Path | None = None) -> list[Problem]:
 
     * a source that is a copy (``copy_of`` set, or a known mirror's address);
       one that does not name its original says so;
+    * copies above :data:`minilat.provenance.COPY_SHARE_LIMIT` of all sources (one line,
+      on ``sources``);
     * a fact whose only sources are wikis.
 
     ``minilat validate`` prints them as warnings with their counts; ``--strict`` makes
@@ -1010,8 +1025,19 @@ def _source_warnings(ds: Dataset, col: _Collector) -> list[Problem]:
             )
         else:
             assert src.copy_of is not None
-            msg = f"copy of {src.copy_of.url} ({src.copy_of.reason})"
+            msg = f"{NAMED_COPY}{src.copy_of.url} ({src.copy_of.reason})"
         out.append(Problem(file, line, f"source {sid}", msg))
+    if rep.too_many_copies:
+        out.append(
+            Problem(
+                "sources",
+                1,
+                "sources",
+                f"{len(rep.copies)} of {rep.total} sources are copies "
+                f"({rep.copy_share:.1%}), above the {provenance.COPY_SHARE_LIMIT:.0%} allowed; "
+                "cite original publishers' pages instead",
+            )
+        )
     wiki_only = set(rep.wiki_only)
     for gid, where, sids, file, line in col.facts:
         if (gid, where) in wiki_only:

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "COPY_HOSTS",
+    "COPY_SHARE_LIMIT",
     "WIKI_HOSTS",
     "SourceReport",
     "kind_of_source",
@@ -43,6 +44,11 @@ __all__ = [
 ]
 
 SourceKind = Literal["original", "copy", "wiki"]
+
+#: The largest share of a dataset's sources that may be copies (issue 14: "copies are at most
+#: 5% of sources"). Above it, ``minilat validate --strict`` fails even if every copy names its
+#: original.
+COPY_SHARE_LIMIT = 0.05
 
 #: Wikis, encyclopaedias built from them and their mirrors (a host or any subdomain).
 WIKI_HOSTS = frozenset(
@@ -219,6 +225,11 @@ class SourceReport:
     def copy_share(self) -> float:
         """Copies as a share of all sources (0 when there are none)."""
         return len(self.copies) / self.total if self.total else 0.0
+
+    @property
+    def too_many_copies(self) -> bool:
+        """Whether copies exceed :data:`COPY_SHARE_LIMIT` of all sources."""
+        return self.copy_share > COPY_SHARE_LIMIT
 
 
 def report(
