@@ -125,3 +125,39 @@ def test_validate_one_file_of_a_data_folder(run: Any, mini_dir: Path) -> None:
     stray.write_text("x: 1\n")
     refused = run("validate", str(stray))
     assert refused.exit_code == 2 and "is a file, not a data folder" in refused.stderr
+
+
+def test_command_table_matches_the_modules() -> None:
+    """COMMAND_MODULES (what lets a command load only its own module) names every command
+    each module defines, and nothing else."""
+    import importlib
+    import pkgutil
+
+    import minilat.cli as cli_pkg
+
+    defined: dict[str, str] = {}
+    for info in pkgutil.iter_modules(cli_pkg.__path__):
+        module = importlib.import_module(f"minilat.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            assert command.name not in defined, f"{command.name} defined twice"
+            defined[command.name] = info.name
+    assert defined == cli_pkg.COMMAND_MODULES
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    """`minilat show` must not import the designer's, the web's or the network's modules."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from minilat.cli import cli\n"
+        "cli.get_command(None, 'show')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('minilat.cli.')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "minilat.cli.records" in out
+    for other in ("design", "web", "network", "monitor", "whatif"):
+        assert f"minilat.cli.{other}'" not in out

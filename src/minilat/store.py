@@ -23,14 +23,16 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from minilat import countries
 from minilat import dataset as _dataset
 from minilat.errors import BadInput, StoreError
 from minilat.model import ACTIVE_ROLES, CapabilityTable, Grouping, Participant, Source
+
+_T = TypeVar("_T")
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -383,14 +385,17 @@ class Store:
                 self._tables_only = self._load({})
             return self._tables_only
         self._dataset = self._load(
-            {
-                r["id"]: Grouping.model_validate_json(r["doc"])
-                for r in self._rows("SELECT id, doc FROM groupings ORDER BY id")
-            }
+            _Parsed(
+                {
+                    r["id"]: r["doc"]
+                    for r in self._rows("SELECT id, doc FROM groupings ORDER BY id")
+                },
+                Grouping.model_validate_json,
+            )
         )
         return self._dataset
 
-    def _load(self, groupings: dict[str, Grouping]) -> _dataset.Dataset:
+    def _load(self, groupings: Mapping[str, Grouping]) -> _dataset.Dataset:
         participants = {
             r["id"]: Participant.model_validate_json(r["doc"])
             for r in self._rows("SELECT id, doc FROM participants ORDER BY id")
@@ -405,17 +410,18 @@ class Store:
                 s for t in tables for s in (*t.sources, *(x for r in t.rows for x in r.sources))
             }
             wanted |= {s for p in participants.values() for s in p.sources}
-        sources = {
-            r["id"]: Source.model_validate(
-                {
+        sources = _Parsed(
+            {
+                r["id"]: {
                     k: (json.loads(r[k]) if k == "copy_of" else r[k])
                     for k in r.keys()  # noqa: SIM118
                     if r[k] is not None
                 }
-            )
-            for r in self._rows("SELECT * FROM sources ORDER BY id")
-            if wanted is None or r["id"] in wanted
-        }
+                for r in self._rows("SELECT * FROM sources ORDER BY id")
+                if wanted is None or r["id"] in wanted
+            },
+            Source.model_validate,
+        )
         return _dataset.Dataset(
             groupings, participants, sources, caps["capability"], caps["indicator"]
         )
@@ -545,3 +551,43 @@ class Store:
             d["score"] = round(-float(d["score"]), 3)
             out.append(d)
         return {"total": total, "counts": counts, "results": out}
+
+
+class _Parsed(Mapping[str, _T]):
+    """A read-only mapping of stored documents, each validated into its model the first
+    time it is asked for, then kept.
+
+    The store's documents were validated when the store was built, yet building the models
+    is most of the cost of loading it: ``minilat show quad`` needs one grouping and its
+    sources, not all of them. Iterating over the values (most analyses do) validates every
+    document once. Thread-safe in the sense that matters here: two threads asking for the
+    same missing document may both build it, and one of the equal results is kept.
+
+    >>> m = _Parsed({"a": "1", "b": "2"}, int)
+    >>> m["b"], len(m), sorted(m.items())
+    (2, 2, [('a', 1), ('b', 2)])
+    """
+
+    __slots__ = ("_docs", "_done", "_parse")
+
+    def __init__(self, docs: dict[str, Any], parse: Callable[[Any], _T]) -> None:
+        self._docs = docs
+        self._parse = parse
+        self._done: dict[str, _T] = {}
+
+    def __getitem__(self, key: str) -> _T:
+        try:
+            return self._done[key]
+        except KeyError:
+            doc = self._docs[key]  # KeyError for an unknown key, as a dict would
+        value = self._done[key] = self._parse(doc)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._docs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
