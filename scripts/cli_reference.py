@@ -23,7 +23,7 @@ def reference() -> str:
     width = {"terminal_width": 88, "max_content_width": 88}
     ctx = cli.make_context("minilat", [], resilient_parsing=True, **width)
     out = [BEGIN, "", "### Settings", "", "| option | environment | meaning |", "|---|---|---|"]
-    out += [f"| `--{s.name}` | `{s.env}` | {s.help} |" for s in settings.SETTINGS]
+    out += [f"| `--{s.option}` | `{s.env}` | {s.help} |" for s in settings.SETTINGS]
     for name in sorted(cli.list_commands(ctx)):
         cmd = cli.get_command(ctx, name)
         assert cmd is not None

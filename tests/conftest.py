@@ -19,6 +19,7 @@ from minilat.cli import cli
 from minilat.dataset import Dataset
 from minilat.editorial import editors
 from minilat.editorial.database import EditorialDB
+from postgres_server import postgres_server  # noqa: F401  (a session fixture)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: The password of the test editor ``ada``.
@@ -122,12 +123,36 @@ def run(db_path: Path) -> Callable[..., Result]:
 
 
 @pytest.fixture
-def editorial_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EditorialDB:
+def editorial_backend() -> str:
+    """The kind of editorial database the tests get: SQLite here; the editorial suite's
+    modules run on both (``from editorial_backends import editorial_backend``)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def editorial_location(
+    request: pytest.FixtureRequest, tmp_path: Path, editorial_backend: str
+) -> Iterator[Path | str]:
+    """A fresh, empty editorial database's place: a SQLite file, or a new database on
+    the session's throwaway PostgreSQL server (tests/postgres_server.py)."""
+    if editorial_backend == "postgres":
+        from postgres_server import fresh_database
+
+        with fresh_database(request.getfixturevalue("postgres_server")) as url:
+            yield url
+    else:
+        yield tmp_path / "editorial.db"
+
+
+@pytest.fixture
+def editorial_db(editorial_location: Path | str, monkeypatch: pytest.MonkeyPatch) -> EditorialDB:
     """A fresh editorial database, set as the app's, with editor ``ada``."""
-    path = tmp_path / "editorial.db"
-    monkeypatch.setenv("MINILAT_EDITORIAL", str(path))
+    if isinstance(editorial_location, str):
+        monkeypatch.setenv("MINILAT_EDITORIAL_URL", editorial_location)
+    else:
+        monkeypatch.setenv("MINILAT_EDITORIAL", str(editorial_location))
     monkeypatch.setenv("MINILAT_SECRET", "test-secret")
-    db = EditorialDB(path)
+    db = EditorialDB(editorial_location)
     editors.add_editor(db, "ada", EDITOR_PASSWORD)
     return db
 

@@ -9,7 +9,9 @@ grouping exactly once at the end, the record's edit count and the audit trail mu
 count exactly the acknowledged edits, and the public API must show them: no lost
 update, no duplicate. A second race sends whole-document PUTs against one version at
 once: exactly one wins. Figures: docs/reliability.md
-(``python tests/test_edit_concurrency.py 16 25`` reruns them: 16 writers, 25 edits each).
+(``python tests/test_edit_concurrency.py 16 25`` reruns them: 16 writers, 25 edits each;
+then a number of workers and a PostgreSQL address for the same on PostgreSQL). The same
+races run on PostgreSQL (marker ``postgres``) with several workers sharing one database.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ import pytest
 
 from minilat.editorial import editors
 from minilat.editorial.database import EditorialDB
+from postgres_server import fresh_database
 
+#: The worker processes sharing the PostgreSQL database in its run.
+PG_WORKERS = 3
 GID = "quad"
 TARGET = f"grouping:{GID}"
 WRITERS = 8
@@ -69,12 +74,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(root: Path, writers: int, workers: int = 1) -> Iterator[Server]:
+def serve(
+    root: Path, writers: int, workers: int = 1, editorial: Path | str | None = None
+) -> Iterator[Server]:
     """A uvicorn process serving the bundled dataset, with fresh databases under ``root``
-    and ``writers`` editors (one API token each); stopped (SIGINT, then SIGKILL) on exit.
-    With ``workers`` > 1, ``minilat serve --workers N`` itself: N processes on one socket,
-    sharing the editorial database."""
-    editorial = root / "editorial.db"
+    (or the empty PostgreSQL database ``editorial``) and ``writers`` editors (one API
+    token each); stopped (SIGINT, then SIGKILL) on exit. With ``workers`` > 1, ``minilat
+    serve --workers N`` itself: N processes on one socket, sharing the editorial
+    database."""
+    editorial = editorial or root / "editorial.db"
     db = EditorialDB(editorial)
     tokens = []
     for i in range(writers):
@@ -85,12 +93,14 @@ def serve(root: Path, writers: int, workers: int = 1) -> Iterator[Server]:
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     port = sock.getsockname()[1]
-    env = {
-        **os.environ,
-        "MINILAT_EDITORIAL": str(editorial),
-        "MINILAT_SECRET": "concurrency-test-secret",
-    }
+    env = {**os.environ, "MINILAT_SECRET": "concurrency-test-secret"}
     env.pop("MINILAT_DB", None)
+    if isinstance(editorial, str):
+        env["MINILAT_EDITORIAL_URL"] = editorial
+        env.pop("MINILAT_EDITORIAL", None)
+    else:
+        env["MINILAT_EDITORIAL"] = str(editorial)
+        env.pop("MINILAT_EDITORIAL_URL", None)
     if workers > 1:  # the CLI binds its own socket: hand it the port just found free
         sock.close()
         cmd = [sys.executable, "-m", "minilat", "--db", str(root / "store.db"), "serve"]
@@ -299,16 +309,28 @@ def put_race(server: Server) -> Counter[int]:
 
 @pytest.fixture(
     scope="module",
-    params=[1, pytest.param(4, marks=pytest.mark.heavy)],
-    ids=["1-worker", "4-workers"],
+    params=[
+        (1, "sqlite"),
+        pytest.param((4, "sqlite"), marks=pytest.mark.heavy),
+        pytest.param((PG_WORKERS, "postgres"), marks=pytest.mark.postgres),
+    ],
+    ids=["1-worker", "4-workers", f"postgres-{PG_WORKERS}-workers"],
 )
 def server(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Server]:
-    """The server: one process, and ``minilat serve --workers 4`` (4 processes sharing
-    the editorial database: still 0 lost, 0 duplicated)."""
-    with serve(tmp_path_factory.mktemp("concurrency"), WRITERS, request.param) as s:
-        yield s
+    """The server: one process, ``minilat serve --workers 4`` (4 processes sharing the
+    editorial SQLite file), and several workers sharing a PostgreSQL database: still 0
+    lost, 0 duplicated."""
+    workers, backend = request.param
+    root = tmp_path_factory.mktemp("concurrency")
+    with contextlib.ExitStack() as stack:
+        editorial = None
+        if backend == "postgres":
+            server = request.getfixturevalue("postgres_server")
+            editorial = stack.enter_context(fresh_database(server))
+        with serve(root, WRITERS, workers, editorial) as s:
+            yield s
 
 
 def test_concurrent_event_edits_lose_nothing(server: Server) -> None:
@@ -364,7 +386,8 @@ if __name__ == "__main__":  # the figures for docs/reliability.md
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 16
     k = int(sys.argv[2]) if len(sys.argv) > 2 else 25
     w = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-    with tempfile.TemporaryDirectory() as d, serve(Path(d), n, w) as s:
+    url = sys.argv[4] if len(sys.argv) > 4 else None  # an empty PostgreSQL database
+    with tempfile.TemporaryDirectory() as d, serve(Path(d), n, w, url) as s:
         race = event_race(s, k)
         stored = s.db.record(TARGET)
         audited = len(s.db.audit_records(1_000_000, target=TARGET))

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from editorial_backends import editorial_backend
 from minilat.editorial import editors
 from minilat.editorial.database import Conflict, EditorialDB
 from minilat.web import create_app
@@ -19,6 +20,8 @@ from test_auth import assert_error, assert_no_leak, session_csrf, sign_in
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+__all__ = ["editorial_backend"]  # the fixture: the tests here on SQLite and PostgreSQL
 
 
 @pytest.fixture()

@@ -1,5 +1,6 @@
 """The editorial database: migrations from every earlier schema, editors and tokens,
-backup and checked restore, and the CLI faces."""
+backup and checked restore, and the CLI faces; on SQLite and PostgreSQL alike (the file's
+own features, pragmas and backups, on SQLite only)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from editorial_backends import editorial_backend, postgres_only, sqlite_only, stored_text
 from minilat.cli import cli
 from minilat.editorial import editors
+from minilat.editorial.backend import backend_for
 from minilat.editorial.database import EDITORIAL_VERSION, EditorialDB, SuggestionStore, migrate
 from minilat.errors import BadInput, NotFound, StoreError
+
+__all__ = ["editorial_backend"]  # the fixture: every test here on SQLite and PostgreSQL
 
 PASSWORD = "correct horse battery staple"
 
@@ -27,8 +32,8 @@ LEGACY_SCHEMA = (
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> EditorialDB:
-    return EditorialDB(tmp_path / "editorial.db")
+def db(editorial_location: Path | str) -> EditorialDB:
+    return EditorialDB(editorial_location)
 
 
 def _suggest(db: EditorialDB, n: int = 1) -> list[int]:
@@ -41,6 +46,7 @@ def _suggest(db: EditorialDB, n: int = 1) -> list[int]:
 # ------------------------------------------------------------------ the file and migrations
 
 
+@sqlite_only
 def test_pragmas_and_version(db: EditorialDB) -> None:
     con = sqlite3.connect(db.path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -50,7 +56,7 @@ def test_pragmas_and_version(db: EditorialDB) -> None:
 
 
 def test_foreign_keys_are_enforced(db: EditorialDB) -> None:
-    with pytest.raises(sqlite3.IntegrityError), db._write() as con:
+    with pytest.raises(db._backend.integrity_errors), db._write() as con:
         con.execute("INSERT INTO tokens (editor_id, token_hash, created) VALUES (99, 'h', 'now')")
     assert db.tokens() == []  # and the failed transaction left nothing behind
 
@@ -72,16 +78,17 @@ def test_migrates_the_legacy_suggestions_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("start", range(EDITORIAL_VERSION))
-def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None:
-    path = tmp_path / f"v{start}.db"
-    con = sqlite3.connect(path, isolation_level=None)
-    assert migrate(con, target=start) == start
-    if start >= 1:
-        con.execute(
-            "INSERT INTO suggestions (received, what, location, source_url)"
-            " VALUES ('t', 'kept', '/', 'https://e.org')"
-        )
-    con.close()
+def test_migrates_from_every_earlier_version(editorial_location: Path | str, start: int) -> None:
+    path = editorial_location
+    backend = backend_for(path)
+    backend.prepare()
+    with backend.connection() as con:
+        assert migrate(con, target=start, backend=backend) == start
+        if start >= 1:
+            con.execute(
+                "INSERT INTO suggestions (received, what, location, source_url)"
+                " VALUES ('t', 'kept', '/', 'https://e.org')"
+            )
     db = EditorialDB(path)
     assert db.version() == EDITORIAL_VERSION and db.integrity_check() == []
     assert db.count_suggestions() == (1 if start >= 1 else 0)
@@ -91,25 +98,33 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
     assert db.version() == EDITORIAL_VERSION
 
 
-def test_a_newer_file_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "future.db"
-    con = sqlite3.connect(path)
-    con.execute(f"PRAGMA user_version = {EDITORIAL_VERSION + 1}")
-    con.close()
+def test_a_newer_database_is_refused(editorial_location: Path | str) -> None:
+    backend = backend_for(editorial_location)
+    backend.prepare()
+    with backend.connection() as con:
+        backend.set_version(con, EDITORIAL_VERSION + 1)
     with pytest.raises(StoreError, match="newer than this minilat"):
-        EditorialDB(path)
+        EditorialDB(editorial_location)
 
 
-def test_a_failed_step_leaves_the_previous_version(tmp_path: Path) -> None:
-    path = tmp_path / "clash.db"
-    con = sqlite3.connect(path, isolation_level=None)
-    migrate(con, target=1)
-    con.execute("CREATE TABLE editors (x)")  # step 2 will fail on this
-    with pytest.raises(sqlite3.OperationalError):
-        migrate(con)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert "tokens" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
-    con.close()
+def test_a_failed_step_leaves_the_previous_version(editorial_location: Path | str) -> None:
+    backend = backend_for(editorial_location)
+    backend.prepare()
+    with backend.connection() as con:
+        migrate(con, target=1, backend=backend)
+        con.execute("CREATE TABLE editors (x INTEGER)")  # step 2 will fail on this
+        with pytest.raises(backend.errors):
+            migrate(con, backend=backend)
+        assert backend.version(con) == 1
+        with pytest.raises(backend.errors):  # step 2's other tables were not made either
+            con.execute("SELECT COUNT(*) FROM tokens")
+
+
+@postgres_only
+def test_an_unreachable_server_is_a_store_error(editorial_backend: str) -> None:
+    with pytest.raises(StoreError, match="cannot open the editorial database at postgresql") as e:
+        EditorialDB("postgresql://nobody:s3cr3t@127.0.0.1:1/none")
+    assert "nobody:***@127.0.0.1:1/none" in e.value.message and "s3cr3t" not in e.value.message
 
 
 def test_not_a_database_is_a_store_error(tmp_path: Path) -> None:
@@ -136,7 +151,7 @@ def test_editors_and_tokens(db: EditorialDB) -> None:
     assert editors.editor_for_token(db, token + "x") is None
     assert editors.editor_for_token(db, "not-a-token") is None
     # only the hash is stored
-    dump = "\n".join(sqlite3.connect(db.path).iterdump())
+    dump = stored_text(db)
     assert token not in dump and editors.hash_token(token) in dump and PASSWORD not in dump
     assert editors.list_editors(db)[0]["token_ids"] == [tid]
     editors.revoke_token(db, tid)
@@ -173,6 +188,7 @@ def test_a_taken_name_is_refused(db: EditorialDB) -> None:
 # --------------------------------------------------------------------- backup and restore
 
 
+@sqlite_only
 def test_backup_and_restore_round_trip(db: EditorialDB, tmp_path: Path) -> None:
     editors.add_editor(db, "ada", PASSWORD)
     ids = _suggest(db, 3)
@@ -191,6 +207,7 @@ def test_backup_and_restore_round_trip(db: EditorialDB, tmp_path: Path) -> None:
     assert not [p for p in fresh.parent.iterdir() if p.name.endswith(".tmp")]
 
 
+@sqlite_only
 def test_restore_repairs_a_damaged_database(db: EditorialDB, tmp_path: Path) -> None:
     ids = _suggest(db, 5)
     good = db.backup(tmp_path / "good.db")
@@ -203,6 +220,7 @@ def test_restore_repairs_a_damaged_database(db: EditorialDB, tmp_path: Path) -> 
     assert kept and kept[0].read_bytes().startswith(b"overwritten")
 
 
+@sqlite_only
 def test_restore_migrates_an_older_backup(db: EditorialDB, tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     con = sqlite3.connect(old)
@@ -247,6 +265,7 @@ def _junk(path: Path) -> None:
         (lambda p: p.unlink(), "no such backup file"),
     ],
 )
+@sqlite_only
 def test_restore_refuses_a_bad_file(
     db: EditorialDB, tmp_path: Path, spoil: Callable[[Path], None], match: str
 ) -> None:
@@ -264,16 +283,25 @@ def test_restore_refuses_a_bad_file(
 
 
 @pytest.fixture
-def run_ed(tmp_path: Path) -> Callable[..., Result]:
+def run_ed(tmp_path: Path, editorial_location: Path | str) -> Callable[..., Result]:
+    where = (
+        ["--editorial-url", editorial_location]
+        if isinstance(editorial_location, str)
+        else ["--editorial", str(tmp_path / "ed.db")]
+    )
+
     def _run(*args: str, input: str | None = None) -> Result:
-        opts = ["--db", str(tmp_path / "m.db"), "--editorial", str(tmp_path / "ed.db")]
+        opts = ["--db", str(tmp_path / "m.db"), *where]
         return CliRunner().invoke(cli, [*opts, *args], input=input, catch_exceptions=False)
 
     return _run
 
 
 def test_cli_editors(
-    run_ed: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_ed: Callable[..., Result],
+    tmp_path: Path,
+    editorial_location: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("minilat.cli.editors._stdin_is_terminal", lambda: True)
     r = run_ed("editors", "add", "ada", "--password-stdin", input=PASSWORD + "\n")
@@ -285,7 +313,9 @@ def test_cli_editors(
     r = run_ed("editors", "token", "ada")
     assert r.exit_code == 0
     token = r.stdout.strip().splitlines()[-1]
-    db = EditorialDB(tmp_path / "ed.db")
+    db = EditorialDB(
+        editorial_location if isinstance(editorial_location, str) else tmp_path / "ed.db"
+    )
     assert editors.editor_for_token(db, token) == "ada"
     listed = run_ed("editors", "list", "--json")
     assert '"token_ids": [\n        1\n      ]' in listed.output and "argon2" not in listed.output
@@ -299,6 +329,17 @@ def test_cli_editors(
     assert run_ed("editors", "token", "nobody").exit_code == 2
 
 
+@postgres_only
+def test_cli_backup_of_postgresql_points_to_pg_dump(
+    run_ed: Callable[..., Result], tmp_path: Path
+) -> None:
+    for args in (["backup", str(tmp_path / "b.db")], ["restore", "--yes", str(tmp_path / "b")]):
+        r = run_ed(*args)
+        assert r.exit_code == 2 and "pg_dump" in r.output, r.output
+    assert not (tmp_path / "b.db").exists()
+
+
+@sqlite_only
 def test_cli_backup_and_restore(run_ed: Callable[..., Result], tmp_path: Path) -> None:
     run_ed("editors", "add", "ada", "--password-stdin", input=PASSWORD + "\n")
     r = run_ed("backup", str(tmp_path / "b.db"))

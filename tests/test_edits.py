@@ -8,12 +8,15 @@ from typing import Any
 
 import pytest
 
+from editorial_backends import editorial_backend
 from minilat import dataset
 from minilat.editorial import edits
 from minilat.editorial.database import Conflict, EditorialDB
 from minilat.errors import BadInput, NotFound
 
 GOOD_SOURCE = "quad-fxcnews-2017-11-13"
+
+__all__ = ["editorial_backend"]  # the fixture: the tests here on SQLite and PostgreSQL
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +30,8 @@ def base() -> edits.Base:
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> EditorialDB:
-    return EditorialDB(tmp_path / "ed.db")
+def db(editorial_location: Path | str) -> EditorialDB:
+    return EditorialDB(editorial_location)
 
 
 def _renamed(doc: dict[str, Any] | None, name: str) -> dict[str, Any]:

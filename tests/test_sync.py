@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from editorial_backends import editorial_backend
 from minilat import dataset
 from minilat.cli import cli
 from minilat.editorial import edits, sync
@@ -19,6 +20,8 @@ from minilat.editorial.database import EditorialDB
 from minilat.errors import Problem
 
 QUAD = "groupings/quad.yaml"
+
+__all__ = ["editorial_backend"]  # the fixture: the tests here on SQLite and PostgreSQL
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +46,18 @@ def root(tmp_path: Path, pristine: Path) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> EditorialDB:
-    return EditorialDB(tmp_path / "ed.db")
+def db(editorial_location: Path | str) -> EditorialDB:
+    return EditorialDB(editorial_location)
 
 
 @pytest.fixture
-def run(tmp_path: Path, root: Path) -> Callable[..., Result]:
+def run(tmp_path: Path, root: Path, editorial_location: Path | str) -> Callable[..., Result]:
     def _run(*args: str, input: str | None = "") -> Result:
         opts = ["--db", str(tmp_path / "m.db"), "--data", str(root)]
-        opts += ["--editorial", str(tmp_path / "ed.db")]
+        if isinstance(editorial_location, str):
+            opts += ["--editorial-url", editorial_location]
+        else:
+            opts += ["--editorial", str(editorial_location)]
         return CliRunner().invoke(
             cli, [*opts, "dataset", "sync", *args], input=input, catch_exceptions=False
         )

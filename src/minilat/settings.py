@@ -23,6 +23,11 @@ class Setting:
     help: str
     default: Callable[[], str | None]
 
+    @property
+    def option(self) -> str:
+        """The command-line option's name (without its ``--``)."""
+        return self.name.replace("_", "-")
+
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
@@ -49,6 +54,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Path of the editorial SQLite database (editors, API tokens, suggestions, the"
         " audit trail); default minilat-editorial.db in the user data folder, or beside"
         " the store when --db gives the store a place of its own.",
+        lambda: None,
+    ),
+    Setting(
+        "editorial_url",
+        "MINILAT_EDITORIAL_URL",
+        "Address of a PostgreSQL database to hold the editorial data instead of the SQLite"
+        " file (postgresql://user@host:port/dbname; needs minilat[postgres]); unset:"
+        " SQLite.",
         lambda: None,
     ),
     Setting(

@@ -65,7 +65,7 @@ class _Group(click.Group):
 
 def _setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
     for s in reversed(settings.SETTINGS):
-        f = click.option(f"--{s.name}", default=None, help=f"{s.help} [env: {s.env}]")(f)
+        f = click.option(f"--{s.option}", default=None, help=f"{s.help} [env: {s.env}]")(f)
     return f
 
 

@@ -87,7 +87,7 @@ def sync_cmd(
     from minilat.editorial.database import EditorialDB
 
     root = c.data_dir or _dataset.bundled_data_dir()
-    if not c.editorial.exists():
+    if isinstance(c.editorial, Path) and not c.editorial.exists():
         raise BadInput(
             f"no editorial database at {c.editorial}",
             hint="name the one the server uses: --editorial PATH or MINILAT_EDITORIAL",

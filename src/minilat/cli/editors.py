@@ -196,8 +196,9 @@ def editors_revoke(c: Context, token_id: int) -> None:
 @pass_ctx
 def backup(c: Context, file: Path) -> None:
     """Copy the editorial database to FILE (SQLite online backup; the server may run)."""
-    out = _db(c).backup(file)
-    out_console.print(f"backed up {c.editorial} to {out}", markup=False)
+    db = _db(c)
+    out = db.backup(file)
+    out_console.print(f"backed up {db.location} to {out}", markup=False)
 
 
 @click.command()
@@ -210,6 +211,9 @@ def restore(c: Context, file: Path, yes: bool) -> None:
     from minilat.editorial.database import EditorialDB
 
     target = c.editorial
+    if not isinstance(target, Path):
+        _db(c)._file("restore")  # BadInput: PostgreSQL is restored with pg_restore
+        return
     if not file.is_file():
         raise BadInput(f"no such backup file: {file}")
     if not yes and target.exists():

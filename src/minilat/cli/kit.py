@@ -65,6 +65,7 @@ class Context:
         db: str | None = None,
         data: str | None = None,
         editorial: str | None = None,
+        editorial_url: str | None = None,
         releases: str | None = None,
         monitor: str | None = None,
     ) -> None:
@@ -73,15 +74,17 @@ class Context:
         data_dir = settings.resolve("data", data)
         self.data_dir = Path(data_dir) if data_dir else None
         self._editorial_setting = settings.resolve("editorial", editorial)
+        self._editorial_url = settings.resolve("editorial_url", editorial_url)
         self.releases = Path(settings.resolve("releases", releases) or "releases")
         self._store: Store | None = None
 
     @property
-    def editorial(self) -> Path:
-        """The editorial database: the setting, else its default place (editorial_path)."""
-        from minilat.editorial.editors import editorial_path
+    def editorial(self) -> Path | str:
+        """The editorial database: a PostgreSQL address (``--editorial-url``), else the
+        SQLite file of the setting, else its default place (editorial_location)."""
+        from minilat.editorial.editors import editorial_location
 
-        return editorial_path(self.db, self._editorial_setting)
+        return editorial_location(self.db, self._editorial_setting, self._editorial_url)
 
     def store(self) -> Store:
         if self._store is None:

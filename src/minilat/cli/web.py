@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
+from pathlib import Path
 
 import click
 
@@ -92,7 +93,7 @@ def serve(
     editorial = c.editorial
     out_console.print(
         f"minilat observatory on http://{host}:{port}/  (Ctrl-C to stop)\n"
-        f"editorial database: {editorial}\n"
+        f"editorial database: {_shown(editorial)}\n"
         f"workers: {workers}; forwarded headers trusted from:"
         f" {proxy['forwarded_allow_ips'] or 'nobody'}",
         markup=False,
@@ -107,7 +108,11 @@ def serve(
     # the same settings, passed down in the environment
     c.store()
     os.environ["MINILAT_DB"] = str(c.db)
-    os.environ["MINILAT_EDITORIAL"] = str(editorial)
+    if isinstance(editorial, str):  # a PostgreSQL address
+        os.environ["MINILAT_EDITORIAL_URL"] = editorial
+    else:
+        os.environ.pop("MINILAT_EDITORIAL_URL", None)
+        os.environ["MINILAT_EDITORIAL"] = str(editorial)
     os.environ["MINILAT_RELEASES"] = str(c.releases)
     if c.data_dir is not None:
         os.environ["MINILAT_DATA"] = str(c.data_dir)
@@ -120,6 +125,13 @@ def serve(
         log_level=log_level,
         **proxy,  # type: ignore[arg-type]
     )
+
+
+def _shown(editorial: Path | str) -> str:
+    """The editorial database, fit to print (a PostgreSQL address without its password)."""
+    from minilat.editorial.backend import shown
+
+    return shown(editorial)
 
 
 COMMANDS = [serve]

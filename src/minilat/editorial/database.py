@@ -1,15 +1,21 @@
 """The editorial database: everything people write, which cannot be rebuilt.
 
 Suggested corrections, editors, API tokens and sign-in sessions (only hashes), the audit
-trail and editors' pending edits live in one writable SQLite file, apart from the
-compiled store (:mod:`minilat.store`), which can be rebuilt from the YAML at any time.
-This file cannot, so it is handled with care: WAL mode with FULL synchronisation (an
-acknowledged write survives the process being killed, and a power cut), a busy timeout,
-foreign keys, every write one ``BEGIN IMMEDIATE`` transaction, and a versioned schema
-(``PRAGMA user_version``) moved forward by numbered migration steps. Online backup and
-checked restore are here too (docs/reliability.md).
+trail, editors' pending edits and the shared rate-limit counters live in one writable
+database, apart from the compiled store (:mod:`minilat.store`), which can be rebuilt from
+the YAML at any time. This one cannot, so it is handled with care. By default it is a
+SQLite file: WAL mode with FULL synchronisation (an acknowledged write survives the
+process being killed, and a power cut), a busy timeout, foreign keys. With
+``MINILAT_EDITORIAL_URL=postgresql://...`` it is a PostgreSQL database instead, for
+organisations running several hosts or PostgreSQL already (``minilat[postgres]``).
 
-This module is the only one of the editorial side that speaks SQL.
+Either way the logic here is written once: every write is one transaction holding the
+database's writer lock, and the schema is versioned and moved forward by the same
+numbered migration steps; :mod:`minilat.editorial.backend` is the seam between the two
+engines. Online backup and checked restore of the SQLite file are here too
+(docs/reliability.md; PostgreSQL has pg_dump).
+
+This module and its backends are the only ones of the editorial side that speak SQL.
 """
 
 from __future__ import annotations
@@ -25,6 +31,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from minilat.editorial.backend import (
+    BUSY_TIMEOUT,
+    Backend,
+    Connection,
+    SQLiteBackend,
+    backend_for,
+    connect_sqlite,
+)
 from minilat.errors import BadInput, MinilatError, NotFound, StoreError
 
 __all__ = [
@@ -35,9 +49,6 @@ __all__ = [
     "SuggestionStore",
     "migrate",
 ]
-
-#: Seconds a writer waits for another writer's lock before giving up.
-BUSY_TIMEOUT = 5.0
 
 #: The migration steps of the editorial database; step ``n`` (1-based) moves a file from
 #: ``user_version`` n-1 to n. Append new steps; never edit a released one.
@@ -99,40 +110,48 @@ def _now() -> str:
 
 
 def _connect_editorial(path: Path) -> sqlite3.Connection:
-    # isolation_level=None: no implicit transactions; _transaction() opens them explicitly
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-    con.execute("PRAGMA journal_mode = WAL")
-    con.execute("PRAGMA synchronous = FULL")
-    con.execute("PRAGMA foreign_keys = ON")
-    return con
+    return connect_sqlite(path)
+
+
+#: The seam for a bare SQLite connection (migrating a file being restored, or in tests).
+_SQLITE = SQLiteBackend(Path("editorial.db"))
 
 
 @contextlib.contextmanager
-def _immediate(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction on ``con``: committed if the block ends, rolled back if not."""
-    con.execute("BEGIN IMMEDIATE")
+def _transaction(backend: Backend, con: Connection) -> Iterator[Connection]:
+    """One write transaction on ``con`` holding the writer lock: committed if the block
+    ends, rolled back if not."""
+    backend.begin_write(con)
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(*backend.errors):
+            backend.rollback(con)
         raise
-    con.execute("COMMIT")
+    backend.commit(con)
+
+
+def _immediate(con: sqlite3.Connection) -> contextlib.AbstractContextManager[Connection]:
+    return _transaction(_SQLITE, con)
 
 
 def _user_version(con: sqlite3.Connection) -> int:
-    return int(con.execute("PRAGMA user_version").fetchone()[0])
+    return _SQLITE.version(con)
 
 
-def migrate(con: sqlite3.Connection, target: int = EDITORIAL_VERSION) -> int:
+def migrate(
+    con: Connection, target: int = EDITORIAL_VERSION, backend: Backend | None = None
+) -> int:
     """Move the editorial database on ``con`` forward to schema ``target``; return it.
 
-    Each step runs in its own write transaction together with its new ``user_version``, so
-    a crash leaves the file at the previous version, and two processes starting at once
-    apply each step once. Raises StoreError for a file newer than this minilat.
+    Each step runs in its own write transaction together with its new schema version, so
+    a crash leaves the database at the previous version, and two processes starting at
+    once apply each step once. ``backend`` is the database's kind (SQLite by default);
+    the same steps run on both, translated by :meth:`Backend.ddl`. Raises StoreError for
+    a database newer than this minilat.
     """
-    version = _user_version(con)
+    backend = backend or _SQLITE
+    version = backend.version(con)
     if version > EDITORIAL_VERSION:
         raise StoreError(
             f"the editorial database is schema version {version}, newer than this minilat"
@@ -140,14 +159,14 @@ def migrate(con: sqlite3.Connection, target: int = EDITORIAL_VERSION) -> int:
             hint="upgrade minilat",
         )
     while version < target:
-        with _immediate(con):
-            version = _user_version(con)  # another process may have moved it meanwhile
+        with _transaction(backend, con):
+            version = backend.version(con)  # another process may have moved it meanwhile
             if version >= target:
                 break
             for statement in _EDITORIAL_STEPS[version]:
-                con.execute(statement)
+                con.execute(backend.ddl(statement))
             version += 1
-            con.execute(f"PRAGMA user_version = {version}")
+            backend.set_version(con, version)
     return version
 
 
@@ -170,49 +189,85 @@ class EditorialDB:
     (True, [])
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    def __init__(self, location: Path | str) -> None:
+        self._backend = backend_for(location)
+        #: The SQLite file (None when the database is a PostgreSQL one).
+        self.path: Path | None = (
+            self._backend.path if isinstance(self._backend, SQLiteBackend) else None
+        )
+        #: Where the database is, fit to print (a URL's password masked).
+        self.location = self._backend.display
+        failures: tuple[type[BaseException], ...] = (OSError, *self._backend.errors)
         try:
-            if not self.path.exists():
-                # private from the first byte: editors, the audit trail, hashes of tokens
-                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-            with contextlib.closing(_connect_editorial(self.path)) as con:
-                migrate(con)
-        except (OSError, sqlite3.Error) as e:
-            raise StoreError(f"cannot open the editorial database at {path}: {e}") from None
+            self._backend.prepare()
+            with self._backend.connection() as con:
+                migrate(con, backend=self._backend)
+        except failures as e:
+            raise StoreError(
+                f"cannot open the editorial database at {self.location}: {e}"
+            ) from None
+
+    @property
+    def kind(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._backend.name
 
     @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _read(self) -> Iterator[Connection]:
         try:
-            with contextlib.closing(_connect_editorial(self.path)) as con:
+            with self._backend.connection() as con:
                 yield con
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot read the editorial database at {self.path}: {e}") from None
+        except self._backend.errors as e:
+            raise StoreError(
+                f"cannot read the editorial database at {self.location}: {e}"
+            ) from None
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Connection]:
+        backend = self._backend
         try:
-            with contextlib.closing(_connect_editorial(self.path)) as con, _immediate(con):
+            with backend.connection() as con, _transaction(backend, con):
                 yield con
-        except sqlite3.IntegrityError:
+        except backend.integrity_errors:
             raise
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot write the editorial database at {self.path}: {e}") from None
+        except backend.errors as e:
+            bad = backend.bad_value(e)
+            if bad is not None:  # nothing was written
+                raise BadInput(bad) from None
+            raise StoreError(
+                f"cannot write the editorial database at {self.location}: {e}"
+            ) from None
         except UnicodeEncodeError:  # a lone surrogate: nothing was written
             raise BadInput("the text holds characters that cannot be stored") from None
         except OverflowError:  # a number beyond SQLite's 64 bits: nothing was written
             raise BadInput("a number is too large") from None
 
-    # ---------------------------------------------------------------- the file itself
+    def _insert(self, con: Connection, sql: str, params: tuple[Any, ...]) -> int:
+        return self._backend.insert(con, sql, params)
+
+    def _file(self, what: str) -> Path:
+        """The SQLite file, for what only a file allows (BadInput on PostgreSQL)."""
+        if self.path is None:
+            raise BadInput(
+                f"{what} works on the SQLite editorial database; this one is PostgreSQL"
+                f" ({self.location})",
+                hint="back up and restore PostgreSQL with pg_dump and pg_restore (docs/deploy.md)",
+            )
+        return self.path
+
+    # ---------------------------------------------------------------- the database itself
 
     def version(self) -> int:
         with self._read() as con:
-            return _user_version(con)
+            return self._backend.version(con)
 
     def integrity_check(self) -> list[str]:
-        """The problems ``PRAGMA integrity_check`` finds (none: an empty list)."""
+        """The problems ``PRAGMA integrity_check`` finds (none: an empty list); PostgreSQL
+        checks its own pages, so there it is a connection check."""
         with self._read() as con:
+            if self.path is None:
+                con.execute("SELECT 1").fetchone()
+                return []
             return _integrity_problems(con)
 
     def backup(self, dest: Path) -> Path:
@@ -221,10 +276,14 @@ class EditorialDB:
         The copy is written beside ``dest`` and renamed into place, so ``dest`` is never
         half written; it is a single self-contained file (journal mode DELETE).
         """
+        self._file("backup")
         dest = Path(dest)
         tmp = _temp_beside(dest)
         try:
-            with self._read() as src, contextlib.closing(sqlite3.connect(tmp)) as out:
+            with (
+                contextlib.closing(connect_sqlite(self._file("backup"))) as src,
+                contextlib.closing(sqlite3.connect(tmp)) as out,
+            ):
                 src.backup(out)
                 out.execute("PRAGMA journal_mode = DELETE")
             os.replace(tmp, dest)
@@ -282,11 +341,11 @@ class EditorialDB:
     def add_suggestion(self, *, what: str, where: str, source_url: str) -> int:
         """Store one suggestion; return its id (the write is committed when this returns)."""
         with self._write() as con:
-            cur = con.execute(
+            return self._insert(
+                con,
                 "INSERT INTO suggestions (received, what, location, source_url) VALUES (?,?,?,?)",
                 (_now(), what, where, source_url),
             )
-            return int(cur.lastrowid or 0)
 
     def recent_suggestions(self, limit: int = 50) -> list[dict[str, Any]]:
         with self._read() as con:
@@ -309,12 +368,12 @@ class EditorialDB:
         """A new editor; BadInput if the name is taken."""
         try:
             with self._write() as con:
-                cur = con.execute(
+                return self._insert(
+                    con,
                     "INSERT INTO editors (name, password_hash, created) VALUES (?,?,?)",
                     (name, password_hash, _now()),
                 )
-                return int(cur.lastrowid or 0)
-        except sqlite3.IntegrityError:
+        except self._backend.integrity_errors:
             raise BadInput(
                 f"there is already an editor called {name!r}", hint="pick another name"
             ) from None
@@ -341,7 +400,7 @@ class EditorialDB:
             ).fetchone()
         return str(row[0]) if row else None
 
-    def _editor_id(self, con: sqlite3.Connection, name: str) -> int:
+    def _editor_id(self, con: Connection, name: str) -> int:
         row = con.execute(
             "SELECT id FROM editors WHERE name = ? AND removed IS NULL", (name,)
         ).fetchone()
@@ -367,9 +426,10 @@ class EditorialDB:
         password, tokens and sessions are kept but answer for nothing until enabled."""
         with self._write() as con:
             editor_id = self._editor_id(con, name)
+            currently = "disabled IS NULL" if disabled else "disabled IS NOT NULL"
             cur = con.execute(
-                "UPDATE editors SET disabled = ? WHERE id = ? AND (disabled IS NULL) = ?",
-                (_now() if disabled else None, editor_id, int(disabled)),
+                f"UPDATE editors SET disabled = ? WHERE id = ? AND {currently}",
+                (_now() if disabled else None, editor_id),
             )
             return cur.rowcount > 0
 
@@ -396,11 +456,11 @@ class EditorialDB:
         """Record a token (its hash) for editor ``name``; NotFound for an unknown editor."""
         with self._write() as con:
             editor_id = self._editor_id(con, name)
-            cur = con.execute(
+            return self._insert(
+                con,
                 "INSERT INTO tokens (editor_id, token_hash, created) VALUES (?,?,?)",
                 (editor_id, token_hash, _now()),
             )
-            return int(cur.lastrowid or 0)
 
     def revoke_token(self, token_id: int) -> None:
         """Revoke a token; NotFound if there is no such token, BadInput if already revoked."""
@@ -444,11 +504,11 @@ class EditorialDB:
         """Record a session (its hash) for editor ``name`` until ``expires`` (ISO time, UTC)."""
         with self._write() as con:
             editor_id = self._editor_id(con, name)
-            cur = con.execute(
+            return self._insert(
+                con,
                 "INSERT INTO sessions (editor_id, session_hash, created, expires) VALUES (?,?,?,?)",
                 (editor_id, session_hash, _now(), expires),
             )
-            return int(cur.lastrowid or 0)
 
     def session_editor(self, session_hash: str) -> str | None:
         """The editor of the live (not revoked, not expired) session with this hash."""
@@ -510,7 +570,8 @@ class EditorialDB:
                 "after": after,
                 "why": why,
             }
-            cur = con.execute(
+            audit_id = self._insert(
+                con,
                 "INSERT INTO audit (at, editor, action, target, before, after, why)"
                 " VALUES (?,?,?,?,?,?,?)",
                 (
@@ -523,7 +584,7 @@ class EditorialDB:
                     why,
                 ),
             )
-            return {"id": int(cur.lastrowid or 0), **record}
+            return {"id": audit_id, **record}
 
     def audit_records(
         self, limit: int = 100, target: str | None = None, before: int | None = None
@@ -581,7 +642,8 @@ class EditorialDB:
             row = con.execute("SELECT * FROM records WHERE target = ?", (target,)).fetchone()
             new, audit = decide(_record(row) if row is not None else None)
             at = _now()
-            cur = con.execute(
+            audit_id = self._insert(
+                con,
                 "INSERT INTO audit (at, editor, action, target, before, after, why)"
                 " VALUES (?,?,?,?,?,?,?)",
                 (
@@ -594,7 +656,6 @@ class EditorialDB:
                     audit["why"],
                 ),
             )
-            audit_id = int(cur.lastrowid or 0)
             con.execute(
                 "INSERT INTO records (target, version, doc, doc_hash, base_hash, synced,"
                 " audit_id) VALUES (?,?,?,?,?,?,?) ON CONFLICT(target) DO UPDATE SET"
@@ -629,14 +690,14 @@ class EditorialDB:
             return int(con.execute("SELECT COALESCE(MAX(audit_id), 0) FROM records").fetchone()[0])
 
 
-def _record(row: sqlite3.Row) -> dict[str, Any]:
+def _record(row: Any) -> dict[str, Any]:
     d = dict(row)
     d["doc"] = json.loads(d["doc"])
     d["synced"] = bool(d["synced"])
     return d
 
 
-def _integrity_problems(con: sqlite3.Connection) -> list[str]:
+def _integrity_problems(con: Connection) -> list[str]:
     rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check").fetchall()]
     return [] if rows == ["ok"] else rows
 
@@ -731,7 +792,7 @@ class SuggestionStore:
     1
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
         try:
             self._db = EditorialDB(path)

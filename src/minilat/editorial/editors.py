@@ -55,6 +55,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from minilat.editorial.backend import is_url
 from minilat.editorial.database import EditorialDB
 from minilat.errors import BadInput, StoreError
 
@@ -72,6 +73,7 @@ __all__ = [
     "disable_editor",
     "editor_for_session",
     "editor_for_token",
+    "editorial_location",
     "editorial_path",
     "enable_editor",
     "end_session",
@@ -128,6 +130,26 @@ def editorial_path(store_path: Path, given: str | None = None) -> Path:
         _move_from_cache(store_path.with_name(DEFAULT_NAME), path)
         return path
     return store_path.with_name(DEFAULT_NAME)
+
+
+def editorial_location(
+    store_path: Path, given: str | None = None, url: str | None = None
+) -> Path | str:
+    """The editorial database: the PostgreSQL address ``url`` (the setting
+    ``MINILAT_EDITORIAL_URL``) if there is one, else the SQLite file of
+    :func:`editorial_path`.
+
+    >>> editorial_location(Path("/srv/minilat.db"), url="postgresql://ed@db/minilat")
+    'postgresql://ed@db/minilat'
+    """
+    if url:
+        if not is_url(url):
+            raise BadInput(
+                "MINILAT_EDITORIAL_URL is not a PostgreSQL address",
+                hint="postgresql://user@host:port/dbname (or unset it to use SQLite)",
+            )
+        return url
+    return editorial_path(store_path, given)
 
 
 def _move_from_cache(old: Path, new: Path) -> None:

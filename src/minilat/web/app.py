@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minilat import settings
 from minilat.editorial import edits
+from minilat.editorial.backend import is_url
 from minilat.errors import Busy, MinilatError, StoreError
 from minilat.web import (
     api,
@@ -54,16 +55,16 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def app_from_settings() -> FastAPI:
     """The app over the settings in the environment (``MINILAT_DB``, ``MINILAT_DATA``,
-    ``MINILAT_EDITORIAL``): the factory each worker process of ``minilat serve
-    --workers N`` calls."""
+    ``MINILAT_EDITORIAL``, ``MINILAT_EDITORIAL_URL``): the factory each worker process
+    of ``minilat serve --workers N`` calls."""
     from minilat import settings
 
     data = settings.resolve("data")
-    editorial = settings.resolve("editorial")
+    editorial = settings.resolve("editorial_url") or settings.resolve("editorial")
     return create_app(
         Path(settings.resolve("db") or "minilat.db"),
         Path(data) if data else None,
-        Path(editorial) if editorial else None,
+        editorial if is_url(editorial or "") else Path(editorial) if editorial else None,
     )
 
 
@@ -86,7 +87,7 @@ def _warm_up() -> None:
 def create_app(
     store_path: Path,
     data_dir: Path | None = None,
-    editorial: Path | None = None,
+    editorial: Path | str | None = None,
     *,
     releases: Path | None = None,
 ) -> FastAPI:
@@ -94,8 +95,9 @@ def create_app(
 
     The store is (re)built from ``data_dir`` (the bundled dataset by default) if it is
     missing or out of date, and again whenever the YAML changes. ``editorial`` is the
-    editorial database (default: the setting ``MINILAT_EDITORIAL``, else its default
-    place, :func:`minilat.editorial.editors.editorial_path`). ``releases`` is the folder
+    editorial database, a SQLite file or a PostgreSQL address (default: the settings
+    ``MINILAT_EDITORIAL_URL``, ``MINILAT_EDITORIAL``, else its default place,
+    :func:`minilat.editorial.editors.editorial_location`). ``releases`` is the folder
     of release bundles served under /releases (default: the setting ``MINILAT_RELEASES``).
     """
     site = Site(Path(store_path), data_dir, editorial)

@@ -18,8 +18,9 @@ from fastapi import Request
 
 from minilat import settings
 from minilat.dataset import SUBDIRS, YAML_SUFFIXES, Dataset, bundled_data_dir, parse_as_of
+from minilat.editorial.backend import is_url
 from minilat.editorial.database import EditorialDB, SuggestionStore
-from minilat.editorial.editors import editorial_path
+from minilat.editorial.editors import editorial_location
 from minilat.editorial.edits import Base, overlay, read_base
 from minilat.errors import MinilatError, StoreError
 from minilat.store import Store, open_store
@@ -59,7 +60,10 @@ class Site:
     """
 
     def __init__(
-        self, store_path: Path, data_dir: Path | None = None, editorial: Path | None = None
+        self,
+        store_path: Path,
+        data_dir: Path | None = None,
+        editorial: Path | str | None = None,
     ) -> None:
         self.store_path = Path(store_path)
         self.data_dir = data_dir or bundled_data_dir()
@@ -85,8 +89,9 @@ class Site:
         #: Why the YAML on disk, changed since, is not served (empty when it is).
         self.yaml_problems: list[str] = []
         # editors, suggestions and edits live in the editorial database
-        self.suggestions_path = editorial or editorial_path(
-            store_path, settings.resolve("editorial")
+        #: The editorial database: a SQLite file, or a PostgreSQL address.
+        self.suggestions_path: Path | str = editorial or editorial_location(
+            store_path, settings.resolve("editorial"), settings.resolve("editorial_url")
         )
         env_secret = os.environ.get(SECRET_ENV, "")
         self.secret: bytes = env_secret.encode() if env_secret else self._stored_secret()
@@ -155,7 +160,7 @@ class Site:
                 return self.serial
             reread = self._reread_yaml()
             generation = 0
-            if self.suggestions_path.exists():
+            if is_url(self.suggestions_path) or Path(self.suggestions_path).exists():
                 generation = self.editorial.edits_generation()
             if reread or generation != self.generation:
                 rows = self.editorial.records() if generation else []
