@@ -190,6 +190,38 @@ def test_sign_in_is_rate_limited(client: TestClient) -> None:
     assert SESSION_COOKIE not in client.cookies
 
 
+def test_the_sign_in_limit_is_shared_by_workers(store_path: Path, db: EditorialDB) -> None:
+    """Two apps over one editorial database (two workers, or two hosts) count a client's
+    attempts in one bucket: it gets the burst once, not once per worker."""
+    data = os.environ.get("MINILAT_DATA")
+    burst = SIGN_IN_RATE[0]
+    apps = [create_app(store_path, Path(data) if data else None) for _ in range(2)]
+    kw: dict[str, Any] = {"base_url": "https://testserver", "follow_redirects": False}
+    with TestClient(apps[0], **kw) as one, TestClient(apps[1], **kw) as two:
+        codes = [
+            sign_in((one, two)[i % 2], password="wrong password!").status_code
+            for i in range(burst + 3)
+        ]
+    assert codes == [401] * burst + [429] * 3, codes
+    assert {r[0] for r in _buckets(db)} == {"sign_in"}
+
+
+def _buckets(db: EditorialDB) -> list[tuple[str, str, float]]:
+    with db._read() as con:
+        rows = con.execute("SELECT name, client, tokens FROM rate_limits").fetchall()
+    return [(str(r[0]), str(r[1]), float(r[2])) for r in rows]
+
+
+def test_rate_buckets_are_forgotten_once_full_again(db: EditorialDB) -> None:
+    per = 60.0
+    assert [db.take_token("t", "a", 2, per, now=1000.0) for _ in range(3)] == [0, 0, 30.0]
+    assert db.take_token("t", "b", 2, per, now=1000.0) == 0.0
+    assert db.take_token("t", "a", 2, per, now=1030.0) == 0.0  # refilled one
+    assert sorted(r[1] for r in _buckets(db)) == ["a", "b"]
+    db.take_token("t", "c", 2, per, now=1061.0)  # b is full again (61 s): forgotten
+    assert sorted(r[1] for r in _buckets(db)) == ["a", "c"]
+
+
 def test_sign_out_ends_the_session(client: TestClient, db: EditorialDB) -> None:
     sign_in(client)
     sid = client.cookies[SESSION_COOKIE]

@@ -274,6 +274,7 @@ _PG_TYPES = (
     ),
     (re.compile(r"\bINTEGER NOT NULL REFERENCES\b"), "BIGINT NOT NULL REFERENCES"),
     (re.compile(r"\bBLOB\b"), "BYTEA"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
 )
 
 

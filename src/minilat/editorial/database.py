@@ -27,6 +27,7 @@ import os
 import secrets
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,13 @@ _EDITORIAL_STEPS: tuple[tuple[str, ...], ...] = (
     (
         "ALTER TABLE editors ADD COLUMN disabled TEXT",
         "ALTER TABLE editors ADD COLUMN removed TEXT",
+    ),
+    # 7: rate limits shared by every worker and host: one token bucket per limit and
+    # client, forgotten once it would be full again
+    (
+        "CREATE TABLE rate_limits (name TEXT NOT NULL, client TEXT NOT NULL,"
+        " tokens REAL NOT NULL, updated REAL NOT NULL, PRIMARY KEY (name, client))",
+        "CREATE INDEX rate_limits_updated ON rate_limits(updated)",
     ),
 )
 #: The schema version this minilat writes (the number of migration steps).
@@ -673,6 +681,39 @@ class EditorialDB:
                 ),
             )
             return {"id": audit_id, "at": at, "target": target, **audit}
+
+    def take_token(
+        self, name: str, client: str, capacity: int, per: float, now: float | None = None
+    ) -> float:
+        """Spend one request of ``client`` under the rate limit ``name`` (a token bucket
+        of ``capacity`` requests refilled over ``per`` seconds); 0.0 if allowed, else the
+        seconds to wait. One write transaction, so every worker and host counts in the
+        same bucket; buckets untouched for ``per`` seconds (full again) are deleted.
+
+        ``now`` is the wall clock's seconds (shared by processes and hosts).
+        """
+        now = time.time() if now is None else now
+        rate = capacity / per
+        with self._write() as con:
+            row = con.execute(
+                "SELECT tokens, updated FROM rate_limits WHERE name = ? AND client = ?",
+                (name, client),
+            ).fetchone()
+            tokens, last = (float(capacity), now) if row is None else (row[0], row[1])
+            tokens = min(float(capacity), tokens + max(0.0, now - last) * rate)
+            wait = 0.0
+            if tokens >= 1.0:
+                tokens -= 1.0
+            else:
+                wait = (1.0 - tokens) / rate
+            con.execute(
+                "INSERT INTO rate_limits (name, client, tokens, updated) VALUES (?,?,?,?)"
+                " ON CONFLICT (name, client) DO UPDATE SET tokens = excluded.tokens,"
+                " updated = excluded.updated",
+                (name, client, tokens, now),
+            )
+            con.execute("DELETE FROM rate_limits WHERE name = ? AND updated < ?", (name, now - per))
+        return wait
 
     def site_secret(self) -> bytes:
         """The site's signing secret: 32 random bytes made on first use, then kept."""

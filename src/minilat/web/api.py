@@ -224,7 +224,7 @@ def design_tables(site: SiteDep) -> Response:
     ),
 )
 async def design(request: Request, site: SiteDep, body: DesignIn) -> Response:
-    designer.limit(request)
+    await designer.limit(request)
     d = await designer.design_in_slot(
         site,
         tables=body.tables,
@@ -291,7 +291,7 @@ async def whatif(request: Request, site: SiteDep, body: WhatifIn) -> Response:
         doc["as_of"] = body.as_of
     if body.title:
         doc["title"] = body.title
-    whatif_view.limit(request)
+    await whatif_view.limit(request)
     d = await whatif_view.answer_in_slot(site, doc, network=body.network)
     return json_response(d, cache_control="no-store")
 

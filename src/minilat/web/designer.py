@@ -33,7 +33,7 @@ from minilat.analysis.coalition import parse_share
 from minilat.errors import BadInput, Busy, MinilatError
 from minilat.web import charts, optional
 from minilat.web.library import plain, resolve_member
-from minilat.web.middleware import RateLimiter, wait_for
+from minilat.web.middleware import RateLimiter, await_wait_for
 from minilat.web.site import Site
 
 __all__ = [
@@ -286,9 +286,9 @@ def design(
     return out
 
 
-def limit(request: Request) -> None:
+async def limit(request: Request) -> None:
     """Count a design against its client's :data:`RATE`; Busy (429) past it."""
-    wait = wait_for(request, "design", RATE)
+    wait = await await_wait_for(request, "design", RATE)
     if wait:
         raise Busy(
             f"too many designs from this address: at most {RATE[0]} a minute",

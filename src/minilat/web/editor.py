@@ -31,7 +31,7 @@ from minilat.web import auth
 from minilat.web.edit import KIND_PATHS, history_link
 from minilat.web.feeds import sub
 from minilat.web.http import error_body, error_responses
-from minilat.web.middleware import RateLimiter, wait_for
+from minilat.web.middleware import RateLimiter, await_wait_for
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
 from minilat.web.suggest import check_token, make_token
@@ -92,7 +92,7 @@ def sign_in_form(request: Request, site: SiteDep) -> Response:
 
 @router.post("/editors/sign-in")
 async def sign_in(request: Request, site: SiteDep) -> Response:
-    wait = wait_for(request, "sign_in", SIGN_IN_RATE)
+    wait = await await_wait_for(request, "sign_in", SIGN_IN_RATE)
     if wait:
         resp = _sign_in_page(
             request, site, status=429, message="Too many sign-in attempts; please wait a minute."

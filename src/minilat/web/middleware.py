@@ -26,6 +26,7 @@ import anyio.to_thread
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from minilat.errors import MinilatError
 from minilat.web.http import dumps, error_body, wants_json
 
 __all__ = [
@@ -36,7 +37,9 @@ __all__ = [
     "RateLimiter",
     "ResponseCache",
     "SecurityHeaders",
+    "SharedRateLimiter",
     "api_routes",
+    "await_wait_for",
     "query_names",
 ]
 
@@ -575,15 +578,61 @@ def query_names(dependant: Any) -> set[str]:
     return names
 
 
+class SharedRateLimiter:
+    """The same token buckets as :class:`RateLimiter`, kept in the editorial database
+    (:meth:`minilat.editorial.database.EditorialDB.take_token`), so that every worker
+    process and every host sharing the database count in one bucket per client: with
+    ``--workers N`` a client still gets each limit once, not N times.
+
+    If the database cannot be written (a read-only deployment), it falls back to a
+    bucket in this process, and says so once in the log.
+    """
+
+    def __init__(self, db: Any, name: str, capacity: int, per: float) -> None:
+        self.db, self.name, self.capacity, self.per = db, name, capacity, per
+        self._fallback: RateLimiter | None = None
+
+    def take(self, key: Hashable) -> float:
+        """Spend one request of ``key``: 0.0 if allowed, else the seconds to wait."""
+        if self._fallback is None:
+            try:
+                return float(self.db.take_token(self.name, str(key), self.capacity, self.per))
+            except MinilatError as e:
+                log.warning(
+                    "rate limit %s kept per process: the editorial database cannot count it (%s)",
+                    self.name,
+                    e.message,
+                )
+                self._fallback = RateLimiter(self.capacity, self.per)
+        return self._fallback.take(key)
+
+
 def wait_for(request: Any, name: str, rate: tuple[int, float]) -> float:
     """Seconds the client must wait before its next ``name`` request (0: go ahead).
 
-    Each limited form keeps one :class:`RateLimiter` on the app, made on first use and
-    keyed by the client's address.
+    Each limited form keeps one limiter on the app, made on first use and keyed by the
+    client's address: a :class:`SharedRateLimiter` counting in the editorial database
+    (shared by all workers), or whatever was set as ``app.state.<name>_limiter``. It
+    writes to the database: from a coroutine, use :func:`await_wait_for`.
     """
     state = request.app.state
-    limiter: RateLimiter | None = getattr(state, f"{name}_limiter", None)
+    limiter: RateLimiter | SharedRateLimiter | None = getattr(state, f"{name}_limiter", None)
     if limiter is None:
-        limiter = RateLimiter(*rate)
+        site = getattr(state, "site", None)
+        if site is not None:
+            try:
+                limiter = SharedRateLimiter(site.editorial, name, *rate)
+            except MinilatError:  # no editorial database to count in: this process's
+                limiter = RateLimiter(*rate)
+        else:
+            limiter = RateLimiter(*rate)
         setattr(state, f"{name}_limiter", limiter)
     return limiter.take(request.client.host if request.client else "unknown")
+
+
+async def await_wait_for(request: Any, name: str, rate: tuple[int, float]) -> float:
+    """:func:`wait_for` in a worker thread, so the event loop never waits on the
+    database."""
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(wait_for, request, name, rate)

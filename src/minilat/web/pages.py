@@ -164,7 +164,7 @@ async def design(
         "strict": request_wants_json(request),
     }
     if table:  # a question to solve: counted, and solved in a slot
-        designer.limit(request)
+        await designer.limit(request)
         data = await designer.design_in_slot(site, **question)
     else:  # the empty form
         data = await run_in_threadpool(partial(designer.design, site, **question))
@@ -198,7 +198,7 @@ async def whatif(
         "themes": themes or [],
     }
     if any(x.strip() for x in [*form["groupings"], *form["countries"]]):
-        whatif_view.limit(request)  # a scenario to answer: counted, and answered in a slot
+        await whatif_view.limit(request)  # a scenario to answer: counted, and answered in a slot
         data = await whatif_view.page_in_slot(site, **form)
     else:  # the empty form
         data = await run_in_threadpool(partial(whatif_view.page, site, **form))

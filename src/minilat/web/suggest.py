@@ -27,7 +27,7 @@ from fastapi.responses import Response
 
 from minilat.web.auth import cookie_secure
 from minilat.web.http import error_body
-from minilat.web.middleware import RateLimiter, wait_for
+from minilat.web.middleware import RateLimiter, await_wait_for
 from minilat.web.render import json_response, request_wants_json
 from minilat.web.site import Site, get_site
 
@@ -160,7 +160,7 @@ def suggest_form(request: Request, site: SiteDep) -> Response:
 
 @router.post("/suggest")
 async def suggest_submit(request: Request, site: SiteDep) -> Response:
-    wait = wait_for(request, "suggest", RATE)
+    wait = await await_wait_for(request, "suggest", RATE)
     if wait:
         minutes = max(1, round(wait / 60))
         resp = _form_page(

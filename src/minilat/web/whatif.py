@@ -31,7 +31,7 @@ from minilat.errors import BadInput, Busy
 from minilat.model import Theme
 from minilat.web import designer
 from minilat.web.library import plain
-from minilat.web.middleware import RateLimiter, wait_for
+from minilat.web.middleware import RateLimiter, await_wait_for
 from minilat.web.site import Site
 
 __all__ = [
@@ -232,9 +232,9 @@ def page(
     return out
 
 
-def limit(request: Request) -> None:
+async def limit(request: Request) -> None:
     """Count a scenario against its client's :data:`designer.RATE`; Busy (429) past it."""
-    wait = wait_for(request, "whatif", designer.RATE)
+    wait = await await_wait_for(request, "whatif", designer.RATE)
     if wait:
         raise Busy(
             f"too many scenarios from this address: at most {designer.RATE[0]} a minute",
