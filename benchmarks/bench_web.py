@@ -5,17 +5,22 @@ One command, everything from the same run::
     .venv/bin/python benchmarks/bench_web.py
 
 It compiles the bundled dataset into a store in a temporary folder, then starts two
-servers on loopback, each a single process: ``minilat serve`` (uvicorn) and
-``datasette serve`` on the same store file. For each endpoint it drives the server with
-``--concurrency`` concurrent keep-alive clients (50 by default) for ``--requests`` requests
-(2,000 by default) or ``--seconds`` seconds (20), whichever comes first, after a warm-up,
-and reports p50 and p99 latency and requests per second.
+servers on loopback: ``minilat serve --workers N`` (uvicorn; ``--workers``, 2 by default
+as in the deployment this repository ships, ``deploy/systemd`` and ``deploy/Dockerfile``)
+and ``datasette serve`` (one process, as Datasette is deployed) on the same store file.
+For each endpoint it drives the server with ``--concurrency`` concurrent keep-alive
+clients (50 by default) for ``--requests`` requests (2,000 by default) or ``--seconds``
+seconds (20), whichever comes first, after a warm-up, and reports p50 and p99 latency
+and requests per second.
 
 Endpoints: the main API calls and pages (answered from minilat's in-memory response
 cache once warm, as in production), the same list and the list and grouping pages
 computed afresh on every request (``Cache-Control: no-cache``, which the response cache
 honours), and the equivalent list query on Datasette:
 its table view of ``groupings`` and the SQL that filters groupings by theme.
+
+The load average before and after the run is printed: the machine is shared, so a run
+is only comparable with runs made under the same load.
 
 Targets (issue 11): p99 under 50 ms at 50 concurrent clients on 2 cores for the list
 and grouping pages computed afresh; throughput at least 5x Datasette's on the
@@ -193,6 +198,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians shown")
     ap.add_argument("--data", type=Path, default=None, help="dataset folder (bundled default)")
+    ap.add_argument(
+        "--workers", type=int, default=2, help="minilat's worker processes (as deployed: 2)"
+    )
     args = ap.parse_args()
 
     from minilat.store import open_store
@@ -202,16 +210,18 @@ def main() -> None:
     open_store(store, args.data).close()
     env = {**os.environ, "MINILAT_SUGGESTIONS": str(tmp / "suggestions.db")}
     port_ours, port_ds = _free_port(), _free_port()
-    launch = (
-        "import sys, uvicorn\nfrom pathlib import Path\nfrom minilat.web import create_app\n"
-        "data = Path(sys.argv[3]) if sys.argv[3] else None\n"
-        "uvicorn.run(create_app(Path(sys.argv[1]), data), host='127.0.0.1',"
-        " port=int(sys.argv[2]), log_level='warning', access_log=False)\n"
-    )
+    # the server as users run it: `minilat serve`, with the deployment's worker count
+    data = ["--data", str(args.data)] if args.data else []
     ours = subprocess.Popen(
-        [sys.executable, "-c", launch, str(store), str(port_ours), str(args.data or "")],
+        [
+            sys.executable, "-m", "minilat", "--db", str(store), *data,
+            "--editorial", str(tmp / "editorial.db"), "--releases", str(tmp / "releases"),
+            "serve", "--host", "127.0.0.1", "--port", str(port_ours),
+            "--workers", str(args.workers), "--log-level", "warning",
+        ],
         env=env,
-    )
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
     datasette = subprocess.Popen(
         [
             sys.executable, "-m", "datasette", "serve", str(store), "-h", "127.0.0.1",
@@ -226,6 +236,7 @@ def main() -> None:
         base_ours, base_ds = f"http://127.0.0.1:{port_ours}", f"http://127.0.0.1:{port_ds}"
         _wait(base_ours + "/api/v1", ours)
         _wait(base_ds + "/-/versions.json", datasette)
+        time.sleep(5)  # each worker imports its analyses' libraries in the background
 
         fresh = ["/api/v1/groupings?limit=50#fresh"]
         fresh_theme = ["/api/v1/groupings?theme=semiconductors&limit=50#fresh"]
@@ -242,10 +253,12 @@ def main() -> None:
         ]
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}; {args.concurrency} concurrent clients, "
+            f"{platform.python_version()}; minilat serve --workers {args.workers}, datasette "
+            f"one process; {args.concurrency} concurrent clients, "
             f"up to {args.requests} requests or {args.seconds:.0f} s per endpoint and round, "
             f"{args.rounds} interleaved rounds (medians shown)"
         )
+        print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         rounds: dict[str, list[Result]] = {name: [] for _, name, _ in plan}
         for k in range(args.rounds):
             for base, name, paths in plan:
@@ -284,6 +297,7 @@ def main() -> None:
             f"worst minilat p99 (target < 50 ms): {max(r.p99 for r in served) * 1000:.1f} ms "
             f"as served, {max(r.p99 for r in computed) * 1000:.1f} ms computed afresh"
         )
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         for proc in (ours, datasette):
             proc.terminate()

@@ -18,6 +18,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
 from pydantic import BaseModel
 
 __all__ = [
@@ -65,9 +66,39 @@ def error_body(
     }
 
 
+#: orjson's options: keys that are not strings (a year, a date) become strings, as the
+#: standard library's encoder makes them; numpy numbers and arrays (an analysis's figures)
+#: become JSON numbers and lists.
+_ORJSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
+def _default(obj: Any) -> Any:
+    """What orjson does not know: numpy numbers and arrays as numbers and lists (where
+    its own numpy support does not take them), anything else as its text."""
+    tolist = getattr(obj, "tolist", None)
+    if callable(tolist) and type(obj).__module__ == "numpy":
+        return tolist()
+    return str(obj)
+
+
 def dumps(obj: Any) -> bytes:
-    """Compact UTF-8 JSON, as every JSON answer is sent."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    """Compact UTF-8 JSON, as every JSON answer is sent (anything else JSON does not know
+    is written as its text).
+
+    Encoded by orjson, several times faster than the standard library for the large
+    answers (a list of groupings, a country). The text is the standard library's compact
+    text, except where that was not JSON or not data: NaN is ``null``, a datetime is
+    RFC 3339 (``2024-01-02T03:04:00``), a numpy number is a number and a dataclass an
+    object. What orjson refuses (an integer beyond 64 bits) falls back to the standard
+    library.
+
+    >>> dumps({"b": [1, 2.5, None], "é": "ü", 2024: True})
+    b'{"b":[1,2.5,null],"\xc3\xa9":"\xc3\xbc","2024":true}'
+    """
+    try:
+        return orjson.dumps(obj, default=_default, option=_ORJSON)
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
 def wants_json(query_string: bytes, accept: str) -> bool:

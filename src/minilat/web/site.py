@@ -23,6 +23,7 @@ from minilat.editorial.database import EditorialDB, SuggestionStore
 from minilat.editorial.editors import editorial_location
 from minilat.editorial.edits import Base, overlay, read_base
 from minilat.errors import MinilatError, StoreError
+from minilat.memo import Memo
 from minilat.store import Store, open_store
 
 __all__ = ["SECRET_ENV", "Site", "get_site"]
@@ -31,6 +32,8 @@ __all__ = ["SECRET_ENV", "Site", "get_site"]
 SECRET_ENV = "MINILAT_SECRET"
 #: How often (seconds) a Site looks for edits made through another process.
 REFRESH_SECONDS = 1.0
+#: What the listings' own memo may hold (bytes, estimated; see :meth:`Site.cached_view`).
+VIEWS_MAX_BYTES = 16 * 1024 * 1024
 T = TypeVar("T")
 log = logging.getLogger("minilat.web")
 
@@ -76,6 +79,8 @@ class Site:
         self.yaml_fingerprint = meta.get("fingerprint", "")
         self.built_at = meta.get("built_at", "")
         self._refresh_lock = threading.Lock()
+        self._views_lock = threading.Lock()
+        self._views: tuple[Dataset, Memo] | None = None
         self._base: Base | None = None
         #: Edited documents already checked, so a refresh re-checks only what changed.
         self._checked_models: dict[tuple[str, str], Any] = {}
@@ -211,6 +216,18 @@ class Site:
         even if an edit lands meanwhile."""
         ds = self.ds
         return ds.memo.get(("site", key), lambda: compute(ds))
+
+    def cached_view(self, key: Hashable, compute: Callable[[Dataset], T]) -> T:
+        """Like :meth:`cached`, for a view's answer to options a visitor chooses freely
+        (a listing's filters, text and date): kept in a memo of its own, bounded by
+        :data:`VIEWS_MAX_BYTES` and renewed with each version of the data, so that a flood
+        of distinct options can only push out other such answers, never an analysis."""
+        ds = self.ds
+        with self._views_lock:
+            if self._views is None or self._views[0] is not ds:
+                self._views = (ds, Memo(VIEWS_MAX_BYTES))
+            memo = self._views[1]
+        return memo.get(key, lambda: compute(ds))
 
     @cached_property
     def suggestions(self) -> SuggestionStore:

@@ -190,6 +190,53 @@ def grouping_list(
     code = resolve_member(site, member) if member else None
     if sort:
         check_sort(sort)
+    # everything but the page is computed once per version of the data and options
+    found = site.cached_view(
+        ("grouping-list", type_, theme, code, day, ever, q or None, sort or None),
+        lambda _ds: _matching(
+            site, day, type_=type_, theme=theme, code=code, ever=ever, q=q, sort=sort
+        ),
+    )
+    every = found["every"]
+    rows = every[offset : offset + limit]
+    return {
+        "title": found["title"],
+        "filters": {
+            "type": type_,
+            "theme": theme,
+            "member": code,
+            "as_of": None if ever else day.isoformat(),
+            "ever": ever,
+            "q": q or None,
+        },
+        "as_of": day.isoformat(),
+        "total": len(every),
+        "limit": limit,
+        "offset": offset,
+        "count": len(rows),
+        "counts_note": _groupings.COUNTS_NOTE,
+        "groupings": rows,
+        "typology_available": found["typology_available"],
+        "choices": _CHOICES,
+        "sort": sort or None,
+        "sorts": list(SORTS),
+        "facets": found["facets"],
+    }
+
+
+def _matching(
+    site: Site,
+    day: _dt.date,
+    *,
+    type_: str | None,
+    theme: str | None,
+    code: str | None,
+    ever: bool,
+    q: str | None,
+    sort: str | None,
+) -> dict[str, Any]:
+    """Every grouping matching the filters, in order, with the listing's title and
+    facets: the part of :func:`grouping_list` that does not depend on the page."""
     ids = site.store.grouping_ids(
         member=code, theme=theme, as_of=None if ever else day, query=q or None
     )
@@ -218,28 +265,10 @@ def grouping_list(
         key = sort.lstrip("-")
         every.sort(key=lambda r: r["founded"])
         every.sort(key=SORTS[key], reverse=sort.startswith("-"))
-    rows = every[offset : offset + limit]
     return {
+        "every": every,
         "title": _groupings.listing_title(site.ds, len(ids), as_of=day, member=code, ever=ever),
-        "filters": {
-            "type": type_,
-            "theme": theme,
-            "member": code,
-            "as_of": None if ever else day.isoformat(),
-            "ever": ever,
-            "q": q or None,
-        },
-        "as_of": day.isoformat(),
-        "total": len(ids),
-        "limit": limit,
-        "offset": offset,
-        "count": len(rows),
-        "counts_note": _groupings.COUNTS_NOTE,
-        "groupings": rows,
         "typology_available": types is not None,
-        "choices": _CHOICES,
-        "sort": sort or None,
-        "sorts": list(SORTS),
         "facets": _facets(every),
     }
 
