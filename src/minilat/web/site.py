@@ -217,16 +217,25 @@ class Site:
         ds = self.ds
         return ds.memo.get(("site", key), lambda: compute(ds))
 
+    @property
+    def view_memo(self) -> Memo:
+        """The memo of :meth:`cached_view` for the dataset served (a new one with each
+        version of the data)."""
+        ds = self.ds
+        with self._views_lock:
+            if self._views is None or self._views[0] is not ds:
+                self._views = (ds, Memo(VIEWS_MAX_BYTES))
+            return self._views[1]
+
     def cached_view(self, key: Hashable, compute: Callable[[Dataset], T]) -> T:
         """Like :meth:`cached`, for a view's answer to options a visitor chooses freely
         (a listing's filters, text and date): kept in a memo of its own, bounded by
         :data:`VIEWS_MAX_BYTES` and renewed with each version of the data, so that a flood
         of distinct options can only push out other such answers, never an analysis."""
-        ds = self.ds
         with self._views_lock:
-            if self._views is None or self._views[0] is not ds:
-                self._views = (ds, Memo(VIEWS_MAX_BYTES))
-            memo = self._views[1]
+            views = self._views
+        ds = self.ds
+        memo = views[1] if views is not None and views[0] is ds else self.view_memo
         return memo.get(key, lambda: compute(ds))
 
     @cached_property
