@@ -144,24 +144,38 @@ async def _drive(
     errors = 0
     counter = itertools.count()
     conns = [await asyncio.open_connection(host, int(port)) for _ in range(concurrency)]
-    for reader, writer in conns:  # warm-up: a request per connection
-        await _get(reader, writer, host, paths[0])
+
+    async def ask(k: int, path: str) -> int:
+        """One request on connection ``k``. A server may close a keep-alive connection
+        that sat idle (uvicorn does after 5 s, as during a slow warm-up on a loaded
+        machine): the client then reconnects and asks again, as browsers do, and the
+        time of both attempts counts."""
+        reader, writer = conns[k]
+        try:
+            return await _get(reader, writer, host, path)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+            conns[k] = reader, writer = await asyncio.open_connection(host, int(port))
+            return await _get(reader, writer, host, path)
+
+    # warm-up: a request per connection, all at once (none sits idle meanwhile)
+    await asyncio.gather(*(ask(k, paths[0]) for k in range(concurrency)))
     start = time.perf_counter()
     stop_at = start + seconds
 
-    async def worker(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def worker(k: int) -> None:
         nonlocal errors
         while True:
             i = next(counter)
             if i >= total or time.perf_counter() > stop_at:
                 return
             t0 = time.perf_counter()
-            status = await _get(reader, writer, host, paths[i % len(paths)])
+            status = await ask(k, paths[i % len(paths)])
             latencies.append(time.perf_counter() - t0)
             if status != 200:
                 errors += 1
 
-    await asyncio.gather(*(worker(r, w) for r, w in conns))
+    await asyncio.gather(*(worker(k) for k in range(concurrency)))
     elapsed = time.perf_counter() - start
     for _, writer in conns:
         writer.close()

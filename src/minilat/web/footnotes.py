@@ -37,6 +37,7 @@ class Footnotes:
         self._sources = sources
         self._numbers: dict[str, int] = {}
         self._refs = 0
+        self._items: list[dict[str, Any]] = []  # one per number, in order
 
     def cite(self, ids: Iterable[str]) -> Markup:
         """Superscript links to the footnotes of ``ids`` (numbered on first use)."""
@@ -44,7 +45,10 @@ class Footnotes:
         for sid in dict.fromkeys(ids):
             if sid not in self._sources:
                 continue
-            n = self._numbers.setdefault(sid, len(self._numbers) + 1)
+            n = self._numbers.get(sid, 0)
+            if not n:
+                n = self._numbers[sid] = len(self._numbers) + 1
+                self._items.append(self._item(sid, n))
             self._refs += 1
             links.append(
                 f'<a href="#fn-{n}" id="ref-{n}-{self._refs}" aria-label="source {n}">{n}</a>'
@@ -53,20 +57,18 @@ class Footnotes:
             return Markup("")
         return Markup('<sup class="cite">' + ",".join(links) + "</sup>")
 
+    def _item(self, sid: str, n: int) -> dict[str, Any]:
+        s = self._sources[sid]
+        return {
+            "number": n,
+            "id": sid,
+            "title": s.title,
+            "publisher": s.publisher,
+            "url": s.url,
+            "date": _iso(s.published),
+            "accessed": str(s.accessed),
+        }
+
     def items(self) -> list[dict[str, Any]]:
         """The sources cited so far, in the order of their numbers."""
-        out = []
-        for sid, n in sorted(self._numbers.items(), key=lambda kv: kv[1]):
-            s = self._sources[sid]
-            out.append(
-                {
-                    "number": n,
-                    "id": sid,
-                    "title": s.title,
-                    "publisher": s.publisher,
-                    "url": s.url,
-                    "date": _iso(s.published),
-                    "accessed": str(s.accessed),
-                }
-            )
-        return out
+        return list(self._items)

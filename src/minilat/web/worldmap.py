@@ -212,6 +212,18 @@ def shapes() -> tuple[Shape, ...]:
     return tuple(out)
 
 
+@cache
+def _unshaded() -> tuple[str, ...]:
+    """Each shape's outline as drawn when it is not shaded (the land colour, its own name
+    as title): the same on every map, so written once per process, like the shapes."""
+    out = []
+    for s in shapes():
+        code = f' data-iso3="{s.iso3}"' if s.iso3 else ""
+        path = f'<path d="{s.d}" fill="{_LAND}"{code}><title>{escape(s.name)}</title></path>'
+        out.append(path if s.d else "")
+    return tuple(out)
+
+
 def draw(
     shades: Mapping[str, Shade],
     *,
@@ -235,14 +247,17 @@ def draw(
         f'<g stroke="{_EDGE}" stroke-width="0.4" stroke-linejoin="round">'
     ]
     dots = []
-    for s in shapes():
+    for s, unshaded in zip(shapes(), _unshaded(), strict=True):
         shade = shades.get(s.iso3) if s.iso3 else None
-        fill = shade.fill if shade else _LAND
-        title = escape(shade.title if shade else s.name)
+        if shade is None:  # most of the world on most maps
+            parts.append(unshaded)
+            continue
+        fill = shade.fill
+        title = escape(shade.title)
         code = f' data-iso3="{s.iso3}"' if s.iso3 else ""
         if s.d:
             parts.append(f'<path d="{s.d}" fill="{fill}"{code}><title>{title}</title></path>')
-        if s.dot is not None and shade is not None:
+        if s.dot is not None:
             x, y = s.dot
             dots.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{fill}" stroke="#1a1a1a"'
