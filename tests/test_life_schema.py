@@ -121,6 +121,20 @@ def test_each_life_rule_is_an_error(
     assert all(p.startswith("groupings/alpha.yaml:") for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("target", "refused"), [("2016", False), ("2016-03", False), ("2016-02", True)]
+)
+def test_a_partial_target_is_due_at_the_end_of_its_period(
+    mini_dir: Path, target: str, refused: bool
+) -> None:
+    """A pledge made on 1 March 2016 with a target of "2016" is due by 31 December 2016,
+    and of "2016-03" by 31 March: neither is before the pledge; "2016-02" is
+    (docs/data.md: a partial target means the END of its period)."""
+    _append(mini_dir, GOOD.replace('target: "2018"', f'target: "{target}"'))
+    problems = [p for p in _problems(mini_dir) if "is before the commitment's date" in p]
+    assert bool(problems) is refused, problems
+
+
 def test_the_problem_names_the_line(mini_dir: Path) -> None:
     _append(mini_dir, GOOD.replace('target: "2018"', 'target: "2015"'))
     before = (mini_dir / "groupings" / "alpha.yaml").read_text().splitlines()

@@ -523,7 +523,8 @@ def _check_life(
         if not c.sources:
             add(base, "commitment without a source: cite where it was made in `sources`")
         made = c.made.first_day()
-        if c.target is not None and c.target < c.made:
+        # a target is a deadline: "2025" means by 31 December 2025 (Commitment.due)
+        if c.due is not None and c.due < made:
             add((*base, "target"), f"target {c.target} is before the commitment's date {c.made}")
         if c.superseded_by is not None and (c.superseded_by not in ids or c.superseded_by == c.id):
             hint = did_you_mean(c.superseded_by, ids - {c.id})

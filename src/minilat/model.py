@@ -100,7 +100,7 @@ class FuzzyDate(BaseModel):
     True
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     year: int
     month: int | None = None
@@ -319,7 +319,9 @@ class Measure(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator is built the first time it validates, not when this
+    # module is imported, so a command that reads one grouping does not pay for them all.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Evidenced(_Strict):

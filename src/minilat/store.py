@@ -396,13 +396,14 @@ class Store:
         return self._dataset
 
     def _load(self, groupings: Mapping[str, Grouping]) -> _dataset.Dataset:
-        participants = {
-            r["id"]: Participant.model_validate_json(r["doc"])
-            for r in self._rows("SELECT id, doc FROM participants ORDER BY id")
-        }
-        caps: dict[str, dict[str, CapabilityTable]] = {"capability": {}, "indicator": {}}
+        participants = _Parsed(
+            {r["id"]: r["doc"] for r in self._rows("SELECT id, doc FROM participants ORDER BY id")},
+            Participant.model_validate_json,
+        )
+        docs: dict[str, dict[str, str]] = {"capability": {}, "indicator": {}}
         for r in self._rows("SELECT id, kind, doc FROM capability_tables ORDER BY id"):
-            caps[r["kind"]][r["id"]] = CapabilityTable.model_validate_json(r["doc"])
+            docs[r["kind"]][r["id"]] = r["doc"]
+        caps = {k: _Parsed(d, CapabilityTable.model_validate_json) for k, d in docs.items()}
         wanted: set[str] | None = None
         if not groupings:  # tables only: just the sources the tables and participants cite
             tables = [*caps["capability"].values(), *caps["indicator"].values()]
