@@ -124,7 +124,7 @@ def test_each_life_rule_is_an_error(
 @pytest.mark.parametrize(
     ("target", "refused"), [("2016", False), ("2016-03", False), ("2016-02", True)]
 )
-def test_a_partial_target_is_due_at_the_end_of_its_period(
+def test_a_partial_target_is_checked_by_its_last_day(
     mini_dir: Path, target: str, refused: bool
 ) -> None:
     """A pledge made on 1 March 2016 with a target of "2016" is due by 31 December 2016,
