@@ -1,4 +1,5 @@
-# One entry point for development tasks; CI calls `make test` too.
+# One entry point for development tasks. `make test` is the quick loop; `make check` is
+# everything, heavy groups included, and is what CI (.ci/run) runs.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ LOCK := requirements.lock
 #: The port of `make run` (`make run PORT=8080`).
 PORT ?= 8000
 
-.PHONY: check-python run run-install lock test lint typecheck unit quick bench docs case-studies install clean mutation
+.PHONY: check-python run run-install lock test check lint typecheck unit suite bench docs case-studies install clean mutation
 
 ## Development: the runtime dependencies as locked, plus the development tools.
 $(STAMP): pyproject.toml $(LOCK)
@@ -60,15 +61,21 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## The suite without its heavy groups (`-m "not heavy"`: Spark, PostgreSQL, the browser,
+## the reverse proxies, load and memory, benchmarks end to end; tests/conftest.py).
 unit: $(STAMP)
+	$(BIN)/pytest -q -n 2 -m "not heavy"
+
+## The whole suite, every heavy group included (doctests too: testpaths is src and tests).
+suite: $(STAMP)
 	$(BIN)/pytest -q -n 2
 
-## The quick loop: the suite without the heavy and Spark groups (CI runs everything).
-quick: $(STAMP)
-	$(BIN)/pytest -q -m "not heavy and not spark"
-
-## Everything CI checks: lint, types, the test suite, the bundled dataset.
+## The quick loop: lint, types, the suite without its heavy groups, the bundled dataset.
 test: lint typecheck unit
+	$(BIN)/minilat validate
+
+## Everything, as CI runs it: lint, types, the whole suite, the bundled dataset.
+check: lint typecheck suite
 	$(BIN)/minilat validate
 
 bench: $(STAMP)

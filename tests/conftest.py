@@ -37,6 +37,22 @@ settings.register_profile("dev", database=_HYPOTHESIS_DB, print_blob=True)
 settings.register_profile("ci", database=None, print_blob=True, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev")
 
+#: The heavy groups (Spark, PostgreSQL, a real browser, a real reverse proxy): each has its
+#: own marker, and every test in one is also marked ``heavy``, so ``-m "not heavy"`` (`make
+#: test`, the quick loop) leaves them all out and `make check` (CI) runs them. A new heavy
+#: group only needs its marker registered in pyproject.toml and its name added here.
+HEAVY_GROUPS = ("spark", "postgres", "browser", "proxy")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of a heavy group ``heavy`` before ``-m`` selects (tryfirst: the
+    selection by marker is another plugin's hook of the same name)."""
+    for item in items:
+        if any(item.get_closest_marker(group) for group in HEAVY_GROUPS):
+            item.add_marker(pytest.mark.heavy)
+
+
 # Argon2 at its cheapest in tests, never in the product: every editor's password is hashed
 # and verified many times over the suite, and the product's parameters (RFC 9106, 64 MiB
 # and 3 passes) made the authorization matrix alone 39% of the suite's time. Hashes stay

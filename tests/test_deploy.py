@@ -110,7 +110,7 @@ def nginx_config(tmp: Path, http: int, https: int, upstream: int) -> Path:
     return main
 
 
-@pytest.mark.heavy
+@pytest.mark.proxy
 def test_behind_nginx_with_tls(tmp_path: Path, web_store: Path, client: TestClient) -> None:
     nginx = shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
@@ -229,6 +229,7 @@ def test_the_dockerfile_installs_only_the_runtime_lock() -> None:
         assert needed in pinned
 
 
+@pytest.mark.proxy
 def test_the_caddyfile_is_valid_and_proxies_to_minilat() -> None:
     """Caddy from Debian's packages reads deploy/caddy/Caddyfile (``caddy adapt``; not
     started: it would ask a certificate authority for the example host)."""

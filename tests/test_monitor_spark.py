@@ -2,7 +2,8 @@
 Spark (local mode) over the same store, and the answers are identical, row for row.
 
 Spark needs Java 17 and starts slowly, so these tests carry the ``spark`` marker
-(``pytest -m "not spark"`` skips them in a quick loop; ``make test`` runs them).
+(``spark`` is a heavy group: ``make test``, the quick loop, skips them; ``make check`` and
+CI run them).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+import pytest
 
 from minilat.analysis import network as net
 
@@ -39,6 +40,7 @@ def test_synthetic_table_is_seeded_and_well_formed() -> None:
     assert B.nnz > 0
 
 
+@pytest.mark.heavy
 def test_benchmark_runs_and_agrees_with_networkx() -> None:
     out = subprocess.run(
         [sys.executable, str(SCRIPT), "--countries", "25", "--groupings", "300", "--runs", "1"],

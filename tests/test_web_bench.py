@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_web.py"
 
 
+@pytest.mark.heavy
 def test_bench_web_smoke() -> None:
     r = subprocess.run(
         [

@@ -33,10 +33,13 @@ try:
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None  # type: ignore[assignment]
 
-pytestmark = pytest.mark.skipif(
-    sync_playwright is None or not CHROMIUM.exists(),
-    reason="needs the playwright package and Debian's chromium at /usr/bin/chromium",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        sync_playwright is None or not CHROMIUM.exists(),
+        reason="needs the playwright package and Debian's chromium at /usr/bin/chromium",
+    ),
+]
 
 PAGES = {
     "home": "/",
