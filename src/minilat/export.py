@@ -31,6 +31,7 @@ def _join(xs: Any) -> str:
 
 
 def _tristate(v: bool | None) -> str:
+    """A yes/no/unknown answer as a CSV cell: ``true``, ``false`` or ``unknown``."""
     return "unknown" if v is None else str(v).lower()
 
 
@@ -63,9 +64,7 @@ def csv_rows(ds: Dataset) -> dict[str, tuple[list[str], list[list[Any]]]]:
                 g.ended.iso() if g.ended else "",
                 g.instrument.value.value,
                 g.secretariat.value.value,
-                "unknown"
-                if g.legal_personality.value is None
-                else str(g.legal_personality.value).lower(),
+                _tristate(g.legal_personality.value),
                 g.accession.value.value,
                 g.website.value,
                 g.cadence.value.value,
