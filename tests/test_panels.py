@@ -34,20 +34,25 @@ def _members_as_of(gid: str, year: int) -> dict[str, dict[str, Any]]:
 @given(year=YEARS)
 def test_country_year_is_members_as_of_first_july(year: int) -> None:
     frame = panel_files.to_frame(panels.country_year(DS, year, year))
+    by_grouping: dict[str, list[Any]] = {}
+    for r in frame.itertuples():  # one pass over the frame, not one filter per grouping
+        by_grouping.setdefault(r.grouping, []).append(r)
+    assert set(by_grouping) <= set(GIDS)
+    n_states = len(DS.states())
     for gid in GIDS:
-        rows = frame[frame.grouping == gid]
+        rows = by_grouping.get(gid, [])
         expected = {
             p: m for p, m in _members_as_of(gid, year).items() if countries.is_state_code(p)
         }
-        taking_part = rows[rows.membership.isin([1, 2])]
-        assert set(taking_part.country) == set(expected), (gid, year)
-        for r in taking_part.itertuples():
+        taking_part = [r for r in rows if r.membership in (1, 2)]
+        assert {r.country for r in taking_part} == set(expected), (gid, year)
+        for r in taking_part:
             m = expected[r.country]
             assert r.membership == (1 if m["role"] in ("founding_member", "member") else 2)
             assert r.role == m["role"] and r.verified == int(m["verified"])
-        if len(rows):  # a grouping has rows exactly in the years it is active
+        if rows:  # a grouping has rows exactly in the years it is active
             assert DS.groupings[gid].active_on(dt.date(year, 7, 1))
-            assert len(rows) == len(DS.states())
+            assert len(rows) == n_states
 
 
 @settings(max_examples=12, deadline=None)
