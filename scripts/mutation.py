@@ -48,19 +48,11 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "designer": (("analysis/coalition.py",), ("tests/test_coalition.py",)),
     "capability_csv": (
         ("capability_csv.py",),
-        (
-            "tests/test_capability_csv.py",
-            "tests/test_fuzz_csv.py",
-            "tests/test_boundaries.py",
-            "tests/test_coalition_cli.py",
-        ),
+        ("tests/test_capability_csv.py", "tests/test_coalition_cli.py"),
     ),
     "dataset": (("dataset.py",), ("tests/test_validation.py",)),
     "edits": (("editorial/edits.py",), ("tests/test_edits.py",)),
-    "feeds": (
-        ("web/feeds.py",),
-        ("tests/test_web_data.py", "tests/test_boundaries.py", "tests/test_edit_security.py"),
-    ),
+    "feeds": (("web/feeds.py",), ("tests/test_feeds.py", "tests/test_boundaries.py")),
     "export": (("export.py",), ("tests/test_export.py", "tests/test_cli.py")),
 }
 

@@ -47,14 +47,17 @@ def ds(data: Path) -> dataset.Dataset:
     return dataset.load(data)
 
 
-@pytest.fixture
-def client(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")
+def client(data: Path) -> Iterator[TestClient]:
+    """One app for the module: the feeds only read."""
     from minilat.web import create_app
 
-    monkeypatch.setenv("MINILAT_EDITORIAL", str(tmp_path / "editorial.db"))
-    monkeypatch.setenv("MINILAT_SECRET", "test-secret")
-    with TestClient(create_app(tmp_path / "store.db", data), base_url="https://feeds.test") as c:
-        yield c
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MINILAT_EDITORIAL", str(data.parent / "editorial.db"))
+        mp.setenv("MINILAT_SECRET", "test-secret")
+        app = create_app(data.parent / "store.db", data)
+        with TestClient(app, base_url="https://feeds.test") as c:
+            yield c
 
 
 def _id(grouping: str, date: str, kind: str, title: str) -> str:
