@@ -78,10 +78,38 @@ class Result:
     seconds: float
     p50: float
     p99: float
+    #: The server's CPU time per request (all its processes), in seconds.
+    cpu: float = 0.0
 
     @property
     def rps(self) -> float:
         return self.n / self.seconds if self.seconds else 0.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by process ``pid`` and its descendants
+    (uvicorn's workers), from ``/proc``: what a request costs the server, whatever the
+    load on the shared machine does to its latency. 0.0 where ``/proc`` is missing."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        # after the name: state, ppid, ... utime and stime are the 12th and 13th
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    family, total = {pid}, 0.0
+    changed = True
+    while changed:
+        changed = False
+        for p, (ppid, _) in stats.items():
+            if ppid in family and p not in family:
+                family.add(p)
+                changed = True
+    for p in family:
+        total += stats.get(p, (0, 0.0))[1]
+    return total
 
 
 def _free_port() -> int:
@@ -135,7 +163,13 @@ async def _get(
 
 
 async def _drive(
-    base: str, name: str, paths: list[str], concurrency: int, total: int, seconds: float
+    base: str,
+    name: str,
+    paths: list[str],
+    concurrency: int,
+    total: int,
+    seconds: float,
+    pid: int = 0,
 ) -> Result:
     """Drive ``base`` with ``concurrency`` keep-alive connections (a minimal asyncio
     HTTP/1.1 client, so that the client costs the shared 2 cores as little as possible)."""
@@ -160,6 +194,7 @@ async def _drive(
 
     # warm-up: a request per connection, all at once (none sits idle meanwhile)
     await asyncio.gather(*(ask(k, paths[0]) for k in range(concurrency)))
+    cpu0 = _cpu_seconds(pid) if pid else 0.0
     start = time.perf_counter()
     stop_at = start + seconds
 
@@ -177,11 +212,12 @@ async def _drive(
 
     await asyncio.gather(*(worker(k) for k in range(concurrency)))
     elapsed = time.perf_counter() - start
+    cpu = (_cpu_seconds(pid) - cpu0) / len(latencies) if pid and latencies else 0.0
     for _, writer in conns:
         writer.close()
     lat = sorted(latencies)
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else 0.0
-    return Result(name, len(lat), errors, elapsed, statistics.median(lat) if lat else 0.0, p99)
+    return Result(name, len(lat), errors, elapsed, statistics.median(lat) if lat else 0.0, p99, cpu)
 
 
 def _median(name: str, rs: list[Result]) -> Result:
@@ -195,13 +231,14 @@ def _median(name: str, rs: list[Result]) -> Result:
         n / rate if rate else 0.0,
         statistics.median(r.p50 for r in rs),
         statistics.median(r.p99 for r in rs),
+        statistics.median(r.cpu for r in rs),
     )
 
 
 def _row(r: Result) -> str:
     return (
         f"{r.name:<34} {r.n:>6} {r.errors:>4} {r.p50 * 1000:>8.1f} {r.p99 * 1000:>8.1f} "
-        f"{r.rps:>9.0f}"
+        f"{r.rps:>9.0f} {r.cpu * 1000:>7.2f}"
     )
 
 
@@ -280,10 +317,21 @@ def main() -> None:
                 shifted = paths[offset:] + paths[:offset] if len(paths) > 1 else paths
                 rounds[name].append(
                     asyncio.run(
-                        _drive(base, name, shifted, args.concurrency, args.requests, args.seconds)
+                        _drive(
+                            base,
+                            name,
+                            shifted,
+                            args.concurrency,
+                            args.requests,
+                            args.seconds,
+                            ours.pid if base == base_ours else datasette.pid,
+                        )
                     )
                 )
-        print(f"{'endpoint':<34} {'n':>6} {'err':>4} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>9}")
+        print(
+            f"{'endpoint':<34} {'n':>6} {'err':>4} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>9} "
+            f"{'cpu ms':>7}"
+        )
         for name, rs in rounds.items():
             r = _median(name, rs)
             print(_row(r), flush=True)
@@ -312,6 +360,11 @@ def main() -> None:
             f"as served, {max(r.p99 for r in computed) * 1000:.1f} ms computed afresh"
         )
         print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        print(
+            "cpu ms: the server's CPU time per request (all its processes, from /proc); "
+            f"{os.cpu_count()} cores / cpu ms is what the server could answer with the "
+            "machine to itself"
+        )
     finally:
         for proc in (ours, datasette):
             proc.terminate()

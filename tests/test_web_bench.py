@@ -34,4 +34,6 @@ def test_bench_web_smoke() -> None:
     assert "datasette sql list theme" in r.stdout
     assert "minilat api list (computed)" in r.stdout
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith(("minilat ", "datasette "))]
-    assert lines and all(ln.split()[-4] == "0" for ln in lines if ln.split()[-4].isdigit())
+    rows = [ln.split() for ln in lines if len(ln.split()) > 6 and ln.split()[-5].isdigit()]
+    assert len(rows) == 15 and all(row[-5] == "0" for row in rows)  # no errors
+    assert sum(float(row[-1]) for row in rows) > 0  # the servers' CPU per request
