@@ -16,7 +16,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
 from markupsafe import Markup
 
-from minilat.web import findings, maps, rows
+from minilat.web import findings, footnotes, maps, rows
 from minilat.web.escaping import escape_text
 from minilat.web.http import dumps, error_body, wants_json
 
@@ -140,6 +140,8 @@ class Renderer:
         self.env.filters["pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
         self.env.globals["nav"] = NAV
         self.env.globals["grouping_rows"] = rows.grouping_rows
+        self.env.globals["fact_citation"] = footnotes.fact_citation
+        self.env.globals["id_citation"] = footnotes.id_citation
         self.env.globals["world_map"] = lambda m, element_id=None: Markup(
             maps.svg(m, element_id, legend=False)
         )
