@@ -369,3 +369,40 @@ def test_the_default_place_is_beside_the_store(
     )
     assert r.exit_code == 0, r.output
     assert (tmp_path / "minilat-editorial.db").exists()
+
+
+@postgres_only
+def test_cli_migrate_db_copies_sqlite_into_postgresql(
+    run_ed: Callable[..., Result], editorial_location: Path | str, tmp_path: Path
+) -> None:
+    old = EditorialDB(tmp_path / "old.db")
+    editors.add_editor(old, "ada", PASSWORD)
+    editors.add_editor(old, "bob", PASSWORD)
+    editors.remove_editor(old, "bob")  # a tombstone: its id must never come back
+    _, token = editors.new_token(old, "ada")
+    sid = editors.new_session(old, "ada")
+    ids = _suggest(old, 3)
+    old.decide_suggestion(ids[0], editor="ada", status="accepted", why="sourced")
+    secret = old.site_secret()
+    r = run_ed("editors", "migrate-db", "--from", str(tmp_path / "old.db"), "--json")
+    assert r.exit_code == 0, r.output
+    assert '"editors": 2' in r.output and '"audit": 1' in r.output
+    new = EditorialDB(editorial_location)
+    assert new.kind == "postgresql" and new.version() == EDITORIAL_VERSION
+    assert editors.editor_for_token(new, token) == "ada"
+    assert editors.editor_for_session(new, sid) == "ada"
+    assert editors.verify_password(new, "ada", PASSWORD)
+    assert new.suggestion_ids() == ids and new.site_secret() == secret
+    assert new.audit_records() == old.audit_records()
+    assert [e["name"] for e in new.editors()] == ["ada"]
+    cy = editors.add_editor(new, "cy", PASSWORD)  # ids go on after the copied ones
+    assert cy["id"] == 3
+    again = run_ed("editors", "migrate-db", "--from", str(tmp_path / "old.db"))
+    assert again.exit_code == 2 and "not empty" in again.output
+    assert len(new.editors()) == 2  # nothing was written by the refused copy
+
+
+@sqlite_only
+def test_cli_migrate_db_needs_a_postgresql_target(run_ed: Callable[..., Result]) -> None:
+    r = run_ed("editors", "migrate-db")
+    assert r.exit_code == 2 and "MINILAT_EDITORIAL_URL" in r.output

@@ -191,6 +191,55 @@ def editors_revoke(c: Context, token_id: int) -> None:
     out_console.print(f"token {token_id} revoked", markup=False)
 
 
+_NOUNS = {
+    "editors": "editor",
+    "tokens": "token",
+    "sessions": "session",
+    "suggestions": "suggestion",
+    "audit": "audit record",
+    "records": "edited record",
+}
+
+
+@editors.command("migrate-db")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The SQLite editorial database to copy (default: the one minilat would use"
+    " without MINILAT_EDITORIAL_URL).",
+)
+@json_option
+@pass_ctx
+def editors_migrate_db(c: Context, source: Path | None, as_json: bool) -> None:
+    """Copy a SQLite editorial database into the PostgreSQL one (MINILAT_EDITORIAL_URL).
+
+    Everything is copied, ids and all, in one transaction: editors, tokens, sessions,
+    suggestions, the audit trail, pending edits, the site's secret. The PostgreSQL
+    database must hold no editorial data yet. The SQLite file is left as it was (keep it
+    as a backup). Stop the server first, so nothing is written meanwhile.
+    """
+    from minilat.editorial.database import EditorialDB
+
+    target = c.editorial
+    if not isinstance(target, str):
+        raise BadInput(
+            "no PostgreSQL editorial database to copy into",
+            hint="set MINILAT_EDITORIAL_URL (or --editorial-url) to postgresql://...",
+        )
+    source = source or c.editorial_file
+    if not source.is_file():
+        raise BadInput(f"no SQLite editorial database at {source}", hint="name it with --from")
+    src, dst = EditorialDB(source), EditorialDB(target)
+    counts = src.copy_into(dst)
+    if as_json:
+        emit_json({"from": str(source), "to": dst.location, "copied": counts})
+        return
+    what = ", ".join(plural(counts[t], noun) for t, noun in _NOUNS.items())
+    out_console.print(f"copied {source} into {dst.location}: {what}", markup=False)
+
+
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx

@@ -86,6 +86,13 @@ class Context:
 
         return editorial_location(self.db, self._editorial_setting, self._editorial_url)
 
+    @property
+    def editorial_file(self) -> Path:
+        """The SQLite editorial database minilat uses when no PostgreSQL address is set."""
+        from minilat.editorial.editors import editorial_path
+
+        return editorial_path(self.db, self._editorial_setting)
+
     def store(self) -> Store:
         if self._store is None:
             from minilat.store import open_store

@@ -53,6 +53,7 @@ __all__ = [
     "PostgresBackend",
     "SQLiteBackend",
     "backend_for",
+    "checkpoint_sqlite",
     "close_connections",
     "is_url",
     "shown",
@@ -141,6 +142,11 @@ class Backend(ABC):
         """What is wrong with a value the engine refused to store (None: not that kind)."""
         return None
 
+    def ids_copied(self, con: Connection, table: str) -> None:
+        """Rows were inserted into ``table`` with their ids given: make the next id
+        follow the largest (SQLite does so by itself)."""
+        return None
+
     @contextlib.contextmanager
     def connection(self) -> Iterator[Connection]:
         con = self.connect()
@@ -184,6 +190,15 @@ class SQLiteBackend(Backend):
 
     def insert(self, con: Connection, sql: str, params: Sequence[Any]) -> int:
         return int(con.execute(sql, tuple(params)).lastrowid or 0)
+
+
+def checkpoint_sqlite(path: Path) -> None:
+    """Fold the WAL of the SQLite file at ``path`` into the file itself (before moving it)."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
 
 
 def connect_sqlite(path: Path) -> sqlite3.Connection:
@@ -337,6 +352,12 @@ class PostgresBackend(Backend):
 
     def insert(self, con: Connection, sql: str, params: Sequence[Any]) -> int:
         return int(con.execute(f"{sql} RETURNING id", params).fetchone()[0])
+
+    def ids_copied(self, con: Connection, table: str) -> None:
+        con.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+            f" COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table}"
+        )
 
     def bad_value(self, error: BaseException) -> str | None:
         errors = self._psycopg.errors

@@ -715,6 +715,38 @@ class EditorialDB:
             con.execute("DELETE FROM rate_limits WHERE name = ? AND updated < ?", (name, now - per))
         return wait
 
+    def copy_into(self, target: EditorialDB) -> dict[str, int]:
+        """Copy every row of this editorial database into ``target``, an empty one (of
+        either kind: SQLite to PostgreSQL, or back), ids and all, in one transaction of
+        ``target``; the number of rows copied per table. The rate-limit buckets are not
+        copied (they only ever forgive). BadInput if ``target`` holds any editor,
+        suggestion, audit record or edit already; nothing is written then.
+        """
+        if target.location == self.location:
+            raise BadInput("the source and the target are the same database")
+        counts: dict[str, int] = {}
+        with self._read() as src, target._write() as dst:
+            for table in _COPIED:
+                if table != "site" and dst.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+                    raise BadInput(
+                        f"the target editorial database ({target.location}) is not empty:"
+                        f" its table {table} has rows",
+                        hint="copy into a new, empty database",
+                    )
+            dst.execute("DELETE FROM site")  # a server started on it made its own secret
+            for table in _COPIED:
+                rows = src.execute(f"SELECT * FROM {table}").fetchall()
+                if rows:
+                    names = list(rows[0].keys())
+                    marks = ",".join("?" * len(names))
+                    insert = f"INSERT INTO {table} ({','.join(names)}) VALUES ({marks})"
+                    for row in rows:
+                        dst.execute(insert, tuple(_portable(v) for v in row))
+                if table in _WITH_IDS:
+                    target._backend.ids_copied(dst, table)
+                counts[table] = len(rows)
+        return counts
+
     def site_secret(self) -> bytes:
         """The site's signing secret: 32 random bytes made on first use, then kept."""
         with self._write() as con:
@@ -729,6 +761,16 @@ class EditorialDB:
         """A number that grows with every change to the edited records (0: none yet)."""
         with self._read() as con:
             return int(con.execute("SELECT COALESCE(MAX(audit_id), 0) FROM records").fetchone()[0])
+
+
+#: The tables copied by :meth:`EditorialDB.copy_into`, each after those it refers to.
+_COPIED = ("suggestions", "editors", "tokens", "sessions", "audit", "records", "site")
+_WITH_IDS = ("suggestions", "editors", "tokens", "sessions", "audit")
+
+
+def _portable(value: Any) -> Any:
+    """A value as read from one engine, fit for the other (a memoryview is bytes)."""
+    return bytes(value) if isinstance(value, memoryview) else value
 
 
 def _record(row: Any) -> dict[str, Any]:

@@ -46,7 +46,6 @@ import os
 import re
 import secrets
 import shutil
-import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -55,7 +54,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from minilat.editorial.backend import is_url
+from minilat.editorial.backend import SQLiteBackend, checkpoint_sqlite, is_url
 from minilat.editorial.database import EditorialDB
 from minilat.errors import BadInput, StoreError
 
@@ -158,17 +157,13 @@ def _move_from_cache(old: Path, new: Path) -> None:
     if not old.exists() or new.exists():
         return
     try:
-        con = sqlite3.connect(old)
-        try:
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the main file
-        finally:
-            con.close()
+        checkpoint_sqlite(old)  # everything into the main file
         new.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         shutil.move(str(old), str(new))
         os.chmod(new, 0o600)
         for suffix in ("-wal", "-shm"):
             Path(f"{old}{suffix}").unlink(missing_ok=True)
-    except (OSError, sqlite3.Error) as e:
+    except (OSError, *SQLiteBackend.errors) as e:
         raise StoreError(
             f"cannot move the editorial database from {old} to {new}: {e}",
             hint="move it by hand, or point MINILAT_EDITORIAL at it",
