@@ -61,6 +61,12 @@ def test_foreign_keys_are_enforced(db: EditorialDB) -> None:
     assert db.tokens() == []  # and the failed transaction left nothing behind
 
 
+def test_sql_keeps_a_percent_sign_with_and_without_parameters(db: EditorialDB) -> None:
+    with db._read() as con:
+        assert con.execute("SELECT 'a%b'").fetchone()[0] == "a%b"
+        assert con.execute("SELECT CAST(? AS TEXT) || '%'", ("5",)).fetchone()[0] == "5%"
+
+
 def test_migrates_the_legacy_suggestions_file(tmp_path: Path) -> None:
     path = tmp_path / "minilat-suggestions.db"
     con = sqlite3.connect(path)

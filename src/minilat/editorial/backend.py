@@ -238,7 +238,10 @@ class _PGConnection:
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
         cur = self._con.cursor(row_factory=_row_factory)
-        cur.execute(_placeholders(sql), tuple(parameters) if parameters else None)
+        if parameters:
+            cur.execute(_placeholders(sql), tuple(parameters))
+        else:  # no parameters: psycopg reads no placeholder, so a % stays as written
+            cur.execute(sql)
         return cur
 
     def close(self) -> None:
