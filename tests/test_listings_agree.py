@@ -180,3 +180,85 @@ def test_web_list_page_and_api_agree(client: TestClient) -> None:
     assert "g7" in [g["id"] for g in ever.json()["groupings"]]
     html = client.get("/groupings", params={"member": "RUS"}).text
     assert "takes part in as of" in html and "Partners" in html
+
+
+# ------------------------------------------------------- lists the record knows are partial
+
+STATES = [p for p in PARTICIPANTS if DS.participant(p).is_state]
+
+
+def _partial(day: dt.date) -> set[str]:
+    """From the model alone: groupings active on ``day`` with a published head-count above
+    what the record enumerates at the head-count's date."""
+    out = set()
+    for g in DS.groupings.values():
+        mc = g.member_count
+        if mc is None or not g.active_on(day):
+            continue
+        at = max(mc.date.first_day(), g.founded.first_day())
+        named = [
+            m
+            for m in g.members_on(at)
+            if mc.counts == "participants" or (m.full and DS.participant(m.participant).is_state)
+        ]
+        if mc.value > len(named):
+            out.add(g.id)
+    return out
+
+
+def test_a_partial_list_says_so() -> None:
+    """The Paris Call publishes 80 states and the record names a few: its members listing
+    must say it is incomplete; the Quad's must not."""
+    day = dt.date(2024, 1, 1)
+    paris = _groupings.members(DS, DS.grouping("paris_call"), day)["enumeration"]
+    assert paris is not None and paris["published"] == 80 and paris["listed"] < 80
+    assert "Incomplete list" in paris["text"] and "80" in paris["text"]
+    assert _groupings.members(DS, DS.grouping("quad"), day)["enumeration"] is None
+    assert _groupings.detail(DS, DS.grouping("quad"), day)["enumeration"] is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(gid=st.sampled_from(sorted(DS.groupings)), day=DATES)
+def test_the_incomplete_notice_is_exactly_the_partial_lists(gid: str, day: dt.date) -> None:
+    g = DS.groupings[gid]
+    e = _groupings.enumeration(DS, g, day)
+    assert (e is not None) == (gid in _partial(day))
+    s = _groupings.summary(DS, g, day)
+    assert s["complete_list"] == (e is None)
+    assert s["published_count"] == (None if e is None else g.member_count.value)  # type: ignore[union-attr]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(code=st.sampled_from(STATES), day=DATES)
+def test_a_member_listing_names_the_lists_that_may_hold_it(
+    cli_run: Callable[..., Result], client: TestClient, code: str, day: dt.date
+) -> None:
+    """``groupings --member C`` counts the groupings that list C, and names apart (never
+    counted) every partial list that does not: the CLI, the API and the country profile
+    agree with the model."""
+    got = json.loads(cli_run("groupings", "--member", code, "--as-of", str(day), "--json").output)
+    listed = {g["id"] for g in got["groupings"]}
+    maybe = {r["grouping"] for r in got["incomplete_lists"]}
+    assert maybe == _partial(day) - set(_expected(code, day))
+    assert not maybe & listed
+    api = client.get("/api/v1/groupings", params={"member": code, "as_of": str(day), "limit": 500})
+    assert {r["grouping"] for r in api.json()["incomplete_lists"]} == maybe
+    from minilat.analysis.groupings import not_listing
+
+    assert {r["grouping"] for r in not_listing(DS, code, day, listed)} == maybe
+
+
+def test_the_cli_warns_of_partial_lists(cli_run: Callable[..., Result]) -> None:
+    out = cli_run("members", "paris_call", "--as-of", "2024-01-01").output
+    assert "Incomplete list" in out and "80" in out
+    assert "Incomplete list" not in cli_run("members", "quad").output
+    listing = cli_run("groupings", "--member", "BRA", "--as-of", "2024-01-01").output
+    assert "Not counted" in listing and "paris_call" in listing
+    themed = json.loads(
+        cli_run(
+            "groupings", "--member", "BRA", "--as-of", "2024-01-01", "--theme", "space", "--json"
+        ).output
+    )
+    assert "paris_call" not in {r["grouping"] for r in themed["incomplete_lists"]}

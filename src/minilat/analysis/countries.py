@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from minilat.analysis import network as _network
-from minilat.analysis.groupings import ANCHORS, anchor_class
+from minilat.analysis.groupings import ANCHORS, anchor_class, not_listing
 from minilat.dataset import Dataset
 from minilat.memo import shared
 from minilat.model import Grouping
@@ -340,6 +340,7 @@ def profile(
         {"grouping": g.id, "name": g.name_on(as_of), "role": role}
         for g, role in taking_part(ds, code, as_of, verified_only=verified_only)
     ]
+    taken = {c["grouping"] for c in current}
     type_mix = None
     if types is not None:
         mix = Counter(types.get(c["grouping"], "unclassified") for c in current)
@@ -368,6 +369,7 @@ def profile(
         },
         "alignment": alignment(ds, code, as_of, verified_only=verified_only),
         "specialisation": _specialisation(ds, code, as_of, types, verified_only),
+        "incomplete_lists": not_listing(ds, code, as_of, taken),
     }
 
 

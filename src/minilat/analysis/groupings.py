@@ -13,10 +13,11 @@ docs/cli.md): states by ISO 3166-1 alpha-3 code, dates as ISO 8601, roles by nam
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from minilat.dataset import Dataset
+from minilat.memo import shared
 from minilat.model import Evidenced, Grouping, Membership
 
 __all__ = [
@@ -24,9 +25,12 @@ __all__ = [
     "COUNTS_NOTE",
     "anchor_class",
     "detail",
+    "enumeration",
+    "incomplete_lists",
     "listing",
     "listing_title",
     "members",
+    "not_listing",
     "status_on",
     "summary",
 ]
@@ -67,6 +71,109 @@ COUNTS_NOTE = (
 )
 
 
+def _counted(ds: Dataset, g: Grouping, day: _dt.date, counts: str) -> int:
+    current = g.members_on(day)
+    if counts == "participants":
+        return len(current)
+    return sum(1 for m in current if m.full and ds.participant(m.participant).is_state)
+
+
+def enumeration(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any] | None:
+    """None when the record lists every member the grouping is known to have; otherwise
+    what is missing, said in words, for every face that lists members.
+
+    Some groupings publish a head-count but not a dated list of members (the Paris Call's
+    80 states, the Zangger Committee's 39); the record then enumerates only the members
+    whose joining is sourced and keeps the head-count in ``member_count``. A listing of
+    their members, and a country's list of groupings, is then incomplete, and must say
+    so rather than answer as if it were whole.
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> e = enumeration(ds, ds.grouping("paris_call"), _dt.date(2024, 1, 1))
+    >>> e["published"], e["listed"] < e["published"]
+    (80, True)
+    >>> enumeration(ds, ds.grouping("quad"), _dt.date(2024, 1, 1)) is None
+    True
+    """
+    mc = g.member_count
+    if mc is None or not g.active_on(as_of):
+        return None
+    counted_on = max(mc.date.first_day(), g.founded.first_day())
+    if mc.value <= _counted(ds, g, counted_on, mc.counts):
+        return None
+    listed = _counted(ds, g, as_of, mc.counts)
+    what = ("member state" if mc.counts == "states" else "participant") + (
+        "" if listed == 1 else "s"
+    )
+    return {
+        "complete": False,
+        "counts": mc.counts,
+        "listed": listed,
+        "published": mc.value,
+        "published_as_of": mc.date.iso(),
+        "sources": list(mc.sources),
+        "text": (
+            f"Incomplete list: the record names {listed} {what} as of {as_of.isoformat()}; "
+            f"{g.name} reported {mc.value} as of {mc.date.iso()}. Members whose joining "
+            "is not sourced are left out, so a country missing here may still take part."
+        ),
+    }
+
+
+@shared("groupings.incomplete_lists")
+def incomplete_lists(ds: Dataset, as_of: _dt.date) -> list[dict[str, Any]]:
+    """The groupings active on ``as_of`` whose member list in the record is incomplete
+    (a published head-count above the members enumerated; see
+    :func:`minilat.analysis.groupings.enumeration`), in id order.
+
+    A country's groupings are the groupings that list it, so a country may take part in
+    one of these without the record showing it: every face that lists a country's
+    groupings names these beside them, rather than answering as if the list were whole.
+    """
+    out = []
+    for g in sorted(ds.groupings.values(), key=lambda g: g.id):
+        e = enumeration(ds, g, as_of)
+        if e is not None:
+            out.append(
+                {
+                    "grouping": g.id,
+                    "name": g.name_on(as_of),
+                    "listed": e["listed"],
+                    "published": e["published"],
+                    "published_as_of": e["published_as_of"],
+                }
+            )
+    return out
+
+
+def not_listing(
+    ds: Dataset,
+    member: str,
+    as_of: _dt.date,
+    listed: Collection[str],
+    *,
+    among: Collection[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The groupings active on ``as_of`` whose member lists are incomplete in the record
+    and do not list ``member`` (a state): it may take part in them without the record
+    showing it. ``listed`` are the groupings already counted for it; ``among`` limits the
+    answer to the groupings other filters let through.
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> "paris_call" in [r["grouping"] for r in not_listing(ds, "BRA", _dt.date(2024, 1, 1), [])]
+    True
+    """
+    if not ds.participant(member).is_state:
+        return []
+    return [
+        r
+        for r in incomplete_lists(ds, as_of)
+        if r["grouping"] not in listed and (among is None or r["grouping"] in among)
+    ]
+
+
 def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
     """One line of a listing: identity, dates, status and size as of the date.
 
@@ -85,6 +192,7 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
 
     current = g.members_on(as_of)
     full = [m for m in current if m.full]
+    enum = enumeration(ds, g, as_of)
     return {
         "id": g.id,
         "name": g.name,
@@ -100,6 +208,8 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         "other_participants": len(current) - len(full),
         "states": sum(1 for m in full if ds.participant(m.participant).is_state),
         "website": g.website.value,
+        "complete_list": enum is None,
+        "published_count": None if enum is None else enum["published"],
     }
 
 
@@ -132,14 +242,24 @@ def listing(
     as_of: _dt.date,
     member: str | None = None,
     ever: bool = False,
+    among: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """A listing of groupings (``ids``, already filtered), each summarised as of ``as_of``,
     with a title that says what was counted and on which date.
+
+    With ``member`` (as of the date), ``incomplete_lists`` names the groupings that may
+    hold the member too but cannot show it (:func:`not_listing`); ``among`` is what the
+    other filters (theme, name) let through, so that only those are named.
 
     ``ever`` says the filter was "at any time" rather than "as of ``as_of``"; the
     summaries still describe each grouping as of ``as_of``.
     """
     rows = [summary(ds, ds.groupings[i], as_of) for i in ids]
+    maybe = (
+        not_listing(ds, member, as_of, [r["id"] for r in rows], among=among)
+        if member is not None and not ever
+        else []
+    )
     return {
         "title": listing_title(ds, len(rows), as_of=as_of, member=member, ever=ever),
         "filters": {"member": member, "as_of": None if ever else as_of.isoformat(), "ever": ever},
@@ -147,6 +267,9 @@ def listing(
         "count": len(rows),
         "counts_note": COUNTS_NOTE,
         "groupings": rows,
+        # groupings whose member lists are incomplete in the record, not counted above:
+        # the member may take part in them too (see enumeration)
+        "incomplete_lists": maybe,
     }
 
 
@@ -163,6 +286,7 @@ def members(
         "status": status_on(g, as_of),
         "count": len(rows),
         "states": sum(1 for r in rows if r["kind"] == "state"),
+        "enumeration": enumeration(ds, g, as_of),
         "members": rows,
         "sources": _sources(ds, (m for m in current)),
     }
@@ -232,6 +356,7 @@ def detail(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         "working_groups": [_fact(w) for w in g.working_groups],
         "stakeholder_channels": [_fact(c) for c in g.stakeholder_channels],
         "members": [_membership(ds, m) for m in current],
+        "enumeration": enumeration(ds, g, as_of),
         "membership_history": [
             _membership(ds, m)
             for m in sorted(g.memberships, key=lambda m: (m.start.first_day(), m.participant))

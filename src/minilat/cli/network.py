@@ -337,6 +337,17 @@ def _render_country(p: dict[str, Any]) -> None:
     for g in p["current"]:
         table.add_row(g["grouping"], g["name"], g["role"], anchor.get(g["grouping"], ""))
     out_console.print(table)
+    if p.get("incomplete_lists"):
+        names = ", ".join(
+            f"{r['grouping']} ({r['listed']} of {r['published']})" for r in p["incomplete_lists"]
+        )
+        out_console.print(
+            f"Not counted: {plural(len(p['incomplete_lists']), 'grouping')} whose member lists "
+            f"are incomplete in the record (named of published) may also include {who['id']}: "
+            f"{names}.",
+            markup=False,
+            style="yellow",
+        )
     table = Table(title="closest partners", title_justify="left")
     for col in ("id", "name", "shared", "weight"):
         table.add_column(col)

@@ -175,6 +175,9 @@ def groupings_cmd(
         as_of=day,
         member=code,
         ever=ever,
+        among=None
+        if not code or ever
+        else c.store().grouping_ids(theme=_theme(theme) if theme else None, as_of=day, query=query),
     )
     listing["filters"].update(theme=theme, search=query)
     if as_json:
@@ -189,12 +192,15 @@ def groupings_cmd(
             r["name"],
             r["founded"],
             r["status"] if r.get("life") in (None, r["status"]) else f"{r['status']} ({r['life']})",
-            str(r["full_members"]),
+            str(r["full_members"])
+            + (f" ({r['published_count']} published)" if r["published_count"] else ""),
             str(r["other_participants"]),
             ", ".join(r["themes"]),
         )
     out_console.print(t)
     out_console.print(listing["counts_note"], markup=False, style="dim")
+    if listing["incomplete_lists"]:
+        _print_maybe(listing["incomplete_lists"], listing["filters"]["member"])
 
 
 @click.command()
@@ -239,6 +245,7 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
         o = lf["override"]
         out_console.print(f"  editor's reading: {o['status']} ({o['rationale']})", markup=False)
     _print_members(d["members"], f"taking part as of {d['as_of']}")
+    _print_incomplete(d["enumeration"])
     if d["commitments"]:
         out_console.print(f"[bold]commitments[/]  {d['delivery']['summary']}")
         for cm in d["commitments"]:
@@ -254,6 +261,24 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
     out_console.print("[bold]sources[/]")
     for sid, s in d["sources"].items():
         out_console.print(f"  [{sid}] {s['title']} — {s['publisher']}, {s['url']}", markup=False)
+
+
+def _print_incomplete(enum: dict[str, Any] | None) -> None:
+    """Say that a member list is incomplete, where the record knows it is."""
+    if enum:
+        out_console.print(enum["text"], markup=False, style="yellow")
+
+
+def _print_maybe(rows: list[dict[str, Any]], who: str) -> None:
+    """Name the groupings whose member lists are incomplete and do not list ``who``."""
+    if rows:
+        names = ", ".join(f"{r['grouping']} ({r['listed']} of {r['published']})" for r in rows)
+        out_console.print(
+            f"Not counted: {plural(len(rows), 'grouping')} whose member lists are incomplete in "
+            f"the record (named of published) may also include {who}: {names}.",
+            markup=False,
+            style="yellow",
+        )
 
 
 def _print_members(rows: list[dict[str, Any]], title: str) -> None:
@@ -290,6 +315,7 @@ def members(
         emit_json(d)
         return
     _print_members(d["members"], f"in {d['name']} as of {d['as_of']} ({d['status']})")
+    _print_incomplete(d["enumeration"])
 
 
 @click.command()

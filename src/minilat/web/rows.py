@@ -58,6 +58,13 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
                 f' title="derived from its recorded activity">{escape(label(life))}</a>'
             )
         kind = escape(label(g["type"])) if g["type"] else "—"
+        published = g.get("published_count")  # the record names only some of its members
+        partial = (
+            f' <small class="muted" title="the record names only the members whose joining is'
+            f' sourced">of {escape(published)}</small>'
+            if published
+            else ""
+        )
         themes = "".join(
             f'<a class="tag" href="/groupings?theme={escape(t)}">{escape(label(t))}</a> '
             for t in g["themes"]
@@ -66,7 +73,7 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
             f'    <tr><th scope="row">{name}</th>\n'
             f"      <td>{founded}</td>\n"
             f"      <td>{state}</td>\n"
-            f'      <td class="num">{escape(g["full_members"])}</td>\n'
+            f'      <td class="num">{escape(g["full_members"])}{partial}</td>\n'
             f'      <td class="num">{escape(g["other_participants"])}</td>\n'
             f"      <td>{kind}</td>\n"
             f"      <td>{themes}</td></tr>\n"

@@ -216,6 +216,7 @@ def grouping_list(
         "count": len(rows),
         "counts_note": _groupings.COUNTS_NOTE,
         "groupings": rows,
+        "incomplete_lists": found["incomplete_lists"],
         "typology_available": found["typology_available"],
         "choices": _CHOICES,
         "sort": sort or None,
@@ -265,8 +266,13 @@ def _matching(
         key = sort.lstrip("-")
         every.sort(key=lambda r: r["founded"])
         every.sort(key=SORTS[key], reverse=sort.startswith("-"))
+    maybe: list[dict[str, Any]] = []
+    if code is not None and not ever:  # lists that may hold the member without showing it
+        others = site.store.grouping_ids(theme=theme, as_of=day, query=q or None)
+        maybe = _groupings.not_listing(site.ds, code, day, ids, among=others)
     return {
         "every": every,
+        "incomplete_lists": maybe,
         "title": _groupings.listing_title(site.ds, len(ids), as_of=day, member=code, ever=ever),
         "typology_available": types is not None,
         "facets": _facets(every),
@@ -450,6 +456,8 @@ def _country(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
         "name": state.name,
         "as_of": as_of.isoformat(),
         "groupings_now": current,
+        # groupings that may hold the country without the record showing it
+        "incomplete_lists": _groupings.not_listing(ds, code, as_of, [r["id"] for r in current]),
         "membership_history": history,
         "events": events[:50],
         "profile": _profile(site, code, as_of),
