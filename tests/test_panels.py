@@ -182,3 +182,19 @@ def test_bad_years_are_refused(start: int, end: int) -> None:
 def test_cli_bad_years_one_line(run: Any) -> None:
     r = run("panel", "--unit", "dyad-year", "--from", "2024", "--to", "2020")
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_a_partial_member_list_is_coded_in_both_panels() -> None:
+    """A state coded "none" in a grouping whose list the record knows is partial must not
+    read as a non-member: ``list_complete`` is 0 there, 1 elsewhere, in both panels."""
+    from minilat.analysis.groupings import enumeration
+
+    cy = panels.country_year(DS, 2024, 2024)
+    gy = panels.grouping_year(DS, 2024, 2024)
+    assert cy.row_where(country="BRA", grouping="paris_call")["list_complete"] == 0
+    assert cy.row_where(country="IND", grouping="quad")["list_complete"] == 1
+    day = panels.reference_day(2024)
+    for gid in ("paris_call", "quad", "zangger", "g7", "psi"):
+        want = int(enumeration(DS, DS.groupings[gid], day) is None)
+        assert gy.row_where(grouping=gid)["list_complete"] == want
+    assert gy.row_where(grouping="paris_call")["list_complete"] == 0

@@ -45,7 +45,7 @@ import numpy as np
 from scipy import sparse
 
 from minilat import countries
-from minilat.analysis.groupings import status_on
+from minilat.analysis.groupings import enumeration, status_on
 from minilat.analysis.typology import classify_one
 from minilat.dataset import Dataset
 from minilat.errors import BadInput
@@ -53,6 +53,7 @@ from minilat.model import EventKind, Grouping, GroupingType, Role, Theme
 
 __all__ = [
     "COLUMNS",
+    "LIST_CODES",
     "MEMBERSHIP_CODES",
     "MIN_YEAR",
     "STATUS_CODES",
@@ -98,6 +99,14 @@ VERIFIED_CODES: Mapping[int, str] = {
     -1: "no membership record",
     0: "unverified",
     1: "verified",
+}
+#: Codes of whether the record names every member of the grouping (country-year and
+#: grouping-year): where it does not (a published head-count above the members named,
+#: see ``minilat.analysis.groupings.enumeration``), a state coded "none" may still take
+#: part.
+LIST_CODES: Mapping[int, str] = {
+    0: "incomplete: the grouping publishes more members than the record names",
+    1: "complete",
 }
 #: Codes of a grouping's status on 1 July (grouping-year).
 STATUS_CODES: Mapping[int, str] = {
@@ -225,6 +234,15 @@ COLUMNS: Mapping[Unit, tuple[ColumnSpec, ...]] = {
             " facts are marked in the dataset with a note).",
             VERIFIED_CODES,
         ),
+        ColumnSpec(
+            "list_complete",
+            "Member list complete",
+            "int",
+            "Whether the record names every member of the grouping on 1 July: 0 where the"
+            " grouping publishes a head-count above the members the record names (their"
+            " joining dates were not found), so that `membership` none may hide a member.",
+            LIST_CODES,
+        ),
     ),
     "dyad-year": (
         ColumnSpec("country_a", "First state (ISO3, alphabetical)", "str", "The first state."),
@@ -315,6 +333,15 @@ COLUMNS: Mapping[Unit, tuple[ColumnSpec, ...]] = {
             "The grouping's type: the editor's where recorded, else the rule's.",
             TYPE_CODES,
         ),
+        ColumnSpec(
+            "list_complete",
+            "Member list complete",
+            "int",
+            "Whether the record names every member on 1 July: 0 where the grouping"
+            " publishes a head-count above the members the record names, so that the"
+            " member counts of that year are lower bounds.",
+            LIST_CODES,
+        ),
     ),
 }
 
@@ -376,7 +403,7 @@ def country_year(ds: Dataset, start: int, end: int) -> Panel:
     n = len(states)
     gids = sorted(ds.groupings)
     parts: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("country", "grouping", "year", "membership", "role", "verified")
+        k: [] for k in ("country", "grouping", "year", "membership", "role", "verified", "complete")
     }
     roles = [""] + [r.value for r in Role]
     role_idx = {r: i + 1 for i, r in enumerate(Role)}
@@ -402,6 +429,8 @@ def country_year(ds: Dataset, start: int, end: int) -> Panel:
             parts["membership"].append(code)
             parts["role"].append(role)
             parts["verified"].append(verified)
+            complete = enumeration(ds, g, day) is None
+            parts["complete"].append(np.full(n, int(complete), dtype=np.int8))
 
     def cat(k: str, dtype: Any) -> np.ndarray:
         return np.concatenate(parts[k]) if parts[k] else np.array([], dtype=dtype)
@@ -420,6 +449,7 @@ def country_year(ds: Dataset, start: int, end: int) -> Panel:
         ),
         "role": _strings(roles, cat("role", np.int16)),
         "verified": cat("verified", np.int8).astype(np.int64),
+        "list_complete": cat("complete", np.int8).astype(np.int64),
     }
     return _panel("country-year", start, end, data)
 
@@ -552,6 +582,7 @@ def grouping_year(ds: Dataset, start: int, end: int) -> Panel:
                     len(events),
                     sum(1 for e in events if e.kind in _MEETINGS),
                     _TYPE.get(t or "unclassified", 0),
+                    int(enumeration(ds, g, day) is None),
                 )
             )
     specs = COLUMNS["grouping-year"]
