@@ -505,6 +505,8 @@ def _highs(
     n = len(cost)
     if start is not None and not relax:
         h.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(start, dtype=float))
+    elif start is not None:
+        _warm_basis(h, start, int(A.shape[0]))
     again = partial(_highs, cost, maximize, A, row_lo, row_hi, col_lo, col_hi, start, time_limit)
     if h.run() == highspy.HighsStatus.kError and _SINGLE_THREAD[0]:
         # HiGHS's scheduler was started with more threads elsewhere in this process
@@ -518,6 +520,23 @@ def _highs(
             return again(presolve=presolve, tight=True)
         return replace(res, status="numerical_trouble")
     return res
+
+
+def _warm_basis(h: Any, start: np.ndarray, rows: int) -> None:
+    """Start the LP relaxation's primal simplex from a feasible 0/1 point (the greedy
+    coalition): its members nonbasic at their upper bound, the others at their lower
+    bound, every row basic (the slack basis, primal feasible since the point meets every
+    row). The greedy coalition is near the LP optimum on the benchmark families, so the
+    primal simplex needs fewer iterations from it than the dual simplex from scratch
+    (e.g. 11 instead of 86). If HiGHS refuses the basis, it solves from scratch."""
+    status = highspy.HighsBasisStatus
+    basis = highspy.HighsBasis()
+    upper, lower = status.kUpper, status.kLower
+    basis.col_status = [upper if v else lower for v in np.asarray(start, dtype=bool).tolist()]
+    basis.row_status = [status.kBasic] * rows
+    basis.valid = True
+    if h.setBasis(basis) == highspy.HighsStatus.kOk:
+        h.setOptionValue("simplex_strategy", 4)  # primal: the start is primal feasible
 
 
 def _configured(time_limit: float, *, relax: bool, presolve: bool, tight: bool) -> Any:
@@ -1103,8 +1122,8 @@ def _solve_size(
     rows: tuple[Matrix, np.ndarray, np.ndarray] | None = None
     relaxed: _MipResult | None = None
     smaller: _MipResult | None = None
-    if u is not None and lb < u:
-        lb, rows, relaxed = _lp_bound(inst, probe, lb, ub, u, time_limit)
+    if incumbent is not None and u is not None and lb < u:
+        lb, rows, relaxed = _lp_bound(inst, probe, lb, ub, incumbent, time_limit)
     if incumbent is not None and u is not None and lb >= u:
         x, status, gap, method = incumbent, "optimal", 0.0, "bound"
     else:
@@ -1151,16 +1170,23 @@ def _solve_size(
 
 
 def _lp_bound(
-    inst: Instance, probe: _Reduced, lb: int, ub: int, u: int, time_limit: float
+    inst: Instance,
+    probe: _Reduced,
+    lb: int,
+    ub: int,
+    incumbent: np.ndarray,
+    time_limit: float,
 ) -> tuple[int, tuple[Matrix, np.ndarray, np.ndarray], _MipResult]:
     """The LP relaxation's bound on the size, rounded up, with the rows it was solved on
-    and its solution: first the plain model, then, if it leaves a gap below the
-    incumbent's size ``u``, again with the cover cuts (see :func:`_cover_cuts`)."""
+    and its solution: first the plain model (warm-started from the ``incumbent``), then,
+    if it leaves a gap below the incumbent's size, again with the cover cuts (see
+    :func:`_cover_cuts`), from scratch: its solution and reduced costs drive the search."""
     n = len(probe.cols)
+    u = int(incumbent.sum())
     rows = _rows(inst, probe, lb, ub, targets=True)
     A, lo, hi = rows
     relaxed = _highs(
-        np.ones(n), False, A, lo, hi, probe.lower, probe.upper, None, time_limit, relax=True
+        np.ones(n), False, A, lo, hi, probe.lower, probe.upper, incumbent, time_limit, relax=True
     )
     if relaxed.status != "optimal":
         return lb, rows, relaxed
