@@ -730,6 +730,7 @@ def _close_shortfall(inst: Instance, red: _Reduced, pick: _Picker, cap: int) -> 
     pop, push = heapq.heappop, heapq.heappush
     add_up, minimum, biggest = np.add.reduce, np.minimum, np.maximum.reduce
     buf = np.empty_like(need_n)
+    paired = bool(pick.conflict)  # without forbidden pairs, adding is two stores
     unmet = float(biggest(need)) > TOL
     while unmet and count < cap:
         while heap:
@@ -746,7 +747,11 @@ def _close_shortfall(inst: Instance, red: _Reduced, pick: _Picker, cap: int) -> 
             return False
         if g <= 0:
             return False
-        pick.add(j)
+        if paired:
+            pick.add(j)
+        else:
+            chosen[j] = True
+            allowed[j] = False
         count += 1
         need -= ST[j]
         np.maximum(need, 0.0, out=need_n)
