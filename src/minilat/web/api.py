@@ -98,6 +98,11 @@ class GroupingFilters(BaseModel):
         max_length=20,
         description="name, founded, members, status or type; '-' first for descending",
     )
+    region: str | None = Field(
+        default=None,
+        description="Africa, Americas, Asia, Europe or Oceania (UN geoscheme): groupings"
+        " with a state taking part in that region, 'taking part' as for member",
+    )
 
 
 @router.get("/groupings", summary="Groupings, filtered and paginated", tags=["groupings"])
@@ -115,6 +120,7 @@ def groupings(site: SiteDep, f: Annotated[GroupingFilters, Query()]) -> Response
             limit=f.limit,
             offset=f.offset,
             sort=f.sort,
+            region=f.region,
         )
     )
 
@@ -144,8 +150,18 @@ def grouping_assessments(site: SiteDep, gid: str, as_of: AsOf = None) -> Respons
 
 
 @router.get("/countries", summary="Countries taking part in groupings", tags=["countries"])
-def countries(site: SiteDep, as_of: AsOf = None) -> Response:
-    return json_response(views.country_list(site, site.day(as_of)))
+def countries(
+    site: SiteDep,
+    as_of: AsOf = None,
+    region: Annotated[
+        str | None,
+        Query(
+            description="Only the states of this region: Africa, Americas, Asia, Europe or"
+            " Oceania (UN geoscheme)"
+        ),
+    ] = None,
+) -> Response:
+    return json_response(views.country_list(site, site.day(as_of), region))
 
 
 @router.get("/countries/{iso3}", summary="A country's memberships", tags=["countries"])

@@ -82,6 +82,8 @@ def _warm_up() -> None:
     for name in _WARM:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+    with contextlib.suppress(Exception):  # the states' regions, read once per process
+        importlib.import_module("minilat.regions").region("USA")
 
 
 def create_app(

@@ -50,6 +50,7 @@ def groupings(
     limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str | None, Query(max_length=20)] = None,
+    region: Opt = None,
 ) -> Response:
     errors: dict[str, str] = {}
     if not request_wants_json(request):  # a page keeps the form and shows errors inline
@@ -75,6 +76,7 @@ def groupings(
         limit=limit,
         offset=offset,
         sort=None if "sort" in errors else sort,
+        region=region,
     )
     if errors:
         data["errors"] = errors
@@ -92,8 +94,8 @@ def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Re
 
 
 @router.get("/countries")
-def countries(request: Request, site: SiteDep, as_of: Opt = None) -> Response:
-    data = views.country_list(site, site.day(as_of))
+def countries(request: Request, site: SiteDep, as_of: Opt = None, region: Opt = None) -> Response:
+    data = views.country_list(site, site.day(as_of), region)
     return _renderer(request).page(request, "countries.html", data)
 
 

@@ -13,7 +13,7 @@ import datetime as _dt
 from collections import Counter
 from typing import Any
 
-from minilat import countries
+from minilat import countries, regions
 from minilat.analysis import countries as _countries
 from minilat.analysis import groupings as _groupings
 from minilat.errors import BadInput, did_you_mean
@@ -48,7 +48,11 @@ __all__ = [
 MAX_LIMIT = 500
 _THEMES = frozenset(t.value for t in Theme)
 _TYPES = frozenset(t.value for t in GroupingType)
-_CHOICES = {"types": [t.value for t in GroupingType], "themes": sorted(_THEMES)}
+_CHOICES = {
+    "types": [t.value for t in GroupingType],
+    "themes": sorted(_THEMES),
+    "regions": list(regions.REGIONS),
+}
 
 
 # ------------------------------------------------------------------------------ home
@@ -148,9 +152,14 @@ def grouping_list(
     limit: int = 50,
     offset: int = 0,
     sort: str | None = None,
+    region: str | None = None,
 ) -> dict[str, Any]:
     """The groupings matching every filter as of a date (today by default), one page of
     them, with the total: exactly what ``minilat groupings`` lists.
+
+    ``region`` keeps the groupings with a member state in that region of the UN
+    geoscheme (:mod:`minilat.regions`), "member" as for ``member``; each row lists its
+    ``regions`` so.
 
     ``q`` matches names, acronyms and aliases, and (through the site search) objectives,
     working groups, themes and notes. ``sort`` orders by ``name``, ``founded``,
@@ -178,6 +187,9 @@ def grouping_list(
             f"unknown type {type_!r}",
             hint="one of " + ", ".join(t.value for t in GroupingType),
         )
+    region = region or None
+    if region is not None and region not in regions.REGIONS:
+        raise BadInput(f"unknown region {region!r}", hint="one of " + ", ".join(regions.REGIONS))
     if as_of and active_on and as_of != active_on:
         raise BadInput("as_of and active_on are the same filter: give one", hint="use as_of")
     given = as_of or active_on
@@ -192,9 +204,17 @@ def grouping_list(
         check_sort(sort)
     # everything but the page is computed once per version of the data and options
     found = site.cached_view(
-        ("grouping-list", type_, theme, code, day, ever, q or None, sort or None),
+        ("grouping-list", type_, theme, code, day, ever, q or None, sort or None, region),
         lambda _ds: _matching(
-            site, day, type_=type_, theme=theme, code=code, ever=ever, q=q, sort=sort
+            site,
+            day,
+            type_=type_,
+            theme=theme,
+            code=code,
+            ever=ever,
+            q=q,
+            sort=sort,
+            region=region,
         ),
     )
     every = found["every"]
@@ -208,6 +228,7 @@ def grouping_list(
             "as_of": None if ever else day.isoformat(),
             "ever": ever,
             "q": q or None,
+            "region": region,
         },
         "as_of": day.isoformat(),
         "total": len(every),
@@ -222,7 +243,18 @@ def grouping_list(
         "sort": sort or None,
         "sorts": list(SORTS),
         "facets": found["facets"],
+        "facets_note": FACETS_NOTE,
     }
+
+
+#: What the facet counts count.
+FACETS_NOTE = (
+    "Each count is a number of the groupings listed: by type, by theme (a grouping counts "
+    "once under each of its themes), by status, and by region (a grouping counts once "
+    "under each region of the UN geoscheme where a state taking part in it on the date, "
+    "or at any time with ever, lies). With a theme or a region chosen, the other themes or "
+    "regions count the listed groupings that also have them."
+)
 
 
 def _matching(
@@ -235,6 +267,7 @@ def _matching(
     ever: bool,
     q: str | None,
     sort: str | None,
+    region: str | None = None,
 ) -> dict[str, Any]:
     """Every grouping matching the filters, in order, with the listing's title and
     facets: the part of :func:`grouping_list` that does not depend on the page."""
@@ -261,7 +294,10 @@ def _matching(
     for gid in ids:
         row = dict(_summary(site, gid, day))
         row["type"] = types.get(gid) if types is not None else None
-        every.append(row)
+        row["regions"] = _regions(site.ds.groupings[gid], None if ever else day)
+        if region is None or region in row["regions"]:
+            every.append(row)
+    ids = [r["id"] for r in every]
     if sort:
         key = sort.lstrip("-")
         every.sort(key=lambda r: r["founded"])
@@ -297,12 +333,13 @@ def check_sort(sort: str) -> str:
 
 
 def _facets(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Counts of the matching groupings by type, theme and status, most first."""
+    """Counts of the matching groupings by type, theme, status and region, most first."""
     out: dict[str, list[dict[str, Any]]] = {}
     for name, values in (
         ("type", lambda r: [r["type"]] if r.get("type") else []),
         ("theme", lambda r: list(r.get("themes") or [])),
         ("status", lambda r: [r["status"]] if r.get("status") else []),
+        ("region", lambda r: list(r.get("regions") or [])),
     ):
         counts: Counter[str] = Counter(v for r in rows for v in values(r))
         out[name] = [
@@ -310,6 +347,15 @@ def _facets(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
     return out
+
+
+def _regions(g: Any, day: _dt.date | None) -> list[str]:
+    """The regions of the states taking part in ``g`` on ``day`` (at any time: None),
+    in an active role, as the ``member`` filter reads them."""
+    taking_part = g.members_on(day) if day else [m for m in g.memberships if m.active_role]
+    return regions.regions_of(
+        m.participant for m in taking_part if countries.is_state_code(m.participant)
+    )
 
 
 def _members_series(g: Any, as_of: _dt.date) -> list[tuple[str, int]]:
@@ -365,9 +411,22 @@ def members(site: Site, gid: str, as_of: _dt.date, verified_only: bool = False) 
 # ------------------------------------------------------------------------- countries
 
 
-def country_list(site: Site, as_of: _dt.date) -> dict[str, Any]:
-    """Every state that takes or took part in a grouping, with its counts as of a date."""
-    ds = site.ds
+def country_list(site: Site, as_of: _dt.date, region: str | None = None) -> dict[str, Any]:
+    """Every state that takes or took part in a grouping, with its counts as of a date
+    and its region (:mod:`minilat.regions`); ``region`` keeps the states of one region.
+    ``facets`` counts the states listed by region. Computed once per version of the
+    data, date and region."""
+    region = region or None
+    if region is not None and region not in regions.REGIONS:
+        raise BadInput(f"unknown region {region!r}", hint="one of " + ", ".join(regions.REGIONS))
+    return dict(
+        site.cached_view(
+            ("country-list", as_of, region), lambda ds: _country_list(ds, as_of, region)
+        )
+    )
+
+
+def _country_list(ds: Any, as_of: _dt.date, region: str | None) -> dict[str, Any]:
     now: Counter[str] = Counter()
     ever: dict[str, set[str]] = {}
     for g in ds.groupings.values():
@@ -381,12 +440,32 @@ def country_list(site: Site, as_of: _dt.date) -> dict[str, Any]:
         {
             "iso3": code,
             "name": countries.state(code).name,
+            "region": regions.region(code),
             "groupings_now": now[code],
             "groupings_ever": len(ever[code]),
         }
         for code in sorted(ever, key=lambda c: countries.state(c).name)
     ]
-    return {"as_of": as_of.isoformat(), "count": len(rows), "countries": rows}
+    if region is not None:
+        rows = [r for r in rows if r["region"] == region]
+    by_region: Counter[str] = Counter(str(r["region"]) for r in rows if r["region"])
+    return {
+        "as_of": as_of.isoformat(),
+        "region": region,
+        "count": len(rows),
+        "countries": rows,
+        "facets": {
+            "region": [
+                {"value": v, "count": n}
+                for v, n in sorted(by_region.items(), key=lambda kv: (-kv[1], kv[0]))
+            ]
+        },
+        "facets_note": (
+            "Each count is a number of the states listed, by the region of the UN geoscheme "
+            "where each lies."
+        ),
+        "regions": list(regions.REGIONS),
+    }
 
 
 def _country_record(site: Site, code: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
