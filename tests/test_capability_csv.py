@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from minilat.capability_csv import ROUNDING_TOLERANCE, CsvProblems, read_capability_csv
 from minilat.model import Measure
@@ -269,3 +271,11 @@ def test_the_hint_elides_past_three_more_problems(tmp_path: Path) -> None:
 def test_two_problems_show_the_second(tmp_path: Path) -> None:
     e = _hint(tmp_path, 2)
     assert e.hint == f"1 more: {e.problems[1]} — the format is in docs/designer.md"
+
+
+@given(st.text(max_size=40))
+def test_any_file_name_gives_a_valid_table_id(stem: str) -> None:
+    from minilat.capability_csv import _slug
+    from minilat.model import SLUG_RE
+
+    assert SLUG_RE.match(_slug(stem))

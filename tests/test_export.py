@@ -61,10 +61,11 @@ def ds(tmp_path_factory: pytest.TempPathFactory) -> dataset.Dataset:
     return dataset.load(root)
 
 
-@pytest.fixture(scope="module")
-def written(ds: dataset.Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
-    out = tmp_path_factory.mktemp("csv")
-    paths = export.write_csv(ds, out / "nested")
+@pytest.fixture
+def written(ds: dataset.Dataset, tmp_path: Path) -> dict[str, list]:
+    """The CSV files written for each test (function scope: mutation testing runs, for
+    a mutant of the writer, only the tests that called it)."""
+    paths = export.write_csv(ds, tmp_path / "new" / "nested")  # folders made as needed
     assert [p.name for p in paths] == [f"{t}.csv" for t in export.CSV_TABLES]
     return {p.stem: list(csv.reader(p.read_text(encoding="utf-8").splitlines())) for p in paths}
 
@@ -334,8 +335,8 @@ def test_cells_that_a_spreadsheet_would_run_are_defused(
 
 
 def test_json_holds_every_record(ds: dataset.Dataset, tmp_path: Path) -> None:
-    [path] = export.write_json(ds, tmp_path / "nested")
-    assert path == tmp_path / "nested" / "minilat.json"
+    [path] = export.write_json(ds, tmp_path / "new" / "nested")
+    assert path == tmp_path / "new" / "nested" / "minilat.json"
     text = path.read_text(encoding="utf-8")
     assert "\\u" not in text  # ensure_ascii=False: names stay readable
     doc = json.loads(text)

@@ -57,8 +57,10 @@ class CsvProblems(BadInput):
 
 
 def _slug(stem: str) -> str:
-    s = re.sub(r"[^a-z0-9_\-]+", "_", stem.lower()).strip("_-")
-    return s if s and SLUG_RE.match(s) else "csv_table"
+    """A table id from a file name: lower case, runs of other characters made ``_``, no
+    ``_`` or ``-`` at either end (so it starts with a letter or digit, a valid slug), or
+    ``csv_table`` when nothing is left."""
+    return re.sub(r"[^a-z0-9_\-]+", "_", stem.lower()).strip("_-") or "csv_table"
 
 
 def read_capability_csv(
