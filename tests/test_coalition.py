@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -23,6 +24,7 @@ from minilat.analysis.coalition import (
     reach_limits,
     solve,
 )
+from minilat.analysis.network import universal_bodies
 from minilat.dataset import Dataset, load
 from minilat.errors import BadInput, Infeasible, NotFound
 from minilat.model import CapabilityRow, CapabilityTable, Measure
@@ -442,6 +444,24 @@ def test_design_within_existing_uses_groupings(ds: Dataset) -> None:
     partners = partners_on(ds, day)
     assert all(partners[c] & (members - {c}) for c in members)
     assert d["optimal"]
+
+
+def test_within_existing_does_not_count_universal_bodies(ds: Dataset) -> None:
+    # North Korea shares only the UN with Taiwan, Japan, Korea and the US: UN membership
+    # alone is not existing cooperation (the network's rule for universal bodies)
+    day = dt.date(2024, 1, 1)
+    toy = _table({"CHN": 0.24, "TWN": 0.18, "JPN": 0.17, "KOR": 0.17, "USA": 0.10})
+    q = Question(
+        (toy,), targets=(0.6,), include=("PRK",), exclude=("CHN",), within_existing=True, as_of=day
+    )
+    with pytest.raises(Infeasible, match="PRK is included but shares no grouping") as e:
+        design(ds, q)
+    assert "universal bodies" in e.value.message and "--universal" in (e.value.hint or "")
+    d = design(ds, replace(q, universal=True))  # asked for: the UN counts again
+    assert "PRK" in {c["id"] for c in d["coalition"]}
+    assert d["constraints"]["universal"] is True
+    assert "un" in universal_bodies(ds, day)
+    assert "PRK" not in partners_on(ds, day).get("USA", frozenset())
 
 
 def test_design_verified_only_ignores_unverified_rows(ds: Dataset) -> None:

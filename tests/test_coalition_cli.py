@@ -280,3 +280,21 @@ def test_targets_are_accepted_as_percentages(run: Any) -> None:
 def test_contradictory_options_are_bad_input(run: Any, args: list[str], needle: str) -> None:
     r = run("design", "--table", "wafer_capacity", *args)
     assert r.exit_code == 2 and needle in r.output
+
+
+def test_within_existing_leaves_universal_bodies_out(run: Any) -> None:
+    from minilat.analysis.network import UNIVERSAL_MIN_STATES
+    from minilat.cli.design import design
+
+    args = ["design", "--table", "wafer_capacity", "--target", "0.6", "--within-existing"]
+    args += ["--include", "PRK", "--exclude", "CHN", "--as-of", "2024-01-01"]
+    r = run(*args)
+    assert r.exit_code == 1 and "PRK is included but shares no grouping" in r.output
+    assert "--universal" in r.output
+    r = run(*args, "--universal", "--json")
+    assert r.exit_code == 0, r.output
+    assert "PRK" in [c["id"] for c in json.loads(r.stdout)["coalition"]]
+    r = run("design", "--table", "wafer_capacity", "--target", "0.6", "--universal")
+    assert r.exit_code == 2 and "--within-existing" in r.output
+    help_text = next(p.help for p in design.params if p.name == "universal")
+    assert f"{UNIVERSAL_MIN_STATES} or more" in (help_text or "")

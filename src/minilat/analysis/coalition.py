@@ -1511,20 +1511,38 @@ class Question:
     as_of: _dt.date | None = None
     verified_only: bool = False
     time_limit: float = 60.0
+    #: Under "within existing", count universal and near-universal bodies (the UN: see
+    #: :data:`minilat.analysis.network.UNIVERSAL_MIN_STATES`) as existing cooperation too.
+    universal: bool = False
 
 
 def partners_on(
-    ds: Dataset, as_of: _dt.date, *, verified_only: bool = False
+    ds: Dataset, as_of: _dt.date, *, verified_only: bool = False, universal: bool = False
 ) -> dict[str, frozenset[str]]:
     """Each participant's co-members: who shares at least one grouping with it on ``as_of``.
 
+    Universal and near-universal bodies (the UN, and any grouping with
+    :data:`~minilat.analysis.network.UNIVERSAL_MIN_STATES` or more member states, the rule
+    the network uses) tie nearly every state to every other, so membership of them is not
+    counted as existing cooperation unless ``universal``.
+
     >>> import datetime as dt
     >>> from minilat.dataset import load
-    >>> "JPN" in partners_on(load(), dt.date(2024, 1, 1))["AUS"]
+    >>> ds = load()
+    >>> "JPN" in partners_on(ds, dt.date(2024, 1, 1))["AUS"]
+    True
+    >>> "USA" in partners_on(ds, dt.date(2024, 1, 1)).get("PRK", frozenset())
+    False
+    >>> "USA" in partners_on(ds, dt.date(2024, 1, 1), universal=True)["PRK"]
     True
     """
+    from minilat.analysis.network import universal_bodies
+
+    skip = frozenset() if universal else universal_bodies(ds, as_of)
     out: dict[str, set[str]] = {}
     for g in ds.groupings.values():
+        if g.id in skip:
+            continue
         ms = {m.participant for m in g.members_on(as_of, verified_only=verified_only)}
         for p in ms:
             out.setdefault(p, set()).update(ms - {p})
@@ -1578,7 +1596,9 @@ def _instance(ds: Dataset, q: Question, objective: Objective, max_size: int | No
     ids: set[str] = {p for s in shares for p in s} | set(q.include)
     partners: dict[str, frozenset[str]] | None = None
     if q.within_existing:
-        partners = partners_on(ds, q.as_of or _dt.date.today(), verified_only=q.verified_only)
+        partners = partners_on(
+            ds, q.as_of or _dt.date.today(), verified_only=q.verified_only, universal=q.universal
+        )
         ids |= {p for p in partners if p not in q.exclude}
     ordered = tuple(sorted(ids))
     S = np.array([[s.get(c, 0.0) for c in ordered] for s in shares], dtype=float)
@@ -1708,8 +1728,10 @@ def _explain(ds: Dataset, q: Question, inst: Instance, infos: list[dict[str, Any
             if not nb:
                 return Infeasible(
                     f"{c} is included but shares no grouping with any allowed country"
-                    f" as of {(q.as_of or _dt.date.today()).isoformat()} (--within-existing)",
-                    hint="drop --within-existing, or choose another --as-of date",
+                    f" as of {(q.as_of or _dt.date.today()).isoformat()} (--within-existing"
+                    + (")" if q.universal else "; universal bodies such as the UN do not count)"),
+                    hint="drop --within-existing, or choose another --as-of date"
+                    + ("" if q.universal else ", or count universal bodies with --universal"),
                 )
     if q.max_size is not None and len(inc) > q.max_size:
         return Infeasible(
@@ -1794,6 +1816,7 @@ def design(
             "exclude": list(q.exclude),
             "forbid_pairs": [list(p) for p in q.forbid_pairs],
             "within_existing": q.within_existing,
+            "universal": q.universal,
             "verified_only": q.verified_only,
             "max_size": q.max_size,
         },

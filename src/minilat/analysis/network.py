@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # networkx is imported where it is used: it is slow to import
 
 __all__ = [
     "OPEN",
+    "UNIVERSAL_MIN_STATES",
     "Centralities",
     "MembershipArrays",
     "NetworkArrays",
@@ -73,10 +74,37 @@ __all__ = [
     "participation",
     "project",
     "projection_graph",
+    "universal_bodies",
 ]
 
 #: End ordinal of a membership that has not ended (after every real date).
 OPEN = _dt.date.max.toordinal() + 1
+
+#: A grouping with at least this many member states on a date is a universal or
+#: near-universal body (the UN; the IMF, the WTO or the ITU if added): it ties nearly every
+#: state to every other, so the network drawing, partner counts and partner maps, and the
+#: designer's "within existing" cooperation leave it out by default. 100 is just over half
+#: of the UN's 193 members.
+UNIVERSAL_MIN_STATES = 100
+
+
+def universal_bodies(ds: Dataset, as_of: _dt.date) -> frozenset[str]:
+    """The ids of the groupings with at least :data:`UNIVERSAL_MIN_STATES` member states
+    on ``as_of``: the universal and near-universal bodies.
+
+    >>> from minilat.dataset import load
+    >>> "un" in universal_bodies(load(), _dt.date(2024, 1, 1))
+    True
+    """
+    from minilat import countries
+
+    return frozenset(
+        g.id
+        for g in ds.groupings.values()
+        if sum(countries.is_state_code(m.participant) for m in g.members_on(as_of))
+        >= UNIVERSAL_MIN_STATES
+    )
+
 
 Weighting = Literal["newman", "count"]
 

@@ -247,6 +247,12 @@ def _render(d: dict[str, Any]) -> None:
     help="Every member must already share a grouping with another member (as of --as-of).",
 )
 @click.option(
+    "--universal",
+    is_flag=True,
+    help="With --within-existing: count universal bodies (the UN, any grouping of 100 or"
+    " more states) as existing cooperation too; left out by default, as in the network.",
+)
+@click.option(
     "--frontier",
     "show_frontier",
     is_flag=True,
@@ -285,6 +291,7 @@ def design(
     exclude: str | None,
     forbid_pairs: tuple[str, ...],
     within_existing: bool,
+    universal: bool,
     show_frontier: bool,
     compare: str | None,
     unit: str | None,
@@ -315,6 +322,8 @@ def design(
             "--normalize is for tables read from a CSV file",
             hint="the bundled tables add up to at most 1 already",
         )
+    if universal and not within_existing:
+        raise BadInput("--universal only matters with --within-existing")
     if show_frontier and compare:
         raise BadInput("--frontier and --compare cannot be combined")
     question = _coalition.Question(
@@ -326,6 +335,7 @@ def design(
         exclude=_codes(ds, exclude),
         forbid_pairs=tuple(_pair(ds, p) for p in forbid_pairs),
         within_existing=within_existing,
+        universal=universal,
         as_of=parse_as_of(as_of),
         verified_only=verified_only,
         time_limit=time_limit,

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from minilat import countries
+from minilat.analysis.network import UNIVERSAL_MIN_STATES, universal_bodies
 from minilat.dataset import Dataset
 from minilat.errors import BadInput
 from minilat.model import GroupingType
@@ -33,24 +33,13 @@ __all__ = [
 
 _TYPES = frozenset(t.value for t in GroupingType)
 
-#: A grouping with at least this many member states on a date is a universal or
-#: near-universal body (the UN; the IMF, the WTO or the ITU if added): it ties nearly every
-#: state to every other, so the network, partner counts and partner maps leave it out by
-#: default. 100 is just over half of the UN's 193 members.
-UNIVERSAL_MIN_STATES = 100
-
 
 def universal_groupings(site: Site, as_of: _dt.date) -> frozenset[str]:
     """The ids of the groupings with at least :data:`UNIVERSAL_MIN_STATES` member states
-    on ``as_of`` (remembered per date)."""
+    on ``as_of`` (:func:`minilat.analysis.network.universal_bodies`, remembered per date)."""
 
     def compute(ds: Dataset) -> frozenset[str]:
-        return frozenset(
-            g.id
-            for g in ds.groupings.values()
-            if sum(countries.is_state_code(m.participant) for m in g.members_on(as_of))
-            >= UNIVERSAL_MIN_STATES
-        )
+        return universal_bodies(ds, as_of)
 
     return site.cached(("universal", as_of), compute)
 
