@@ -12,10 +12,16 @@ the HTML always agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["GLOSSARY", "country", "grouping", "ordinal"]
+__all__ = ["ACTIVE_ROLES", "GLOSSARY", "country", "first_spells", "grouping", "ordinal"]
+
+#: Roles that count as taking part (as in :data:`minilat.model.ACTIVE_ROLES`): a change to
+#: ``suspended`` or ``withdrawn`` is not a join, and a change between these roles is not one
+#: either (only a participant's first spell in any of them is).
+ACTIVE_ROLES = frozenset({"founding_member", "member", "partner", "associate", "observer"})
 
 #: What each figure on the country and grouping pages means, for readers.
 GLOSSARY: dict[str, str] = {
@@ -81,6 +87,57 @@ def _times(x: float) -> str:
     return f"{x:.1f} times" if x < 10 else f"{x:.0f} times"
 
 
+def _day(iso: str) -> _dt.date:
+    """The first day of a possibly partial ISO date (``2025`` → 2025-01-01)."""
+    year, month, day = ([int(x) for x in str(iso)[:10].split("-")] + [1, 1])[:3]
+    return _dt.date(year, month, day)
+
+
+def _by(rows: Iterable[Mapping[str, Any]], as_of: _dt.date) -> list[Mapping[str, Any]]:
+    """The membership rows (spells) in an active role that had started by ``as_of``."""
+    return [r for r in rows if r["role"] in ACTIVE_ROLES and _day(r["start"]) <= as_of]
+
+
+def _holds(r: Mapping[str, Any], day: _dt.date) -> bool:
+    return _day(r["start"]) <= day and (r.get("end") is None or day < _day(r["end"]))
+
+
+def first_spells(
+    rows: Iterable[Mapping[str, Any]], as_of: _dt.date, key: str
+) -> dict[str, Mapping[str, Any]]:
+    """Each ``key`` (participant or grouping) with its FIRST spell in an active role that
+    started by ``as_of``: when it joined. Later spells (a change of role, a return after a
+    suspension) and spells in no active role are not joins; facts after ``as_of`` are not
+    known yet on the date.
+
+    >>> rows = [
+    ...     {"participant": "RUS", "role": "member", "start": "1998", "end": "2014-03-24"},
+    ...     {"participant": "RUS", "role": "withdrawn", "start": "2017-01-13", "end": None},
+    ...     {"participant": "AFG", "role": "observer", "start": "2012-06-07", "end": None},
+    ...     {"participant": "LAO", "role": "partner", "start": "2025-09-01", "end": None},
+    ... ]
+    >>> {k: v["start"] for k, v in first_spells(rows, _dt.date(2020, 1, 1), "participant").items()}
+    {'RUS': '1998', 'AFG': '2012-06-07'}
+    """
+    first: dict[str, Mapping[str, Any]] = {}
+    for r in sorted(_by(rows, as_of), key=lambda r: _day(r["start"])):
+        first.setdefault(r[key], r)
+    return first
+
+
+def _latest_joiners(
+    rows: Sequence[Mapping[str, Any]], as_of: _dt.date, key: str
+) -> list[Mapping[str, Any]]:
+    """The first spells, among the keys still taking part on ``as_of``, that started
+    latest (several when they joined on the same day), sorted by key."""
+    taking_part = {r[key] for r in _by(rows, as_of) if _holds(r, as_of)}
+    first = [r for k, r in first_spells(rows, as_of, key).items() if k in taking_part]
+    if not first:
+        return []
+    last = max(_day(r["start"]) for r in first)
+    return sorted((r for r in first if _day(r["start"]) == last), key=lambda r: r[key])
+
+
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
@@ -113,7 +170,7 @@ def country(d: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
     if a.get("label") in _ANCHOR_TEXT:
         text = _ANCHOR_TEXT[a["label"]]
         if a.get("hedging_index") is not None and a["label"] != "anchor":
-            text += f" (hedging index {a['hedging_index']:.1f} on a scale from 0 to 1)"
+            text += f" (hedging index {a['hedging_index']:.2f} on a scale from 0 to 1)"
         out.append(text[0].upper() + text[1:] + ".")
     mix = p.get("type_mix") or {}
     if mix:
@@ -131,37 +188,54 @@ def country(d: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
             f"It shares groupings with {_plural(d.get('partner_count', 0), 'state')}; "
             f"most with {_names(top)}, not counting universal bodies."
         )
+    day = _day(as_of)
     history = d.get("membership_history") or []
-    if history:
-        h0 = history[0]
-        latest = max(history, key=lambda h: h["start"])
-        out.append(
+    joined = sorted(
+        first_spells(history, day, "grouping").values(),
+        key=lambda h: (_day(h["start"]), h["grouping"]),
+    )
+    if joined:
+        h0 = joined[0]
+        text = (
             f"Its first recorded membership is {names.get(h0['grouping'], h0['grouping'])} "
-            f"({h0['start'][:4]}); its latest, {names.get(latest['grouping'], latest['grouping'])}"
-            f" ({latest['start'][:4]})."
+            f"({h0['start'][:4]})"
         )
+        latest = _latest_joiners(history, day, "grouping")
+        if latest and latest[0] is not h0:
+            gs = _names([names.get(h["grouping"], h["grouping"]) for h in latest])
+            text += (
+                f"; the latest it joined and still takes part in, {gs} ({latest[0]['start'][:4]})"
+            )
+        out.append(text + ".")
     return out
 
 
 def grouping(d: Mapping[str, Any]) -> list[str]:
-    """The findings that open a grouping's page (``d`` is the page's dict)."""
+    """The findings that open a grouping's page (``d`` is the page's dict).
+
+    Every fact is as of the page's date: nothing that happened after it (a later member,
+    event or spell) is named or counted."""
     out = []
+    day = _day(d["as_of"])
     states = [m for m in d["members"] if m["kind"] == "state"]
     others = [m for m in d["members"] if m["kind"] != "state"]
     ty = ((d.get("assessments") or {}).get("typology") or {}).get("result") or {}
     kind = f" {_label(ty['type'])}" if ty.get("type") else ""
-    status = str(d["status"]).replace("_", " ")
-    first = (
-        f"{d['name_as_of']} is {'an' if status[:1] in 'aeiou' else 'a'} {status}{kind} "
-        f"grouping of {_plural(len(states), 'state')}"
-    )
-    if others:
-        first += f" and {_plural(len(others), 'other participant')}"
-    first += f" as of {d['as_of']}, founded in {str(d['founded']['date'])[:4]}"
-    periods = d.get("periods") or []
-    if len(periods) > 1:
-        first += f" (active in {_plural(len(periods), 'spell')})"
-    out.append(first + ".")
+    if day < _day(d["founded"]["date"]):
+        out.append(f"{d['name_as_of']} was not yet founded on {d['as_of']}.")
+    else:
+        status = str(d["status"]).replace("_", " ")
+        first = (
+            f"{d['name_as_of']} is {'an' if status[:1] in 'aeiou' else 'a'} {status}{kind} "
+            f"grouping of {_plural(len(states), 'state')}"
+        )
+        if others:
+            first += f" and {_plural(len(others), 'other participant')}"
+        first += f" as of {d['as_of']}, founded in {str(d['founded']['date'])[:4]}"
+        periods = [p for p in d.get("periods") or [] if _day(p["start"]) <= day]
+        if len(periods) > 1:
+            first += f" (active in {_plural(len(periods), 'spell')})"
+        out.append(first + ".")
     if 0 < len(states) <= 12:
         out.append(f"Its member states: {_names(sorted(m['name'] for m in states))}.")
     elif states:
@@ -170,19 +244,27 @@ def grouping(d: Mapping[str, Any]) -> list[str]:
     if ch.get("verdict"):
         out.append(str(ch["verdict"]).rstrip(".") + ".")
     history = d.get("membership_history") or []
-    left = [m for m in history if m.get("end")]
-    if history:
-        latest = max(history, key=lambda m: m["start"])
-        text = f"{_plural(len(history), 'membership')} on record"
-        if left:
-            text += f", {len(left)} of them ended"
-        out.append(f"{text}; the latest to join: {latest['name']} ({latest['start'][:4]}).")
-    events = d.get("events") or []
+    joined = first_spells(history, day, "participant")
+    if joined:
+        still = {r["participant"] for r in _by(history, day) if _holds(r, day)}
+        gone = len(set(joined) - still)
+        text = f"{_plural(len(joined), 'participant')} on record by {d['as_of']}"
+        if gone:
+            text += f", {gone} of them no longer taking part"
+        latest = _latest_joiners(history, day, "participant")
+        if latest and _day(latest[0]["start"]) <= _day(d["founded"]["date"]):
+            text += "; none has joined since the founding"
+        elif latest:
+            who = _names(sorted(m["name"] for m in latest))
+            unverified = ", unverified" if not all(m.get("verified", True) for m in latest) else ""
+            text += f"; the latest to join: {who} ({latest[0]['start'][:4]}{unverified})"
+        out.append(text + ".")
+    events = [e for e in d.get("events") or [] if _day(e["date"]) <= day]
     if events:
-        e = max(events, key=lambda e: str(e["date"]))
+        e = max(events, key=lambda e: _day(e["date"]))
         out.append(
-            f"{_plural(len(events), 'dated event')} recorded; the latest: {e['title']} "
-            f"({e['date']})."
+            f"{_plural(len(events), 'dated event')} recorded by {d['as_of']}; the latest: "
+            f"{e['title']} ({e['date']})."
         )
     sc = ((d.get("assessments") or {}).get("scorecard") or {}).get("result") or {}
     if sc.get("indicators"):

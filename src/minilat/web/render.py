@@ -147,6 +147,8 @@ class Renderer:
         )
         self.env.filters["ordinal"] = findings.ordinal
         self.env.filters["round1"] = lambda v: "—" if v is None else f"{v:.1f}"
+        # indices on a 0-1 scale: 2 decimals, as the CLI prints them (0.95, not 1.0)
+        self.env.filters["index"] = lambda v: "—" if v is None else f"{v:.2f}"
         self.env.filters["pct"] = lambda v: "—" if v is None else f"{round(v * 100)}%"
         self.env.tests["mapping"] = lambda v: isinstance(v, dict)
         self.env.tests["sequence_data"] = lambda v: isinstance(v, list | tuple)
