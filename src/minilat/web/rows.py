@@ -26,6 +26,7 @@ returns :class:`~markupsafe.Markup`, used in a template as
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -40,6 +41,18 @@ def label(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+@lru_cache(maxsize=512)
+def _tag(theme: str) -> str:
+    """A theme's link (themes are a closed vocabulary: each is written once)."""
+    return f'<a class="tag" href="/groupings?theme={escape(theme)}">{escape(label(theme))}</a> '
+
+
+@lru_cache(maxsize=512)
+def _status(status: str) -> str:
+    """A status's badge (a closed vocabulary, like themes)."""
+    return f'<span class="status status-{escape(status)}">{escape(label(status))}</span>'
+
+
 def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
     """The ``<tr>`` of each grouping in the groupings table (``groupings.html``)."""
     out = []
@@ -51,7 +64,7 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
         )
         founded = escape(g["founded"]) + (f"–{escape(g['ended'])}" if g["ended"] else "")
         status, life = g["status"], g["life"]
-        state = f'<span class="status status-{escape(status)}">{escape(label(status))}</span>'
+        state = _status(status)
         if life and life != status:
             state += (
                 f' <a class="life life-{escape(life)}" href="/pulse#life-{gid}"'
@@ -65,10 +78,7 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
             if published
             else ""
         )
-        themes = "".join(
-            f'<a class="tag" href="/groupings?theme={escape(t)}">{escape(label(t))}</a> '
-            for t in g["themes"]
-        )
+        themes = "".join(_tag(t) for t in g["themes"])
         out.append(
             f'    <tr><th scope="row">{name}</th>\n'
             f"      <td>{founded}</td>\n"
