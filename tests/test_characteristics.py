@@ -60,6 +60,18 @@ def test_published_member_count_when_not_enumerated() -> None:
     assert "2 enumerated" in a.size.reason
 
 
+def test_a_published_count_of_participants_sets_the_size_too() -> None:
+    """The WTO e-commerce initiative names its 3 co-convenors of 76 participants: it is not
+    a minilateral of 3 (the size rule ignored counts of participants)."""
+    g = grouping(
+        members=("AUS", "JPN", "SGP"),
+        member_count={"value": 76, "date": "2019", "counts": "participants", "sources": ["s"]},
+    )
+    a = assess(dataset(g), g, dt.date(2024, 6, 1))
+    assert a.size.value == 76 and a.size.label != "minilateral"
+    assert "published count of participants" in a.size.reason and "3 enumerated" in a.size.reason
+
+
 @pytest.mark.parametrize(
     ("facts", "label"),
     [

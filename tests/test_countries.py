@@ -98,7 +98,7 @@ def test_anchors_need_full_membership_on_the_date() -> None:
 def test_a_country_in_both_blocs_formats_reads_as_a_hedger() -> None:
     a = co.alignment(blocs(), "IND", DAY)
     assert (a["us_anchored"], a["china_anchored"], a["both"], a["neither"]) == (2, 2, 1, 1)
-    assert a["available"] == {"us_anchored": 3, "china_anchored": 3, "both": 1, "neither": 2}
+    assert a["available"] == {"us_anchored": 3, "china_anchored": 3, "both": 1, "neither": 2, "unknown": 0}
     assert a["us_rate"] == pytest.approx(2 / 3) and a["china_rate"] == pytest.approx(2 / 3)
     assert a["hedging_index"] == 1.0 and a["lean"] == 0.0
     assert a["label"] == "hedger"
@@ -235,3 +235,25 @@ def test_cli_country(run: Callable[..., Result], mini_dir: Path) -> None:
     assert "Japan (JPN)" in r.output and "alignment:" in r.output
     r = run("country", "XYZ", data=mini_dir)
     assert r.exit_code == 2
+
+
+def test_a_partial_member_list_anchors_no_bloc() -> None:
+    """The Zangger Committee names only China of its 39 members: it must not count as
+    China-anchored in anyone's hedging index (it did, from the partial list)."""
+    import datetime as dt
+
+    from minilat.analysis.countries import alignment
+    from minilat.analysis.groupings import anchor_class
+    from minilat.dataset import load
+
+    ds = load()
+    day = dt.date(2024, 1, 1)
+    zangger = ds.grouping("zangger")
+    assert anchor_class(zangger, day) == "china_anchored"  # the list alone says so
+    assert anchor_class(zangger, day, ds=ds) == "unknown"
+    a = alignment(ds, "CHN", day)
+    assert "zangger" in [g["grouping"] for g in a["groupings"]["unknown"]]
+    assert "zangger" not in [g["grouping"] for g in a["groupings"]["china_anchored"]]
+    assert a["unknown"] == len(a["groupings"]["unknown"])
+    # a complete list is classed as before
+    assert anchor_class(ds.grouping("quad"), day, ds=ds) == "us_anchored"

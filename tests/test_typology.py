@@ -196,3 +196,15 @@ def test_the_reason_and_the_editors_view_beside_the_rule() -> None:
     health = classify_one(ds, _themed((Theme.HEALTH,), "apsco")[1])
     assert health.reason == "the global agenda is the largest area (global_agenda 100%)"
     assert health.agrees is None
+
+
+def test_a_tie_at_half_is_not_a_majority() -> None:
+    """Two areas at 50% each: neither leads, so the rule does not pick one by the order of
+    the areas (the Zangger Committee read "50% ... security (a majority ...)")."""
+    from minilat.analysis.typology import classify_one
+    from minilat.dataset import load
+
+    ds = load()
+    r = classify_one(ds, ds.grouping("zangger"))
+    assert r.rule_type == "multidimensional", r
+    assert "no single area leads" in r.reason and "majority" not in r.reason

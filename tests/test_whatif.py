@@ -275,8 +275,9 @@ def test_india_joins_chip4(ds: Dataset) -> None:
     assert r["affected"]["groupings"] == ["chip4"]
 
 
-def test_us_leaves_paris_call_changes_every_hedging_index(ds: Dataset) -> None:
-    r = whatif.run(ds, inline(leaves=["USA:paris_call"], as_of="2026-12-01"), network=False)
+def test_us_leaves_the_quad_changes_every_hedging_index(ds: Dataset) -> None:
+    # (not the Paris Call: its member list is partial in the record, so it anchors no bloc)
+    r = whatif.run(ds, inline(leaves=["USA:quad"], as_of="2026-12-01"), network=False)
     assert r["affected"]["countries"] == "all"  # one US-anchored format fewer for everyone
     explained = [d for d in r["differences"] if d["area"] == "hedging"]
     assert explained and all("US-anchored formats shrink" in d["explanation"] for d in explained)

@@ -220,13 +220,16 @@ def _size(
     declared = g.member_count
     if (
         declared is not None
-        and declared.counts == "states"
         and declared.date.first_day() <= day
         and declared.value > n
         and (declared.verified or not verified_only)
     ):
-        evidence = (*evidence, _ev("published member count", declared.value, declared))
-        counted = f" (published count as of {declared.date}; {n} enumerated in the dataset)"
+        # a published head-count above the members named: the size is the head-count. A
+        # count of participants (states and others, e.g. the EU) stands for the states too:
+        # the few non-state participants cannot bring 76 below the size classes' bounds
+        what = "" if declared.counts == "states" else " of participants"
+        evidence = (*evidence, _ev(f"published count{what}", declared.value, declared))
+        counted = f" (published count{what} as of {declared.date}; {n} enumerated in the dataset)"
         n = declared.value
     else:
         counted = ""

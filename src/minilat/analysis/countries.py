@@ -61,7 +61,7 @@ HEDGER_THRESHOLD = 1 / 3
 #: Fewer bloc-anchored formats than this are too few to read a country's alignment from.
 MIN_FORMATS = 3
 
-_CLASSES = ("us_anchored", "china_anchored", "both", "neither")
+_CLASSES = ("us_anchored", "china_anchored", "both", "neither", "unknown")
 
 
 @shared("countries.on_date")
@@ -100,7 +100,11 @@ def taking_part(
 @shared("countries.anchor_classes")
 def _anchor_classes(ds: Dataset, day: _dt.date, anchors: tuple[str, str]) -> dict[str, str]:
     """The anchor class of every grouping active on ``day``."""
-    return {g.id: anchor_class(g, day, anchors) for g in ds.groupings.values() if g.active_on(day)}
+    return {
+        g.id: anchor_class(g, day, anchors, ds=ds)
+        for g in ds.groupings.values()
+        if g.active_on(day)
+    }
 
 
 def alignment(
@@ -191,6 +195,8 @@ def _alignment(
         "china_anchored": c,
         "both": len(groups["both"]),
         "neither": len(groups["neither"]),
+        # partial member lists naming one anchor only: in neither bloc (see anchor_class)
+        "unknown": len(groups["unknown"]),
         "available": {k: available[k] for k in _CLASSES},
         "us_rate": round(r_us, 6),
         "china_rate": round(r_cn, 6),

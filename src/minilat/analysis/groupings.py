@@ -382,11 +382,20 @@ def _full_member(g: Grouping, code: str, day: _dt.date) -> bool:
     )
 
 
-def anchor_class(g: Grouping, day: _dt.date, anchors: tuple[str, str] = ANCHORS) -> str:
-    """``us_anchored``, ``china_anchored``, ``both`` or ``neither`` on ``day``.
+def anchor_class(
+    g: Grouping,
+    day: _dt.date,
+    anchors: tuple[str, str] = ANCHORS,
+    *,
+    ds: Dataset | None = None,
+) -> str:
+    """``us_anchored``, ``china_anchored``, ``both``, ``neither`` or ``unknown`` on ``day``.
 
     A format is US-anchored when the United States is a full member and China is not,
-    China-anchored in the mirror case (docs/network.md, docs/methodology.md).
+    China-anchored in the mirror case (docs/network.md, docs/methodology.md). Given the
+    dataset, a grouping whose member list is incomplete in the record
+    (:func:`enumeration`) is ``unknown`` unless both anchors are named: the Zangger
+    Committee names only China of its 39 members, which says nothing of the United States.
 
     >>> from minilat.dataset import load
     >>> ds = load()
@@ -394,10 +403,14 @@ def anchor_class(g: Grouping, day: _dt.date, anchors: tuple[str, str] = ANCHORS)
     'us_anchored'
     >>> anchor_class(ds.grouping("brics"), _dt.date(2024, 1, 1))
     'china_anchored'
+    >>> anchor_class(ds.grouping("zangger"), _dt.date(2024, 1, 1), ds=ds)
+    'unknown'
     """
     us, cn = (_full_member(g, a, day) for a in anchors)
     if us and cn:
         return "both"
+    if ds is not None and enumeration(ds, g, day) is not None:
+        return "unknown"
     if us:
         return "us_anchored"
     if cn:

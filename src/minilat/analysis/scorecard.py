@@ -461,7 +461,7 @@ def _unity(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indica
             "symmetric_roles", f"{len(full)} of {len(current)} full members", round(symmetry, 3)
         )
     )
-    anchor = anchor_class(g, day)
+    anchor = anchor_class(g, day, ds=ds)
     detail = f"{len(full)} of {len(current)} participants are full members"
     if anchor in ("us_anchored", "china_anchored"):
         rival = "china" if anchor == "us_anchored" else "us"
@@ -473,7 +473,7 @@ def _unity(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indica
         ]
         cross: dict[str, list[str]] = {}
         for other in ds.groupings.values():
-            if other.id == g.id or anchor_class(other, day) != f"{rival}_anchored":
+            if other.id == g.id or anchor_class(other, day, ds=ds) != f"{rival}_anchored":
                 continue
             for m in other.members_on(day):
                 if m.full and m.participant in states:

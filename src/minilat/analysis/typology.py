@@ -13,8 +13,9 @@ The rule reads a grouping's themes (listed in order of emphasis, see docs/data.m
    of *multidimensional strategic* is the breadth ``(1 - largest share) / (1 - 1/4)``,
    1 when the weight is spread evenly over the four areas, 0 when it sits in one;
 4. the primary type is the functional type whose area holds a majority of the weight
-   (``share >= MAJORITY``); when no area does, or the global agenda is the largest
-   area, the grouping is multidimensional strategic;
+   (``share >= MAJORITY``, at least half); when no area does, when two areas hold half
+   each (a tie: neither leads), or the global agenda is the largest area, the grouping is
+   multidimensional strategic;
 5. every other functional type scoring at least ``LEAN``, and multidimensional when its
    breadth is at least ``MULTI_LEAN``, is reported as a lean.
 
@@ -178,10 +179,17 @@ def classify_one(ds: Dataset, g: Grouping) -> TypeResult:
     scores = {t.value: round(shares[a], 3) for a, t in _TYPE_OF_AREA.items()}
     scores[GroupingType.MULTIDIMENSIONAL.value] = round(breadth, 3)
     shown = ", ".join(f"{a} {shares[a]:.0%}" for a in AREAS if shares[a] > 0)
-    if top_area != GLOBAL and shares[top_area] >= MAJORITY:
+    tied = [a for a in AREAS if a != top_area and shares[a] == shares[top_area]]
+    if tied:  # two areas at half the weight each: neither leads, whatever the order
+        rule = GroupingType.MULTIDIMENSIONAL.value
+        reason = (
+            f"{top_area} and {' and '.join(tied)} hold {shares[top_area]:.0%} of the thematic"
+            f" weight each: no single area leads ({shown})"
+        )
+    elif top_area != GLOBAL and shares[top_area] >= MAJORITY:
         rule = _TYPE_OF_AREA[top_area].value
         reason = (
-            f"{shares[top_area]:.0%} of the thematic weight is {top_area} (a majority; {shown})"
+            f"{shares[top_area]:.0%} of the thematic weight is {top_area} (at least half; {shown})"
         )
     elif top_area == GLOBAL:
         rule = GroupingType.MULTIDIMENSIONAL.value

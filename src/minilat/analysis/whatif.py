@@ -263,11 +263,12 @@ def _members(g: Grouping | None, day: _dt.date, *, full: bool = False) -> set[st
     return {m.participant for m in g.members_on(day) if m.full or not full}
 
 
-def _bloc(g: Grouping | None, day: _dt.date) -> str | None:
-    """The anchor class a grouping counts as on ``day`` (None when not active)."""
+def _bloc(g: Grouping | None, day: _dt.date, ds: Dataset) -> str | None:
+    """The anchor class a grouping counts as on ``day`` in ``ds`` (None when not active),
+    as the alignment of :mod:`minilat.analysis.countries` counts it."""
     if g is None or not g.active_on(day):
         return None
-    return anchor_class(g, day)
+    return anchor_class(g, day, ds=ds)
 
 
 _BLOCS = ("us_anchored", "china_anchored")
@@ -310,7 +311,7 @@ def _affected(base: _Side, new: _Side, *, prune: bool = True) -> _Affected:
     countries: set[str] = set()
     for gid in groupings:
         gb, gn = base.grouping(gid), new.grouping(gid)
-        cb, cn = _bloc(gb, day), _bloc(gn, day)
+        cb, cn = _bloc(gb, day, base.ds), _bloc(gn, day, new.ds)
         if cb != cn and (cb in _BLOCS or cn in _BLOCS):
             every = True
         if cb in _BLOCS or cn in _BLOCS:
@@ -323,14 +324,14 @@ def _affected(base: _Side, new: _Side, *, prune: bool = True) -> _Affected:
     for gid in groupings:
         gb, gn = base.grouping(gid), new.grouping(gid)
         fb, fn = _members(gb, day, full=True), _members(gn, day, full=True)
-        cb, cn = _bloc(gb, day), _bloc(gn, day)
+        cb, cn = _bloc(gb, day, base.ds), _bloc(gn, day, new.ds)
         for side_bloc in {b for b in (cb, cn) if b in _BLOCS}:
             moved[side_bloc] |= (fb | fn) if cb != cn else (fb ^ fn)
     if any(moved.values()):
         for gid, g in base.ds.groupings.items():
             if gid in groupings:
                 continue
-            b = _bloc(g, day)
+            b = _bloc(g, day, base.ds)
             if b in _BLOCS and _members(g, day, full=True) & moved[rival[b]]:
                 scorecards.append(gid)
     return _Affected(

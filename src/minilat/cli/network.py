@@ -310,7 +310,12 @@ def _render_country(p: dict[str, Any]) -> None:
         f"alignment: {a['label']} — hedging index {hi}; in {a['us_anchored']} of "
         f"{a['available']['us_anchored']} US-anchored and {a['china_anchored']} of "
         f"{a['available']['china_anchored']} China-anchored groupings; {a['both']} with both, "
-        f"{a['neither']} with neither",
+        f"{a['neither']} with neither"
+        + (
+            f", {a['unknown']} not counted (member list incomplete in the record)"
+            if a.get("unknown")
+            else ""
+        ),
         markup=False,
     )
     n = p["network"]
