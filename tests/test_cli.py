@@ -161,3 +161,29 @@ def test_a_command_imports_only_its_own_module() -> None:
     assert "minilat.cli.records" in out
     for other in ("design", "web", "network", "monitor", "whatif"):
         assert f"minilat.cli.{other}'" not in out
+
+
+def test_members_before_the_founding_says_so(run) -> None:
+    """Not a raw "(not_yet_founded)" over an empty table: the founding date, in words."""
+    r = run("members", "pax_silica", "--as-of", "2025-01-01")
+    assert r.exit_code == 0, r.output
+    assert "Pax Silica was not yet founded on 2025-01-01 (founded 2025-12-12)." in r.output
+    assert "not_yet_founded" not in r.output and "participant" not in r.output
+
+
+def test_members_keeps_the_sources_of_an_unverified_membership(run) -> None:
+    """Russia in the Global Partnership is unverified: its sources are shown, and marked."""
+    r = run("members", "global_partnership_wmd", "--json")
+    rus = next(m for m in json.loads(r.output)["members"] if m["participant"] == "RUS")
+    assert rus["verified"] is False and rus["sources"]
+    text = run("members", "global_partnership_wmd").output
+    row = text[text.index("RUS") : text.index("USA")]
+    assert "(unverified)" in row and rus["sources"][0][:8] in row
+
+
+def test_country_marks_an_unverified_membership(run) -> None:
+    d = json.loads(run("country", "RUS", "--json").output)
+    unverified = [g for g in d["current"] if not g["verified"]]
+    assert unverified, "Russia has an unverified membership in the record"
+    text = run("country", "RUS").output
+    assert text.count("(unverified)") == len(unverified)

@@ -342,8 +342,15 @@ def profile(
         ),
         key=lambda r: (r["start"], r["grouping"]),
     )
-    current = [
-        {"grouping": g.id, "name": g.name_on(as_of), "role": role}
+    # a membership the record could not verify is listed, and marked as such
+    unverified = {h["grouping"] for h in history if h["current"] and not h["verified"]}
+    current: list[dict[str, Any]] = [
+        {
+            "grouping": g.id,
+            "name": g.name_on(as_of),
+            "role": role,
+            "verified": g.id not in unverified,
+        }
         for g, role in taking_part(ds, code, as_of, verified_only=verified_only)
     ]
     taken = {c["grouping"] for c in current}

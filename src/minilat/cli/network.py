@@ -340,7 +340,8 @@ def _render_country(p: dict[str, Any]) -> None:
     for col in ("grouping", "name", "role", "anchored"):
         table.add_column(col)
     for g in p["current"]:
-        table.add_row(g["grouping"], g["name"], g["role"], anchor.get(g["grouping"], ""))
+        role = g["role"] if g.get("verified", True) else f"{g['role']} (unverified)"
+        table.add_row(g["grouping"], g["name"], role, anchor.get(g["grouping"], ""))
     out_console.print(table)
     if p.get("incomplete_lists"):
         names = ", ".join(

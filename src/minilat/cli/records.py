@@ -289,7 +289,10 @@ def _print_members(rows: list[dict[str, Any]], title: str) -> None:
         ("participant", "name", "role", "since", "sources"),
     )
     for m in rows:
-        src = ", ".join(m["sources"]) if m["verified"] else "unverified"
+        # an unverified membership keeps its sources, and says it is unverified
+        src = ", ".join(m["sources"])
+        if not m["verified"]:
+            src = f"{src} (unverified)" if src else "unverified"
         t.add_row(m["participant"], m["name"], m["role"], m["start"], src)
     out_console.print(t)
 
@@ -314,8 +317,29 @@ def members(
     if as_json:
         emit_json(d)
         return
-    _print_members(d["members"], f"in {d['name']} as of {d['as_of']} ({d['status']})")
+    if d["status"] != "active" and not d["members"]:
+        out_console.print(_not_active(ds.grouping(grouping_id), d), markup=False)
+        return
+    _print_members(d["members"], f"in {d['name']} as of {d['as_of']}")
     _print_incomplete(d["enumeration"])
+
+
+def _not_active(g: Any, d: dict[str, Any]) -> str:
+    """Why a grouping has no participants on the date, in words, with the date that
+    explains it (its founding, or its end).
+
+    >>> from minilat.dataset import load
+    >>> g = load().grouping("pax_silica")
+    >>> _not_active(g, {"name": "Pax Silica", "as_of": "2025-01-01", "status": "not_yet_founded"})
+    'Pax Silica was not yet founded on 2025-01-01 (founded 2025-12-12).'
+    """
+    name, day, status = d["name"], d["as_of"], d["status"]
+    if status == "not_yet_founded":
+        return f"{name} was not yet founded on {day} (founded {g.founded.iso()})."
+    if status == "ended":
+        end = f" (ended {g.ended.iso()})" if g.ended else ""
+        return f"{name} had ended by {day}{end}: no participants."
+    return f"{name} was {status.replace('_', ' ')} on {day}: no participants taking part."
 
 
 @click.command()
