@@ -98,7 +98,13 @@ def test_anchors_need_full_membership_on_the_date() -> None:
 def test_a_country_in_both_blocs_formats_reads_as_a_hedger() -> None:
     a = co.alignment(blocs(), "IND", DAY)
     assert (a["us_anchored"], a["china_anchored"], a["both"], a["neither"]) == (2, 2, 1, 1)
-    assert a["available"] == {"us_anchored": 3, "china_anchored": 3, "both": 1, "neither": 2, "unknown": 0}
+    assert a["available"] == {
+        "us_anchored": 3,
+        "china_anchored": 3,
+        "both": 1,
+        "neither": 2,
+        "unknown": 0,
+    }
     assert a["us_rate"] == pytest.approx(2 / 3) and a["china_rate"] == pytest.approx(2 / 3)
     assert a["hedging_index"] == 1.0 and a["lean"] == 0.0
     assert a["label"] == "hedger"
