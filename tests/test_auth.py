@@ -499,3 +499,19 @@ def test_the_product_hashes_with_rfc_9106_parameters_only_tests_are_cheap() -> N
     ).stdout.split()
     assert out == ["3", "65536", "4", "$argon2id"]
     assert editors._hasher.time_cost == 1  # and this suite runs with the cheap one
+
+
+def test_a_read_only_editorial_database_leaves_each_process_its_own_buckets(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from minilat.errors import StoreError
+    from minilat.web.middleware import SharedRateLimiter
+
+    class ReadOnly:
+        def take_token(self, *args: Any) -> float:
+            raise StoreError("attempt to write a readonly database")
+
+    limiter = SharedRateLimiter(ReadOnly(), "sign_in", 2, 60.0)
+    with caplog.at_level("WARNING", logger="minilat.web"):
+        assert [limiter.take("a"), limiter.take("a"), limiter.take("a") > 0] == [0, 0, True]
+    assert len([r for r in caplog.records if "kept per process" in r.message]) == 1
