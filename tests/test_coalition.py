@@ -424,10 +424,81 @@ def test_design_compare_chip4(ds: Dataset) -> None:
     assert {m["id"] for m in d["members"]} == {"USA", "JPN", "KOR", "TWN"}
     assert d["weighted_coverage"] == pytest.approx(0.49)
     assert d["optimal_coalition"]["weighted_coverage"] == pytest.approx(0.76)
-    assert d["naim_efficiency"] == pytest.approx(0.49 / 0.76, abs=1e-6)
+    # the toy table reports the US only inside region:americas (0.10): its share is
+    # unknown, so the grouping's coverage and efficiency are ranges, not a 0 for the US
+    assert d["coverage_exact"] is False and d["naim_efficiency"] is None
+    assert d["weighted_coverage_upper"] == pytest.approx(0.59)
+    assert d["naim_efficiency_range"] == pytest.approx([0.49 / 0.76, 0.59 / 0.76], abs=1e-6)
     assert d["best_swap"]["out"] == "USA" and d["best_swap"]["in"] == "CHN"
     assert d["best_swap"]["weighted_coverage_after"] == pytest.approx(0.76)
-    assert any("USA" in n and "region" in n for n in d["notes"])
+    assert any("USA" in n and "region:americas" in n for n in d["notes"])
+    assert d["unsplit"][0]["unsplit"] == [
+        {"row": "region:americas", "share": 0.1, "members": ["USA"]}
+    ]
+
+
+def _wafers(**extra: float) -> CapabilityTable:
+    rows = {"CHN": 0.24, "TWN": 0.18, "KOR": 0.17, "JPN": 0.17, "USA": 0.10, **extra}
+    return _table(rows, "wafers")
+
+
+def test_compare_members_inside_a_region_are_not_reported_as_zero(ds: Dataset) -> None:
+    # issue: the Semicon Coalition (EU states) "covers 0.0%, Naim efficiency 0.00" where the
+    # table reports Europe only as a region row: its share is unknown, not a finding of 0
+    t = _wafers(**{"region:europe": 0.08, "region:rest_of_world": 0.06})
+    q = Question((t,), as_of=dt.date(2026, 6, 1))
+    d = design(ds, q, compare="semicon_coalition")
+    assert d["weighted_coverage"] == 0 and d["coverage_exact"] is False
+    assert d["naim_efficiency"] is None  # no 0.00 presented as a finding
+    assert d["weighted_coverage_upper"] == pytest.approx(0.14)
+    assert d["naim_efficiency_range"] == pytest.approx([0.0, 0.14 / 0.86], abs=1e-6)
+    assert any("DEU" in n and "region:europe" in n and "unknown, not 0" in n for n in d["notes"])
+    # Europe is not wholly inside the EU (the UK, Norway, Switzerland...): nothing credited
+    assert d["unsplit"][0]["credited_regions"] == []
+
+
+def test_compare_names_only_the_regions_that_may_hold_a_member(ds: Dataset) -> None:
+    # issue: the UAE, Australia, India, Israel, Qatar and Singapore were said to be "inside
+    # a region (region:europe)"; only the UK and Greece may be
+    t = _wafers(**{"region:europe": 0.08, "region:rest_of_world": 0.06})
+    d = design(ds, Question((t,), as_of=dt.date(2026, 6, 1)), compare="pax_silica")
+    europe = [n for n in d["notes"] if "region:europe" in n]
+    rest = [n for n in d["notes"] if "region:rest_of_world" in n]
+    assert all("GBR" in n and "GRC" in n for n in europe) and europe
+    for c in ("ARE", "AUS", "IND", "ISR", "QAT", "SGP"):
+        assert not any(c in n for n in europe)
+        assert any(c in n for n in rest)
+    # a table whose only region is Europe and that attributes every share: the non-European
+    # members have no row anywhere, so they truly hold 0 there and no note speaks for them
+    t = _wafers(**{"region:europe": 0.14})
+    d = design(ds, Question((t,), as_of=dt.date(2026, 6, 1)), compare="pax_silica")
+    assert not any("ARE" in n or "SGP" in n for n in d["notes"])
+    assert any("GBR, GRC" in n and "region:europe" in n for n in d["notes"])
+
+
+def test_compare_credits_a_region_wholly_inside_the_grouping(ds: Dataset) -> None:
+    # every Oceania state but Australia and New Zealand has its own (zero) row, so the
+    # region row can only hold those two, both in Five Eyes: its share is theirs
+    from minilat.analysis.region_rows import scope
+
+    oceania = scope("region:oceania") or frozenset()
+    rows = {c: 0.0 for c in sorted(oceania - {"AUS", "NZL"})}
+    rows |= {"USA": 0.5, "CHN": 0.3, "GBR": 0.05, "CAN": 0.05, "region:oceania": 0.1}
+    d = design(ds, Question((_table(rows),), as_of=dt.date(2024, 1, 1)), compare="five_eyes")
+    assert d["unsplit"][0]["credited_regions"] == ["region:oceania"]
+    assert d["coverage_exact"] is True
+    assert d["weighted_coverage"] == pytest.approx(0.7)
+    assert any("wholly inside" in n for n in d["notes"])
+
+
+def test_compare_says_the_optimal_coalition_may_be_smaller(ds: Dataset) -> None:
+    # issue: "optimal coalition of 11: CHN, TWN, JPN, KOR, USA" listed 5: the best coalition
+    # of AT MOST 11 needs only the 5 countries with a share
+    t = _wafers(**{"region:europe": 0.08})
+    d = design(ds, Question((t,), as_of=dt.date(2026, 6, 1)), compare="pax_silica")
+    opt = d["optimal_coalition"]
+    assert d["size"] == 11 and opt["max_size"] == 11
+    assert opt["size"] == len(opt["coalition"]) == 5
 
 
 def test_design_compare_unknown_grouping(ds: Dataset) -> None:

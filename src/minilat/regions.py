@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-__all__ = ["REGIONS", "region", "regions_of"]
+__all__ = ["REGIONS", "region", "regions_of", "subregion"]
 
 #: The UN geoscheme's regions, in alphabetical order.
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
@@ -51,3 +51,26 @@ def regions_of(codes: Iterable[str]) -> list[str]:
     table = _table()
     found = {table[c] for c in codes if c in table}
     return [r for r in REGIONS if r in found]
+
+
+@cache
+def _subregions() -> dict[str, str]:
+    """ISO3 code → the geoscheme subregion the package gives (e.g. "Western Asia")."""
+    from countryinfo import CountryInfo
+
+    out = {}
+    for info in CountryInfo.all().values():
+        code = (info.get("ISO") or {}).get("alpha3")
+        where = info.get("subregion")
+        if code and where and info.get("region") in REGIONS:
+            out[str(code).upper()] = str(where)
+    return out
+
+
+def subregion(iso3: str) -> str | None:
+    """The geoscheme subregion of the state ``iso3`` as the package spells it, or None.
+
+    >>> subregion("SGP").lower(), subregion("ISR")
+    ('south-eastern asia', 'Western Asia')
+    """
+    return _subregions().get(iso3.upper())

@@ -1883,6 +1883,86 @@ def _frontier_answer(
     }
 
 
+def _unsplit(
+    q: Question,
+    members: Sequence[str],
+    infos: list[dict[str, Any]],
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], list[str]]:
+    """What the tables' region rows (and unattributed remainders) mean for ``members``.
+
+    Returns, per table, the share credited to the grouping from region rows wholly inside
+    it (:func:`minilat.analysis.region_rows.wholly_inside`) and the most the rows that may
+    hold members without a row of their own could add; the per-table details; and one
+    note per such member naming the rows that may hold it.
+    """
+    from minilat.analysis import region_rows
+
+    m = len(q.tables)
+    credit, extra = np.zeros(m), np.zeros(m)
+    details: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for t, table in enumerate(q.tables):
+        shares = table.shares(verified_only=q.verified_only)
+        named = {r.participant for r in table.rows if not r.is_region}
+        region_ids = [r.participant for r in table.rows if r.is_region]
+        total = table.total
+        region_share = {
+            r.participant: r.value / total for r in table.rows if r.is_region and total > 0
+        }
+        credited = [r for r in region_ids if region_rows.wholly_inside(r, members, named)]
+        credit[t] = sum(region_share[r] for r in credited)
+        rest = float(infos[t]["unattributed_share"])
+        open_rows: dict[str, list[str]] = {}
+        alike: dict[tuple[str, ...], list[str]] = {}  # members held by the same rows
+        for c in members:
+            if c in shares or c in named:
+                continue
+            where = [r for r in region_ids if r not in credited and region_rows.holds(r, c)]
+            if rest > 1e-6:
+                where.append("unattributed")
+            for r in where:
+                open_rows.setdefault(r, []).append(c)
+            if where:
+                alike.setdefault(tuple(where), []).append(c)
+        for held_by, cs in alike.items():
+            said = [
+                f"inside {r} ({100 * region_share[r]:.1f}%, not split by country)"
+                for r in held_by
+                if r != "unattributed"
+            ]
+            if "unattributed" in held_by:
+                said.append(f"in the {100 * rest:.1f}% the table attributes to no row")
+            one = len(cs) == 1
+            notes.append(
+                f"{', '.join(cs)} {'has' if one else 'have'} no row of"
+                f" {'its' if one else 'their'} own in {table.id}: the source reports"
+                f" {'it' if one else 'them'}, if at all, {' or '.join(said)};"
+                f" {'its' if one else 'their'} share there is unknown, not 0"
+            )
+        extra[t] = sum(region_share.get(r, rest) for r in open_rows)
+        details.append(
+            {
+                "table": table.id,
+                "credited_regions": credited,
+                "unsplit": [
+                    {
+                        "row": r,
+                        "share": _round(region_share.get(r, rest)),
+                        "members": sorted(ms),
+                    }
+                    for r, ms in open_rows.items()
+                ],
+            }
+        )
+    for d in details:
+        if d["credited_regions"]:
+            notes.append(
+                f"{d['table']}: {', '.join(d['credited_regions'])} lies wholly inside the"
+                " grouping, so its share is credited to the grouping"
+            )
+    return credit, extra, details, notes
+
+
 def _compare(
     ds: Dataset, q: Question, gid: str, as_of: _dt.date, infos: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -1902,24 +1982,27 @@ def _compare(
         )
     k = len(members)
     inst = _instance(ds, replace(q, targets=None), "coverage", k)
-    real_cov = inst.coverage(members)
+    credit, extra, unsplit, notes = _unsplit(q, members, infos)
+    real_cov = inst.coverage(members) + credit
+    upper_cov = np.minimum(real_cov + extra, 1.0)
     real_weighted = float(inst.w @ real_cov)
+    upper_weighted = float(inst.w @ upper_cov)
+    exact = bool(np.all(extra <= TOL))
     sol = solve(inst, time_limit=q.time_limit)
     if not sol.feasible:
         raise _explain(ds, replace(q, targets=None, max_size=k), inst, infos)
     optimal = _answer(ds, replace(q, targets=None), inst, sol, infos)
     optimal["coverage"] = {t["id"]: t["coverage"] for t in optimal.pop("tables")}
+    optimal["max_size"] = k
     pos = {c: j for j, c in enumerate(inst.ids)}
     swap = best_swap(inst, members)
-    missing = []
-    for t, table in enumerate(q.tables):
-        rows = {r.participant for r in table.rows}
-        for c in members:
-            if c not in rows and any(r.is_region for r in table.rows):
-                missing.append(
-                    f"{c} has no row of its own in {table.id}: the source reports it, if at all,"
-                    f" inside a region ({', '.join(infos[t]['regions'])}), which counts 0 here"
-                )
+    if sol.weighted > 0:
+        eff_range: list[float] | None = [
+            _round(real_weighted / sol.weighted),
+            _round(upper_weighted / sol.weighted),
+        ]
+    else:
+        eff_range = None
     return {
         "grouping": {"id": g.id, "name": g.name_on(as_of)},
         "members": [
@@ -1934,10 +2017,18 @@ def _compare(
             for c in members
         ],
         "size": k,
+        # what the members' own rows (and region rows wholly inside the grouping) hold;
+        # with coverage_exact false the true share may be up to coverage_upper
         "coverage": {q.tables[t].id: _round(real_cov[t]) for t in range(inst.m)},
+        "coverage_upper": {q.tables[t].id: _round(upper_cov[t]) for t in range(inst.m)},
+        "coverage_exact": exact,
         "weighted_coverage": _round(real_weighted),
+        "weighted_coverage_upper": _round(upper_weighted),
+        "unsplit": unsplit,
         "optimal_coalition": optimal,
-        "naim_efficiency": _round(real_weighted / sol.weighted) if sol.weighted > 0 else None,
+        # None when the grouping's coverage is not known exactly: see the range
+        "naim_efficiency": eff_range[0] if eff_range is not None and exact else None,
+        "naim_efficiency_range": eff_range,
         "best_swap": None
         if swap is None
         else {
@@ -1949,5 +2040,5 @@ def _compare(
             "weighted_coverage_after": _round(real_weighted + swap[2]),
         },
         "tables": infos,
-        "notes": missing,
+        "notes": notes,
     }

@@ -1039,7 +1039,14 @@ def _verdicts(
             continue
         entry["designer"] = r
         eff = r["naim_efficiency"]
-        optimal = eff is not None and eff >= 1 - 1e-6
+        rng = r.get("naim_efficiency_range")
+        # members whose share a table reports only inside a region: a range, not a figure
+        said = (
+            f"between {_fmt(rng[0])} and {_fmt(rng[1])}, as far as the tables tell"
+            if eff is None and rng is not None
+            else _fmt(eff)
+        )
+        optimal = (eff if eff is not None else (rng or [0.0])[0]) >= 1 - 1e-6
         opt = r["optimal_coalition"]
         best = ", ".join(c["id"] for c in opt["coalition"])
         text = (
@@ -1049,7 +1056,7 @@ def _verdicts(
             else f"{name} is not an optimal coalition of {r['size']} for {', '.join(tables)}:"
             f" it holds {_pct(r['weighted_coverage'])} of the weighted capability, the best"
             f" {r['size']} ({best}) hold {_pct(opt['weighted_coverage'])}"
-            f" (Naim efficiency {_fmt(eff)})"
+            f" (Naim efficiency {said})"
         )
         swap = r.get("best_swap")
         if swap and not optimal:
@@ -1066,7 +1073,7 @@ def _verdicts(
                 eff,
                 None,
                 0.5,
-                f"{_pos(name)} Naim efficiency on its themes' tables is {_fmt(eff)}",
+                f"{_pos(name)} Naim efficiency on its themes' tables is {said}",
             )
         )
     return out, founded

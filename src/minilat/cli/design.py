@@ -170,28 +170,47 @@ def _render(d: dict[str, Any]) -> None:
         _print_region_notes(d["tables"])
     else:
         g, opt = d["grouping"], d["optimal_coalition"]
+        cover = _pct(d["weighted_coverage"])
+        if not d["coverage_exact"]:
+            cover = (
+                f"between {cover} and {_pct(d['weighted_coverage_upper'])} (the table does not"
+                " split out all of their share: see the notes)"
+            )
         out_console.print(
             f"[bold]{g['name']}[/] ({g['id']}) as of {d['as_of']}: {plural(d['size'], 'member')}"
-            f" ({', '.join(m['id'] for m in d['members'])}) cover"
-            f" {_pct(d['weighted_coverage'])}",
+            f" ({', '.join(m['id'] for m in d['members'])}) cover {cover}",
             soft_wrap=True,
         )
+        ids = [c["id"] for c in opt["coalition"]]
+        fewer = (
+            f" ({plural(len(ids), 'member')}: no other country adds coverage)"
+            if len(ids) < d["size"]
+            else ""
+        )
         out_console.print(
-            f"optimal coalition of {d['size']}: {', '.join(c['id'] for c in opt['coalition'])}"
-            f" covers {_pct(opt['weighted_coverage'])} — {_proof(opt)}",
+            f"optimal coalition of {'at most ' if fewer else ''}{d['size']}: {', '.join(ids)}"
+            f"{fewer} covers {_pct(opt['weighted_coverage'])} — {_proof(opt)}",
             soft_wrap=True,
         )
-        eff = d["naim_efficiency"]
+        eff, rng = d["naim_efficiency"], d["naim_efficiency_range"]
+        if eff is not None:
+            said = f"{eff:.2f}"
+        elif rng is not None:
+            said = f"between {rng[0]:.2f} and {rng[1]:.2f}"
+        else:
+            said = "—"
         out_console.print(
-            f"[bold]Naim efficiency[/]: {'—' if eff is None else f'{eff:.2f}'}"
-            " (the grouping's coverage / the optimal coverage at the same size)"
+            f"[bold]Naim efficiency[/]: {said} (the grouping's coverage / the optimal coverage"
+            f" at the same size{'' if d['coverage_exact'] else ', as far as the table tells'})",
+            soft_wrap=True,
         )
         sw = d["best_swap"]
         if sw:
             out_console.print(
                 f"best single swap: {sw['out']} ({sw['out_name']}) out, {sw['in']}"
                 f" ({sw['in_name']}) in: +{_pct(sw['gain'])}"
-                f" → {_pct(sw['weighted_coverage_after'])}",
+                f" → {_pct(sw['weighted_coverage_after'])}"
+                + ("" if d["coverage_exact"] else " (on the rows the table names)"),
                 markup=False,
                 soft_wrap=True,
             )
