@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minilat import countries, panel_files
+from minilat import panel_files
 from minilat.analysis import panels
 from minilat.analysis.groupings import members
 from minilat.dataset import Dataset, load
@@ -41,9 +41,7 @@ def test_country_year_is_members_as_of_first_july(year: int) -> None:
     n_states = len(DS.states())
     for gid in GIDS:
         rows = by_grouping.get(gid, [])
-        expected = {
-            p: m for p, m in _members_as_of(gid, year).items() if countries.is_state_code(p)
-        }
+        expected = {p: m for p, m in _members_as_of(gid, year).items() if DS.is_state(p)}
         taking_part = [r for r in rows if r.membership in (1, 2)]
         assert {r.country for r in taking_part} == set(expected), (gid, year)
         for r in taking_part:
@@ -60,7 +58,7 @@ def test_country_year_is_members_as_of_first_july(year: int) -> None:
 def test_dyad_year_counts_shared_groupings_as_of_first_july(year: int) -> None:
     expected: dict[tuple[str, str], int] = {}
     for gid in GIDS:
-        states = sorted(p for p in _members_as_of(gid, year) if countries.is_state_code(p))
+        states = sorted(p for p in _members_as_of(gid, year) if DS.is_state(p))
         for a, b in combinations(states, 2):
             expected[(a, b)] = expected.get((a, b), 0) + 1
     p = panels.dyad_year(DS, year, year)
@@ -81,7 +79,7 @@ def test_dyad_year_counts_shared_groupings_as_of_first_july(year: int) -> None:
 def test_dyad_year_by_theme_and_full_membership(year: int, gid: str) -> None:
     g = DS.groupings[gid]
     current = _members_as_of(gid, year)
-    states = sorted(p for p in current if countries.is_state_code(p))
+    states = sorted(p for p in current if DS.is_state(p))
     if len(states) < 2:
         return
     a, b = states[0], states[-1]

@@ -36,6 +36,7 @@ from minilat.model import (
     Grouping,
     Measure,
     Participant,
+    ParticipantKind,
     Source,
 )
 
@@ -151,13 +152,28 @@ class Dataset:
             return t
         return countries.resolve_state(t)
 
+    def is_state(self, pid: str) -> bool:
+        """True if ``pid`` is a sovereign state: an ISO 3166-1 code that ``participants/``
+        does not list as something else (a dependent territory such as ``FRO``).
+
+        Every count of states goes through this (or ``participant(pid).is_state``), never
+        through the ISO code alone.
+
+        >>> ds = load()
+        >>> ds.is_state("DNK"), ds.is_state("FRO"), ds.is_state("eu")
+        (True, False, False)
+        """
+        if pid in self.participants:
+            return self.participants[pid].is_state
+        return countries.is_state_code(pid)
+
     def states(self) -> set[str]:
         """ISO3 codes of every state that appears in some grouping."""
         return {
             m.participant
             for g in self.groupings.values()
             for m in g.memberships
-            if countries.is_state_code(m.participant)
+            if self.is_state(m.participant)
         }
 
     def source(self, sid: str) -> Source:
@@ -715,12 +731,20 @@ def _collect_participants(col: _Collector, sources: dict[str, Source]) -> dict[s
                 _fmt((*base, "id")),
                 f"duplicate participant id {part.id!r}",
             )
-        elif countries.is_state_code(part.id):
+        elif countries.is_state_code(part.id) and part.kind is not ParticipantKind.TERRITORY:
             col.add(
                 path,
                 doc.line((*base, "id")),
                 _fmt((*base, "id")),
-                f"{part.id!r} is a state code; states come from ISO 3166 and are not listed",
+                f"{part.id!r} is a state code; states come from ISO 3166 and are not listed"
+                " (a dependent territory with its own code is listed with kind: territory)",
+            )
+        if part.kind is ParticipantKind.TERRITORY and not part.country:
+            col.add(
+                path,
+                doc.line((*base, "kind")),
+                _fmt((*base, "country")),
+                f"territory {part.id!r} needs country: the sovereign state it belongs to",
             )
         for s in part.sources:
             if s not in sources:

@@ -291,7 +291,12 @@ class CommitmentStatus(StrEnum):
 
 
 class ParticipantKind(StrEnum):
+    """What a participant is. Only ``STATE`` counts as a state; ``TERRITORY`` is a
+    dependent territory with its own ISO 3166-1 code (the Faroe Islands, Bermuda, ...),
+    listed in ``participants/`` with ``country`` the sovereign state it belongs to."""
+
     STATE = "state"
+    TERRITORY = "territory"
     SUPRANATIONAL = "supranational"
     INTERNATIONAL_ORGANISATION = "international_organisation"
     COMPANY = "company"

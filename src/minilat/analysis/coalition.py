@@ -42,7 +42,6 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from minilat import countries
 from minilat.dataset import Dataset
 from minilat.errors import BadInput, Infeasible, NotFound
 from minilat.model import CapabilityTable, Measure
@@ -1972,7 +1971,7 @@ def _compare(
         {
             m.participant
             for m in g.members_on(as_of, verified_only=q.verified_only)
-            if countries.is_state_code(m.participant) or m.participant in in_tables
+            if ds.is_state(m.participant) or m.participant in in_tables
         }
     )
     if not members:

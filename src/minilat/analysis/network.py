@@ -96,13 +96,10 @@ def universal_bodies(ds: Dataset, as_of: _dt.date) -> frozenset[str]:
     >>> "un" in universal_bodies(load(), _dt.date(2024, 1, 1))
     True
     """
-    from minilat import countries
-
     return frozenset(
         g.id
         for g in ds.groupings.values()
-        if sum(countries.is_state_code(m.participant) for m in g.members_on(as_of))
-        >= UNIVERSAL_MIN_STATES
+        if sum(ds.is_state(m.participant) for m in g.members_on(as_of)) >= UNIVERSAL_MIN_STATES
     )
 
 

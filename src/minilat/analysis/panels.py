@@ -576,7 +576,7 @@ def grouping_year(ds: Dataset, start: int, end: int) -> Panel:
                     len(current),
                     full,
                     len(current) - full,
-                    sum(1 for m in current if countries.is_state_code(m.participant)),
+                    sum(1 for m in current if ds.is_state(m.participant)),
                     sum(1 for m in holding if m.role is Role.SUSPENDED),
                     sum(1 for m in holding if m.role is Role.WITHDRAWN),
                     len(events),

@@ -169,9 +169,7 @@ def matrix(
     members: list[set[str]] = []
     for row in listing["groupings"]:
         g = site.ds.groupings[row["id"]]
-        states = {
-            m.participant for m in g.members_on(as_of) if countries.is_state_code(m.participant)
-        }
+        states = {m.participant for m in g.members_on(as_of) if site.ds.is_state(m.participant)}
         if not states or len(states) > max_members:
             continue
         label = g.acronyms[0] if g.acronyms else g.name

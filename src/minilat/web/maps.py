@@ -69,7 +69,7 @@ def groupings_per_state(site: Site, day: _dt.date) -> dict[str, Any]:
         counts: Counter[str] = Counter()
         for g in ds.groupings.values():
             for m in g.members_on(day):
-                if countries.is_state_code(m.participant):
+                if ds.is_state(m.participant):
                     counts[m.participant] += 1
         title = f"Groupings each state takes part in, as of {day.isoformat()}"
         return {
@@ -97,6 +97,8 @@ def grouping_members(site: Site, gid: str, day: _dt.date) -> dict[str, Any]:
     rows = []
     others = []
     for code, status in [*((c, "member") for c in now), *((c, "former member") for c in former)]:
+        # drawn by ISO 3166-1 code, so a dependent territory with its own code
+        # (Greenland, the Faroe Islands) is drawn with its grouping as well
         if not countries.is_state_code(code):
             if status == "member":
                 others.append(site.ds.participant(code).name)
@@ -137,7 +139,7 @@ def country_partners(site: Site, code: str, day: _dt.date) -> dict[str, Any]:
             continue
         members = {m.participant for m in g.members_on(day)}
         if code in members:
-            counts.update(p for p in members if p != code and countries.is_state_code(p))
+            counts.update(p for p in members if p != code and site.ds.is_state(p))
     name = countries.state(code).name
     title = f"States sharing groupings with {name}, as of {day.isoformat()}"
     data = _state_rows(counts, (1, 2, 4, 8), "shared")

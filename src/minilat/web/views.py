@@ -63,10 +63,7 @@ def home(site: Site, today: _dt.date) -> dict[str, Any]:
     ds = site.ds
     active = [g for g in ds.groupings.values() if g.active_on(today)]
     states = {
-        m.participant
-        for g in active
-        for m in g.members_on(today)
-        if countries.is_state_code(m.participant)
+        m.participant for g in active for m in g.members_on(today) if ds.is_state(m.participant)
     }
     return {
         "title": "minilat — the observatory of tech minilateralism",
@@ -431,10 +428,10 @@ def _country_list(ds: Any, as_of: _dt.date, region: str | None) -> dict[str, Any
     ever: dict[str, set[str]] = {}
     for g in ds.groupings.values():
         for m in g.memberships:
-            if countries.is_state_code(m.participant) and m.active_role:
+            if ds.is_state(m.participant) and m.active_role:
                 ever.setdefault(m.participant, set()).add(g.id)
         for m in g.members_on(as_of):
-            if countries.is_state_code(m.participant):
+            if ds.is_state(m.participant):
                 now[m.participant] += 1
     rows = [
         {

@@ -1,0 +1,87 @@
+"""Dependent territories (the Faroe Islands, Greenland, Åland, Bermuda) take part in
+groupings under their own ISO 3166-1 codes but are not states: the dataset lists them as
+participants of kind ``territory``, and no count of states includes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from fastapi.testclient import TestClient
+
+from minilat.analysis import groupings as gr
+from minilat.analysis.characteristics import assess
+from minilat.dataset import Dataset, check, load
+from minilat.errors import DatasetInvalid
+from minilat.model import ParticipantKind
+
+DS: Dataset = load()
+TERRITORIES = {"FRO": "DNK", "GRL": "DNK", "ALA": "FIN", "BMU": "GBR"}
+DAY = dt.date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(("code", "sovereign"), sorted(TERRITORIES.items()))
+def test_territories_are_sourced_non_state_participants(code: str, sovereign: str) -> None:
+    p = DS.participant(code)
+    assert p.kind is ParticipantKind.TERRITORY and not p.is_state
+    assert p.country == sovereign and DS.is_state(sovereign)
+    assert p.sources and all(s in DS.sources for s in p.sources)
+    assert not DS.is_state(code)
+    assert code not in DS.states()
+
+
+def test_taiwan_is_still_counted_as_a_state() -> None:
+    assert DS.is_state("TWN") and DS.participant("TWN").is_state
+    assert "TWN" in DS.states()
+
+
+def test_nordic_baltic_digital_has_eight_states_and_is_minilateral() -> None:
+    g = DS.grouping("nordic_baltic_digital")
+    s = gr.summary(DS, g, DAY)
+    assert (s["full_members"], s["states"]) == (11, 8)
+    size = assess(DS, g, DAY).size
+    assert size.label == "minilateral"
+    assert "8 full-member states" in size.reason
+
+
+def test_every_state_count_of_the_web_leaves_territories_out(client: TestClient) -> None:
+    home = client.get("/", params={"format": "json"}).json()
+    listing = client.get("/api/v1/countries", params={"as_of": DAY.isoformat()}).json()
+    codes = {c["iso3"] for c in listing["countries"]}
+    assert not codes & set(TERRITORIES)
+    assert {"DNK", "FIN", "GBR", "TWN"} <= codes
+    today = dt.date.fromisoformat(home["as_of"])
+    active = [g for g in DS.groupings.values() if g.active_on(today)]
+    taking_part = {m.participant for g in active for m in g.members_on(today)}
+    assert home["figures"]["states_taking_part"] == len(taking_part & DS.states())
+    assert not {r["iso3"] for r in home["map"]["rows"]} & set(TERRITORIES)
+
+
+def test_a_territory_needs_its_state_and_a_state_code_is_not_a_company(
+    mini_dir: Path,
+) -> None:
+    f = mini_dir / "participants" / "main.yaml"
+    base = f.read_text()
+    f.write_text(base + "- {id: FRO, name: Faroe Islands, kind: territory, sources: [src-a]}\n")
+    assert any("needs country" in p.message for p in check(mini_dir)[0])
+    with pytest.raises(DatasetInvalid):
+        load(mini_dir)
+    f.write_text(base + "- {id: FRO, name: Faroes Ltd, kind: company, sources: [src-a]}\n")
+    assert any("is a state code" in p.message for p in check(mini_dir)[0])
+    f.write_text(
+        base + "- {id: FRO, name: Faroe Islands, kind: territory, country: DNK, sources: [src-a]}\n"
+    )
+    assert not load(mini_dir).is_state("FRO")
+
+
+def test_cli_members_counts_no_territory(run: Callable[..., Result]) -> None:
+    import json
+
+    r = run("members", "nordic_baltic_digital", "--as-of", DAY.isoformat(), "--json")
+    d = json.loads(r.output)
+    kinds = {m["participant"]: m["kind"] for m in d["members"]}
+    assert {kinds[c] for c in ("FRO", "GRL", "ALA")} == {"territory"}
+    assert d["states"] == 8
