@@ -85,3 +85,15 @@ def test_cli_members_counts_no_territory(run: Callable[..., Result]) -> None:
     kinds = {m["participant"]: m["kind"] for m in d["members"]}
     assert {kinds[c] for c in ("FRO", "GRL", "ALA")} == {"territory"}
     assert d["states"] == 8
+
+
+def test_search_finds_territories_and_the_eu_as_participants(tmp_path: Path) -> None:
+    from minilat.search import search
+    from minilat.store import open_store
+
+    store = open_store(tmp_path / "store.db")
+    ds = store.dataset()
+    for q, key in (("Faroe Islands", "FRO"), ("European Union", "eu")):
+        hits = search(store, ds, q, limit=50)["results"]
+        kinds = {h["kind"] for h in hits if h["id"] == key}
+        assert kinds == {"participant"}, (q, hits)

@@ -129,7 +129,7 @@ def _search_rows(
             if m.participant in seen:
                 continue
             seen.add(m.participant)
-            if countries.is_state_code(m.participant):
+            if ds.is_state(m.participant):
                 yield (
                     "country",
                     m.participant,
@@ -138,8 +138,8 @@ def _search_rows(
                     countries.state(m.participant).name,
                     m.participant,
                 )
-    for p in ds.participants.values():
-        if p.id not in seen:
+    for p in ds.participants.values():  # every non-state participant, territories too
+        if not p.is_state:
             yield "participant", p.id, None, None, p.name, p.kind.value.replace("_", " ")
     for src in ds.sources.values():
         yield "source", src.id, None, _day(src.published), src.title, f"{src.publisher} {src.url}"

@@ -16,6 +16,7 @@ from typing import Any
 from minilat import countries, regions
 from minilat.analysis import countries as _countries
 from minilat.analysis import groupings as _groupings
+from minilat.dataset import Dataset
 from minilat.errors import BadInput, did_you_mean
 from minilat.model import GroupingType, Theme
 from minilat.web import charts, findings, maps, optional
@@ -291,7 +292,7 @@ def _matching(
     for gid in ids:
         row = dict(_summary(site, gid, day))
         row["type"] = types.get(gid) if types is not None else None
-        row["regions"] = _regions(site.ds.groupings[gid], None if ever else day)
+        row["regions"] = _regions(site.ds, site.ds.groupings[gid], None if ever else day)
         if region is None or region in row["regions"]:
             every.append(row)
     ids = [r["id"] for r in every]
@@ -346,13 +347,11 @@ def _facets(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _regions(g: Any, day: _dt.date | None) -> list[str]:
+def _regions(ds: Dataset, g: Any, day: _dt.date | None) -> list[str]:
     """The regions of the states taking part in ``g`` on ``day`` (at any time: None),
     in an active role, as the ``member`` filter reads them."""
     taking_part = g.members_on(day) if day else [m for m in g.memberships if m.active_role]
-    return regions.regions_of(
-        m.participant for m in taking_part if countries.is_state_code(m.participant)
-    )
+    return regions.regions_of(m.participant for m in taking_part if ds.is_state(m.participant))
 
 
 def _members_series(g: Any, as_of: _dt.date) -> list[tuple[str, int]]:
