@@ -35,7 +35,10 @@ WORK = ROOT / ".mutation"
 #: group -> (modules under src/minilat, test files run against their mutants)
 GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "model": (("model.py",), ("tests/test_model.py", "tests/test_boundaries.py")),
-    "store": (("store.py",), ("tests/test_store.py", "tests/test_boundaries.py")),
+    "store": (
+        ("store.py",),
+        ("tests/test_store.py", "tests/test_boundaries.py", "tests/test_search.py"),
+    ),
     "typology": (
         ("analysis/typology.py",),
         ("tests/test_typology.py", "tests/test_boundaries.py"),

@@ -70,3 +70,24 @@ def test_store_is_opened_read_only(mini_dir: Path, db_path: Path) -> None:
     store = open_store(db_path, mini_dir)
     with pytest.raises(sqlite3.OperationalError):
         store._con.execute("DELETE FROM groupings")
+
+
+def test_recent_events_newest_first_then_by_grouping(mini_dir: Path, db_path: Path) -> None:
+    """Found by mutation testing: nothing read the store's recent events but the home page."""
+    beta = mini_dir / "groupings" / "beta.yaml"
+    beta.write_text(
+        beta.read_text()
+        + "events:\n"
+        + '  - {date: "2010-05-01", kind: summit, title: "Beta summit", sources: [src-b]}\n'
+        + '  - {date: "2014-03", kind: suspension, title: "Russia suspended", sources: [src-b]}\n'
+    )
+    store = open_store(db_path, mini_dir)
+    rows = store.recent_events()
+    assert [(r["grouping_id"], r["date"], r["day"], r["title"]) for r in rows] == [
+        ("beta", "2014-03", "2014-03-01", "Russia suspended"),
+        ("alpha", "2010-05-01", "2010-05-01", "Alpha Group launched"),
+        ("beta", "2010-05-01", "2010-05-01", "Beta summit"),
+    ]
+    assert rows[0]["kind"] == "suspension" and rows[0]["sources"] == '["src-b"]'
+    assert [r["title"] for r in store.recent_events(limit=1)] == ["Russia suspended"]
+    assert store.recent_events(limit=0) == []
