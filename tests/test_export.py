@@ -36,7 +36,7 @@ memberships:
   - {participant: USA, role: founding_member, start: "2001-02", end: "2009", sources: [src-a]}
 commitments:
   - id: first-step
-    text: "Build the first step."
+    text: "Build the first step, déjà vu."
     made: "2001-02"
     target: "2003"
     delivery: "A step, built."
@@ -44,6 +44,7 @@ commitments:
     superseded_by: second-step
     status:
       - {date: "2002", status: in_progress, evidence: "Half built.", sources: [src-b]}
+      - {date: "2002-06", status: in_progress, evidence: "Most built.", sources: [src-a]}
       - {date: "2003-06-01", status: superseded, evidence: "Replaced.", sources: [src-a, src-b]}
   - id: second-step
     text: "Build the second step."
@@ -207,7 +208,7 @@ def test_commitments_csv_take_the_latest_status(written: dict[str, list]) -> Non
         [
             "gamma",
             "first-step",
-            "Build the first step.",
+            "Build the first step, déjà vu.",
             "2001-02",
             "2003",
             "2003-12-31",
@@ -338,7 +339,7 @@ def test_json_holds_every_record(ds: dataset.Dataset, tmp_path: Path) -> None:
     [path] = export.write_json(ds, tmp_path / "new" / "nested")
     assert path == tmp_path / "new" / "nested" / "minilat.json"
     text = path.read_text(encoding="utf-8")
-    assert "\\u" not in text  # ensure_ascii=False: names stay readable
+    assert "déjà vu" in text and "\\u" not in text  # ensure_ascii=False: text stays readable
     doc = json.loads(text)
     assert doc == export.as_json(ds)
     assert list(doc) == ["groupings", "participants", "sources", "capability_tables"]
@@ -346,5 +347,5 @@ def test_json_holds_every_record(ds: dataset.Dataset, tmp_path: Path) -> None:
     assert [p["id"] for p in doc["participants"]] == ["eu", "acme"]
     assert [s["id"] for s in doc["sources"]] == ["src-a", "src-b"]
     assert [t["id"] for t in doc["capability_tables"]] == ["widgets"]
-    assert doc["groupings"][2]["commitments"][0]["status"][1]["status"] == "superseded"
+    assert doc["groupings"][2]["commitments"][0]["status"][2]["status"] == "superseded"
     assert text.startswith('{\n "groupings": [\n  {')  # indent=1
