@@ -279,3 +279,17 @@ def test_any_file_name_gives_a_valid_table_id(stem: str) -> None:
     from minilat.model import SLUG_RE
 
     assert SLUG_RE.match(_slug(stem))
+
+
+def test_every_duplicate_is_reported_and_reading_goes_on(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "country,share\nTWN,0.1\nTaiwan,0.1\nKOR,x\nTWN,0.2\n")
+    assert _problems(p) == [
+        f"{p}:3: TWN appears twice (also line 2)",
+        f"{p}:4: 'x' is not a number",
+        f"{p}:5: TWN appears twice (also line 2)",
+    ]
+
+
+def test_a_field_past_the_csv_limit_is_one_problem(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "country,share\nTWN,0.1\n" + "A" * 200_000 + ",0.1\n")
+    assert _problems(p) == [f"{p}:3: not readable as CSV: field larger than field limit (131072)"]
