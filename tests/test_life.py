@@ -19,6 +19,7 @@ from minilat.analysis.life import (
     delivery,
     history,
     life,
+    standing_body,
 )
 from minilat.analysis.scorecard import score
 from minilat.dataset import Dataset, load
@@ -47,6 +48,16 @@ def _grouping(**extra: Any) -> Grouping:
         ],
     }
     return Grouping.model_validate(base | extra)
+
+
+def _search(since: str, date: str = "2026-12-02", **extra: Any) -> dict[str, Any]:
+    return {
+        "date": date,
+        "since": since,
+        "what": "Meetings and statements",
+        "where": ["the official site"],
+        "found": "Nothing.",
+    } | extra
 
 
 # ------------------------------------------------------------------ known lives
@@ -81,16 +92,45 @@ def test_the_quads_lapse_is_explained_by_its_period(ds: Dataset) -> None:
     assert "lapsed 2008-02-05 to 2017-11-12" in later.explanation
 
 
-def test_one_meeting_in_2023_and_nothing_since_reads_dormant_in_2026() -> None:
-    g = _grouping()
+def test_one_meeting_in_2023_and_a_search_since_that_found_nothing_reads_dormant_in_2026() -> None:
+    g = _grouping(activity_searches=[_search("2023-03", "2026-05-01")])
     lf = life(g, dt.date(2026, 6, 1))
-    assert lf.status == "dormant"
+    assert lf.status == "dormant" and lf.basis == "search"
     assert lf.since == "2023-02"
     assert lf.months_silent == 39
     assert "the last recorded activity was a meeting on 2023-02-16" in lf.explanation
     assert "irregular cadence" in lf.explanation and "dormant after 24" in lf.explanation
-    assert "No search for later activity is recorded" in lf.explanation
+    assert "Searched on 2026-05-01 for activity since 2023-03" in lf.explanation
+    assert lf.search is not None and lf.search["date"] == "2026-05-01"
     assert life(g, dt.date(2024, 6, 1)).status == "active"
+
+
+def test_one_meeting_in_2023_and_no_search_reads_unknown_not_dormant() -> None:
+    g = _grouping()
+    lf = life(g, dt.date(2026, 6, 1))
+    assert lf.status == "unknown" and lf.basis == "no_record"
+    assert lf.label == "unknown (not enough record to say)"
+    assert lf.since == "2023-02"
+    assert lf.explanation.startswith("unknown since 2023-02: not enough record to say")
+    assert "no conclusive search" in lf.explanation
+    assert not lf.alive
+    assert life(g, dt.date(2024, 6, 1)).status == "active"
+
+
+@pytest.mark.parametrize(
+    ("search", "status"),
+    [
+        (_search("2024-06"), "dormant"),  # 30 months searched, 24 allowed
+        (_search("2025-01"), "unknown"),  # 23 months searched: too short to read
+        (_search("2024-01", "2026-05-01"), "dormant"),  # an older search still reads it
+        (_search("2023-03", conclusive=False), "unknown"),  # says it cannot show silence
+        (_search("2023-03", "2024-12-01"), "unknown"),  # ends before the silence is long
+    ],
+)
+def test_only_a_conclusive_search_longer_than_the_allowed_silence_reads_dormant(
+    search: dict[str, Any], status: str
+) -> None:
+    assert life(_grouping(activity_searches=[search]), TODAY).status == status
 
 
 def test_chip4_is_dormant_and_its_search_explains_the_silence(ds: Dataset) -> None:
@@ -106,7 +146,28 @@ def test_a_dissolved_grouping_reads_ended(ds: Dataset) -> None:
     assert lf.since == "1994-04-01" and "dissolved" in lf.explanation
 
 
-def test_a_silence_inside_a_period_then_a_meeting_reads_revived() -> None:
+def test_a_searched_silence_inside_a_period_then_a_meeting_reads_revived() -> None:
+    g = _grouping(
+        events=[
+            {"date": "2023-02-16", "kind": "meeting", "title": "First", "sources": ["s"]},
+            {"date": "2026-03-01", "kind": "summit", "title": "Back", "sources": ["s"]},
+        ],
+        activity_searches=[_search("2023-03", "2025-12-01")],
+    )
+    lf = life(g, TODAY)
+    assert lf.status == "revived" and lf.since == "2026-03-01"
+    assert lf.lapses == (("2025-02-17", "2026-03-01"),)
+    assert life(g, dt.date(2029, 6, 1)).status == "unknown"  # no search after 2026
+    steps = [(c.date, c.status) for c in history(g, dt.date(2030, 1, 1))]
+    assert steps == [
+        ("2023-02-16", "active"),
+        ("2025-02-17", "dormant"),
+        ("2026-03-01", "revived"),
+        ("2028-03-02", "unknown"),
+    ]
+
+
+def test_an_unsearched_silence_then_a_meeting_is_a_gap_not_a_lapse() -> None:
     g = _grouping(
         events=[
             {"date": "2023-02-16", "kind": "meeting", "title": "First", "sources": ["s"]},
@@ -114,14 +175,15 @@ def test_a_silence_inside_a_period_then_a_meeting_reads_revived() -> None:
         ]
     )
     lf = life(g, TODAY)
-    assert lf.status == "revived" and lf.since == "2026-03-01"
-    assert life(g, dt.date(2029, 6, 1)).status == "dormant"
-    steps = [(c.date, c.status) for c in history(g, dt.date(2030, 1, 1))]
+    assert lf.status == "active" and lf.lapses == ()
+    assert lf.gaps == (("2025-02-17", "2026-03-01"),)
+    assert "not read as a lapse" in lf.explanation
+    assert life(g, dt.date(2025, 6, 1)).status == "unknown"
+    steps = [(c.date, c.status) for c in history(g, dt.date(2027, 1, 1))]
     assert steps == [
         ("2023-02-16", "active"),
-        ("2025-02-17", "dormant"),
-        ("2026-03-01", "revived"),
-        ("2028-03-02", "dormant"),
+        ("2025-02-17", "unknown"),
+        ("2026-03-01", "active"),
     ]
 
 
@@ -130,7 +192,8 @@ def test_withdrawals_are_not_activity() -> None:
         events=[
             {"date": "2023-02-16", "kind": "meeting", "title": "First", "sources": ["s"]},
             {"date": "2026-01-01", "kind": "withdrawal", "title": "KOR leaves", "sources": ["s"]},
-        ]
+        ],
+        activity_searches=[_search("2023-03")],
     )
     assert life(g, TODAY).status == "dormant"
     assert all(a.kind != "withdrawal" for a in activities(g))
@@ -143,7 +206,8 @@ def test_the_override_is_shown_beside_the_rule_never_instead() -> None:
             "rationale": "Meets in private.",
             "since": "2025",
             "sources": ["s"],
-        }
+        },
+        activity_searches=[_search("2023-03")],
     )
     lf = life(g, TODAY)
     assert lf.status == "dormant"
@@ -185,9 +249,10 @@ def test_every_shipped_status_is_explained_from_its_record(ds: Dataset) -> None:
 @given(
     st.lists(st.integers(min_value=0, max_value=4000), min_size=1, max_size=8, unique=True),
     st.integers(min_value=0, max_value=5000),
+    st.booleans(),
 )
-def test_dormant_exactly_when_the_silence_is_past_the_threshold(
-    offsets: list[int], probe: int
+def test_silent_exactly_when_past_the_threshold_and_dormant_only_if_searched(
+    offsets: list[int], probe: int, searched: bool
 ) -> None:
     start = dt.date(2010, 1, 1)
     days = sorted(start + dt.timedelta(days=o) for o in offsets)
@@ -198,12 +263,17 @@ def test_dormant_exactly_when_the_silence_is_past_the_threshold(
             {"date": d.isoformat(), "kind": "meeting", "title": f"m{i}", "sources": ["s"]}
             for i, d in enumerate(days)
         ],
+        # a search over the whole span: the record is complete, so every silence is read
+        activity_searches=[_search("2010-01-01", "2030-01-01")] if searched else [],
     )
     day = start + dt.timedelta(days=probe)
     last = max(d for d in [start, *days] if d <= day)
     limit = LIFE_RULES.dormant_after("irregular")
     status = life(g, day).status
-    assert (status == "dormant") == (day > add_months(last, limit)), (days, day, status)
+    silent = day > add_months(last, limit)
+    assert (status == ("dormant" if searched else "unknown")) == silent, (days, day, status)
+    assert status != ("unknown" if searched else "dormant"), (days, day, status)
+    assert searched or life(g, day).lapses == ()
 
 
 # ------------------------------------------------------------------ delivery
@@ -288,3 +358,99 @@ def test_history_names_every_change(offsets: list[int], probe: int) -> None:
     assert latest, day
     assert life(g, day).status == latest[-1].status, (day, changes)
     assert all(a.status != b.status for a, b in itertools.pairwise(changes))
+
+
+# ------------------------------------- gaps in the record are not gaps in life (review)
+
+
+def test_the_g7_never_lapsed_since_1975(ds: Dataset) -> None:
+    g = ds.grouping("g7")
+    lf = life(g, TODAY)
+    assert lf.status == "active" and lf.lapses == ()
+    assert "lapsed" not in lf.explanation and "not read as lapses" in lf.explanation
+    steps = history(g, TODAY)
+    assert {c.status for c in steps} <= {"active", "unknown"}
+    assert all(life(g, dt.date(y, 7, 1)).status != "dormant" for y in range(1976, 2027))
+
+
+def test_the_un_is_not_revived(ds: Dataset) -> None:
+    g = ds.grouping("un")
+    for day in (TODAY, dt.date(2024, 6, 1), dt.date(2025, 6, 1), dt.date(2019, 1, 1)):
+        lf = life(g, day)
+        assert lf.status == "active" and lf.lapses == (), (day, lf.status)
+    assert "revived" not in life(g, TODAY).explanation
+    assert [c.status for c in history(g, TODAY)] == ["not_founded", "active"]
+
+
+@pytest.mark.parametrize("gid", ["imf", "iter", "wassenaar", "pesco", "f35_partnership"])
+def test_standing_bodies_read_active_through_a_silent_record(ds: Dataset, gid: str) -> None:
+    lf = life(ds.grouping(gid), TODAY)
+    assert lf.status == "active" and lf.basis == "standing_body", lf.explanation
+    assert lf.label == "active (standing body)"
+    assert lf.explanation.startswith("active (standing body): it has ")
+    assert "no sourced end or suspension" in lf.explanation
+    assert lf.lapses == ()
+
+
+def test_imf_and_iter_are_active_as_standing_bodies(ds: Dataset) -> None:
+    imf = life(ds.grouping("imf"), TODAY)
+    assert imf.label == "active (standing body)" and "a permanent secretariat" in imf.explanation
+    assert "legal personality (unverified)" in imf.explanation  # the record marks it so
+    iter_ = life(ds.grouping("iter"), TODAY)
+    assert iter_.label == "active (standing body)" and "legal personality," in iter_.explanation
+    # ITER's search found nothing after November 2024: shown, but a standing body's silence
+    # in the record is not dormancy
+    assert "Searched on 2026-12-02" in iter_.explanation
+
+
+@pytest.mark.parametrize("gid", ["rcep", "usmca"])
+def test_rcep_and_usmca_are_not_dormant_from_an_unsearched_gap(ds: Dataset, gid: str) -> None:
+    g = ds.grouping(gid)
+    assert not g.activity_searches  # the gap is unsearched ("Events after 2020 were not ...")
+    lf = life(g, TODAY)
+    assert lf.status != "dormant" and lf.status == "active"
+    assert all(c.status != "dormant" for c in history(g, TODAY))
+
+
+def test_a_standing_body_ends_only_by_a_sourced_end() -> None:
+    g = _grouping(
+        secretariat={"value": "permanent", "sources": ["s"]},
+        periods=[
+            {"start": "2023-02-16", "end": "2026-01", "end_reason": "dormant", "sources": ["s"]}
+        ],
+        activity_searches=[_search("2023-03")],
+    )
+    assert life(g, dt.date(2025, 6, 1)).label == "active (standing body)"
+    lf = life(g, TODAY)
+    assert lf.status == "dormant" and lf.basis == "period"
+
+
+def test_a_non_standing_grouping_is_never_active_by_default() -> None:
+    g = _grouping(secretariat={"value": "rotating", "sources": ["s"]})
+    assert standing_body(g) is None
+    assert life(g, TODAY).status == "unknown"
+    treaty = _grouping(instrument={"value": "treaty", "sources": ["s"]})
+    assert standing_body(treaty) == "a founding treaty"
+    assert life(treaty, TODAY).status == "active"
+
+
+@pytest.mark.parametrize("gid", ["mtcr", "nsg"])
+def test_a_search_that_says_it_cannot_show_silence_reads_unknown(ds: Dataset, gid: str) -> None:
+    g = ds.grouping(gid)
+    assert g.activity_searches and not any(s.conclusive for s in g.activity_searches)
+    assert "not evidence of inactivity" in g.activity_searches[-1].found
+    lf = life(g, TODAY)
+    assert lf.status == "unknown" and "not conclusive" in lf.explanation
+
+
+def test_dormant_in_the_shipped_data_always_rests_on_a_search_or_a_sourced_end(
+    ds: Dataset,
+) -> None:
+    for g in ds.groupings.values():
+        for day in (TODAY, dt.date(2015, 1, 1), dt.date(2000, 1, 1)):
+            lf = life(g, day)
+            if lf.status == "dormant":
+                assert lf.basis in ("search", "period"), (g.id, day)
+                assert lf.basis == "period" or (lf.search and lf.search["conclusive"]), g.id
+            if lf.status == "revived":
+                assert lf.lapses, (g.id, day)

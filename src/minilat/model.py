@@ -264,11 +264,13 @@ class LifeStatus(StrEnum):
     """Where a grouping stands in its life on a date (derived in :mod:`minilat.analysis.life`).
 
     ``revived`` is active again after a lapse (recently: see docs/methodology.md);
-    ``not_founded`` is any date before the grouping's first period.
+    ``unknown`` is a silence in the record that no search covers (not enough record to
+    say); ``not_founded`` is any date before the grouping's first period.
     """
 
     ACTIVE = "active"
     DORMANT = "dormant"
+    UNKNOWN = "unknown"
     REVIVED = "revived"
     ENDED = "ended"
     NOT_FOUNDED = "not_founded"
@@ -547,6 +549,12 @@ class ActivitySearch(_Strict):
     says that someone looked (``what`` they looked for, ``where``, on ``date``) and
     what they ``found``. It is about the curation, not the world, so it cites no
     sources; what it found that is a fact goes in ``events`` with sources.
+
+    ``conclusive`` is False when the search cannot show silence: its sources do not cover
+    the span (the search itself says "a gap in the sources searched"), it looked for
+    something other than activity (a member list), or it found activity it could not
+    record from an original source. Only a conclusive search turns a silence into a lapse
+    (docs/methodology.md, section 6).
     """
 
     date: Day
@@ -555,6 +563,7 @@ class ActivitySearch(_Strict):
     where: tuple[str, ...] = Field(min_length=1)
     found: str = Field(min_length=1)
     by: str | None = None
+    conclusive: bool = True
 
 
 class StatusOverride(Evidenced):

@@ -67,7 +67,10 @@ def _membership(ds: Dataset, m: Membership) -> dict[str, Any]:
 COUNTS_NOTE = (
     "members: full members (founding members and members); partners: participants in "
     "other active roles (partners, associates, observers); states: sovereign states among "
-    "the full members. Suspended and withdrawn participants are not counted."
+    "the full members. Suspended and withdrawn participants are not counted. status: "
+    "inside or outside its periods; life, where it says more, is derived from the record "
+    "(dormant only where a search found nothing or a sourced end says so; unknown where "
+    "there is not enough record to say; standing bodies read active through a silent record)."
 )
 
 
@@ -193,6 +196,7 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
     current = g.members_on(as_of)
     full = [m for m in current if m.full]
     enum = enumeration(ds, g, as_of)
+    lived = life(g, as_of)
     return {
         "id": g.id,
         "name": g.name,
@@ -200,7 +204,8 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         "founded": g.founded.iso(),
         "ended": g.ended.iso() if g.ended else None,
         "status": status_on(g, as_of),
-        "life": life(g, as_of).status,
+        "life": lived.status,
+        "life_label": lived.label,
         "instrument": g.instrument.value.value,
         "themes": [t.value for t in g.themes.value],
         "participants": len(current),

@@ -2,12 +2,19 @@
 
 A grouping's status is *derived* from its dated record, never typed in:
 
-* **active** — its last recorded activity is within its expected cadence (with slack);
-* **dormant** — nothing recorded for well past its cadence, or a period that ended
-  ``dormant`` (a lapse), but never ended;
+* **active** — its last recorded activity is within its expected cadence (with slack),
+  or, for a *standing body* (legal personality, a permanent secretariat, or a treaty), by
+  default while no sourced end says otherwise (``basis`` ``standing_body``);
+* **dormant** — a period that ended ``dormant`` (a sourced lapse), or a silence well past
+  its cadence that an ``activity_searches`` entry covers: someone looked and found nothing;
+* **unknown** — a silence well past its cadence that no search covers: not enough record
+  to say whether the grouping or only the record fell silent;
 * **revived** — active again after a lapse, for :attr:`LifeRules.revived_months`;
 * **ended** — its last period ended ``dissolved`` or ``superseded`` (or without reason);
 * **not_founded** — a date before its first period.
+
+A gap in the record is never read as a gap in life without evidence: a silence is a lapse
+only when a search found nothing over a stretch of it longer than the allowed silence.
 
 The record read is :func:`activities`: events (but withdrawals and suspensions, which are a
 member's acts, not the grouping's), the start of every period, membership and working
@@ -35,6 +42,8 @@ shown but are not in the denominator.
 'dormant'
 >>> life(ds.grouping("quad"), dt.date(2018, 6, 1)).status
 'revived'
+>>> life(ds.grouping("imf"), dt.date(2026, 12, 2)).label
+'active (standing body)'
 """
 
 from __future__ import annotations
@@ -53,8 +62,10 @@ from minilat.model import (
     EventKind,
     FuzzyDate,
     Grouping,
+    Instrument,
     LifeStatus,
     Role,
+    Secretariat,
 )
 
 __all__ = [
@@ -71,6 +82,7 @@ __all__ = [
     "delivery",
     "history",
     "life",
+    "standing_body",
 ]
 
 
@@ -190,7 +202,16 @@ def activity_by_year(g: Grouping, as_of: _dt.date) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class Life:
-    """A grouping's status on a date, why, and the editor's reading beside it."""
+    """A grouping's status on a date, why, and the editor's reading beside it.
+
+    ``basis`` names the evidence the status rests on: ``record`` (recorded activity within
+    the cadence), ``standing_body`` (a standing body read active through a silent record),
+    ``search`` (a silence an activity search covers), ``period`` (a period's sourced end or
+    start), ``no_record`` (a silence no search covers: the status is ``unknown``).
+    ``label`` is the status as a listing shows it ("active (standing body)", "unknown (not
+    enough record to say)"); ``gaps`` are the past silences no search covers, which are not
+    read as lapses.
+    """
 
     grouping: str
     name: str
@@ -207,6 +228,9 @@ class Life:
     search: dict[str, Any] | None
     override: dict[str, Any] | None = None
     disagrees: bool = False
+    basis: str = "record"
+    label: str = ""
+    gaps: tuple[tuple[str, str], ...] = ()
 
     @property
     def alive(self) -> bool:
@@ -215,7 +239,38 @@ class Life:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["lapses"] = [list(x) for x in self.lapses]
+        d["gaps"] = [list(x) for x in self.gaps]
         return d
+
+
+#: The label of each (status, basis) that needs more than the status to be read right.
+_LABELS = {
+    ("active", "standing_body"): "active (standing body)",
+    ("unknown", "no_record"): "unknown (not enough record to say)",
+    ("dormant", "search"): "dormant (searched)",
+    ("not_founded", "period"): "not yet founded",
+}
+
+
+def standing_body(g: Grouping) -> str | None:
+    """Why ``g`` is a standing body (as words), or None when it is not one.
+
+    A standing body exists between its meetings: it has legal personality, or a permanent
+    secretariat, or it is a treaty organisation (its founding instrument is a treaty; inside
+    a period, the treaty is in force). Unverified facts count, and the words say so.
+    """
+
+    def flag(f: Any) -> str:
+        return " (unverified)" if not f.verified else ""
+
+    why = []
+    if g.legal_personality.value is True:
+        why.append("legal personality" + flag(g.legal_personality))
+    if g.secretariat.value is Secretariat.PERMANENT:
+        why.append("a permanent secretariat" + flag(g.secretariat))
+    if g.instrument.value is Instrument.TREATY:
+        why.append("a founding treaty" + flag(g.instrument))
+    return ", ".join(why) if why else None
 
 
 def _period_on(g: Grouping, day: _dt.date) -> int | None:
@@ -225,25 +280,68 @@ def _period_on(g: Grouping, day: _dt.date) -> int | None:
     return None
 
 
-def _lapses(g: Grouping, acts: list[Activity], rules: LifeRules) -> list[tuple[_dt.date, _dt.date]]:
+def _covering_search(
+    g: Grouping, after: _dt.date, until: _dt.date, limit: int
+) -> ActivitySearch | None:
+    """The search that shows a silence after ``after`` (and before ``until``) longer than
+    ``limit`` months: a conclusive search whose window, cut to the silence, is longer than
+    the allowed silence."""
+    for s in sorted(g.activity_searches, key=lambda s: s.date, reverse=True):
+        if s.conclusive and add_months(max(s.since.first_day(), after), limit) < min(s.date, until):
+            return s
+    return None
+
+
+@dataclass(frozen=True)
+class _Silence:
+    """A silence in the record longer than the allowed one, inside a period."""
+
+    start: _dt.date  # the last activity before it
+    dormant_from: _dt.date  # the first day past the allowed silence
+    end: _dt.date  # the next activity (date.max while it lasts)
+    search: ActivitySearch | None  # the search that covers it, if any
+
+
+def _silences(g: Grouping, acts: list[Activity], rules: LifeRules) -> list[_Silence]:
+    """Every silence inside a period longer than the allowed one, searched or not."""
+    limit = rules.dormant_after(g.cadence.value)
+    out: list[_Silence] = []
+    for p in g.periods:
+        start, end = p.start.first_day(), p.end.first_day() if p.end else _dt.date.max
+        inside = [x.day for x in acts if start <= x.day < end]
+        for x, y in itertools.pairwise([*inside, end]):
+            dormant_from = add_months(x, limit) + _dt.timedelta(days=1)
+            if dormant_from < y:
+                out.append(_Silence(x, dormant_from, y, _covering_search(g, x, y, limit)))
+    return out
+
+
+def _lapses(
+    g: Grouping, acts: list[Activity], rules: LifeRules, silences: list[_Silence] | None = None
+) -> list[tuple[_dt.date, _dt.date]]:
     """Every lapse in the record: (first dormant day, day of revival), in order.
 
-    On a day D the lapses known are those revived on or before D: a lapse is only seen
-    to be one when the record resumes, so filtering this list by its end is the same as
-    reading the record up to D."""
-    limit = rules.dormant_after(g.cadence.value)
+    A lapse is a gap between periods (a period's sourced end), or a silence inside a
+    period that a search covers; a silence no search covers is a gap in the record, not a
+    lapse, and a standing body's silences are never lapses. On a day D the lapses known are
+    those revived on or before D."""
     out: list[tuple[_dt.date, _dt.date]] = []
     for a, b in zip(g.periods, g.periods[1:], strict=False):
         if a.end is not None:
             out.append((a.end.first_day(), b.start.first_day()))
-    for p in g.periods:
-        start, end = p.start.first_day(), p.end.first_day() if p.end else _dt.date.max
-        inside = [x.day for x in acts if start <= x.day < end]
-        for x, y in itertools.pairwise(inside):
-            dormant_from = add_months(x, limit) + _dt.timedelta(days=1)
-            if dormant_from < y:
-                out.append((dormant_from, y))
+    if standing_body(g) is None:
+        for x in silences if silences is not None else _silences(g, acts, rules):
+            if x.search is not None and x.end != _dt.date.max:
+                out.append((x.dormant_from, x.end))
     return sorted(out)
+
+
+def _gaps(g: Grouping, silences: list[_Silence]) -> list[tuple[_dt.date, _dt.date]]:
+    """The past silences no search covers (unread gaps in the record; a standing body's
+    silences are read as active, so it has none)."""
+    if standing_body(g) is not None:
+        return []
+    return [(x.dormant_from, x.end) for x in silences if x.search is None and x.end != _dt.date.max]
 
 
 def _latest_search(g: Grouping, day: _dt.date) -> ActivitySearch | None:
@@ -261,7 +359,17 @@ def _search_dict(s: ActivitySearch | None) -> dict[str, Any] | None:
         "where": list(s.where),
         "found": s.found,
         "by": s.by,
+        "conclusive": s.conclusive,
     }
+
+
+def _search_text(s: ActivitySearch) -> str:
+    return (
+        f"Searched on {s.date.isoformat()} for activity since "
+        f"{s.since.iso()} ({s.what.rstrip('.')}; where: "
+        f"{'; '.join(s.where)}): {s.found.rstrip('.')}"
+        + ("" if s.conclusive else " (a search that cannot show silence: not conclusive)")
+    )
 
 
 def _sources_text(sources: Iterable[str]) -> str:
@@ -269,10 +377,15 @@ def _sources_text(sources: Iterable[str]) -> str:
     return f"; sources: {', '.join(s)}" if s else "; no source cited"
 
 
+def _spans(spans: Iterable[tuple[_dt.date, _dt.date]]) -> str:
+    return ", ".join(f"{a.isoformat()} to {b.isoformat()}" for a, b in spans)
+
+
 def life(g: Grouping, as_of: _dt.date, *, rules: LifeRules = LIFE_RULES) -> Life:
     """The status of ``g`` on ``as_of``, derived from its record, with its explanation."""
     acts = activities(g)
-    return _life(g, as_of, rules, acts, _lapses(g, acts, rules))
+    silences = _silences(g, acts, rules)
+    return _life(g, as_of, rules, acts, _lapses(g, acts, rules, silences), silences)
 
 
 def _life(
@@ -281,6 +394,7 @@ def _life(
     rules: LifeRules,
     acts: list[Activity],
     all_lapses: list[tuple[_dt.date, _dt.date]],
+    silences: list[_Silence],
 ) -> Life:
     """:func:`life` on a record already read (``history`` reads it once for every day)."""
     cadence = g.cadence.value.value
@@ -289,26 +403,39 @@ def _life(
     past = [a for a in acts if a.day <= as_of]
     last = past[-1] if past else None
     lapses = [(a, b) for a, b in all_lapses if b <= as_of]
+    gaps = [(a, b) for a, b in _gaps(g, silences) if b <= as_of]
+    standing = standing_body(g)
     search = _latest_search(g, as_of)
     silent = months_between(last.day, as_of) if last else None
     cad_text = (
         f"an {cadence} cadence" if cadence[0] in "aeiou" else f"a {cadence} cadence"
-    ) + f" (expected every {expected} months; dormant after {limit})"
+    ) + f" (expected every {expected} months; dormant after {limit}, if a search finds nothing)"
 
     def build(
-        status: LifeStatus, since: _dt.date | str | None, text: str, sources: Iterable[str]
+        status: LifeStatus,
+        since: _dt.date | str | None,
+        text: str,
+        sources: Iterable[str],
+        basis: str,
+        shown: ActivitySearch | None = search,
     ) -> Life:
         since_s = since.isoformat() if isinstance(since, _dt.date) else since
         src = tuple(sorted(set(sources)))
-        if status is LifeStatus.DORMANT and search is not None:
-            text += (
-                f". Searched on {search.date.isoformat()} for activity since "
-                f"{search.since.iso()} ({search.what.rstrip('.')}; where: "
-                f"{'; '.join(search.where)}): {search.found.rstrip('.')}"
-            )
+        if status is LifeStatus.DORMANT and shown is not None:
+            text += ". " + _search_text(shown)
         elif status is LifeStatus.DORMANT:
             text += (
                 ". No search for later activity is recorded: the silence may be a gap in the data"
+            )
+        elif status is LifeStatus.UNKNOWN and shown is not None:
+            text += ". The latest search: " + _search_text(shown)
+        elif basis == "standing_body" and shown is not None:
+            text += ". " + _search_text(shown)
+        if gaps and status in (LifeStatus.ACTIVE, LifeStatus.REVIVED, LifeStatus.UNKNOWN):
+            text += (
+                f". The record also has {'a gap' if len(gaps) == 1 else 'gaps'} no search "
+                f"covers ({_spans(gaps)}): not enough record to say, so not read as "
+                f"{'a lapse' if len(gaps) == 1 else 'lapses'}"
             )
         return _with_override(
             g,
@@ -333,7 +460,10 @@ def _life(
                 months_silent=silent,
                 lapses=tuple((a.isoformat(), b.isoformat()) for a, b in lapses),
                 sources=src,
-                search=_search_dict(search),
+                search=_search_dict(shown),
+                basis=basis,
+                label=_LABELS.get((status.value, basis), status.value),
+                gaps=tuple((a.isoformat(), b.isoformat()) for a, b in gaps),
             ),
         )
 
@@ -343,6 +473,7 @@ def _life(
             None,
             f"not yet founded: founded {g.founded}",
             g.periods[0].sources,
+            "period",
         )
 
     idx = _period_on(g, as_of)
@@ -365,12 +496,14 @@ def _life(
                 f"dormant since {ended.end}: its period ended {ended.end} as {reason}{last_text}"
                 + _sources_text(ended.sources),
                 ended.sources,
+                "period",
             )
         return build(
             LifeStatus.ENDED,
             ended.end.iso(),
             f"ended {ended.end}: {reason}{last_text}" + _sources_text(ended.sources),
             ended.sources,
+            "period",
         )
 
     assert last is not None  # the period's start is an activity on or before as_of
@@ -378,15 +511,42 @@ def _life(
         f"the last recorded activity was {_kind_text(last.kind)} on {last.date} ({last.title})"
     )
     if as_of > add_months(last.day, limit):
+        if standing is not None:
+            return build(
+                LifeStatus.ACTIVE,
+                _active_since(lapses, g, as_of),
+                f"active (standing body): it has {standing}, so it is read as active while "
+                f"no sourced end or suspension says otherwise; {last_text}, {silent} months "
+                f"ago: the record is silent for longer than {cad_text}, a gap in the record, "
+                f"not evidence of dormancy" + _sources_text(last.sources),
+                last.sources,
+                "standing_body",
+            )
+        now = next(x for x in silences if x.start == last.day)
+        if now.search is not None:
+            return build(
+                LifeStatus.DORMANT,
+                last.date[:7],
+                f"dormant since {last.date[:7]}: {last_text}; no activity is recorded for "
+                f"{silent} months against {cad_text}, and a search found none"
+                + _sources_text(last.sources),
+                last.sources,
+                "search",
+                now.search,
+            )
         return build(
-            LifeStatus.DORMANT,
+            LifeStatus.UNKNOWN,
             last.date[:7],
-            f"dormant since {last.date[:7]}: {last_text}; no activity is recorded for "
-            f"{silent} months against {cad_text}" + _sources_text(last.sources),
+            f"unknown since {last.date[:7]}: not enough record to say. {last_text[0].upper()}"
+            f"{last_text[1:]}; nothing is recorded for {silent} months against {cad_text}, "
+            f"but no conclusive search for activity covers more of the silence than the "
+            f"{limit} months allowed, so it may be a gap in the record, not in the "
+            f"grouping's life" + _sources_text(last.sources),
             last.sources,
+            "no_record",
         )
     recent = [b for a, b in lapses if months_between(b, as_of) < rules.revived_months]
-    if recent:
+    if recent and (not gaps or recent[-1] >= gaps[-1][1]):
         lapse = next((a, b) for a, b in lapses if b == recent[-1])
         return build(
             LifeStatus.REVIVED,
@@ -394,19 +554,17 @@ def _life(
             f"revived {lapse[1].isoformat()} after a lapse from {lapse[0].isoformat()}: "
             f"{last_text}, {silent} months ago, within {cad_text}" + _sources_text(last.sources),
             last.sources,
+            "record",
         )
-    since = _active_since(acts, lapses, g, as_of)
-    lapse_text = (
-        "; it lapsed " + ", ".join(f"{a.isoformat()} to {b.isoformat()}" for a, b in lapses)
-        if lapses
-        else ""
-    )
+    since = _active_since(lapses, g, as_of)
+    lapse_text = f"; it lapsed {_spans(lapses)}" if lapses else ""
     return build(
         LifeStatus.ACTIVE,
         since,
         f"active: {last_text}, {silent} months ago, within {cad_text}{lapse_text}"
         + _sources_text(last.sources),
         last.sources,
+        "record",
     )
 
 
@@ -421,10 +579,9 @@ def _kind_text(kind: str) -> str:
     return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
 
 
-def _active_since(
-    acts: list[Activity], lapses: list[tuple[_dt.date, _dt.date]], g: Grouping, day: _dt.date
-) -> str:
-    """The day the present stretch of life began: the last revival or the founding."""
+def _active_since(lapses: list[tuple[_dt.date, _dt.date]], g: Grouping, day: _dt.date) -> str:
+    """The day the present stretch of life began: the last revival or the founding (an
+    unread gap in the record does not interrupt it: nothing says the grouping stopped)."""
     starts = [b for _, b in lapses if b <= day]
     return (starts[-1] if starts else g.founded.first_day()).isoformat()
 
@@ -470,10 +627,12 @@ def history(g: Grouping, as_of: _dt.date, *, rules: LifeRules = LIFE_RULES) -> l
     """Every change of ``g``'s derived status up to ``as_of``, oldest first.
 
     The status can only change on a day the record moves: a period starts or ends, an
-    activity happens, a silence crosses the dormant threshold, or a revival ages out.
+    activity happens, a silence crosses the allowed one (to dormant if a search covers it,
+    to unknown if none does), or a revival ages out.
     """
     acts = activities(g)
-    all_lapses = _lapses(g, acts, rules)
+    silences = _silences(g, acts, rules)
+    all_lapses = _lapses(g, acts, rules, silences)
     limit = rules.dormant_after(g.cadence.value)
     days: set[_dt.date] = {g.founded.first_day()}
     for p in g.periods:
@@ -487,7 +646,7 @@ def history(g: Grouping, as_of: _dt.date, *, rules: LifeRules = LIFE_RULES) -> l
     out: list[LifeChange] = []
     prev: str | None = None
     for d in sorted(x for x in days if x <= as_of):
-        lf = _life(g, d, rules, acts, all_lapses)
+        lf = _life(g, d, rules, acts, all_lapses, silences)
         if lf.status != prev:
             out.append(LifeChange(g.id, lf.name, d.isoformat(), lf.status, prev, lf.explanation))
             prev = lf.status

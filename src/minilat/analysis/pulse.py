@@ -38,7 +38,7 @@ from minilat.model import CommitmentStatus, Grouping, LifeStatus
 __all__ = ["STATUS_ORDER", "commitments", "feed_entries", "life_detail", "pulse"]
 
 #: The order statuses are listed in, liveliest first.
-STATUS_ORDER = ("revived", "active", "dormant", "ended", "not_founded")
+STATUS_ORDER = ("revived", "active", "unknown", "dormant", "ended", "not_founded")
 
 
 def _sort_key(row: dict[str, Any]) -> tuple[int, str]:
@@ -83,6 +83,8 @@ def pulse(
                 "id": g.id,
                 "name": lf.name,
                 "status": lf.status,
+                "label": lf.label,
+                "basis": lf.basis,
                 "since": lf.since,
                 "explanation": lf.explanation,
                 "last_activity": lf.last_activity,
@@ -105,11 +107,14 @@ def pulse(
     changes.sort(key=lambda c: (c["date"], c["grouping"]), reverse=True)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_ORDER}
     alive = counts["active"] + counts["revived"]
+    standing = sum(1 for r in rows if r["basis"] == "standing_body")
     summary = (
         f"As of {as_of.isoformat()}, {alive} of {len(rows)} groupings are alive "
-        f"({counts['active']} active, {counts['revived']} newly revived), "
-        f"{counts['dormant']} dormant and {counts['ended']} ended, judged from their "
-        "recorded activity against their expected cadence."
+        f"({counts['active']} active, of which {standing} standing bodies read active "
+        f"through a silent record, and {counts['revived']} newly revived), "
+        f"{counts['dormant']} dormant (a search found nothing, or a sourced end), "
+        f"{counts['unknown']} unknown (not enough record to say) and {counts['ended']} "
+        "ended, judged from their recorded activity against their expected cadence."
     )
     if since is not None:
         summary += f" {len(changes)} status change{'s' if len(changes) != 1 else ''} since {since}."
@@ -118,6 +123,7 @@ def pulse(
         "since": since.isoformat() if since else None,
         "summary": summary,
         "counts": counts,
+        "standing_bodies": standing,
         "years": [first_year, as_of.year],
         "groupings": rows,
         "changes": changes if since is not None else None,

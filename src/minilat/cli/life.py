@@ -33,8 +33,8 @@ __all__ = ["COMMANDS"]
 @json_option
 @pass_ctx
 def pulse(c: Context, as_of: str | None, since: str | None, as_json: bool) -> None:
-    """Which groupings are alive, dormant, newly revived or ended on a date, and what
-    changed since another (--since)."""
+    """Which groupings are alive, dormant, newly revived, ended or unknown (not enough
+    record to say) on a date, and what changed since another (--since)."""
     from minilat.analysis import pulse as _pulse
 
     day = parse_as_of(as_of)
@@ -49,7 +49,7 @@ def pulse(c: Context, as_of: str | None, since: str | None, as_json: bool) -> No
     )
     for r in p["groupings"]:
         last = r["last_activity"]
-        status = r["status"] + (f" (editor: {r['override']['status']})" if r["disagrees"] else "")
+        status = r["label"] + (f" (editor: {r['override']['status']})" if r["disagrees"] else "")
         rate = (
             f"{r['delivery_rate']:.0%} of {r['assessed']}"
             if r["delivery_rate"] is not None

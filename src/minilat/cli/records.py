@@ -191,7 +191,7 @@ def groupings_cmd(
             r["id"],
             r["name"],
             r["founded"],
-            r["status"] if r.get("life") in (None, r["status"]) else f"{r['status']} ({r['life']})",
+            _status_text(r),
             str(r["full_members"])
             + (f" ({r['published_count']} published)" if r["published_count"] else ""),
             str(r["other_participants"]),
@@ -219,7 +219,7 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
         emit_json(d)
         return
     out_console.print(
-        f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['life']['status']} as of {d['as_of']}"
+        f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['life']['label']} as of {d['as_of']}"
     )
     out_console.print(
         f"founded {d['founded']['date']}" + (f", ended {d['ended']}" if d["ended"] else "")
@@ -238,7 +238,7 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
         out_console.print(f"{label:>17}: {f['value']}{flag}")
     out_console.print(f"{'themes':>17}: {', '.join(d['themes']['value'])}")
     lf = d["life"]
-    out_console.print(f"{'life':>17}: [bold]{lf['status']}[/]", end="")
+    out_console.print(f"{'life':>17}: [bold]{lf['label']}[/]", end="")
     out_console.print(f" since {lf['since']}" if lf["since"] else "", markup=False)
     out_console.print(f"  {lf['explanation']}", markup=False, style="dim")
     if lf["override"]:
@@ -261,6 +261,18 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
     out_console.print("[bold]sources[/]")
     for sid, s in d["sources"].items():
         out_console.print(f"  [{sid}] {s['title']} — {s['publisher']}, {s['url']}", markup=False)
+
+
+def _status_text(r: dict[str, Any]) -> str:
+    """A listing row's status with its derived life where that says more, never a bare
+    "active (dormant)": "active; life: unknown (not enough record to say)", "active; life:
+    dormant (searched)", or "active (standing body)"."""
+    label = r.get("life_label") or r.get("life")
+    if label in (None, r["status"]):
+        return str(r["status"])
+    if str(label).startswith(f"{r['status']} "):
+        return str(label)
+    return f"{r['status']}; life: {label}"
 
 
 def _print_incomplete(enum: dict[str, Any] | None) -> None:

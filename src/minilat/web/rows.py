@@ -64,11 +64,12 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
         )
         founded = escape(g["founded"]) + (f"–{escape(g['ended'])}" if g["ended"] else "")
         status, life = g["status"], g["life"]
+        life_label = g.get("life_label") or life
         state = _status(status)
-        if life and life != status:
+        if life and life_label != status:
             state += (
                 f' <a class="life life-{escape(life)}" href="/pulse#life-{gid}"'
-                f' title="derived from its recorded activity">{escape(label(life))}</a>'
+                f' title="derived from its recorded activity">{escape(label(life_label))}</a>'
             )
         kind = escape(label(g["type"])) if g["type"] else "—"
         published = g.get("published_count")  # the record names only some of its members
