@@ -630,3 +630,17 @@ def test_larger_instances_match_cbc(
     assert sol.size == _cbc_size(S, targets)
     assert greedy(inst).size >= sol.size
     assert sol.method in ("bound", "enumeration", "highs")
+
+
+def test_compare_says_when_the_member_list_is_incomplete(ds: Dataset) -> None:
+    # issue: "Zangger Committee: 1 member (CHN) ... Naim efficiency 1.00", where the record
+    # names China alone of the 39 members the committee publishes
+    q = Question((_wafers(**{"region:europe": 0.08}),), as_of=dt.date(2026, 6, 1))
+    d = design(ds, q, compare="zangger")
+    assert d["list_complete"] is False
+    assert d["enumeration"]["published"] == 39 and d["enumeration"]["listed"] < 39
+    assert d["naim_efficiency"] is None  # not the grouping's: its list is partial
+    assert d["naim_efficiency_range"] == [1.0, 1.0]  # what the listed members alone reach
+    assert d["notes"][0].startswith("Incomplete list") and "not known" in d["notes"][0]
+    full = design(ds, replace(q, as_of=dt.date(2024, 1, 1)), compare="chip4")
+    assert full["list_complete"] is True and full["enumeration"] is None

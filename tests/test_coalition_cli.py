@@ -317,3 +317,16 @@ def test_compare_text_says_what_the_table_cannot_tell(run: Any) -> None:
     assert europe and not any(c in ln for ln in europe for c in ("ARE", "ISR", "SGP"))
     r = run("design", "--compare", "chip4", "--table", "wafer_capacity")
     assert "optimal coalition of 4: " in r.stdout and "at most" not in r.stdout.split("\n")[1]
+
+
+def test_compare_of_an_incomplete_list_says_so(run: Any) -> None:
+    r = run("design", "--compare", "zangger", "--table", "wafer_capacity")
+    assert r.exit_code == 0, r.output
+    head = r.stdout.split("\n")[0]
+    assert "INCOMPLETE LIST" in head and "of the 39 members" in head
+    assert "1 member (CHN)" not in head
+    assert "Naim efficiency: not known, the member list is incomplete" in r.stdout
+    r = run("design", "--compare", "zangger", "--table", "wafer_capacity", "--json")
+    d = json.loads(r.stdout)
+    assert d["list_complete"] is False and d["naim_efficiency"] is None
+    assert d["enumeration"]["published"] == 39

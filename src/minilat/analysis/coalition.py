@@ -1979,6 +1979,11 @@ def _compare(
             f"{g.id} has no member countries as of {as_of.isoformat()}",
             hint="choose another --as-of date",
         )
+    from minilat.analysis.groupings import enumeration
+
+    # a published head-count above the members the record names: the comparison is of
+    # the listed members only, and the answer says so rather than judge the grouping
+    partial = enumeration(ds, g, as_of)
     k = len(members)
     inst = _instance(ds, replace(q, targets=None), "coverage", k)
     credit, extra, unsplit, notes = _unsplit(q, members, infos)
@@ -2002,8 +2007,18 @@ def _compare(
         ]
     else:
         eff_range = None
+    if partial is not None:
+        notes.insert(
+            0,
+            f"{partial['text']} The figures here are those of the {k} listed, not of"
+            f" {g.name}'s {partial['published']}: its Naim efficiency is not known.",
+        )
     return {
         "grouping": {"id": g.id, "name": g.name_on(as_of)},
+        # False when the record names fewer members than the grouping published: every
+        # figure below is then of the listed members, and naim_efficiency is None
+        "list_complete": partial is None,
+        "enumeration": partial,
         "members": [
             {
                 "id": c,
@@ -2026,7 +2041,9 @@ def _compare(
         "unsplit": unsplit,
         "optimal_coalition": optimal,
         # None when the grouping's coverage is not known exactly: see the range
-        "naim_efficiency": eff_range[0] if eff_range is not None and exact else None,
+        "naim_efficiency": eff_range[0]
+        if eff_range is not None and exact and partial is None
+        else None,
         "naim_efficiency_range": eff_range,
         "best_swap": None
         if swap is None

@@ -176,10 +176,18 @@ def _render(d: dict[str, Any]) -> None:
                 f"between {cover} and {_pct(d['weighted_coverage_upper'])} (the table does not"
                 " split out all of their share: see the notes)"
             )
+        e = d["enumeration"]
+        ids_g = ", ".join(m["id"] for m in d["members"])
+        if e is None:
+            head = f"{plural(d['size'], 'member')} ({ids_g}) cover {cover}"
+        else:
+            head = (
+                f"INCOMPLETE LIST: the record names {d['size']} of the {e['published']}"
+                f" members it reported as of {e['published_as_of']} ({ids_g});"
+                f" the listed {'member covers' if d['size'] == 1 else 'members cover'} {cover}"
+            )
         out_console.print(
-            f"[bold]{g['name']}[/] ({g['id']}) as of {d['as_of']}: {plural(d['size'], 'member')}"
-            f" ({', '.join(m['id'] for m in d['members'])}) cover {cover}",
-            soft_wrap=True,
+            f"[bold]{g['name']}[/] ({g['id']}) as of {d['as_of']}: {head}", soft_wrap=True
         )
         ids = [c["id"] for c in opt["coalition"]]
         fewer = (
@@ -188,13 +196,19 @@ def _render(d: dict[str, Any]) -> None:
             else ""
         )
         out_console.print(
-            f"optimal coalition of {'at most ' if fewer else ''}{d['size']}: {', '.join(ids)}"
+            f"optimal coalition of {'at most ' if fewer else ''}{d['size']}"
+            f"{'' if e is None else ' (as many as the listed members)'}: {', '.join(ids)}"
             f"{fewer} covers {_pct(opt['weighted_coverage'])} — {_proof(opt)}",
             soft_wrap=True,
         )
         eff, rng = d["naim_efficiency"], d["naim_efficiency_range"]
         if eff is not None:
             said = f"{eff:.2f}"
+        elif e is not None:
+            said = "not known, the member list is incomplete"
+            if rng is not None:
+                listed = f"{rng[0]:.2f}" if rng[0] == rng[1] else f"{rng[0]:.2f} to {rng[1]:.2f}"
+                said += f" (the listed members alone: {listed})"
         elif rng is not None:
             said = f"between {rng[0]:.2f} and {rng[1]:.2f}"
         else:
