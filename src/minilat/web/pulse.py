@@ -118,7 +118,7 @@ async def commitments_page(
 # -------------------------------------------------------------------------- API
 
 
-@api_router.get("/pulse", summary="Which groupings are alive, dormant, revived, ended or unknown (not enough record)")
+@api_router.get("/pulse", summary="Which groupings are alive, dormant, revived, ended or unknown")
 async def pulse_api(
     site: SiteDep,
     as_of: AsOf = None,
