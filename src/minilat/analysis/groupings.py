@@ -67,7 +67,10 @@ def _membership(ds: Dataset, m: Membership) -> dict[str, Any]:
 COUNTS_NOTE = (
     "members: full members (founding members and members); partners: participants in "
     "other active roles (partners, associates, observers); states: sovereign states among "
-    "the full members. Suspended and withdrawn participants are not counted. status: "
+    "the full members (a grouping's members listing adds states_any_role: sovereign states "
+    "in any active role). Dependent territories (the Faroe Islands, Bermuda, ...) are "
+    "participants, never states. Suspended and withdrawn participants are not counted. "
+    "status: "
     "inside or outside its periods; life, where it says more, is derived from the record "
     "(dormant only where a search found nothing or a sourced end says so; unknown where "
     "there is not enough record to say; standing bodies read active through a silent record)."
@@ -281,16 +284,33 @@ def listing(
 def members(
     ds: Dataset, g: Grouping, as_of: _dt.date, *, verified_only: bool = False
 ) -> dict[str, Any]:
-    """The grouping's participants in an active role on ``as_of``, sorted by id."""
+    """The grouping's participants in an active role on ``as_of``, sorted by id.
+
+    The counts mean what they mean in :func:`summary` (:data:`COUNTS_NOTE`): ``states``
+    are the sovereign states among the full members; ``states_any_role`` adds the states
+    taking part as partners, associates or observers; ``count`` is every participant.
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> d = members(ds, ds.grouping("cern"), _dt.date(2024, 1, 1))
+    >>> d["states"] == summary(ds, ds.grouping("cern"), _dt.date(2024, 1, 1))["states"]
+    True
+    >>> d["states_any_role"] > d["states"]
+    True
+    """
     current = sorted(g.members_on(as_of, verified_only=verified_only), key=lambda m: m.participant)
     rows = [_membership(ds, m) for m in current]
+    states = [m for m in current if ds.participant(m.participant).is_state]
     return {
         "grouping": g.id,
         "name": g.name_on(as_of),
         "as_of": as_of.isoformat(),
         "status": status_on(g, as_of),
         "count": len(rows),
-        "states": sum(1 for r in rows if r["kind"] == "state"),
+        "full_members": sum(1 for m in current if m.full),
+        "states": sum(1 for m in states if m.full),
+        "states_any_role": len(states),
+        "counts_note": COUNTS_NOTE,
         "enumeration": enumeration(ds, g, as_of),
         "members": rows,
         "sources": _sources(ds, (m for m in current)),
