@@ -70,8 +70,7 @@ COUNTS_NOTE = (
     "the full members (a grouping's members listing adds states_any_role: sovereign states "
     "in any active role). Dependent territories (the Faroe Islands, Bermuda, ...) are "
     "participants, never states. Suspended and withdrawn participants are not counted. "
-    "status: "
-    "inside or outside its periods; life, where it says more, is derived from the record "
+    "status: inside or outside its periods; life, where it says more, is derived from the record "
     "(dormant only where a search found nothing or a sourced end says so; unknown where "
     "there is not enough record to say; standing bodies read active through a silent record)."
 )
