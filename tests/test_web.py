@@ -575,6 +575,28 @@ def test_designer_words_infeasibility_with_names(client: TestClient) -> None:
     assert "CHN" not in text and "%" in text
 
 
+def test_designer_within_existing_leaves_the_un_out_unless_asked(client: TestClient) -> None:
+    # North Korea shares only the UN with Taiwan, Japan, Korea and the US
+    q = {
+        "table": "wafer_capacity",
+        "target": "60%",
+        "include": "PRK",
+        "exclude": "CHN",
+        "within_existing": "true",
+        "as_of": "2024-01-01",
+    }
+    r = client.get("/design", params=q)
+    assert r.status_code == 200 and 'id="design-infeasible"' in r.text
+    assert 'id="d-universal"' in r.text  # the option is on the form
+    d = client.get("/design", params={**q, "universal": "true", "format": "json"}).json()
+    assert "PRK" in [c["id"] for c in d["result"]["coalition"]]
+    body = {"tables": ["wafer_capacity"], "targets": [0.6], "include": ["PRK"]}
+    body |= {"exclude": ["CHN"], "within_existing": True, "as_of": "2024-01-01"}
+    assert client.post("/api/v1/design", json=body).status_code == 422
+    ok = client.post("/api/v1/design", json={**body, "universal": True})
+    assert ok.status_code == 200, ok.text
+
+
 def test_groupings_sort_and_facets(client: TestClient) -> None:
     by_members = client.get("/api/v1/groupings", params={"sort": "-members", "limit": 500}).json()
     counts = [g["full_members"] for g in by_members["groupings"]]

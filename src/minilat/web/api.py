@@ -221,6 +221,11 @@ class DesignIn(BaseModel):
     exclude: list[str] = Field(default_factory=list, max_length=200)
     forbid_pairs: list[tuple[str, str]] = Field(default_factory=list, max_length=100)
     within_existing: bool = False
+    universal: bool = Field(
+        default=False,
+        description="With within_existing: count universal bodies (the UN, any grouping of "
+        "100 or more member states) as existing cooperation; left out by default",
+    )
     frontier: int | None = Field(default=None, ge=1, le=30)
     as_of: str | None = None
 
@@ -249,6 +254,7 @@ async def design(request: Request, site: SiteDep, body: DesignIn) -> Response:
         include=",".join(body.include),
         exclude=",".join(body.exclude),
         within_existing=body.within_existing,
+        universal=body.universal,
         frontier=body.frontier,
         as_of=site.day(body.as_of) if body.as_of else None,
         forbid=",".join(f"{a}-{b}" for a, b in body.forbid_pairs),

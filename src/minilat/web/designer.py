@@ -160,6 +160,7 @@ def design(
     include: str | None = None,
     exclude: str | None = None,
     within_existing: bool = False,
+    universal: bool = False,
     frontier: int | None = None,
     as_of: _dt.date | None = None,
     forbid: str | None = None,
@@ -190,6 +191,7 @@ def design(
         "include": include or "",
         "exclude": exclude or "",
         "within_existing": within_existing,
+        "universal": universal,
         "frontier": frontier,
         "forbid": forbid or "",
     }
@@ -262,6 +264,7 @@ def design(
         exclude=codes_out,
         forbid_pairs=pairs,
         within_existing=within_existing,
+        universal=universal,
         as_of=as_of,
         time_limit=BUDGET,
     )
