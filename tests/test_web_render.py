@@ -48,7 +48,7 @@ PAGES = [
 #: The groupings table's loop as it was written in groupings.html.
 ROWS_TEMPLATE = """{% for g in rows %}
     <tr><th scope="row"><a href="/groupings/{{ g.id }}">{{ g.name }}</a>{% if g.acronyms %} <span class="muted">({{ g.acronyms|join(', ') }})</span>{% endif %}</th>
-      <td>{{ g.founded }}{% if g.ended %}–{{ g.ended }}{% endif %}</td>
+      <td class="date">{{ g.founded }}{% if g.ended %}–{{ g.ended }}{% endif %}</td>
       <td><span class="status status-{{ g.status }}">{{ g.status|label }}</span>{% set ll = g.get('life_label') or g.life %}{% if g.life and ll != g.status %} <a class="life life-{{ g.life }}" href="/pulse#life-{{ g.id }}" title="derived from its recorded activity">{{ ll|label }}</a>{% endif %}</td>
       <td class="num">{{ g.full_members }}{% if g.published_count %} <small class="muted" title="the record names only the members whose joining is sourced">of {{ g.published_count }}</small>{% endif %}</td>
       <td class="num">{{ g.other_participants }}</td>

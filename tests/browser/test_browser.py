@@ -159,6 +159,22 @@ def test_every_page_opens_without_console_errors(
     assert watch.errors == []
 
 
+#: The text of every numeric or date cell laid out on more than one line, whatever the height of
+#: its row: its text's boxes fall into separate bands (boxes on one line overlap
+#: vertically, even in a smaller font or a button).
+_WRAPPED_NUMBERS = """() => [...document.querySelectorAll('.num, td.date')].filter(el => {
+  const r = document.createRange(); r.selectNodeContents(el);
+  const boxes = [...r.getClientRects()].filter(b => b.width > 0 && b.height > 0)
+    .sort((a, b) => a.top - b.top);
+  let lines = 0, bottom = -Infinity;
+  for (const b of boxes) {
+    if (b.top >= bottom - 1) lines += 1;
+    bottom = Math.max(bottom, b.bottom);
+  }
+  return lines > 1;
+}).map(el => el.textContent.trim())"""
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", [n for n in PAGES if n != "api-docs"])
 def test_every_page_fits_the_screen(base_url: str, browser: Browser, name: str, width: int) -> None:
@@ -180,6 +196,9 @@ def test_every_page_fits_the_screen(base_url: str, browser: Browser, name: str, 
         if width < 500:  # the menu folds behind its button
             assert pg.locator("details.menu > summary").is_visible()
             assert not pg.locator("nav[aria-label='Main'] a").first.is_visible()
+            # no number wraps onto a second line (a year read 1/9/4/5 down the column)
+            wrapped = pg.evaluate(_WRAPPED_NUMBERS)
+            assert wrapped == [], f"{name}: numeric cells over several lines: {wrapped[:5]}"
         _shot(pg, f"{name}-{width}")
         assert watch.errors == []
     finally:

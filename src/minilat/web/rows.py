@@ -14,7 +14,7 @@ returns :class:`~markupsafe.Markup`, used in a template as
 >>> print(grouping_rows([row]))  # doctest: +NORMALIZE_WHITESPACE
     <tr><th scope="row"><a href="/groupings/quad">Quad &lt;&amp;&gt;</a> <span
     class="muted">(Q)</span></th>
-      <td>2007</td>
+      <td class="date">2007</td>
       <td><span class="status status-active">active</span></td>
       <td class="num">4</td>
       <td class="num">0</td>
@@ -82,7 +82,7 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
         themes = "".join(_tag(t) for t in g["themes"])
         out.append(
             f'    <tr><th scope="row">{name}</th>\n'
-            f"      <td>{founded}</td>\n"
+            f'      <td class="date">{founded}</td>\n'
             f"      <td>{state}</td>\n"
             f'      <td class="num">{escape(g["full_members"])}{partial}</td>\n'
             f'      <td class="num">{escape(g["other_participants"])}</td>\n'
