@@ -97,3 +97,57 @@ def test_search_finds_territories_and_the_eu_as_participants(tmp_path: Path) -> 
         hits = search(store, ds, q, limit=50)["results"]
         kinds = {h["kind"] for h in hits if h["id"] == key}
         assert kinds == {"participant"}, (q, hits)
+
+
+# ------------------------------------------------------------ names of countries
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Turkey", "TUR"),
+        ("UK", "GBR"),
+        ("Britain", "GBR"),
+        ("Great Britain", "GBR"),
+        ("russia", "RUS"),
+        ("UAE", "ARE"),
+        ("Vatican", "VAT"),
+        ("Türkiye", "TUR"),
+        ("European Union", "eu"),
+        ("EU", "eu"),
+        ("Faroe Islands", "FRO"),
+    ],
+)
+def test_common_names_and_short_forms_resolve(text: str, code: str) -> None:
+    assert DS.resolve_participant(text) == code
+
+
+def test_an_ambiguous_name_is_refused_with_both_countries_named() -> None:
+    from minilat.errors import NotFound
+
+    with pytest.raises(NotFound) as e:
+        DS.resolve_participant("Korea")
+    assert "KOR" in str(e.value.hint) and "PRK" in str(e.value.hint)
+
+
+def test_cli_takes_common_names(run: Callable[..., Result]) -> None:
+    import json
+
+    assert json.loads(run("country", "Turkey", "--json").output)["country"]["id"] == "TUR"
+    assert json.loads(run("country", "UK", "--json").output)["country"]["id"] == "GBR"
+    d = json.loads(run("groupings", "--member", "European Union", "--json").output)
+    assert d["filters"]["member"] == "eu" and d["count"] > 0
+
+
+def test_web_country_address_of_a_non_state_goes_to_its_groupings(client: TestClient) -> None:
+    r = client.get("/countries/eu", params={"as_of": "2024-01-01"})
+    assert r.status_code == 307
+    assert r.headers["location"] == "/groupings?as_of=2024-01-01&member=eu"
+    listing = client.get(r.headers["location"] + "&format=json").json()
+    assert listing["filters"]["member"] == "eu" and listing["count"] > 0
+    r = client.get("/api/v1/countries/European Union")
+    assert r.status_code == 307 and r.headers["location"] == "/api/v1/groupings?member=eu"
+    assert client.get("/countries/FRO").headers["location"] == "/groupings?member=FRO"
+    turkey = client.get("/api/v1/countries/Turkey").json()
+    assert turkey["iso3"] == "TUR"
+    assert client.get("/countries/XXY", params={"format": "json"}).status_code == 404

@@ -4,6 +4,8 @@
 'Estonia'
 >>> resolve_state("south korea")
 'KOR'
+>>> resolve_state("UK"), resolve_state("Turkey"), resolve_state("russia")
+('GBR', 'TUR', 'RUS')
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pycountry
 from minilat.errors import NotFound, did_you_mean
 from minilat.model import Participant, ParticipantKind
 
-__all__ = ["all_states", "codes", "is_state_code", "resolve_state", "state"]
+__all__ = ["ALIASES", "all_states", "codes", "is_state_code", "resolve_state", "state"]
 
 # Display names where ISO's formal short name is not the one used in policy writing.
 _DISPLAY = {
@@ -25,6 +27,23 @@ _DISPLAY = {
     "FSM": "Micronesia",
     "VAT": "Holy See",
     "PSE": "Palestine",
+}
+
+
+#: Short and former names in common use that pycountry's own data (name, official_name,
+#: common_name, and a fuzzy search that must name one country) does not resolve; keys are
+#: lower case. Keep it short: add a name only when pycountry cannot find it.
+ALIASES = {
+    "uk": "GBR",
+    "britain": "GBR",
+    "turkey": "TUR",
+    "ivory coast": "CIV",
+    "cape verde": "CPV",
+    "swaziland": "SWZ",
+    "burma": "MMR",
+    "east timor": "TLS",
+    "dr congo": "COD",
+    "drc": "COD",
 }
 
 
@@ -66,18 +85,44 @@ def all_states() -> list[Participant]:
 
 
 def resolve_state(text: str) -> str:
-    """An ISO3 code from a code (any case) or a country name; NotFound otherwise."""
-    t = text.strip()
+    """An ISO3 code from a code (any case) or a country name; NotFound otherwise.
+
+    Tried in turn: the code; the display name; :data:`ALIASES`; pycountry's lookup (alpha-2,
+    alpha-3, numeric, name, official and common name); pycountry's fuzzy search when it
+    names exactly one country. When the fuzzy search names several, the hint lists them.
+    """
+    t = " ".join(text.strip().split())
     if t.upper() in _table():
         return t.upper()
+    low = t.lower()
     for p in _table().values():
-        if p.name.lower() == t.lower():
+        if p.name.lower() == low:
             return p.id
+    if low in ALIASES:
+        return ALIASES[low]
     try:
         return str(pycountry.countries.lookup(t).alpha_3)
     except LookupError:
+        pass
+    found = _fuzzy(t)
+    if len(found) == 1:
+        return found[0]
+    hint: str | None
+    if found:
+        hint = "did you mean " + " or ".join(f"{_table()[c].name} ({c})" for c in found) + "?"
+    else:
         names = {p.name: p.id for p in _table().values()}
-        hint = did_you_mean(t.upper(), _table()) or did_you_mean(t, names)
-        raise NotFound(
-            f"unknown country {text!r}", hint=hint or "use an ISO 3166-1 alpha-3 code"
-        ) from None
+        hint = did_you_mean(t, names) or did_you_mean(t.upper(), _table())
+    raise NotFound(f"unknown country {text!r}", hint=hint or "use an ISO 3166-1 alpha-3 code")
+
+
+def _fuzzy(text: str) -> list[str]:
+    """The codes pycountry's fuzzy search finds for a name of three letters or more (its
+    matches on a subdivision's name count for the subdivision's country), at most four."""
+    if len(text) < 3:
+        return []
+    try:
+        found = pycountry.countries.search_fuzzy(text)
+    except LookupError:
+        return []
+    return [str(c.alpha_3) for c in found if c.alpha_3 in _table()][:4]

@@ -144,12 +144,19 @@ class Dataset:
     def resolve_participant(self, text: str) -> str:
         """A participant id, or an ISO3 code from a code (any case) or a country name.
 
-        >>> load().resolve_participant("Estonia")
-        'EST'
+        >>> ds = load()
+        >>> ds.resolve_participant("Estonia"), ds.resolve_participant("UK")
+        ('EST', 'GBR')
+        >>> ds.resolve_participant("European Union"), ds.resolve_participant("EU")
+        ('eu', 'eu')
         """
-        t = text.strip()
+        t = " ".join(text.strip().split())
         if t in self.participants:
             return t
+        low = t.lower()
+        for p in self.participants.values():  # a non-state by id or name, in any case
+            if low in (p.id.lower(), p.name.lower()):
+                return p.id
         return countries.resolve_state(t)
 
     def is_state(self, pid: str) -> bool:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from minilat import search
 from minilat.web import designer, graphs, library, optional, views
 from minilat.web import whatif as whatif_view
-from minilat.web.http import ERROR_RESPONSES, ErrorOut, error_responses
+from minilat.web.http import ERROR_RESPONSES, ErrorOut, error_responses, redirect_with_query
 from minilat.web.render import json_response
 from minilat.web.site import Site, get_site
 
@@ -164,8 +164,17 @@ def countries(
     return json_response(views.country_list(site, site.day(as_of), region))
 
 
-@router.get("/countries/{iso3}", summary="A country's memberships", tags=["countries"])
-def country(site: SiteDep, iso3: str, as_of: AsOf = None) -> Response:
+@router.get(
+    "/countries/{iso3}",
+    summary="A country's memberships",
+    description="`iso3` also takes a country name; a non-state participant (`eu`, a"
+    " territory such as `FRO`) is redirected to `/api/v1/groupings?member=ID`.",
+    tags=["countries"],
+)
+def country(request: Request, site: SiteDep, iso3: str, as_of: AsOf = None) -> Response:
+    other = views.non_state_address(site, iso3)
+    if other is not None:
+        return redirect_with_query(request, "/api/v1/groupings", member=other)
     return json_response(views.country(site, iso3, site.day(as_of)))
 
 

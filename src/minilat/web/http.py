@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import orjson
 from pydantic import BaseModel
@@ -29,6 +29,7 @@ __all__ = [
     "error_body",
     "error_responses",
     "file_responses",
+    "redirect_with_query",
     "wants_json",
 ]
 
@@ -151,3 +152,13 @@ def file_responses(media_type: str, not_found: str) -> dict[int | str, dict[str,
         404: {"model": ErrorOut, "description": not_found},
         400: {"model": ErrorOut, "description": "Bad input (a malformed date)"},
     }
+
+
+def redirect_with_query(request: Any, path: str, **params: str) -> Any:
+    """A 307 to ``path`` keeping the request's query (``as_of``, ``format``) with
+    ``params`` set over it: one address answers for another, e.g. ``/countries/eu`` for
+    ``/groupings?member=eu``."""
+    from fastapi.responses import RedirectResponse
+
+    query = {k: v for k, v in request.query_params.items() if k not in params}
+    return RedirectResponse(f"{path}?{urlencode({**query, **params})}", status_code=307)

@@ -17,6 +17,7 @@ from minilat.web import compare as compare_view
 from minilat.web import designer, graphs, news, views
 from minilat.web import whatif as whatif_view
 from minilat.web.footnotes import Footnotes
+from minilat.web.http import redirect_with_query
 from minilat.web.render import request_wants_json
 from minilat.web.site import Site, get_site
 
@@ -101,6 +102,9 @@ def countries(request: Request, site: SiteDep, as_of: Opt = None, region: Opt = 
 
 @router.get("/countries/{iso3}")
 def country(request: Request, site: SiteDep, iso3: str, as_of: Opt = None) -> Response:
+    other = views.non_state_address(site, iso3)
+    if other is not None:  # the EU, a territory: its groupings, as `minilat country` lists
+        return redirect_with_query(request, "/groupings", member=other)
     data = views.country(site, iso3, site.day(as_of))
     return _renderer(request).page(request, "country.html", data, notes=Footnotes(site.ds.sources))
 

@@ -17,7 +17,7 @@ from minilat import countries, regions
 from minilat.analysis import countries as _countries
 from minilat.analysis import groupings as _groupings
 from minilat.dataset import Dataset
-from minilat.errors import BadInput, did_you_mean
+from minilat.errors import BadInput, NotFound, did_you_mean
 from minilat.model import GroupingType, Theme
 from minilat.web import charts, findings, maps, optional
 from minilat.web.graphs import ego_network
@@ -505,8 +505,25 @@ def country(site: Site, iso3: str, as_of: _dt.date) -> dict[str, Any]:
 
     Computed once per version of the data, country and date, and shared by the page, the
     API, the compare view and the downloads; each caller gets its own top level."""
-    code = countries.resolve_state(iso3)
+    code = site.ds.resolve_participant(iso3)
+    if not site.ds.is_state(code):
+        p = site.ds.participant(code)
+        raise NotFound(
+            f"{p.name} ({code}) is a participant, not a state",
+            hint=f"its groupings: /groupings?member={code}",
+        )
     return dict(site.cached(("country", code, as_of), lambda ds: _country(site, code, as_of)))
+
+
+def non_state_address(site: Site, text: str) -> str | None:
+    """Where a country address that names a non-state participant (``/countries/eu``, the
+    Faroe Islands' ``/countries/FRO``) belongs: the listing of its groupings, as
+    ``minilat country`` answers for it; None for a state or a name that resolves to none."""
+    try:
+        code = site.ds.resolve_participant(text)
+    except NotFound:
+        return None
+    return None if site.ds.is_state(code) else code
 
 
 def _country(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
