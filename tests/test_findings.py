@@ -197,3 +197,28 @@ def test_country_findings_know_only_the_past(code: str, day: dt.date) -> None:
     for s in findings.country(d, names):
         years = [int(y) for y in re.findall(r"\((\d{4})\)", s)]
         assert all(y <= day.year for y in years), (s, day)
+
+
+# -------------------------------------------------------- unverified, on the web too
+
+
+def _row(html: str, start: str) -> str:
+    i = html.index(start)
+    return html[i : html.index("</tr>", i)]
+
+
+def test_an_unverified_membership_keeps_its_sources_and_its_mark(client: TestClient) -> None:
+    """Russia in the Global Partnership is unverified but sourced: both show."""
+    html = client.get("/groupings/global_partnership_wmd").text
+    row = _row(html, 'href="/countries/RUS"')
+    assert 'class="cite"' in row or "fn-" in row, row
+    assert "unverified" in row
+
+
+def test_the_country_page_marks_an_unverified_membership(client: TestClient) -> None:
+    d = client.get("/countries/RUS", headers=JSON).json()
+    marked = [g["id"] for g in d["groupings_now"] if not g["verified"]]
+    assert "global_partnership_wmd" in marked
+    html = client.get("/countries/RUS").text
+    assert "unverified" in _row(html, 'href="/groupings/global_partnership_wmd"')
+    assert "unverified" not in _row(html, 'href="/groupings/brics"')

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from jinja2 import pass_context
+from jinja2 import Undefined, pass_context
 from jinja2.runtime import Context
 from jinja2.utils import missing
 from markupsafe import Markup
@@ -92,16 +92,19 @@ def _by_id(ctx: Context, ids: Any) -> Markup:
 @pass_context
 def fact_citation(ctx: Context, f: Any) -> Markup:
     """The citation of a fact (anything with ``sources``, ``unverified`` and ``note``):
-    its sources, or an "unverified" badge. The templates' ``cite(f)``, written here
-    rather than as a macro: a page cites sixty facts or more, and a Jinja2 macro call
-    costs several times this."""
-    sources = ctx.environment.getattr(f, "sources")
-    if sources:
-        return _by_id(ctx, sources)
-    if ctx.environment.getattr(f, "unverified"):
-        note = ctx.environment.getattr(f, "note") or ""
-        return Markup(f' <span class="badge warn" title="{escape_text(note)}">unverified</span>')
-    return Markup("")
+    its sources, and an "unverified" badge when the record could not verify it (marked
+    ``unverified``, or a membership's ``verified`` false): a fact with sources that is
+    still unverified shows both. The templates' ``cite(f)``, written here rather than as a
+    macro: a page cites sixty facts or more, and a Jinja2 macro call costs several times
+    this."""
+    get = ctx.environment.getattr
+    sources = get(f, "sources")
+    out = _by_id(ctx, sources) if sources else Markup("")
+    if get(f, "unverified") is True or get(f, "verified") is False:
+        note = get(f, "note")
+        note = "" if isinstance(note, Undefined) or not note else note
+        out += Markup(f' <span class="badge warn" title="{escape_text(note)}">unverified</span>')
+    return out
 
 
 @pass_context

@@ -537,6 +537,17 @@ def _country(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
     ]
     current.sort(key=lambda r: (r["founded"], r["id"]))
     history, events = _country_record(site, code)
+    # a current membership the record could not verify is marked as such on the page
+    unverified = {
+        h["grouping"]
+        for h in history
+        if not h["verified"]
+        and h["role"] in findings.ACTIVE_ROLES
+        and h["start"] <= as_of.isoformat()
+        and (h["end"] is None or as_of.isoformat() < h["end"])
+    }
+    for r in current:
+        r["verified"] = r["id"] not in unverified
     partner_map = maps.country_partners(site, code, as_of)
     partners = [
         {"id": r["iso3"], "name": r["name"], "shared": r["value"]}
