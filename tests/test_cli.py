@@ -187,3 +187,10 @@ def test_country_marks_an_unverified_membership(run) -> None:
     assert unverified, "Russia has an unverified membership in the record"
     text = run("country", "RUS").output
     assert text.count("(unverified)") == len(unverified)
+
+
+def test_show_before_the_founding_says_so(run) -> None:
+    r = run("show", "pax_silica", "--as-of", "2025-01-01")
+    assert r.exit_code == 0, r.output
+    assert "Pax Silica was not yet founded on 2025-01-01 (founded 2025-12-12)." in r.output
+    assert "not_founded" not in r.output and "0 participants" not in r.output

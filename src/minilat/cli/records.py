@@ -219,7 +219,8 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
         emit_json(d)
         return
     out_console.print(
-        f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['life']['label']} as of {d['as_of']}"
+        f"[bold]{d['name_as_of']}[/] ({d['id']})  {d['life']['label'].replace('_', ' ')} "
+        f"as of {d['as_of']}"
     )
     out_console.print(
         f"founded {d['founded']['date']}" + (f", ended {d['ended']}" if d["ended"] else "")
@@ -244,8 +245,12 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
     if lf["override"]:
         o = lf["override"]
         out_console.print(f"  editor's reading: {o['status']} ({o['rationale']})", markup=False)
-    _print_members(d["members"], f"taking part as of {d['as_of']}")
-    _print_incomplete(d["enumeration"])
+    if d["status"] != "active" and not d["members"]:
+        g = ds.grouping(grouping_id)
+        out_console.print(_not_active(g, {**d, "name": d["name_as_of"]}), markup=False)
+    else:
+        _print_members(d["members"], f"taking part as of {d['as_of']}")
+        _print_incomplete(d["enumeration"])
     if d["commitments"]:
         out_console.print(f"[bold]commitments[/]  {d['delivery']['summary']}")
         for cm in d["commitments"]:
