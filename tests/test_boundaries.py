@@ -165,8 +165,8 @@ EVEN_THEMES = [
 
 
 def test_a_share_exactly_at_the_majority_threshold_is_a_majority() -> None:
-    """Exactly MAJORITY is a majority: each of the eight evenly split themes alone gives
-    the functional type of its first area, never "multidimensional"."""
+    """Exactly MAJORITY counts: each of the eight evenly split themes alone gives the
+    functional type of its first area, never "multidimensional", and says it was a tie."""
     assert len(EVEN_THEMES) == 8
     ds = _shipped()
     for theme in EVEN_THEMES:
@@ -174,7 +174,8 @@ def test_a_share_exactly_at_the_majority_threshold_is_a_majority() -> None:
         first = next(a for a in typology.AREAS if typology.THEME_AREAS[theme].get(a))
         assert r.area_shares[first] == typology.MAJORITY, theme
         assert r.rule_type == typology._TYPE_OF_AREA[first].value, theme
-        assert "(a majority;" in r.reason
+        # half each over two areas: a tie, said as one, decided by the areas' order
+        assert "each; " + first + " comes first in the order" in r.reason, r.reason
 
 
 def test_just_under_the_majority_threshold_is_not_a_majority() -> None:

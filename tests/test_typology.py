@@ -198,13 +198,14 @@ def test_the_reason_and_the_editors_view_beside_the_rule() -> None:
     assert health.agrees is None
 
 
-def test_a_tie_at_half_is_not_a_majority() -> None:
-    """Two areas at 50% each: neither leads, so the rule does not pick one by the order of
-    the areas (the Zangger Committee read "50% ... security (a majority ...)")."""
+def test_a_tie_at_half_is_not_called_a_majority() -> None:
+    """Two areas at 50% each: the first in the order of the areas is taken, and the reason
+    says it was a tie (the Zangger Committee read "50% ... security (a majority ...)")."""
     from minilat.analysis.typology import classify_one
     from minilat.dataset import load
 
     ds = load()
     r = classify_one(ds, ds.grouping("zangger"))
-    assert r.rule_type == "multidimensional", r
-    assert "no single area leads" in r.reason and "majority" not in r.reason
+    assert r.rule_type == "security_defence", r
+    assert "each" in r.reason and "comes first in the order" in r.reason
+    assert "majority" not in r.reason

@@ -13,9 +13,9 @@ The rule reads a grouping's themes (listed in order of emphasis, see docs/data.m
    of *multidimensional strategic* is the breadth ``(1 - largest share) / (1 - 1/4)``,
    1 when the weight is spread evenly over the four areas, 0 when it sits in one;
 4. the primary type is the functional type whose area holds a majority of the weight
-   (``share >= MAJORITY``, at least half); when no area does, when two areas hold half
-   each (a tie: neither leads), or the global agenda is the largest area, the grouping is
-   multidimensional strategic;
+   (``share >= MAJORITY``, at least half; when two areas hold half each, the first in
+   the order of :data:`AREAS`, and the reason says so); when no area does, or the global
+   agenda is the largest area, the grouping is multidimensional strategic;
 5. every other functional type scoring at least ``LEAN``, and multidimensional when its
    breadth is at least ``MULTI_LEAN``, is reported as a lean.
 
@@ -180,17 +180,19 @@ def classify_one(ds: Dataset, g: Grouping) -> TypeResult:
     scores[GroupingType.MULTIDIMENSIONAL.value] = round(breadth, 3)
     shown = ", ".join(f"{a} {shares[a]:.0%}" for a in AREAS if shares[a] > 0)
     tied = [a for a in AREAS if a != top_area and shares[a] == shares[top_area]]
-    if tied:  # two areas at half the weight each: neither leads, whatever the order
-        rule = GroupingType.MULTIDIMENSIONAL.value
-        reason = (
-            f"{top_area} and {' and '.join(tied)} hold {shares[top_area]:.0%} of the thematic"
-            f" weight each: no single area leads ({shown})"
-        )
-    elif top_area != GLOBAL and shares[top_area] >= MAJORITY:
+    if top_area != GLOBAL and shares[top_area] >= MAJORITY:
         rule = _TYPE_OF_AREA[top_area].value
-        reason = (
-            f"{shares[top_area]:.0%} of the thematic weight is {top_area} (at least half; {shown})"
-        )
+        if tied:  # half each: not a majority of one; the order of the areas decides
+            reason = (
+                f"{top_area} and {' and '.join(tied)} hold {shares[top_area]:.0%} of the"
+                f" thematic weight each; {top_area} comes first in the order of the areas"
+                f" ({', '.join(AREAS)}) ({shown})"
+            )
+        else:
+            reason = (
+                f"{shares[top_area]:.0%} of the thematic weight is {top_area} (at least half;"
+                f" {shown})"
+            )
     elif top_area == GLOBAL:
         rule = GroupingType.MULTIDIMENSIONAL.value
         reason = f"the global agenda is the largest area ({shown})"
