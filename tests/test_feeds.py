@@ -219,3 +219,29 @@ def test_sub_cleans_text_and_attributes() -> None:
     assert el.tag == A + "title"
     assert el.text == "a\ufffdb" and el.get("term") == "c\ufffdd"
     assert feeds.sub(root, "author").text is None
+
+
+def test_an_entry_id_survives_a_lone_surrogate_and_kinds_read_as_words() -> None:
+    """A lone surrogate cannot be encoded as UTF-8: the entry's id hashes it anyway
+    (``surrogatepass``) and its text becomes U+FFFD; ``joint_statement`` reads
+    "joint statement"."""
+    entry = {
+        "grouping": "g",
+        "grouping_name": "G",
+        "date": "2020-02",
+        "kind": "joint_statement",
+        "title": "bad \ud800 title",
+        "sources": [],
+    }
+    body = feeds.atom("https://x.test", "/f.atom", "T", [entry], "2026-01-01T00:00:00Z")
+    root = ET.fromstring(body)
+    [e] = root.findall(f"{A}entry")
+    key = "g|2020-02|joint_statement|bad \ud800 title".encode("utf-8", "surrogatepass")
+    assert e.findtext(f"{A}id") == (
+        "https://x.test/groupings/g#event-" + hashlib.sha1(key).hexdigest()[:16]
+    )
+    assert e.findtext(f"{A}title") == "G: bad \ufffd title"
+    assert e.findtext(f"{A}summary") == "2020-02 — joint statement: bad \ufffd title. Unverified."
+    assert root.findtext(f"{A}updated") == "2020-02-01T00:00:00Z"
+    # UTF-8 bytes, not character references: the dash is written as itself
+    assert "— joint statement".encode() in body
