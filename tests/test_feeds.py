@@ -245,3 +245,9 @@ def test_an_entry_id_survives_a_lone_surrogate_and_kinds_read_as_words() -> None
     assert root.findtext(f"{A}updated") == "2020-02-01T00:00:00Z"
     # UTF-8 bytes, not character references: the dash is written as itself
     assert "— joint statement".encode() in body
+
+
+def test_the_base_address_loses_only_its_trailing_slash(client: TestClient) -> None:
+    r = client.get("/feeds/groupings/alpha.atom", headers={"host": "MIRROR.X"})
+    root = ET.fromstring(r.content)
+    assert root.findtext(f"{A}id") == "https://MIRROR.X/feeds/groupings/alpha.atom"
