@@ -6,7 +6,7 @@ Each group of core modules is mutated on its own, against only the test files th
 exercise it (a mutant of the model is not run against the web suite): the repository's
 ``src``, ``tests``, ``docs`` and ``pyproject.toml`` are copied to ``.mutation/<group>/``, mutmut's
 settings are written there (every other module listed in ``do_not_mutate``), and
-``mutmut run`` runs under ``nice -n 15``. The script prints one line per group (mutants,
+``mutmut run`` runs under ``nice -n 10``. The script prints one line per group (mutants,
 killed, survived, no test, timeouts, score = killed / mutants, counting timeouts as
 killed) and writes each group's surviving mutants to ``.mutation/<group>/survivors.txt``
 (``mutmut show NAME`` in that folder shows one).
@@ -96,7 +96,7 @@ def run_group(name: str, children: int, only: tuple[str, ...] = ()) -> dict[str,
     )
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     subprocess.run(
-        ["nice", "-n", "15", mutmut, "run", "--max-children", str(children), *only],
+        ["nice", "-n", "10", mutmut, "run", "--max-children", str(children), *only],
         cwd=work,
         stdout=subprocess.DEVNULL,
         check=False,

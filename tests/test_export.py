@@ -349,3 +349,24 @@ def test_json_holds_every_record(ds: dataset.Dataset, tmp_path: Path) -> None:
     assert [t["id"] for t in doc["capability_tables"]] == ["widgets"]
     assert doc["groupings"][2]["commitments"][0]["status"][2]["status"] == "superseded"
     assert text.startswith('{\n "groupings": [\n  {')  # indent=1
+
+
+def test_a_value_table_adding_up_to_zero_exports_no_share(ds: dataset.Dataset) -> None:
+    """The model lets an all-zero value table exist (the CSV reader refuses one): its rows
+    export with an empty share, never a division by zero."""
+    from minilat.model import CapabilityRow, CapabilityTable, Measure
+
+    table = CapabilityTable(
+        id="z",
+        name="Z",
+        unit="t",
+        measure=Measure.VALUE,
+        year=2020,
+        scope="s",
+        sources=("src-a",),
+        rows=(CapabilityRow(participant="USA", value=0.0),),
+    )
+    rows = export.csv_rows(
+        dataset.Dataset(ds.groupings, ds.participants, ds.sources, {"z": table})
+    )["capabilities"][1]
+    assert rows == [["z", "Z", "t", "value", 2020, "USA", 0.0, "", "false", "src-a"]]

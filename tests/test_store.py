@@ -91,3 +91,23 @@ def test_recent_events_newest_first_then_by_grouping(mini_dir: Path, db_path: Pa
     assert rows[0]["kind"] == "suspension" and rows[0]["sources"] == '["src-b"]'
     assert [r["title"] for r in store.recent_events(limit=1)] == ["Russia suspended"]
     assert store.recent_events(limit=0) == []
+
+
+def test_recent_events_are_twenty_unless_asked(mini_dir: Path, db_path: Path) -> None:
+    beta = mini_dir / "groupings" / "beta.yaml"
+    beta.write_text(
+        beta.read_text()
+        + "events:\n"
+        + "".join(
+            f'  - {{date: "{2000 + i}", kind: summit, title: "S{i}", sources: [src-b]}}\n'
+            for i in range(25)
+        )
+    )
+    store = open_store(db_path, mini_dir)
+    rows = store.recent_events()
+    assert [r["title"] for r in rows] == [
+        *(f"S{i}" for i in range(24, 10, -1)),
+        "Alpha Group launched",  # 2010-05-01, after S10's 2010 (its first day)
+        *(f"S{i}" for i in range(10, 5, -1)),
+    ]
+    assert len(store.recent_events(limit=30)) == 26  # and alpha's launch
