@@ -111,3 +111,24 @@ def test_recent_events_are_twenty_unless_asked(mini_dir: Path, db_path: Path) ->
         *(f"S{i}" for i in range(10, 5, -1)),
     ]
     assert len(store.recent_events(limit=30)) == 26  # and alpha's launch
+
+
+def test_name_queries_match_wildcards_literally_and_combine(mini_dir: Path, db_path: Path) -> None:
+    """Found by mutation testing: ``%``, ``_`` and ``\\`` in a query match themselves, and a
+    query combines with the other filters."""
+    alpha = mini_dir / "groupings" / "alpha.yaml"
+    alpha.write_text(
+        alpha.read_text().replace(
+            "aliases: [The Alpha Format]",
+            'aliases: [The Alpha Format, "Alpha_Net", "100% Alpha", "A\\\\B Forum"]',
+        )
+    )
+    store = open_store(db_path, mini_dir)
+    assert store.grouping_ids(query="a_n") == ["alpha"]
+    assert store.grouping_ids(query="l_h") == []  # "_" is not "any character"
+    assert store.grouping_ids(query="0% a") == ["alpha"]
+    assert store.grouping_ids(query="a\\b") == ["alpha"]
+    assert store.grouping_ids(query="\\") == ["alpha"]
+    assert store.grouping_ids(theme="semiconductors", query="alpha") == ["alpha"]
+    assert store.grouping_ids(theme="finance", query="alpha") == []
+    assert store.grouping_ids(member="USA", as_of=dt.date(2016, 1, 1), query="beta") == ["beta"]
