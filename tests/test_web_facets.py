@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from minilat import countries, regions
+from minilat import regions
 from minilat.model import GroupingType, Theme
 from minilat.web import create_app, views
 
@@ -85,7 +85,7 @@ def test_a_rows_regions_are_those_of_its_members_on_the_date(app: FastAPI, day: 
     rows = views.grouping_list(site, as_of=day.isoformat(), limit=views.MAX_LIMIT)["groupings"]
     for row in rows:
         listed = views.members(site, row["id"], day)["members"]
-        states = [m["participant"] for m in listed if countries.is_state_code(m["participant"])]
+        states = [m["participant"] for m in listed if site.ds.is_state(m["participant"])]
         assert row["regions"] == regions.regions_of(states), row["id"]
 
 
