@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from framework_helpers import dataset, grouping
-from minilat.analysis.scorecard import SCORE_RULES, score
+from minilat.analysis.scorecard import SCORE_RULES, Component, Indicator, ScoreRules, score
 from minilat.dataset import load
 from minilat.model import CapabilityTable
 
@@ -145,3 +145,179 @@ def test_no_scores_before_the_grouping_existed() -> None:
     card = score(dataset(g), g, dt.date(1990, 1, 1))
     assert card.assessable == 0 and card.overall is None
     assert all(i.score is None and i.missing for i in card.indicators)
+
+
+# ------------------------------------------------------------------ exact answers
+# Found by mutation testing (docs/testing.md): whole indicators compared on hand-worked
+# cases, and every threshold of the transparency and institutions indicators and of the
+# labels on the exact value where the answer flips.
+
+INSTITUTIONS = "Balance of informality and institutionalisation"
+TRANSPARENCY = "Transparency and public engagement"
+
+
+def _event(day: str, title: str = "m") -> dict[str, object]:
+    return {"date": day, "kind": "meeting", "title": title, "sources": ["s"]}
+
+
+def test_transparency_exactly() -> None:
+    g = grouping(
+        website="https://example.org",
+        events=[_event("2022-06-01", "b"), _event("2023-06-01", "c"), _event("2021-06-01", "a")],
+    )
+    assert _ind(score(dataset(g), g, DAY), "transparency") == Indicator(
+        "transparency",
+        TRANSPARENCY,
+        1.0,
+        "strong",
+        "a dedicated website, 3 public events in the last 3 years, last on 2023-06-01",
+        (
+            Component("website", "https://example.org", 1.0, ("s",)),
+            Component("updates_in_window", 3, 1.0, ("s",)),
+            Component(
+                "last_public_statement",
+                {"date": "2023-06-01", "title": "c", "days_ago": 214},
+                1.0,
+                ("s",),
+            ),
+        ),
+    )
+
+
+def test_transparency_without_a_website_or_events_is_not_assessable_exactly() -> None:
+    g = grouping()
+    assert _ind(score(dataset(g), g, DAY), "transparency") == Indicator(
+        "transparency",
+        TRANSPARENCY,
+        None,
+        "not assessable",
+        "not assessable: missing website (unknown), dated events",
+        (),
+        ("website (unknown)", "dated events"),
+    )
+
+
+def test_transparency_with_no_website_and_two_events() -> None:
+    """website 0, two updates in the window 0.5, last statement recent 1: 1.5 / 3."""
+    g = grouping(website="none", events=[_event("2023-01-01"), _event("2023-06-01")])
+    ind = _ind(score(dataset(g), g, DAY), "transparency")
+    assert ind.score == 0.5 and ind.label == "moderate"
+    assert (
+        ind.reason
+        == "no dedicated website, 2 public events in the last 3 years, last on 2023-06-01"
+    )
+
+
+def test_transparency_of_an_unknown_website_says_so() -> None:
+    g = grouping(events=[_event("2023-06-01")])
+    ind = _ind(score(dataset(g), g, DAY), "transparency")
+    assert ind.missing == ("website (unknown)",)
+    assert ind.reason == (
+        "1 public events in the last 3 years, last on 2023-06-01"
+        " (not counted, missing: website (unknown))"
+    )
+
+
+def _comps(g, day: dt.date) -> dict[str, float | None]:
+    return {c.name: c.score for c in _ind(score(dataset(g), g, day), "transparency").components}
+
+
+def test_transparency_windows_flip_exactly_at_their_bounds() -> None:
+    """One event on 2020-01-01: recent for 365 days, stale until 730, old after; in the
+    three-year window (1,095 days) until 2023-01-01 included; counted on its own day."""
+    g = grouping(events=[_event("2020-01-01")])
+    start = dt.date(2020, 1, 1)
+    assert _comps(g, start) == {"updates_in_window": 0.5, "last_public_statement": 1.0}
+    assert _comps(g, start - dt.timedelta(days=1)) == {}
+    for days, recency in [(365, 1.0), (366, 0.5), (730, 0.5), (731, 0.0)]:
+        assert _comps(g, start + dt.timedelta(days=days))["last_public_statement"] == recency
+    assert _comps(g, start + dt.timedelta(days=1095))["updates_in_window"] == 0.5
+    assert _comps(g, start + dt.timedelta(days=1096))["updates_in_window"] == 0.0
+
+
+def test_transparency_updates_need_three_for_full_marks() -> None:
+    events = [_event("2023-01-01"), _event("2023-02-01"), _event("2023-03-01")]
+    for k, expected in [(1, 0.5), (2, 0.5), (3, 1.0)]:
+        assert _comps(grouping(events=events[:k]), DAY)["updates_in_window"] == expected
+
+
+def test_score_labels_flip_exactly_at_their_thresholds() -> None:
+    """website none, three recent events: (0 + 1 + 1) / 3 = 0.667."""
+    g = grouping(
+        website="none", events=[_event("2023-01-01"), _event("2023-02-01"), _event("2023-03-01")]
+    )
+    ds = dataset(g)
+
+    def ind(**kw: float) -> Indicator:
+        return _ind(score(ds, g, DAY, rules=ScoreRules(**kw)), "transparency")
+
+    assert ind().score == 0.667
+    assert ind(strong_from=0.667).label == "strong"
+    assert ind(strong_from=0.668).label == "moderate"
+    assert ind(weak_below=0.667).label == "moderate"
+    assert ind(weak_below=0.668).label == "weak"
+
+
+def test_institutional_balance_exactly() -> None:
+    """joint declaration 0, rotating secretariat 0.5, annual 0.5, no working group 0:
+    level 0.25, light institutions."""
+    g = grouping(instrument="joint_declaration", secretariat="rotating", cadence="annual")
+    assert _ind(score(dataset(g), g, DAY), "institutional_balance") == Indicator(
+        "institutional_balance",
+        INSTITUTIONS,
+        1.0,
+        "strong",
+        "institutionalisation level 0.25 (instrument joint_declaration, secretariat rotating,"
+        " cadence annual, working_groups 0): light institutions"
+        " (not counted, missing: legal_personality)",
+        (
+            Component("level:instrument", "joint_declaration", None, ("s",)),
+            Component("level:secretariat", "rotating", None, ("s",)),
+            Component("level:cadence", "annual", None, ("s",)),
+            Component("level:working_groups", 0, None, ()),
+            Component("institutionalisation_level", 0.25, 1.0),
+        ),
+        ("legal_personality",),
+    )
+
+
+def test_institutional_balance_not_assessable_exactly() -> None:
+    g = grouping(instrument="treaty")
+    assert _ind(score(dataset(g), g, DAY), "institutional_balance") == Indicator(
+        "institutional_balance",
+        INSTITUTIONS,
+        None,
+        "not assessable",
+        "not assessable: missing secretariat, legal_personality, cadence",
+        (
+            Component("level:instrument", "treaty", None, ("s",)),
+            Component("level:working_groups", 0, None, ()),
+        ),
+        ("secretariat", "legal_personality", "cadence"),
+    )
+
+
+def test_institutional_balance_with_exactly_the_minimum_components() -> None:
+    """treaty 1, permanent secretariat 1, no working group 0: three known, level 0.667."""
+    g = grouping(instrument="treaty", secretariat="permanent")
+    ind = _ind(score(dataset(g), g, DAY), "institutional_balance")
+    assert ind.score == 0.6 and ind.components[-1].value == 0.667
+    assert ind.reason.endswith(
+        ": substantial institutions (not counted, missing: legal_personality, cadence)"
+    )
+
+
+def test_institutional_level_is_rounded_to_three_places() -> None:
+    """mou 1/3 and three zeros: 1/12 = 0.0833."""
+    g = grouping(instrument="mou", secretariat="none", cadence="none")
+    ind = _ind(score(dataset(g), g, DAY), "institutional_balance")
+    assert ind.components[-1] == Component("institutionalisation_level", 0.083, 0.5)
+
+
+@pytest.mark.parametrize(("k", "level"), [(0, 0.0), (1, 0.125), (2, 0.125), (3, 0.25)])
+def test_working_groups_level_by_count(k: int, level: float) -> None:
+    """Levels 0, then 0.5 for one or two working groups, 1 from three; with three zeros."""
+    wgs = [{"name": f"WG{i}", "start": "2024-01-01", "sources": ["s"]} for i in range(k)]
+    g = grouping(instrument="none", secretariat="none", cadence="none", working_groups=wgs)
+    ind = _ind(score(dataset(g), g, DAY), "institutional_balance")  # wgs start on DAY itself
+    assert ind.components[-1].value == level
