@@ -321,3 +321,72 @@ def test_working_groups_level_by_count(k: int, level: float) -> None:
     g = grouping(instrument="none", secretariat="none", cadence="none", working_groups=wgs)
     ind = _ind(score(dataset(g), g, DAY), "institutional_balance")  # wgs start on DAY itself
     assert ind.components[-1].value == level
+
+
+def test_strategic_clarity_exactly() -> None:
+    g = grouping(
+        objectives=[
+            {"text": "Deliver X", "timeline": "2030", "sources": ["s"]},
+            {"text": "Fund Y", "budget": "USD 1bn", "sources": ["s"]},
+        ],
+        working_groups=[{"name": "WG", "sources": ["s"]}],
+    )
+    assert _ind(score(dataset(g), g, DAY), "strategic_clarity") == Indicator(
+        "strategic_clarity",
+        "Strategic clarity",
+        1.0,
+        "strong",
+        "2 published objectives, 1 with a timeline, 1 with a budget, 1 working group",
+        (
+            Component("objectives", 2, 1.0, ("s",)),
+            Component("timelines", 1, 1.0),
+            Component("budgets", 1, 1.0),
+            Component("working_groups", 1, 1.0, ("s",)),
+        ),
+    )
+
+
+def test_strategic_clarity_of_one_objective_and_two_working_groups() -> None:
+    g = grouping(
+        objectives=[{"text": "Deliver X", "sources": ["s"]}],
+        working_groups=[{"name": "A", "sources": ["s"]}, {"name": "B", "sources": ["s"]}],
+    )
+    ind = _ind(score(dataset(g), g, DAY), "strategic_clarity")
+    assert (ind.score, ind.label) == (0.5, "moderate")
+    assert ind.reason == (
+        "1 published objective, 0 with a timeline, 0 with a budget, 2 working groups"
+    )
+    assert [c.value for c in ind.components] == [1, 0, 0, 2]
+
+
+def test_strategic_clarity_not_assessable_exactly() -> None:
+    g = grouping()
+    assert _ind(score(dataset(g), g, DAY), "strategic_clarity") == Indicator(
+        "strategic_clarity",
+        "Strategic clarity",
+        None,
+        "not assessable",
+        "not assessable: missing objectives",
+        (),
+        ("objectives",),
+    )
+
+
+def test_strategic_clarity_reads_commitments_from_exactly_the_minimum() -> None:
+    """Three recorded commitments (``min_commitments``) switch clarity to commitments; two
+    leave it on objectives."""
+
+    def commitment(cid: str) -> dict[str, object]:
+        return {
+            "id": cid,
+            "text": f"Do {cid}",
+            "made": "2023-02-16",
+            "delivery": "done",
+            "sources": ["s"],
+        }
+
+    objectives = [{"text": "Deliver X", "sources": ["s"]}]
+    for k, reads_commitments in [(2, False), (3, True)]:
+        g = grouping(objectives=objectives, commitments=[commitment(c) for c in "abc"[:k]])
+        names = [c.name for c in _ind(score(dataset(g), g, DAY), "strategic_clarity").components]
+        assert ("commitments" in names) is reads_commitments, k
