@@ -390,3 +390,92 @@ def test_strategic_clarity_reads_commitments_from_exactly_the_minimum() -> None:
         g = grouping(objectives=objectives, commitments=[commitment(c) for c in "abc"[:k]])
         names = [c.name for c in _ind(score(dataset(g), g, DAY), "strategic_clarity").components]
         assert ("commitments" in names) is reads_commitments, k
+
+
+UNITY = "Unified purpose and commitment"
+
+
+def test_unified_purpose_of_a_us_anchored_grouping_exactly() -> None:
+    us = grouping("us_led", members=("USA", "IND", "JPN"))
+    cn = grouping("cn_led", members=("CHN", "IND", "RUS"))
+    assert _ind(score(dataset(us, cn), us, DAY), "unified_purpose") == Indicator(
+        "unified_purpose",
+        UNITY,
+        0.75,
+        "strong",
+        "3 of 3 participants are full members; 1 of the 2 member states other than the"
+        " United States also sits in China-anchored formats"
+        " (not counted, missing: attendance records)",
+        (
+            Component("symmetric_roles", "3 of 3 full members", 1.0),
+            Component("members_in_china_anchored_formats", {"IND": ["cn_led"]}, 0.5),
+        ),
+        ("attendance records",),
+    )
+
+
+def test_unified_purpose_of_a_china_anchored_grouping_exactly() -> None:
+    """Two full members of three (0.667); Russia, its one state besides China, also sits
+    in both US-anchored formats (0)."""
+    observer = {"participant": "KOR", "role": "observer", "start": "2020-01-01", "sources": ["s"]}
+    cn = grouping("cn_led", members=("CHN", "RUS", "KAZ"), extra_members=[observer])
+    us = grouping("us_led", members=("USA", "RUS", "JPN"))
+    us2 = grouping("us_two", members=("USA", "RUS", "AUS"))
+    ind = _ind(score(dataset(cn, us, us2), cn, DAY), "unified_purpose")
+    assert ind.components == (
+        Component("symmetric_roles", "3 of 4 full members", 0.75),
+        Component("members_in_us_anchored_formats", {"RUS": ["us_led", "us_two"]}, 0.5),
+    )
+    assert ind.reason == (
+        "3 of 4 participants are full members; 1 of the 2 member states other than China"
+        " also sits in US-anchored formats (not counted, missing: attendance records)"
+    )
+
+
+def test_unified_purpose_when_every_member_sits_in_rival_formats() -> None:
+    cn = grouping("cn_led", members=("CHN", "RUS", "KAZ"))
+    us = grouping("us_led", members=("USA", "RUS", "KAZ"))
+    ind = _ind(score(dataset(cn, us), cn, DAY), "unified_purpose")
+    assert ind.components[-1].score == 0.0 and ind.score == 0.5
+    assert "2 of the 2 member states other than China also sit in US-anchored" in ind.reason
+
+
+def test_unified_purpose_not_assessable_exactly() -> None:
+    g = grouping(members=())
+    assert _ind(score(dataset(g), g, DAY), "unified_purpose") == Indicator(
+        "unified_purpose",
+        UNITY,
+        None,
+        "not assessable",
+        "not assessable: missing members on the date",
+        (),
+        ("memberships", "attendance records"),
+    )
+
+
+def test_unified_purpose_names_commitments_too_few_to_assess() -> None:
+    commitment = {"id": "a", "text": "Do a", "made": "2023-02-16", "delivery": "done"}
+    g = grouping(commitments=[{**commitment, "sources": ["s"]}])
+    ind = _ind(score(dataset(g), g, DAY), "unified_purpose")
+    assert ind.missing == (
+        "attendance records",
+        "assessed commitments (0 of 1 recorded; 2 needed for a delivery rate)",
+    )
+
+
+def test_unified_purpose_with_one_state_besides_the_anchor() -> None:
+    """China and Russia in full, Kazakhstan observing: symmetry 2 / 3 = 0.667."""
+    observer = {"participant": "KAZ", "role": "observer", "start": "2020-01-01", "sources": ["s"]}
+    cn = grouping("cn_led", members=("CHN", "RUS"), extra_members=[observer])
+    us = grouping("us_led", members=("USA", "RUS", "JPN"))
+    ind = _ind(score(dataset(cn, us), cn, DAY), "unified_purpose")
+    assert ind.components[0] == Component("symmetric_roles", "2 of 3 full members", 0.667)
+    assert "1 of the 1 member state other than China also sits in US-anchored" in ind.reason
+
+
+def test_unified_purpose_rounds_the_rival_share_to_three_places() -> None:
+    """One of China's three partner states sits in a US-anchored format: 1 - 1/3."""
+    cn = grouping("cn_led", members=("CHN", "RUS", "KAZ", "PAK"))
+    us = grouping("us_led", members=("USA", "PAK", "JPN"))
+    ind = _ind(score(dataset(cn, us), cn, DAY), "unified_purpose")
+    assert ind.components[-1].score == 0.667
