@@ -479,3 +479,114 @@ def test_unified_purpose_rounds_the_rival_share_to_three_places() -> None:
     us = grouping("us_led", members=("USA", "PAK", "JPN"))
     ind = _ind(score(dataset(cn, us), cn, DAY), "unified_purpose")
     assert ind.components[-1].score == 0.667
+
+
+def _trade(table_id: str, shares: dict[str, float]) -> CapabilityTable:
+    return CapabilityTable(
+        id=table_id,
+        name="t",
+        unit="fraction",
+        measure="ratio",
+        year=2023,
+        scope="test",
+        sources=("s",),
+        rows=[{"participant": p, "value": v} for p, v in shares.items()],
+    )
+
+
+def test_economic_interdependencies_exactly() -> None:
+    """China: mean 0.8 / 3 = 0.267 (score 1 - 0.667), spread 0.15 (score 1 - 0.375); the
+    US figures cover one member of three, under the half needed."""
+    china = {"JPN": 0.2, "AUS": 0.35, "KOR": 0.25}
+    g = grouping(members=("JPN", "AUS", "KOR"))
+    tables = {
+        "export_share_china": _trade("export_share_china", china),
+        "export_share_usa": _trade("export_share_usa", {"JPN": 0.2}),
+    }
+    assert _ind(score(dataset(g, indicators=tables), g, DAY), "economic_interdependencies") == (
+        Indicator(
+            "economic_interdependencies",
+            "Economic interdependencies",
+            0.479,
+            "moderate",
+            "members trade 27% on average with CHN (spread 15%)"
+            " (not counted, missing: export_share_usa for AUS, KOR)",
+            (
+                Component(
+                    "dependence_on_CHN",
+                    {"mean": 0.267, "by_member": china, "coverage": 1.0},
+                    0.333,
+                    ("s",),
+                ),
+                Component("divergence_on_CHN", 0.15, 0.625, ("s",)),
+            ),
+            ("export_share_usa for AUS, KOR",),
+        )
+    )
+
+
+def test_trade_figures_for_exactly_half_the_members_are_enough() -> None:
+    g = grouping(members=("JPN", "AUS", "KOR", "NZL"))
+    tables = {"export_share_usa": _trade("export_share_usa", {"JPN": 0.2, "AUS": 0.1})}
+    ind = _ind(score(dataset(g, indicators=tables), g, DAY), "economic_interdependencies")
+    assert [c.name for c in ind.components] == ["dependence_on_USA", "divergence_on_USA"]
+    assert ind.missing == ("trade figures (export_share_china)",)
+
+
+def test_economic_interdependencies_with_both_powers_inside_exactly() -> None:
+    g = grouping(members=("USA", "CHN", "JPN"))
+    assert _ind(score(dataset(g), g, DAY), "economic_interdependencies") == Indicator(
+        "economic_interdependencies",
+        "Economic interdependencies",
+        None,
+        "not assessable",
+        "not assessable: missing an outside power (both the US and China are members)",
+        (),
+        ("an outside power (both the US and China are members)",),
+    )
+
+
+def test_economic_interdependencies_without_members_exactly() -> None:
+    g = grouping(members=())
+    assert _ind(score(dataset(g), g, DAY), "economic_interdependencies") == Indicator(
+        "economic_interdependencies",
+        "Economic interdependencies",
+        None,
+        "not assessable",
+        "not assessable: missing member states on the date",
+        (),
+        ("memberships",),
+    )
+
+
+def test_a_power_inside_or_short_figures_do_not_stop_the_other_power() -> None:
+    usa = _trade("export_share_usa", {"JPN": 0.2, "AUS": 0.1, "KOR": 0.3})
+    inside = grouping(members=("CHN", "JPN", "AUS"))  # China inside: only the US counts
+    ind = _ind(
+        score(dataset(inside, indicators={"export_share_usa": usa}), inside, DAY),
+        "economic_interdependencies",
+    )
+    assert [c.name for c in ind.components] == ["dependence_on_USA", "divergence_on_USA"]
+    g = grouping(members=("JPN", "AUS", "KOR"))
+    short = {
+        "export_share_china": _trade("export_share_china", {"JPN": 0.2}),
+        "export_share_usa": usa,
+    }
+    ind = _ind(score(dataset(g, indicators=short), g, DAY), "economic_interdependencies")
+    assert [c.name for c in ind.components] == ["dependence_on_USA", "divergence_on_USA"]
+    assert ind.missing == ("export_share_china for AUS, KOR",)
+
+
+def test_economic_interdependencies_on_both_powers() -> None:
+    """China figures for two members of three: coverage 0.67."""
+    g = grouping(members=("JPN", "AUS", "KOR"))
+    tables = {
+        "export_share_china": _trade("export_share_china", {"JPN": 0.2, "AUS": 0.3}),
+        "export_share_usa": _trade("export_share_usa", {"JPN": 0.2, "AUS": 0.1, "KOR": 0.3}),
+    }
+    ind = _ind(score(dataset(g, indicators=tables), g, DAY), "economic_interdependencies")
+    assert ind.components[0].value["coverage"] == 0.67
+    assert ind.reason == (
+        "members trade 25% on average with CHN (spread 10%); "
+        "members trade 20% on average with USA (spread 20%)"
+    )
