@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EDITOR_PASSWORD
-from editorial_backends import editorial_backend, postgres_only, sqlite_only, stored_text
+from editorial_backends import editorial_backend, stored_text
 from minilat import dataset
 from minilat.editorial import editors, edits
 from minilat.editorial.database import EditorialDB
@@ -338,7 +338,6 @@ def _edit_body(client: TestClient, kind: str) -> tuple[str, dict[str, Any]]:
     return src_id, body
 
 
-@sqlite_only
 @pytest.mark.parametrize(("method", "path", "kind", "case"), MATRIX)
 def test_authorization_matrix(
     make_client: Callable[..., TestClient],
@@ -350,26 +349,8 @@ def test_authorization_matrix(
 ) -> None:
     """Every write endpoint, asked every way: only the valid way changes anything; every
     other way is refused with its status in the one error shape, and writes nothing (no
-    suggestion decided, no session ended, no record edited, no audit record)."""
-    _asked(make_client, db, method, path, kind, case)
-
-
-#: The whole matrix on PostgreSQL too: every write asked every way (issue 17: the
-#: editorial suite runs against both databases).
-PG_MATRIX = MATRIX
-
-
-@postgres_only
-@pytest.mark.parametrize(("method", "path", "kind", "case"), PG_MATRIX)
-def test_authorization_matrix_on_postgresql(
-    make_client: Callable[..., TestClient],
-    db: EditorialDB,
-    method: str,
-    path: str,
-    kind: str,
-    case: str,
-) -> None:
-    """The matrix's every way of asking, on PostgreSQL (see :data:`PG_MATRIX`)."""
+    suggestion decided, no session ended, no record edited, no audit record). Runs on
+    SQLite and on PostgreSQL (the module's ``editorial_backend`` fixture)."""
     _asked(make_client, db, method, path, kind, case)
 
 
