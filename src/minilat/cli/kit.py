@@ -33,6 +33,7 @@ __all__ = [
     "parse_as_of",
     "pass_ctx",
     "plural",
+    "print_not_counted",
     "table",
     "verified_option",
 ]
@@ -168,3 +169,16 @@ verified_option = click.option(
 as_of_option = click.option(
     "--as-of", "as_of", metavar="DATE", help="Answer as of this date (YYYY-MM-DD); default today."
 )
+
+
+def print_not_counted(rows: list[dict[str, Any]], who: str) -> None:
+    """Name the groupings whose member lists are incomplete in the record and do not list
+    ``who``: not counted for it, but they may hold it (``incomplete_lists`` in the JSON)."""
+    if rows:
+        names = ", ".join(f"{r['grouping']} ({r['listed']} of {r['published']})" for r in rows)
+        out_console.print(
+            f"Not counted: {plural(len(rows), 'grouping')} whose member lists are incomplete in "
+            f"the record (named of published) may also include {who}: {names}.",
+            markup=False,
+            style="yellow",
+        )

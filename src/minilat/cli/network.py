@@ -27,6 +27,7 @@ from minilat.cli.kit import (
     parse_as_of,
     pass_ctx,
     plural,
+    print_not_counted,
     verified_option,
 )
 from minilat.errors import BadInput, did_you_mean
@@ -343,17 +344,7 @@ def _render_country(p: dict[str, Any]) -> None:
         role = g["role"] if g.get("verified", True) else f"{g['role']} (unverified)"
         table.add_row(g["grouping"], g["name"], role, anchor.get(g["grouping"], ""))
     out_console.print(table)
-    if p.get("incomplete_lists"):
-        names = ", ".join(
-            f"{r['grouping']} ({r['listed']} of {r['published']})" for r in p["incomplete_lists"]
-        )
-        out_console.print(
-            f"Not counted: {plural(len(p['incomplete_lists']), 'grouping')} whose member lists "
-            f"are incomplete in the record (named of published) may also include {who['id']}: "
-            f"{names}.",
-            markup=False,
-            style="yellow",
-        )
+    print_not_counted(p.get("incomplete_lists") or [], who["id"])
     table = Table(title="closest partners", title_justify="left")
     for col in ("id", "name", "shared", "weight"):
         table.add_column(col)

@@ -24,6 +24,7 @@ from minilat.cli.kit import (
     parse_as_of,
     pass_ctx,
     plural,
+    print_not_counted,
     table,
     verified_option,
 )
@@ -200,7 +201,7 @@ def groupings_cmd(
     out_console.print(t)
     out_console.print(listing["counts_note"], markup=False, style="dim")
     if listing["incomplete_lists"]:
-        _print_maybe(listing["incomplete_lists"], listing["filters"]["member"])
+        print_not_counted(listing["incomplete_lists"], listing["filters"]["member"])
 
 
 @click.command()
@@ -284,18 +285,6 @@ def _print_incomplete(enum: dict[str, Any] | None) -> None:
     """Say that a member list is incomplete, where the record knows it is."""
     if enum:
         out_console.print(enum["text"], markup=False, style="yellow")
-
-
-def _print_maybe(rows: list[dict[str, Any]], who: str) -> None:
-    """Name the groupings whose member lists are incomplete and do not list ``who``."""
-    if rows:
-        names = ", ".join(f"{r['grouping']} ({r['listed']} of {r['published']})" for r in rows)
-        out_console.print(
-            f"Not counted: {plural(len(rows), 'grouping')} whose member lists are incomplete in "
-            f"the record (named of published) may also include {who}: {names}.",
-            markup=False,
-            style="yellow",
-        )
 
 
 def _print_members(rows: list[dict[str, Any]], title: str) -> None:
