@@ -324,6 +324,45 @@ def test_analysis_is_deterministic_and_json_ready() -> None:
     assert a["overlap"]["pairs"][0] == {"a": "g1", "b": "g2", "shared": 2, "jaccard": 0.666667}
 
 
+def test_projection_and_build_make_the_incidence_once_with_unchanged_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page drawing the ties (projection_on) and analysing the network (build) of one
+    date shares one incidence matrix and projection; the answers equal the unshared path."""
+    calls: list[int] = []
+    real = net.incidence
+
+    def counting(*args: Any, **kwargs: Any) -> sp.csr_array:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    ds = small()
+    t = net.membership_arrays(ds)
+    include = frozenset({"g1", "g3"})
+    monkeypatch.setattr(net, "incidence", counting)
+    ids, W, shared = net.projection_on(ds, DAY, include=include)
+    _, r = net.build(ds, DAY, include=include)
+    assert len(calls) == 1
+    monkeypatch.setattr(net, "incidence", real)
+    alone = net.analyse_arrays(
+        t.participant,
+        t.grouping,
+        t.start,
+        t.end,
+        day=DAY.toordinal(),
+        shape=t.shape,
+        projected=t.is_state,
+        groupings_mask=np.array([g in include for g in t.groupings]),
+    )
+    assert ids == tuple(t.participants[i] for i in alone.nodes) == ("AUS", "BRA", "CAN", "DNK")
+    assert (W != alone.W).nnz == 0 and (shared != alone.shared).nnz == 0
+    assert (r.B != alone.B).nnz == 0 and np.array_equal(r.nodes, alone.nodes)
+    assert np.array_equal(r.community, alone.community) and r.modularity == alone.modularity
+    for field in ("degree", "strength", "eigenvector", "betweenness"):
+        assert np.allclose(getattr(r.centralities, field), getattr(alone.centralities, field))
+    assert all(np.array_equal(x, y) for x, y in zip(r.overlap, alone.overlap, strict=True))
+
+
 def test_empty_network() -> None:
     d = net.analyse(small(), dt.date(1990, 1, 1))
     assert d["nodes"] == [] and d["edges"] == [] and d["communities"] == []

@@ -59,6 +59,7 @@ __all__ = [
     "Weighting",
     "analyse",
     "analyse_arrays",
+    "analyse_projection",
     "as_dict",
     "betweenness",
     "bipartite_graph",
@@ -73,7 +74,9 @@ __all__ = [
     "membership_arrays",
     "participation",
     "project",
+    "projected_on",
     "projection_graph",
+    "projection_on",
     "universal_bodies",
 ]
 
@@ -442,7 +445,28 @@ def analyse_arrays(
     B = incidence(
         participant, grouping, start, end, day=day, shape=shape, groupings_mask=groupings_mask
     )
-    nodes, W, shared = _projection(B, projected, weighting)
+    return analyse_projection(B, *_projection(B, projected, weighting), overlap_top=overlap_top)
+
+
+def analyse_projection(
+    B: sp.csr_array,
+    nodes: IntArray,
+    W: sp.csr_array,
+    shared: sp.csr_array,
+    *,
+    overlap_top: int = 20,
+) -> NetworkArrays:
+    """The analysis of an incidence matrix ``B`` whose projection is already made:
+    ``nodes`` (the rows of ``B`` it ties), ``W`` and ``shared`` over them, as
+    :func:`analyse_arrays` makes them. Callers that hold the projection already (the
+    memoized :func:`build`) pass it through instead of computing it again.
+
+    >>> B = sp.csr_array(np.array([[1, 0], [1, 1], [0, 1]]))
+    >>> nodes = np.arange(3)
+    >>> r = analyse_projection(B, nodes, *project(B))
+    >>> r.centralities.betweenness.tolist()
+    [0.0, 1.0, 0.0]
+    """
     cent = centralities(W)
     labels = communities(W) if nodes.size else np.zeros(0, dtype=np.int64)
     pc, out = participation(W, labels)
@@ -575,7 +599,42 @@ def _ranks(values: FloatArray) -> IntArray:
     return (np.searchsorted(np.sort(-r), -r, side="left") + 1).astype(np.int64)
 
 
-@shared("network.projection")
+@shared("network.projected")
+def projected_on(
+    ds: Dataset,
+    as_of: _dt.date,
+    *,
+    include: Collection[str] | None,
+    weighting: Weighting,
+    states_only: bool,
+    verified_only: bool,
+) -> tuple[sp.csr_array, IntArray, sp.csr_array, sp.csr_array]:
+    """The incidence matrix of ``as_of`` and its projection ``(B, nodes, W, shared)``
+    (``nodes``: the rows of ``B`` the projection ties), made once per dataset and
+    arguments: :func:`projection_on` (the ties alone), :func:`build` (the whole analysis)
+    and the network drawing take them from here. Every argument is required, so that one
+    question always has one key in the memo.
+
+    >>> from minilat.dataset import load
+    >>> B, nodes, W, shared = projected_on(load(), _dt.date(2023, 1, 1), include={"quad"},
+    ...     weighting="newman", states_only=True, verified_only=False)
+    >>> len(nodes), int(B.sum()), int(shared.sum())
+    (4, 4, 12)
+    """
+    t = membership_arrays(ds, verified_only=verified_only)
+    B = incidence(
+        t.participant,
+        t.grouping,
+        t.start,
+        t.end,
+        day=as_of.toordinal(),
+        shape=t.shape,
+        groupings_mask=_mask(t, include),
+    )
+    nodes, W, shared_ = _projection(B, t.is_state if states_only else None, weighting)
+    return B, nodes, W.tocsr(), shared_.tocsr()
+
+
 def projection_on(
     ds: Dataset,
     as_of: _dt.date,
@@ -586,7 +645,8 @@ def projection_on(
 ) -> tuple[tuple[str, ...], sp.csr_array, sp.csr_array]:
     """The co-membership projection on ``as_of`` alone (no centralities, no communities):
     the participants it ties (those with a membership on the date), ``W`` and ``shared``.
-    Kept once per dataset and arguments, for drawings that need only the ties.
+    Kept once per dataset and arguments, for drawings that need only the ties, and the same
+    matrices :func:`build` analyses with these arguments (computed once for both).
 
     >>> from minilat.dataset import load
     >>> ids, W, shared = projection_on(load(), _dt.date(2023, 1, 1), include={"quad"})
@@ -594,17 +654,15 @@ def projection_on(
     (('AUS', 'IND', 'JPN', 'USA'), 1)
     """
     t = membership_arrays(ds)
-    B = incidence(
-        t.participant,
-        t.grouping,
-        t.start,
-        t.end,
-        day=as_of.toordinal(),
-        shape=t.shape,
-        groupings_mask=_mask(t, include),
+    _, rows, W, shared_ = projected_on(
+        ds,
+        as_of,
+        include=include,
+        weighting=weighting,
+        states_only=states_only,
+        verified_only=False,
     )
-    rows, W, shared = _projection(B, t.is_state if states_only else None, weighting)
-    return tuple(t.participants[i] for i in rows), W.tocsr(), shared.tocsr()
+    return tuple(t.participants[i] for i in rows), W, shared_
 
 
 @shared("network.build")
@@ -627,19 +685,15 @@ def build(
     ['AUS', 'IND', 'JPN', 'USA']
     """
     t = membership_arrays(ds, verified_only=verified_only)
-    r = analyse_arrays(
-        t.participant,
-        t.grouping,
-        t.start,
-        t.end,
-        day=as_of.toordinal(),
-        shape=t.shape,
-        projected=t.is_state if states_only else None,
-        groupings_mask=_mask(t, include),
+    projected = projected_on(
+        ds,
+        as_of,
+        include=include,
         weighting=weighting,
-        overlap_top=overlap_top,
+        states_only=states_only,
+        verified_only=verified_only,
     )
-    return t, r
+    return t, analyse_projection(*projected, overlap_top=overlap_top)
 
 
 def as_dict(

@@ -94,19 +94,12 @@ def network_graph(
     if excluded:
         keep = np.array([g not in excluded for g in t.groupings], dtype=bool)
         mask = keep if mask is None else mask & keep
-    B = net.incidence(
-        t.participant,
-        t.grouping,
-        t.start,
-        t.end,
-        day=as_of.toordinal(),
-        shape=t.shape,
-        groupings_mask=mask,
+    # the same incidence and projection as the network analysis of these groupings
+    include = None if mask is None else frozenset(np.asarray(t.groupings)[mask].tolist())
+    B, rows, W, shared = net.projected_on(
+        site.ds, as_of, include=include, weighting="newman", states_only=True, verified_only=False
     )
-    rows = np.flatnonzero(t.is_state & (np.diff(B.indptr) > 0))
     Bs = B[rows]
-    W, shared = net.project(Bs)
-    W = W.tocsr()
     pairs: dict[tuple[int, int], float] = {}
     for i in range(W.shape[0]):
         lo, hi = W.indptr[i], W.indptr[i + 1]
