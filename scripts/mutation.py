@@ -6,7 +6,9 @@ Each group of core modules is mutated on its own, against only the test files th
 exercise it (a mutant of the model is not run against the web suite): the repository's
 ``src``, ``tests``, ``docs`` and ``pyproject.toml`` are copied to ``.mutation/<group>/``, mutmut's
 settings are written there (every other module listed in ``do_not_mutate``), and
-``mutmut run`` runs under ``nice -n 10``. The script prints one line per group (mutants,
+``mutmut run`` runs under ``nice -n 10``. Heavy tests (``-m "not heavy"``: PostgreSQL, Spark,
+a browser) are left out, as in the quick loop: the editorial tests run on SQLite only. The
+script prints one line per group (mutants,
 killed, survived, no test, timeouts, score = killed / mutants, counting timeouts as
 killed) and writes each group's surviving mutants to ``.mutation/<group>/survivors.txt``
 (``mutmut show NAME`` in that folder shows one).
@@ -53,8 +55,16 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("capability_csv.py",),
         ("tests/test_capability_csv.py", "tests/test_coalition_cli.py"),
     ),
-    "dataset": (("dataset.py",), ("tests/test_validation.py",)),
-    "edits": (("editorial/edits.py",), ("tests/test_edits.py",)),
+    "dataset": (
+        ("dataset.py",),
+        (
+            "tests/test_validation.py",
+            "tests/test_reader.py",
+            "tests/test_life_schema.py",
+            "tests/test_provenance.py",
+        ),
+    ),
+    "edits": (("editorial/edits.py",), ("tests/test_edits.py", "tests/test_sync.py")),
     "feeds": (("web/feeds.py",), ("tests/test_feeds.py", "tests/test_boundaries.py")),
     "export": (("export.py",), ("tests/test_export.py", "tests/test_cli.py")),
 }
@@ -81,6 +91,7 @@ def _config(modules: tuple[str, ...], tests: tuple[str, ...], pyproject: str) ->
         + f"do_not_mutate = [{quoted}]\n"
         + f"pytest_add_cli_args_test_selection = [{selected}]\n"
         + 'also_copy = ["docs"]\n'
+        + 'pytest_add_cli_args = ["-m", "not heavy"]\n'
     )
 
 

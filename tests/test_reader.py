@@ -1,0 +1,582 @@
+"""The YAML reader's rules, each with its exact answer: which files of a data folder are
+read (``.yaml`` and ``.yml``, sorted), where each problem is placed (``file:line:
+field``), and what it says (unknown values, unknown fields, missing fields, duplicate
+ids, unknown countries and sources, impossible dates). Found by mutation testing
+(docs/testing.md): the older tests checked a fragment of one message, so a wrong line, a
+wrong field path or a lost hint went unnoticed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from minilat import dataset
+from minilat.dataset import data_files, load, parse_day, validate
+from minilat.errors import BadInput, DatasetInvalid, Problem
+
+SOURCES = """\
+- id: src-a
+  title: Founding statement
+  publisher: Ministry of Examples
+  url: https://example.org/a
+  accessed: "2026-11-28"
+"""
+
+GROUPING = """\
+id: {gid}
+name: {name}
+periods:
+  - start: "2015"
+    sources: [src-a]
+memberships:
+  - {{participant: USA, role: member, start: "2015", sources: [src-a]}}
+"""
+
+
+def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A data folder holding exactly ``files`` (relative path -> text); ``groupings/``
+    always exists."""
+    root = tmp_path / "data"
+    (root / "groupings").mkdir(parents=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _lines(root: Path) -> list[str]:
+    return [str(p) for p in validate(root)]
+
+
+def _ok(gid: str = "alpha", name: str = "Alpha Group") -> str:
+    return GROUPING.format(gid=gid, name=name)
+
+
+# ---------------------------------------------------------------- the folder and its files
+
+
+def test_yml_and_yaml_are_both_read_and_other_files_ignored(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yml": SOURCES,
+            "groupings/beta.yml": _ok("beta", "Beta"),
+            "groupings/alpha.yaml": _ok(),
+            "groupings/notes.txt": "not: [yaml",
+            "groupings/gamma.YAML.bak": "not: [yaml",
+        },
+    )
+    assert _lines(root) == []
+    ds = load(root)
+    assert sorted(ds.groupings) == ["alpha", "beta"]
+    assert list(ds.sources) == ["src-a"]
+    assert [p.name for p in data_files(root, "groupings")] == ["alpha.yaml", "beta.yml"]
+    assert data_files(root, "indicators") == []
+
+
+def test_data_files_are_sorted_by_name(tmp_path: Path) -> None:
+    root = _folder(tmp_path, {f"groupings/{n}": "" for n in ("c.yaml", "a.yml", "b.yaml")})
+    assert [p.name for p in data_files(root, "groupings")] == ["a.yml", "b.yaml", "c.yaml"]
+
+
+def test_a_folder_without_groupings_is_named_at_its_root(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    (root / "sources").mkdir(parents=True)
+    (root / "sources/main.yaml").write_text(SOURCES)
+    assert validate(root) == [
+        Problem(".", 1, "(folder)", "no groupings/ folder: is this a minilat data folder?")
+    ]
+
+
+def test_a_file_is_not_a_data_folder(tmp_path: Path) -> None:
+    path = tmp_path / "data.yaml"
+    path.write_text(_ok())
+    assert validate(path) == [Problem(str(path), 1, "(folder)", "is a file, not a data folder")]
+    missing = tmp_path / "nope"
+    assert validate(missing) == [Problem(str(missing), 1, "(folder)", "no such data folder")]
+
+
+def test_an_empty_file_is_no_problem_and_holds_nothing(tmp_path: Path) -> None:
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "sources/empty.yaml": ""})
+    assert _lines(root) == []
+    assert list(load(root).sources) == ["src-a"]
+
+
+def test_an_undecodable_file_is_a_problem_of_the_file(tmp_path: Path) -> None:
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES})
+    (root / "groupings/bad.yaml").write_bytes(b"id: bad\nname: \xff\xfe\n")
+    [p] = validate(root)
+    assert (p.file, p.line, p.field) == ("groupings/bad.yaml", 1, "(file)")
+    assert p.message.startswith("cannot read: ")
+    assert "utf-8" in p.message
+
+
+def test_load_raises_with_every_problem_and_validate_returns_them(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "groupings/alpha.yaml": _ok().replace("USA", "XYZ"),
+            "groupings/beta.yaml": _ok("beta", "Beta").replace("role: member", "role: boss"),
+        },
+    )
+    problems = validate(root)
+    assert [(p.file, p.line, p.field) for p in problems] == [
+        ("groupings/alpha.yaml", 7, "memberships[0].participant"),
+        ("groupings/beta.yaml", 7, "memberships[0].role"),
+    ]
+    with pytest.raises(DatasetInvalid) as e:
+        load(root)
+    assert e.value.problems == problems
+    assert e.value.message == "the dataset has 2 problems"
+
+
+def test_load_and_validate_default_to_the_bundled_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": _ok()})
+    monkeypatch.setattr(dataset, "bundled_data_dir", lambda: root)  # small and quick
+    assert validate() == []
+    assert list(load().groupings) == ["alpha"]
+    (root / "groupings/alpha.yaml").write_text(_ok().replace("USA", "XYZ"))
+    assert [p.field for p in validate()] == ["memberships[0].participant"]
+    with pytest.raises(DatasetInvalid):
+        load()
+
+
+# ------------------------------------------------------------------- YAML and its lines
+
+
+def test_a_duplicate_key_is_placed_on_its_second_appearance(tmp_path: Path) -> None:
+    text = _ok().replace(
+        '  - start: "2015"\n', '  - start: "2015"\n    sources: [src-a]\n    start: "2016"\n', 1
+    )
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    assert _lines(root) == ["groupings/alpha.yaml:6: periods[0].start: key appears twice"]
+
+
+def test_a_key_that_is_not_plain_is_refused_where_it_stands(tmp_path: Path) -> None:
+    text = _ok() + "events:\n  - date: x\n    ? [a, b]\n    : c\n"
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    assert _lines(root) == ["groupings/alpha.yaml:10: events[0]: keys must be plain"]
+
+
+def test_a_top_level_key_that_is_not_plain_names_the_document(tmp_path: Path) -> None:
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": "{[a]: b}\n"})
+    assert _lines(root) == ["groupings/alpha.yaml:1: (document): keys must be plain"]
+
+
+def test_malformed_yaml_names_the_line_of_the_fault(tmp_path: Path) -> None:
+    text = "id: alpha\nname: Alpha\nperiods: [\n  {start: 2015\n"
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    [p] = validate(root)
+    assert (p.file, p.line, p.field) == ("groupings/alpha.yaml", 5, "(yaml)")
+    # yaml's own words for the fault, not the exception's whole text
+    assert p.message == "malformed YAML: did not find expected ',' or '}'"
+
+
+def test_null_and_the_text_null(tmp_path: Path) -> None:
+    """A plain ``~``, ``null`` or nothing is no value; a quoted "null" is text."""
+    located = dataset._read_yaml('a: ~\nb: null\nc:\nd: "null"\ne: 7\nf: [x, "y"]\n')
+    assert located.data == {"a": None, "b": None, "c": None, "d": "null", "e": "7", "f": ["x", "y"]}
+    assert located.lines[("d",)] == 4
+    assert located.lines[("f", 1)] == 6
+    assert located.line(("f", 1, "deeper", 3)) == 6
+    assert located.line(("nowhere",)) == 1
+    assert dataset._read_yaml("").data is None
+
+
+def test_the_line_of_a_value_on_the_line_after_its_key(tmp_path: Path) -> None:
+    """A key's line is where the key stands, not where its value starts."""
+    located = dataset._read_yaml("x: 1\nitems:\n\n  - a\n  - b\n")
+    assert located.lines[("items",)] == 2
+    assert located.lines[("items", 0)] == 4
+    assert located.lines[("items", 1)] == 5
+    assert located.lines[()] == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ((), "(document)"),
+        (("id",), "id"),
+        (("memberships", 4, "participant"), "memberships[4].participant"),
+        ((0, "id"), "[0].id"),
+        ((2,), "[2]"),
+        (("themes", "value", 1), "themes.value[1]"),
+        (("a", "b", "c"), "a.b.c"),
+    ],
+)
+def test_field_paths_are_written_as_in_python(path: tuple[object, ...], shown: str) -> None:
+    assert dataset._fmt(path) == shown
+
+
+# ----------------------------------------------------------------- the schema's messages
+
+
+def test_unknown_value_suggests_the_closest_or_lists_the_choices(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "groupings/alpha.yaml": _ok().replace("role: member", "role: membr"),
+            "groupings/beta.yaml": _ok("beta", "Beta").replace("role: member", "role: zzzzzz"),
+        },
+    )
+    alpha, beta = _lines(root)
+    assert alpha == (
+        "groupings/alpha.yaml:7: memberships[0].role: unknown value 'membr'; did you mean member?"
+    )
+    assert beta.startswith(
+        "groupings/beta.yaml:7: memberships[0].role: unknown value 'zzzzzz'; expected 'founding_member'"
+    )
+    assert "'member'" in beta and "'observer'" in beta
+
+
+def test_unknown_missing_and_invalid_fields_are_worded_for_a_curator(tmp_path: Path) -> None:
+    grouping = _ok().replace("name: Alpha Group\n", "colour: blue\n")
+    source = SOURCES.replace("url: https://example.org/a", "url: not a url")
+    root = _folder(tmp_path, {"sources/main.yaml": source, "groupings/alpha.yaml": grouping})
+    problems = validate(root)
+    by_field = {(p.file, p.line, p.field): p.message for p in problems}
+    assert by_field[("groupings/alpha.yaml", 2, "colour")] == (
+        "unknown field (see docs/data.md for the schema)"
+    )
+    assert by_field[("groupings/alpha.yaml", 1, "name")] == "required field is missing"
+    url = by_field[("sources/main.yaml", 4, "[0].url")]
+    assert not url.startswith("Value error, ")
+    assert url  # pydantic's own sentence for a bad address
+
+
+def test_a_value_error_loses_pydantics_prefix() -> None:
+    err = {"type": "value_error", "msg": "Value error, end must follow start", "input": 1}
+    assert dataset._error_message(err) == "end must follow start"
+    assert dataset._error_message({"type": "x", "msg": "odd"}) == "odd"
+    assert dataset._error_message({}) == "invalid"
+    assert dataset._error_message({"type": "missing"}) == "required field is missing"
+    assert dataset._error_message({"type": "extra_forbidden"}) == (
+        "unknown field (see docs/data.md for the schema)"
+    )
+
+
+def test_enum_messages_split_every_choice() -> None:
+    """pydantic lists an enum's choices as "'a', 'b' or 'c'": each is a choice."""
+    err: dict[str, object] = {
+        "type": "enum",
+        "input": "obsrver",
+        "ctx": {"expected": "'member', 'founding_member' or 'observer'"},
+    }
+    assert dataset._error_message(err) == "unknown value 'obsrver'; did you mean observer?"
+    err = {"type": "enum", "input": "zzz", "ctx": {"expected": "'aa' or 'bb'"}}
+    assert dataset._error_message(err) == "unknown value 'zzz'; expected 'aa' or 'bb'"
+    err = {"type": "enum", "input": 3}
+    assert dataset._error_message(err) == "unknown value 3; expected "
+
+
+def test_an_impossible_date_is_named_where_it_stands(tmp_path: Path) -> None:
+    text = _ok().replace('start: "2015", sources', 'start: "2015-02-29", sources')
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    [p] = validate(root)
+    assert (p.file, p.line, p.field) == ("groupings/alpha.yaml", 7, "memberships[0].start")
+    assert "not a real day" in p.message
+
+
+def test_a_problem_inside_a_list_item_of_a_list_file(tmp_path: Path) -> None:
+    source = SOURCES + SOURCES.replace("src-a", "src-b").replace('"2026-11-28"', '"2026-13-01"')
+    root = _folder(tmp_path, {"sources/main.yaml": source, "groupings/alpha.yaml": _ok()})
+    [p] = validate(root)
+    assert p == Problem("sources/main.yaml", 10, "[1].accessed", "'2026-13-01' has no month 13")
+
+
+# ----------------------------------------------------------------------- list files
+
+
+def test_a_list_file_that_is_not_a_list(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "sources/more.yaml": "id: src-b\n",
+            "participants/main.yaml": "just text\n",
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert _lines(root) == [
+        "participants/main.yaml:1: (document): must be a list of participants",
+        "sources/more.yaml:1: (document): must be a list of sources",
+    ]
+
+
+def test_an_invalid_item_does_not_hide_the_next(tmp_path: Path) -> None:
+    source = SOURCES.replace("src-a", "src-x").replace("  url: https://example.org/a\n", "")
+    root = _folder(
+        tmp_path,
+        {"sources/main.yaml": source + SOURCES, "groupings/alpha.yaml": _ok()},
+    )
+    assert _lines(root) == ["sources/main.yaml:1: [0].url: required field is missing"]
+    assert list(dataset._collect(root)[0].sources) == ["src-a"]
+
+
+def test_a_grouping_file_that_is_not_a_mapping(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": "- id: alpha\n"},
+    )
+    assert _lines(root) == [
+        "groupings/alpha.yaml:1: (document): a grouping file must be a mapping (see docs/data.md)"
+    ]
+    empty = _folder(tmp_path / "2", {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": ""})
+    assert _lines(empty) == [
+        "groupings/alpha.yaml:1: (document): a grouping file must be a mapping (see docs/data.md)"
+    ]
+
+
+# --------------------------------------------------------------------- duplicate ids
+
+
+def test_a_duplicate_source_id_is_placed_on_the_second(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {"sources/main.yaml": SOURCES + SOURCES, "groupings/alpha.yaml": _ok()},
+    )
+    assert _lines(root) == ["sources/main.yaml:6: [1].id: duplicate source id 'src-a'"]
+
+
+def test_a_duplicate_source_id_across_files(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/a.yaml": SOURCES,
+            "sources/b.yml": "# the same again\n" + SOURCES,
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert _lines(root) == ["sources/b.yml:2: [0].id: duplicate source id 'src-a'"]
+
+
+def test_a_duplicate_grouping_id_in_a_yml_beside_a_yaml(tmp_path: Path) -> None:
+    """``alpha.yaml`` and ``alpha.yml`` both hold grouping ``alpha``: the second read (the
+    names sort ``.yaml`` before ``.yml``) is the duplicate, and only the first counts."""
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "groupings/alpha.yaml": _ok(),
+            "groupings/alpha.yml": _ok(name="Another Alpha"),
+        },
+    )
+    assert _lines(root) == ["groupings/alpha.yml:1: id: duplicate grouping id 'alpha'"]
+    assert dataset._collect(root)[0].groupings["alpha"].name == "Alpha Group"
+
+
+PARTICIPANT = """\
+- id: acme
+  name: Acme Semiconductors
+  kind: company
+  country: TWN
+  sources: [src-a]
+"""
+
+
+def test_participants_duplicate_state_codes_territories_sources_and_countries(
+    tmp_path: Path,
+) -> None:
+    participants = (
+        PARTICIPANT  # [0] fine
+        + PARTICIPANT  # [1] the same id again
+        + "- {id: FRA, name: France, kind: company, sources: [src-a]}\n"  # [2] line 11
+        + "- {id: GRL, name: Greenland, kind: territory, country: DNK, sources: [src-a]}\n"
+        + "- {id: XTR, name: Xland, kind: territory, sources: [src-a]}\n"  # [4] line 13
+        + "- {id: unsourced, name: U, kind: company, sources: [src-zz]}\n"  # [5] line 14
+        + "- {id: abroad, name: A, kind: company, country: XXX, sources: [src-a]}\n"  # [6]
+    )
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "participants/main.yaml": participants,
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert _lines(root) == [
+        "participants/main.yaml:6: [1].id: duplicate participant id 'acme'",
+        "participants/main.yaml:11: [2].id: 'FRA' is a state code; states come from ISO 3166"
+        " and are not listed (a dependent territory with its own code is listed with kind:"
+        " territory)",
+        "participants/main.yaml:13: [4].country: territory 'XTR' needs country: the sovereign"
+        " state it belongs to",
+        "participants/main.yaml:14: [5].sources: source 'src-zz' does not exist",
+        "participants/main.yaml:15: [6].country: unknown country code 'XXX'",
+    ]
+
+
+def test_a_duplicate_state_code_is_named_once_as_a_duplicate(tmp_path: Path) -> None:
+    line = "- {id: GRL, name: Greenland, kind: territory, country: DNK, sources: [src-a]}\n"
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "participants/main.yaml": line + line.replace("territory,", "company,"),
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert _lines(root) == ["participants/main.yaml:2: [1].id: duplicate participant id 'GRL'"]
+
+
+def test_a_territory_on_its_own_lines_is_placed_at_its_kind(tmp_path: Path) -> None:
+    participants = "- id: XTR\n  name: Xland\n  kind: territory\n  sources: [src-a]\n"
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "participants/main.yaml": participants,
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert _lines(root) == [
+        "participants/main.yaml:3: [0].country: territory 'XTR' needs country: the sovereign"
+        " state it belongs to"
+    ]
+
+
+def test_a_participant_on_its_own_lines_places_sources_and_country(tmp_path: Path) -> None:
+    participants = "- id: abroad\n  name: A\n  kind: company\n  country: XXX\n  sources: [src-zz]\n"
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "participants/main.yaml": participants,
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert _lines(root) == [
+        "participants/main.yaml:4: [0].country: unknown country code 'XXX'",
+        "participants/main.yaml:5: [0].sources: source 'src-zz' does not exist",
+    ]
+
+
+# --------------------------------------------------------------- groupings' references
+
+
+def test_an_unknown_participant_is_told_the_closest_codes(tmp_path: Path) -> None:
+    text = _ok().replace("USA", "USX")
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    [line] = _lines(root)
+    assert line.startswith(
+        "groupings/alpha.yaml:7: memberships[0].participant: unknown participant 'USX'; did you mean "
+    )
+    assert "USA" in line
+
+
+def test_a_non_state_participant_of_the_folder_is_known(tmp_path: Path) -> None:
+    text = _ok().replace("participant: USA", "participant: acme")
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "participants/main.yaml": PARTICIPANT,
+            "groupings/alpha.yaml": text,
+        },
+    )
+    assert _lines(root) == []
+    assert load(root).groupings["alpha"].memberships[0].participant == "acme"
+
+
+def test_a_grouping_that_fails_the_schema_still_has_its_references_checked(
+    tmp_path: Path,
+) -> None:
+    text = _ok().replace("participant: USA", "participant: XYZ").replace("[src-a]}", "[src-zz]}")
+    text = text.replace("name: Alpha Group\n", "")
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    lines = _lines(root)
+    assert "groupings/alpha.yaml:1: name: required field is missing" in lines
+    assert any(
+        ln.startswith(
+            "groupings/alpha.yaml:6: memberships[0].participant: unknown participant 'XYZ'"
+        )
+        for ln in lines
+    ), lines
+    assert any("source 'src-zz' does not exist" in ln for ln in lines), lines
+    assert dataset._collect(root)[0].groupings == {}
+
+
+def test_sourced_facts_are_noted_with_their_place(tmp_path: Path) -> None:
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": _ok()})
+    col = dataset._Collector(root)
+    _, problems = dataset._collect_into(col)
+    assert problems == []
+    assert col.source_at == {"src-a": ("sources/main.yaml", 1)}
+    assert ("alpha", "periods[0]", ("src-a",), "groupings/alpha.yaml", 4) in col.facts
+    assert ("alpha", "memberships[0]", ("src-a",), "groupings/alpha.yaml", 7) in col.facts
+    assert {f[0] for f in col.facts} == {"alpha"}
+    assert all(f[2] for f in col.facts)
+
+
+def test_a_second_source_file_records_where_each_source_was_read(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/a.yaml": SOURCES,
+            "sources/b.yaml": "\n" + SOURCES.replace("src-a", "src-b"),
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    col = dataset._Collector(root)
+    dataset._collect_into(col)
+    assert col.source_at == {"src-a": ("sources/a.yaml", 1), "src-b": ("sources/b.yaml", 2)}
+
+
+def test_the_problems_come_sorted_by_file_then_line(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES + SOURCES,
+            "groupings/zeta.yaml": _ok("zeta", "Zeta").replace("USA", "XYZ"),
+            "groupings/alpha.yaml": _ok().replace("name: Alpha Group\n", ""),
+        },
+    )
+    assert [(p.file, p.line) for p in validate(root)] == [
+        ("groupings/alpha.yaml", 1),
+        ("groupings/zeta.yaml", 7),
+        ("sources/main.yaml", 6),
+    ]
+
+
+def test_problems_outside_the_root_show_the_whole_path(tmp_path: Path) -> None:
+    col = dataset._Collector(tmp_path / "data")
+    other = tmp_path / "elsewhere.yaml"
+    col.add(other, 3, "id", "odd")
+    col.add(tmp_path / "data" / "groupings" / "a.yaml", 2, "name", "odd")
+    assert col.problems == [
+        Problem(str(other), 3, "id", "odd"),
+        Problem("groupings/a.yaml", 2, "name", "odd"),
+    ]
+
+
+# ------------------------------------------------------------------- dates from users
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2023-06-15", dt.date(2023, 6, 15)),
+        ("2023-06", dt.date(2023, 6, 1)),
+        ("2023", dt.date(2023, 1, 1)),
+        ("2024-02-29", dt.date(2024, 2, 29)),
+    ],
+)
+def test_a_user_date_is_the_first_day_of_its_period(text: str, day: dt.date) -> None:
+    assert parse_day(text) == day
+
+
+def test_an_impossible_user_date_is_a_bad_input_naming_what() -> None:
+    with pytest.raises(BadInput) as e:
+        parse_day("2023-02-29", "start")
+    assert e.value.message.startswith("bad start: ")
+    assert "2023-02-29" in e.value.message
+    assert e.value.hint == "for example 2023-06-01"
+    with pytest.raises(BadInput) as e:
+        parse_day("soon")
+    assert e.value.message.startswith("bad date: ")
