@@ -6,7 +6,9 @@ import contextlib
 import importlib
 import json
 import logging
+import sys
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from minilat.web import (
     pages,
     pulse,
     suggest,
+    tuning,
 )
 from minilat.web import releases as releases_web
 from minilat.web.middleware import BodyLimit, ResponseCache, SecurityHeaders
@@ -55,8 +58,8 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def app_from_settings() -> FastAPI:
     """The app over the settings in the environment (``MINILAT_DB``, ``MINILAT_DATA``,
-    ``MINILAT_EDITORIAL``, ``MINILAT_EDITORIAL_URL``): the factory each worker process
-    of ``minilat serve --workers N`` calls."""
+    ``MINILAT_EDITORIAL``, ``MINILAT_EDITORIAL_URL``, ``MINILAT_THREADS``): the factory
+    each worker process of ``minilat serve --workers N`` calls."""
     from minilat import settings
 
     data = settings.resolve("data")
@@ -79,11 +82,14 @@ _WARM = (
 
 
 def _warm_up() -> None:
+    loaded = len(sys.modules)
     for name in _WARM:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     with contextlib.suppress(Exception):  # the states' regions, read once per process
         importlib.import_module("minilat.regions").region("USA")
+    if len(sys.modules) > loaded:  # the libraries' modules are long-lived too
+        tuning.settle_heap()
 
 
 def create_app(
@@ -92,6 +98,7 @@ def create_app(
     editorial: Path | str | None = None,
     *,
     releases: Path | None = None,
+    threads: int | None = None,
 ) -> FastAPI:
     """The observatory as an ASGI app over the store at ``store_path``.
 
@@ -101,8 +108,21 @@ def create_app(
     ``MINILAT_EDITORIAL_URL``, ``MINILAT_EDITORIAL``, else its default place,
     :func:`minilat.editorial.editors.editorial_location`). ``releases`` is the folder
     of release bundles served under /releases (default: the setting ``MINILAT_RELEASES``).
+    ``threads`` caps the sync handlers running at once in each process (default:
+    ``MINILAT_THREADS``, else :data:`minilat.web.tuning.DEFAULT_THREADS`).
+
+    When it starts (its lifespan), the app applies :mod:`minilat.web.tuning`: the thread
+    cap, and the dataset's objects frozen out of the garbage collector's walks.
     """
+    n_threads = tuning.threads(threads)
     site = Site(Path(store_path), data_dir, editorial)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        tuning.limit_threads(n_threads)
+        tuning.settle_heap()  # the dataset is loaded: freeze it out of the collections
+        yield
+
     app = FastAPI(
         title="minilat observatory API",
         version="1",
@@ -114,6 +134,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.site = site
     # the analyses' libraries (numpy, scipy, igraph, HiGHS) load in the background, so the

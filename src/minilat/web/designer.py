@@ -23,8 +23,8 @@ import datetime as _dt
 import functools
 import threading
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Request
@@ -46,6 +46,7 @@ __all__ = [
     "limit",
     "read_target",
     "reword",
+    "solve_in_thread",
     "solving_slot",
     "whole",
 ]
@@ -60,6 +61,7 @@ QUEUE_WAIT = 2.0
 RATE = (20, 60.0)
 
 _SLOTS = threading.BoundedSemaphore(MAX_SOLVING)
+T = TypeVar("T")
 
 
 def read_target(text: str) -> tuple[float, str]:
@@ -139,10 +141,18 @@ async def solving_slot(wait: float | None = None) -> AsyncIterator[None]:
         _SLOTS.release()
 
 
+async def solve_in_thread(func: Callable[[], T]) -> T:
+    """``func()`` in a worker thread outside the pages' thread limit
+    (:mod:`minilat.web.tuning` lets few sync handlers run at once): a solve holds its
+    thread for seconds, and the solving slots already bound how many run. Call it inside
+    :func:`solving_slot`."""
+    return await anyio.to_thread.run_sync(func, limiter=anyio.CapacityLimiter(1))
+
+
 async def design_in_slot(site: Site, **question: Any) -> dict[str, Any]:
     """:func:`design` in a solving slot, the solving itself in a worker thread."""
     async with solving_slot():
-        return await anyio.to_thread.run_sync(functools.partial(design, site, **question))
+        return await solve_in_thread(functools.partial(design, site, **question))
 
 
 def _codes(site: Site, text: str | None) -> tuple[str, ...]:

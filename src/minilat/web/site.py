@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import gc
 import logging
 import os
 import secrets
@@ -25,6 +26,7 @@ from minilat.editorial.edits import Base, overlay, read_base
 from minilat.errors import MinilatError, StoreError
 from minilat.memo import Memo
 from minilat.store import Store, open_store
+from minilat.web import tuning
 
 __all__ = ["SECRET_ENV", "Site", "get_site"]
 
@@ -167,7 +169,8 @@ class Site:
             generation = 0
             if is_url(self.suggestions_path) or Path(self.suggestions_path).exists():
                 generation = self.editorial.edits_generation()
-            if reread or generation != self.generation:
+            replaced = reread or generation != self.generation
+            if replaced:
                 rows = self.editorial.records() if generation else []
                 ds, problems = overlay(self._yaml_ds, self.base, rows, self._checked_models)
                 self._ds, self.edit_problems = ds, problems
@@ -175,6 +178,10 @@ class Site:
                 self.generation = generation
                 self.serial += 1
             self._checked = time.monotonic()
+        if replaced and gc.get_freeze_count():
+            # a served process keeps its long-lived objects out of the collector's walks
+            # (minilat.web.tuning): the new dataset joins them, the old one is freed
+            tuning.settle_heap()
         return self.serial
 
     def _reread_yaml(self) -> bool:

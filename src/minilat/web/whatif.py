@@ -23,7 +23,6 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-import anyio.to_thread
 from fastapi import Request
 
 from minilat import scenario as _scenario
@@ -247,13 +246,13 @@ async def limit(request: Request) -> None:
 async def answer_in_slot(site: Site, doc: dict[str, Any], *, network: bool = True) -> Any:
     """:func:`answer` in one of the designer's solving slots, in a worker thread."""
     async with designer.solving_slot():
-        return await anyio.to_thread.run_sync(functools.partial(answer, site, doc, network=network))
+        return await designer.solve_in_thread(functools.partial(answer, site, doc, network=network))
 
 
 async def page_in_slot(site: Site, **form: Any) -> dict[str, Any]:
     """:func:`page` in one of the designer's solving slots, in a worker thread."""
     async with designer.solving_slot():
-        result: dict[str, Any] = await anyio.to_thread.run_sync(
+        result: dict[str, Any] = await designer.solve_in_thread(
             functools.partial(page, site, **form)
         )
         return result

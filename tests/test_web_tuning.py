@@ -1,0 +1,118 @@
+"""The server process's tuning (minilat.web.tuning) is applied where it matters: the
+thread cap inside requests, the frozen heap after start-up and after each reload."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from pathlib import Path
+
+import anyio.from_thread
+import anyio.to_thread
+import pytest
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from minilat.errors import BadInput
+from minilat.web import create_app, designer, tuning
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from minilat.store import open_store
+
+    path = tmp_path_factory.mktemp("tuning") / "store.db"
+    open_store(path).close()
+    return path
+
+
+def _with_probe(app: FastAPI) -> FastAPI:
+    @app.get("/_probe/threads")
+    async def _threads() -> dict[str, float]:  # on the loop the sync handlers' threads serve
+        return {"tokens": anyio.to_thread.current_default_thread_limiter().total_tokens}
+
+    return app
+
+
+def _tokens(app: FastAPI) -> float:
+    with TestClient(_with_probe(app)) as c:
+        tokens: float = c.get("/_probe/threads").json()["tokens"]
+        return tokens
+
+
+def test_the_thread_cap_holds_inside_requests(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(tuning.THREADS_ENV, raising=False)
+    assert _tokens(create_app(store)) == tuning.DEFAULT_THREADS == 4
+    assert _tokens(create_app(store, threads=3)) == 3
+    monkeypatch.setenv(tuning.THREADS_ENV, "2")  # what `serve --threads 2` gives its workers
+    assert _tokens(create_app(store)) == 2
+
+
+@pytest.mark.parametrize("bad", ["0", "many", "1000"])
+def test_a_bad_thread_count_is_refused_with_its_name(
+    store: Path, monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    monkeypatch.setenv(tuning.THREADS_ENV, bad)
+    with pytest.raises(BadInput, match="MINILAT_THREADS"):
+        create_app(store)
+
+
+def _warm_up_done() -> None:
+    for t in threading.enumerate():
+        if t.name == "minilat-warm-up":
+            t.join(timeout=60)
+
+
+def test_the_heap_is_frozen_once_the_app_has_started(store: Path) -> None:
+    app = create_app(store)
+    _warm_up_done()  # it may freeze the heap too, once the libraries are imported
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    with TestClient(app) as c:
+        assert gc.get_freeze_count() > 0
+        assert c.get("/api/v1/groupings/quad").status_code == 200
+    gc.unfreeze()  # leave the test process as it was
+
+
+def test_each_new_dataset_settles_the_heap_again(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(store)
+    _warm_up_done()
+    site = app.state.site
+    settled: list[int] = []
+    real = tuning.settle_heap
+    monkeypatch.setattr(tuning, "settle_heap", lambda: settled.append(1) or real())
+    with TestClient(app) as c:
+        assert len(settled) == 1  # at start-up
+        site.changed()
+        c.get("/api/v1/groupings/quad")
+        assert len(settled) == 1  # nothing changed: nothing to do
+        changes = iter([True])  # the YAML changed, once
+        monkeypatch.setattr(site, "_reread_yaml", lambda: next(changes, False))
+        site.changed()
+        serial = site.serial
+        assert c.get("/api/v1/groupings/quad").status_code == 200
+        assert site.serial == serial + 1
+        assert len(settled) == 2
+    gc.unfreeze()
+
+
+def test_a_solve_takes_none_of_the_pages_threads(store: Path) -> None:
+    """The designer holds its thread for seconds: it must not hold one of the few the
+    pages are computed in."""
+    app = create_app(store, threads=1)
+
+    def borrowed() -> float:
+        limiter = anyio.to_thread.current_default_thread_limiter
+        return float(anyio.from_thread.run_sync(lambda: limiter().borrowed_tokens))
+
+    @app.get("/_probe/solve")
+    async def _solve() -> dict[str, float]:
+        return {
+            "solving": await designer.solve_in_thread(borrowed),
+            "page": await anyio.to_thread.run_sync(borrowed),
+        }
+
+    with TestClient(app) as c:
+        assert c.get("/_probe/solve").json() == {"solving": 0, "page": 1}
