@@ -590,3 +590,234 @@ def test_economic_interdependencies_on_both_powers() -> None:
         "members trade 25% on average with CHN (spread 10%); "
         "members trade 20% on average with USA (spread 20%)"
     )
+
+
+# Found by mutation testing (docs/testing.md): strategic clarity read from commitments
+# (docs/methodology.md, section 3.1) had only its switch tested, never its answer.
+
+
+def _commitment(cid: str, target: str | None = None, status: str | None = None) -> dict:
+    c: dict[str, object] = {
+        "id": cid,
+        "text": f"Do {cid}",
+        "made": "2023-02-16",
+        "delivery": "done",
+        "sources": ["c"],
+    }
+    if target:
+        c["target"] = target
+    if status:
+        c["status"] = [
+            {"date": "2023-10-01", "status": status, "evidence": "seen", "sources": ["e"]}
+        ]
+    return c
+
+
+CLARITY = "Strategic clarity"
+
+
+def test_strategic_clarity_by_commitments_exactly() -> None:
+    """Two objectives (one with a budget), two working groups, three commitments: two
+    with a target date (2 / 3 = 0.667), one delivered and one partly (rate (1 + 0.5) / 2
+    = 0.75). Score (1 + 1 + 0.667 + 1 + 1 + 0.75) / 6 = 0.903."""
+    g = grouping(
+        objectives=[
+            {"text": "Deliver X", "budget": "USD 1bn", "sources": ["o"]},
+            {"text": "Fund Y", "sources": ["p"]},
+        ],
+        working_groups=[{"name": "A", "sources": ["w"]}, {"name": "B", "sources": ["w"]}],
+        commitments=[
+            _commitment("a", "2023-12", "delivered"),
+            _commitment("b", "2024-06", "partly_delivered"),
+            _commitment("c"),
+        ],
+    )
+    counts = {
+        "delivered": 1,
+        "partly_delivered": 1,
+        "not_delivered": 0,
+        "in_progress": 0,
+        "superseded": 0,
+        "unknown": 1,
+    }
+    assert _ind(score(dataset(g), g, DAY), "strategic_clarity") == Indicator(
+        "strategic_clarity",
+        CLARITY,
+        0.903,
+        "strong",
+        "3 recorded commitments, 2 with a target date; 1 delivered and 1 partly delivered"
+        " of 2 assessed (rate 75%); 3 recorded in all; 1 unknown; 1 objective with a"
+        " budget, 2 working groups",
+        (
+            Component("objectives", 2, 1.0, ("o", "p")),
+            Component("commitments", 3, 1.0, ("c",)),
+            Component("commitments_with_target", "2 of 3", 0.667),
+            Component("budgets", 1, 1.0),
+            Component("working_groups", 2, 1.0, ("w",)),
+            Component(
+                "delivery_rate",
+                {"rate": 0.75, "assessed": 2, "made": 3, "counts": counts},
+                0.75,
+                ("c", "e"),
+            ),
+        ),
+    )
+
+
+def test_strategic_clarity_by_commitments_without_objectives_or_assessments() -> None:
+    """No objectives: no objectives component (never a free 1); nothing assessed: the
+    delivery rate is missing, not zero. Score (1 + 0 + 0 + 1) / 4 = 0.5."""
+    g = grouping(
+        working_groups=[{"name": "A", "sources": ["w"]}],
+        commitments=[_commitment(c) for c in "xyz"],
+    )
+    lacking = "assessed commitments (0 of 3 recorded; 2 needed for a delivery rate)"
+    assert _ind(score(dataset(g), g, DAY), "strategic_clarity") == Indicator(
+        "strategic_clarity",
+        CLARITY,
+        0.5,
+        "moderate",
+        "3 recorded commitments, 0 with a target date; 3 commitments recorded, none yet"
+        " assessed as delivered or not; 3 unknown; 0 objectives with a budget, 1 working"
+        f" group (not counted, missing: {lacking})",
+        (
+            Component("commitments", 3, 1.0, ("c",)),
+            Component("commitments_with_target", "0 of 3", 0.0),
+            Component("budgets", 0, 0.0),
+            Component("working_groups", 1, 1.0, ("w",)),
+        ),
+        (lacking,),
+    )
+
+
+def test_strategic_clarity_by_commitments_with_budgets_and_no_working_groups() -> None:
+    """Two budgeted objectives score 1 (plural); no working group scores 0; one target
+    among four commitments is 0.25; nothing assessed, so five components."""
+    g = grouping(
+        objectives=[
+            {"text": "Deliver X", "budget": "USD 1bn", "sources": ["o"]},
+            {"text": "Fund Y", "budget": "EUR 2m", "sources": ["o"]},
+        ],
+        commitments=[_commitment("a", "2025")] + [_commitment(c) for c in "bcd"],
+    )
+    ind = _ind(score(dataset(g), g, DAY), "strategic_clarity")
+    assert ind.components[2:] == (
+        Component("commitments_with_target", "1 of 4", 0.25),
+        Component("budgets", 2, 1.0),
+        Component("working_groups", 0, 0.0),
+    )
+    assert ind.reason.endswith(
+        "; 2 objectives with a budget, 0 working groups (not counted,"
+        " missing: assessed commitments (0 of 4 recorded; 2 needed"
+        " for a delivery rate))"
+    )
+    assert ind.score == 0.65  # (1 + 1 + 0.25 + 1 + 0) / 5
+
+
+# Found by mutation testing (docs/testing.md): economic interdependencies' member filter,
+# its caps at 0, its rounding and the not-assessable reason with two gaps.
+
+ECON = "economic_interdependencies"
+
+
+def test_economic_interdependencies_count_full_member_states_only() -> None:
+    """An observer state and a company taking part in full are not members whose trade
+    is counted: only Japan and Australia (mean 0.25, spread 0.1)."""
+    extra = [
+        {"participant": "KOR", "role": "observer", "start": "2020-01-01", "sources": ["s"]},
+        {"participant": "acme", "role": "member", "start": "2020-01-01", "sources": ["s"]},
+    ]
+    g = grouping(members=("JPN", "AUS"), extra_members=extra)
+    china = _trade("export_share_china", {"JPN": 0.2, "AUS": 0.3, "KOR": 0.9})
+    ind = _ind(score(dataset(g, indicators={"export_share_china": china}), g, DAY), ECON)
+    assert ind.components[0] == Component(
+        "dependence_on_CHN",
+        {"mean": 0.25, "by_member": {"JPN": 0.2, "AUS": 0.3}, "coverage": 1.0},
+        0.375,
+        ("s",),
+    )
+
+
+def test_economic_interdependencies_score_zero_past_the_thresholds() -> None:
+    """A mean share of 0.6 and a spread of 0.6, both past 0.4, score 0, never below."""
+    g = grouping(members=("JPN", "AUS"))
+    china = _trade("export_share_china", {"JPN": 0.3, "AUS": 0.9})
+    ind = _ind(score(dataset(g, indicators={"export_share_china": china}), g, DAY), ECON)
+    assert [(c.name, c.score) for c in ind.components] == [
+        ("dependence_on_CHN", 0.0),
+        ("divergence_on_CHN", 0.0),
+    ]
+    assert (ind.score, ind.label) == (0.0, "weak")
+
+
+def test_economic_interdependencies_round_to_three_places() -> None:
+    """Shares 0.1, 0.2239, 0.15: mean 0.158 (score 1 - 0.395 = 0.605), spread 0.1239 shown
+    as 0.124 (score 1 - 0.30975 shown as 0.69)."""
+    g = grouping(members=("JPN", "AUS", "KOR"))
+    china = _trade("export_share_china", {"JPN": 0.1, "AUS": 0.2239, "KOR": 0.15})
+    ind = _ind(score(dataset(g, indicators={"export_share_china": china}), g, DAY), ECON)
+    assert ind.components[0].value["mean"] == 0.158 and ind.components[0].score == 0.605
+    assert (ind.components[1].value, ind.components[1].score) == (0.124, 0.69)
+
+
+def test_economic_interdependencies_without_any_trade_table_names_both() -> None:
+    g = grouping(members=("JPN", "AUS"))
+    ind = _ind(score(dataset(g), g, DAY), ECON)
+    assert ind.reason == (
+        "not assessable: missing trade figures (export_share_china),"
+        " trade figures (export_share_usa)"
+    )
+
+
+# Found by mutation testing (docs/testing.md): unified purpose counts only formats
+# anchored by the rival, and an incomplete member list anchors nothing.
+
+
+def test_unified_purpose_counts_only_formats_anchored_by_the_rival() -> None:
+    """India also sits in another US-anchored format and in one anchored by neither: not
+    counted. Japan sits in a China-anchored one: 1 of 2, score 0.5."""
+    us = grouping("us_led", members=("USA", "IND", "JPN"))
+    us2 = grouping("us_two", members=("USA", "IND", "AUS"))
+    neither = grouping("neither", members=("IND", "BRA", "ZAF"))
+    cn = grouping("cn_led", members=("CHN", "JPN", "RUS"))
+    ind = _ind(score(dataset(us, us2, neither, cn), us, DAY), "unified_purpose")
+    assert ind.components[-1] == Component(
+        "members_in_china_anchored_formats", {"JPN": ["cn_led"]}, 0.5
+    )
+
+
+def test_unified_purpose_of_an_incompletely_listed_grouping_has_no_rival_component() -> None:
+    """The record lists 3 of a published 10 members: whether China is among the others is
+    unknown, so the grouping is not US-anchored (groupings.anchor_class) and its members
+    are not judged by rival formats."""
+    g = grouping("partial", member_count={"value": 10, "date": "2020", "sources": ["s"]})
+    cn = grouping("cn_led", members=("CHN", "JPN", "RUS"))
+    ind = _ind(score(dataset(g, cn), g, DAY), "unified_purpose")
+    assert ind.components == (Component("symmetric_roles", "3 of 3 full members", 1.0),)
+    assert ind.reason == (
+        "3 of 3 participants are full members (not counted, missing: attendance records)"
+    )
+
+
+def test_unified_purpose_ignores_a_rival_format_whose_list_is_incomplete() -> None:
+    """China and Japan are listed in a grouping of a published 30: not China-anchored
+    (unknown), so Japan is not counted as sitting in a China-anchored format."""
+    us = grouping("us_led", members=("USA", "JPN", "AUS"))
+    partial = grouping(
+        "partial",
+        members=("CHN", "JPN"),
+        member_count={"value": 30, "date": "2020", "sources": ["s"]},
+    )
+    ind = _ind(score(dataset(us, partial), us, DAY), "unified_purpose")
+    assert ind.components[-1] == Component("members_in_china_anchored_formats", {}, 1.0)
+
+
+def test_unified_purpose_with_no_member_state_besides_the_anchor() -> None:
+    """The United States the one full member (Japan observes): no partner state, so none
+    sits with the rival; the share is 0 (scored 1), not a division by zero."""
+    observer = {"participant": "JPN", "role": "observer", "start": "2020-01-01", "sources": ["s"]}
+    g = grouping(members=("USA",), extra_members=[observer])
+    cn = grouping("cn_led", members=("CHN", "JPN"))
+    ind = _ind(score(dataset(g, cn), g, DAY), "unified_purpose")
+    assert ind.components[-1] == Component("members_in_china_anchored_formats", {}, 1.0)
+    assert "0 of the 0 member states other than the United States" in ind.reason

@@ -271,7 +271,6 @@ def _interdependence(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules)
             (),
             ("memberships",),
         )
-    exposures: list[float] = []
     details: list[str] = []
     for power, table_id in rules.trade_tables:
         table = ds.indicator(table_id)
@@ -288,7 +287,6 @@ def _interdependence(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules)
             continue
         mean = sum(values.values()) / len(values)
         spread = max(values.values()) - min(values.values())
-        exposures.append(mean)
         src = tuple(table.sources)
         comps.append(
             Component(
