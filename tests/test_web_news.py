@@ -137,3 +137,26 @@ def test_the_pulse_page_without_a_store_has_no_news_section(web, no_store) -> No
     r = web.get("/pulse")
     assert r.status_code == 200 and "News signals" not in r.text
     assert web.get("/pulse", params={"as_of": "0001-01-01"}).status_code in (200, 400)
+
+
+def test_the_news_section_is_computed_once_per_version_of_the_store(
+    web, news_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shared by the page and the API for a day, and computed again once the store
+    changes (every ingest appends to its manifest)."""
+    from minilat.monitor import service
+
+    calls: list[str] = []
+    real = service.report
+    monkeypatch.setattr(service, "report", lambda *a, **k: calls.append(a[1].id) or real(*a, **k))
+    fresh = {"cache-control": "no-cache"}
+    first = web.get("/groupings/quad", headers=fresh).text
+    assert web.get("/groupings/quad", headers=fresh).text == first
+    api = web.get("/api/v1/groupings/quad/news", headers=fresh).json()
+    assert calls == ["quad"]
+    assert "chart" not in api  # the API leaves the chart out of its copy ...
+    assert "Articles per week about" in web.get("/groupings/quad", headers=fresh).text  # ... only
+    with Lake(news_store).manifest_path.open("ab") as f:
+        f.write(b"\n")  # a new version of the store (a blank line, which readers skip)
+    assert web.get("/api/v1/groupings/quad/news", headers=fresh).json() == api
+    assert calls == ["quad", "quad"]

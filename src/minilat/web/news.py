@@ -26,7 +26,7 @@ from minilat.web.http import ERROR_RESPONSES, file_responses
 from minilat.web.render import json_response
 from minilat.web.site import Site, get_site
 
-__all__ = ["chart", "monitor_root", "news_section", "router", "signals_for"]
+__all__ = ["chart", "monitor_root", "news_section", "router", "signals_for", "store_version"]
 
 router = APIRouter(responses=ERROR_RESPONSES)
 SiteDep = Annotated[Site, Depends(get_site)]
@@ -117,9 +117,38 @@ def _sentence(r: dict[str, Any]) -> str:
     return text + "."
 
 
+def store_version(root: Path) -> tuple[str, int, int] | None:
+    """What the monitor store's answers depend on: its folder and its manifest's
+    modification time and size (every ingest appends to the manifest; the same key on
+    which the shared DuckDB engine reloads), or None when nothing was ever ingested. A
+    file status: cheap enough to take on every request."""
+    from minilat.monitor.lake import Lake
+
+    try:
+        st = Lake(root).manifest_path.stat()
+    except OSError:
+        return None
+    return str(root), st.st_mtime_ns, st.st_size
+
+
 def news_section(site: Site, gid: str, today: _dt.date, start: str | None = None,
                  end: str | None = None) -> dict[str, Any]:  # fmt: skip
-    """The "in the news" result of a grouping: the report, a sentence and the chart."""
+    """The "in the news" result of a grouping: the report, a sentence and the chart.
+
+    Computed once per version of the data and of the monitor store, grouping, day and
+    window, and shared by the grouping page and the API (in the site's memo of answers
+    to options a visitor chooses, :meth:`Site.cached_view`): read-only, like every
+    shared answer."""
+    key = site.ds.grouping(gid).id
+    root = monitor_root()
+    return site.cached_view(
+        ("news", key, today, start, end, str(root), store_version(root)),
+        lambda _ds: _news_section(site, key, today, start, end),
+    )
+
+
+def _news_section(site: Site, gid: str, today: _dt.date, start: str | None,
+                  end: str | None) -> dict[str, Any]:  # fmt: skip
     from minilat.monitor import service
 
     g = site.ds.grouping(gid)
@@ -164,8 +193,7 @@ async def api_grouping_news(
     and with non-members, member pairs, surges and silences. ``store.exists`` is false
     when no GDELT data was ingested."""
     d = await run_in_threadpool(news_section, site, gid, _dt.date.today(), start, end)
-    d.pop("chart", None)
-    return json_response(d)
+    return json_response({k: v for k, v in d.items() if k != "chart"})  # d is shared
 
 
 @router.get("/api/v1/news", summary="Every grouping in the news (GDELT)", tags=["news"])
