@@ -82,6 +82,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_network.py
 	$(BIN)/python benchmarks/bench_coalition.py --repeats 5
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_serving.py
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_panels.py

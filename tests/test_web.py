@@ -274,9 +274,14 @@ def test_etag_and_not_modified(client: TestClient) -> None:
     assert stale.status_code == 200 and stale.json() == r.json()
 
 
-def test_text_is_gzipped_for_clients_that_accept_it(client: TestClient) -> None:
-    plain = client.get("/sources", headers={"accept-encoding": "identity"})
-    zipped = client.get("/sources", headers={"accept-encoding": "gzip, deflate"})
+@pytest.mark.parametrize("url", ["/sources", "/api/v1/groupings?limit=20"])
+def test_text_is_gzipped_for_clients_that_accept_it(client: TestClient, url: str) -> None:
+    from minilat.web.middleware import GZIP_ON_LOOP
+
+    plain = client.get(url, headers={"accept-encoding": "identity"})
+    # the first is compressed on the event loop, the second in a thread
+    assert (len(plain.content) <= GZIP_ON_LOOP) == ("limit" in url)
+    zipped = client.get(url, headers={"accept-encoding": "gzip, deflate"})
     assert "content-encoding" not in plain.headers
     assert zipped.headers["content-encoding"] == "gzip"
     assert zipped.text == plain.text  # the client decompresses
@@ -284,7 +289,7 @@ def test_text_is_gzipped_for_clients_that_accept_it(client: TestClient) -> None:
     assert zipped.headers["etag"] != plain.headers["etag"]
     assert "Accept-Encoding" in zipped.headers["vary"]
     again = client.get(
-        "/sources",
+        url,
         headers={"accept-encoding": "gzip", "if-none-match": zipped.headers["etag"]},
     )
     assert again.status_code == 304
