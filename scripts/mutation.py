@@ -50,6 +50,7 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("tests/test_characteristics.py", "tests/test_boundaries.py"),
     ),
     "scorecard": (("analysis/scorecard.py",), ("tests/test_scorecard.py",)),
+    "countries": (("analysis/countries.py",), ("tests/test_countries.py",)),
     "designer": (("analysis/coalition.py",), ("tests/test_coalition.py",)),
     "capability_csv": (
         ("capability_csv.py",),

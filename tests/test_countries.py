@@ -13,7 +13,7 @@ from click.testing import Result
 
 from minilat.analysis import countries as co
 from minilat.dataset import Dataset, load
-from minilat.model import Grouping, Participant, ParticipantKind, Source
+from minilat.model import Grouping, Participant, ParticipantKind, Role, Source
 
 DAY = dt.date(2024, 1, 1)
 
@@ -263,3 +263,171 @@ def test_a_partial_member_list_anchors_no_bloc() -> None:
     assert a["unknown"] == len(a["groupings"]["unknown"])
     # a complete list is classed as before
     assert anchor_class(ds.grouping("quad"), day, ds=ds) == "us_anchored"
+
+
+# ------------------------------------------------- found by mutation testing (docs/testing.md)
+# The hedging measure's whole answer on hand-worked cases (the module docstring's rules):
+# rates, index, raw index and lean to six places, the threshold, each grouping's role.
+
+
+def _member(gid: str) -> dict[str, str]:
+    return {"grouping": gid, "role": "member"}
+
+
+def test_alignment_of_a_hedger_exactly() -> None:
+    """India in 2 of 3 US-anchored and 2 of 3 China-anchored formats: equal rates 2/3,
+    index 1, raw index 2/2 = 1, lean 0."""
+    assert co.alignment(blocs(), "IND", DAY) == {
+        "country": "IND",
+        "as_of": "2024-01-01",
+        "anchors": ["USA", "CHN"],
+        "us_anchored": 2,
+        "china_anchored": 2,
+        "both": 1,
+        "neither": 1,
+        "unknown": 0,
+        "available": {
+            "us_anchored": 3,
+            "china_anchored": 3,
+            "both": 1,
+            "neither": 2,
+            "unknown": 0,
+        },
+        "us_rate": 0.666667,
+        "china_rate": 0.666667,
+        "hedging_index": 1.0,
+        "raw_hedging_index": 1.0,
+        "lean": 0.0,
+        "threshold": 0.333333,
+        "label": "hedger",
+        "groupings": {
+            "us_anchored": [_member("us1"), _member("us2")],
+            "china_anchored": [_member("cn1"), _member("cn2")],
+            "both": [_member("g20")],
+            "neither": [_member("x1")],
+            "unknown": [],
+        },
+    }
+
+
+def _three_and_three(us: int, cn: int) -> Dataset:
+    """Three US- and three China-anchored formats; Indonesia in the first ``us`` and the
+    first ``cn`` of them."""
+    return dataset(
+        *(full(f"us{i}", "USA", *(["IDN"] if i < us else [])) for i in range(3)),
+        *(full(f"cn{i}", "CHN", *(["IDN"] if i < cn else [])) for i in range(3)),
+    )
+
+
+def test_alignment_exactly_at_the_hedging_threshold() -> None:
+    """1 of 3 US-anchored, 3 of 3 China-anchored: index (1/3) / 1 = 1/3, the threshold
+    itself, so a hedger; raw index 1/3; lean (1/3 - 1) / (4/3) = -0.5."""
+    a = co.alignment(_three_and_three(1, 3), "IDN", DAY)
+    assert (a["us_rate"], a["china_rate"]) == (0.333333, 1.0)
+    assert (a["hedging_index"], a["raw_hedging_index"], a["lean"]) == (0.333333, 0.333333, -0.5)
+    assert a["label"] == "hedger"
+
+
+def test_alignment_with_exactly_the_minimum_of_formats() -> None:
+    """1 + 2 = 3 formats (MIN_FORMATS) are enough: index (1/3) / (2/3) = 0.5, raw 1/2,
+    lean (1/3 - 2/3) / 1 = -1/3."""
+    a = co.alignment(_three_and_three(1, 2), "IDN", DAY)
+    assert (a["hedging_index"], a["raw_hedging_index"], a["lean"]) == (0.5, 0.5, -0.333333)
+    assert a["label"] == "hedger"
+    assert co.alignment(_three_and_three(1, 1), "IDN", DAY)["label"] == (
+        "too few bloc-anchored formats"
+    )
+
+
+def test_alignment_when_one_side_has_no_formats_at_all() -> None:
+    """No US-anchored format on the date: the US rate is 0 (not a division by zero, not
+    1), so a country in three China-anchored formats is aligned with China; and the
+    mirror case."""
+    only_cn = dataset(*(full(f"cn{i}", "CHN", "PAK") for i in range(3)))
+    a = co.alignment(only_cn, "PAK", DAY)
+    assert (a["us_rate"], a["china_rate"], a["hedging_index"], a["lean"]) == (0.0, 1.0, 0.0, -1.0)
+    assert a["label"] == "aligned: China-anchored"
+    only_us = dataset(*(full(f"us{i}", "USA", "GBR") for i in range(3)))
+    a = co.alignment(only_us, "GBR", DAY)
+    assert (a["us_rate"], a["china_rate"], a["hedging_index"], a["lean"]) == (1.0, 0.0, 0.0, 1.0)
+    assert a["label"] == "aligned: US-anchored"
+
+
+def _with_unverified_membership() -> Dataset:
+    """Kenya in a US-anchored format without a source for its membership (unverified)."""
+    us = Grouping.model_validate(
+        {
+            "id": "us0",
+            "name": "US0",
+            "periods": [{"start": "2000", "sources": ["s"]}],
+            "memberships": [
+                {"participant": "USA", "role": "member", "start": "2000", "sources": ["s"]},
+                {"participant": "KEN", "role": "member", "start": "2000"},
+            ],
+        }
+    )
+    return dataset(us, full("us1", "USA", "KEN"))
+
+
+def test_unverified_memberships_count_unless_verified_only() -> None:
+    ds = _with_unverified_membership()
+    assert [g.id for g, _ in co.taking_part(ds, "KEN", DAY)] == ["us0", "us1"]
+    assert [g.id for g, _ in co.taking_part(ds, "KEN", DAY, verified_only=True)] == ["us1"]
+    assert co.alignment(ds, "KEN", DAY)["us_anchored"] == 2
+    assert co.alignment(ds, "KEN", DAY, verified_only=True)["us_anchored"] == 1
+
+
+@pytest.mark.parametrize("threshold", [0.0, 1.0])
+def test_a_hedging_threshold_may_be_zero_or_one(threshold: float) -> None:
+    a = co.alignment(blocs(), "IND", DAY, threshold=threshold)
+    assert (a["threshold"], a["label"]) == (threshold, "hedger")  # index 1 meets both
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan")])
+def test_a_hedging_threshold_outside_zero_to_one_is_refused(threshold: float) -> None:
+    """The index lies in [0, 1]: above 1 equal rates (India's) would read as aligned."""
+    with pytest.raises(ValueError, match=r"a hedging threshold lies in \[0, 1\], not "):
+        co.alignment(blocs(), "IND", DAY, threshold=threshold)
+
+
+# mutmut does not mutate decorated functions, so `_on_date` and `_anchor_classes`
+# (memoised with @shared) had no mutants: their two rules are tested here instead
+# (docs/testing.md).
+
+
+def test_a_grouping_that_ended_before_the_date_is_not_available() -> None:
+    ended = Grouping.model_validate(
+        {
+            "id": "old_us",
+            "name": "OLD",
+            "periods": [{"start": "2000", "end": "2010", "sources": ["s"]}],
+            "memberships": [
+                {"participant": p, "role": "member", "start": "2000", "sources": ["s"]}
+                for p in ("USA", "GBR")
+            ],
+        }
+    )
+    ds = dataset(ended, *blocs().groupings.values())
+    a = co.alignment(ds, "GBR", DAY)
+    assert a["available"]["us_anchored"] == 3 and a["us_anchored"] == 3
+    assert co.alignment(ds, "GBR", dt.date(2005, 1, 1))["groupings"]["us_anchored"][0] == {
+        "grouping": "old_us",
+        "role": "member",
+    }
+
+
+def test_a_participant_listed_twice_on_a_day_takes_part_once() -> None:
+    """Overlapping rows (refused by dataset validation, possible in a what-if copy) count
+    one grouping once, with the first row's role."""
+    g = grouping("us0", [("USA", "member", "2000", None), ("IND", "observer", "2000", None)])
+    twice = g.model_copy(
+        update={
+            "memberships": (
+                *g.memberships,
+                g.memberships[1].model_copy(update={"role": Role.MEMBER}),
+            )
+        }
+    )
+    assert [(x.id, role) for x, role in co.taking_part(dataset(twice), "IND", DAY)] == [
+        ("us0", "observer")
+    ]

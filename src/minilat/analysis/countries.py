@@ -168,6 +168,10 @@ def _alignment(
     threshold: float,
     anchors: tuple[str, str],
 ) -> dict[str, Any]:
+    if not 0 <= threshold <= 1:
+        # The index lies in [0, 1]: above 1 nobody could hedge, and equal rates would read
+        # as aligned with one side.
+        raise ValueError(f"a hedging threshold lies in [0, 1], not {threshold}")
     available: Counter[str] = Counter(classes.values())
     groups: dict[str, list[dict[str, str]]] = {k: [] for k in _CLASSES}
     for g, role in taking:
