@@ -139,6 +139,20 @@ def run(db_path: Path) -> Callable[..., Result]:
 
 
 @pytest.fixture
+def columns(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """Set the terminal width the CLI's tables are laid out for (COLUMNS, as a user's
+    shell does): ``columns(80)``; the consoles are made anew for it, and restored after."""
+    from minilat.cli import kit
+
+    def set_width(n: int) -> None:
+        monkeypatch.setenv("COLUMNS", str(n))
+        monkeypatch.setattr(kit.out_console, "_console", None)
+        monkeypatch.setattr(kit.err_console, "_console", None)
+
+    return set_width
+
+
+@pytest.fixture
 def editorial_backend() -> str:
     """The kind of editorial database the tests get: SQLite here; the editorial suite's
     modules run on both (``from editorial_backends import editorial_backend``)."""

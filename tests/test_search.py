@@ -96,7 +96,9 @@ def test_page_api_and_cli_agree(client: TestClient, run: Callable[..., Result]) 
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_input"
 
 
-def test_cli_text_output(run: Callable[..., Result]) -> None:
-    r = run("search", "chip")
-    assert r.exit_code == 0 and "/groupings/chip4" in r.output
+def test_cli_text_output(run: Callable[..., Result], columns: Callable[[int], None]) -> None:
+    r = run("search", "chip")  # 80 columns: the ids to type next
+    assert r.exit_code == 0 and "chip4" in r.output.replace("│", " ").split()
+    columns(160)  # wide enough for the addresses too
+    assert "/groupings/chip4" in run("search", "chip").output
     assert "nothing found" in run("search", "zzzxqq").output

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from minilat.cli.kit import (
+    Col,
     Context,
     as_of_option,
     emit_json,
@@ -23,6 +24,7 @@ from minilat.cli.kit import (
     pass_ctx,
     plural,
 )
+from minilat.cli.kit import table as kit_table
 from minilat.errors import BadInput, Infeasible
 
 if TYPE_CHECKING:
@@ -109,24 +111,22 @@ def _print_region_notes(tables: list[dict[str, Any]]) -> None:
 
 
 def _print_coalition(d: dict[str, Any], title: str) -> None:
-    from rich.table import Table
-
     ms = 1000 * d["solve_seconds"]
     out_console.print(
         f"[bold]{title}[/]: {plural(d['size'], 'member')} — {_proof(d)}, solved in {ms:.1f} ms",
         soft_wrap=True,
     )
-    table = Table(title_justify="left")
-    table.add_column("country")
-    table.add_column("name")
-    for t in d["tables"]:
-        table.add_column(t["id"], justify="right")
+    table = kit_table(
+        "shares of the world total",
+        [Col("country", "id"), Col("name"), *(Col(t["id"], "num") for t in d["tables"])],
+    )
     for c in d["coalition"]:
         table.add_row(c["id"], c["name"], *(_pct(c["shares"][t["id"]]) for t in d["tables"]))
     out_console.print(table)
-    cov = Table(title="coverage per table", title_justify="left")
-    for col in ("table", "coverage", "target", "met", "weight"):
-        cov.add_column(col)
+    cov = kit_table(
+        "coverage per table",
+        [Col("table", "id"), *(Col(h, "num") for h in ("coverage", "target", "met", "weight"))],
+    )
     for t in d["tables"]:
         met = "—" if t["met"] is None else ("yes" if t["met"] else "NO")
         cov.add_row(t["id"], _pct(t["coverage"]), _pct(t["target"]), met, f"{t['weight']:.2f}")
@@ -135,8 +135,6 @@ def _print_coalition(d: dict[str, Any], title: str) -> None:
 
 
 def _render(d: dict[str, Any]) -> None:
-    from rich.table import Table
-
     mode = d["mode"]
     if mode == "smallest":
         _print_coalition(d, "Smallest coalition meeting every target")
@@ -151,9 +149,16 @@ def _render(d: dict[str, Any]) -> None:
             f" (weighted coverage {_pct(d['weighted_coverage'])})",
         )
     elif mode == "frontier":
-        table = Table(title="size versus coverage (best coalition of at most k)")
-        for col in ("k", "coverage", "gain", "proof", "members"):
-            table.add_column(col)
+        table = kit_table(
+            "size versus coverage (best coalition of at most k)",
+            [
+                Col("k", "num"),
+                Col("coverage", "num"),
+                Col("gain", "num"),
+                Col("proof", "word"),
+                Col("members", lines=0),
+            ],
+        )
         for s in d["steps"]:
             if not s["feasible"]:
                 table.add_row(str(s["k"]), "infeasible", "", "", "")
@@ -398,17 +403,23 @@ def design(
 def tables(c: Context, as_json: bool) -> None:
     """List the bundled capability tables: unit, year, scope, rows and source."""
 
-    from rich.table import Table
-
     from minilat.analysis import coalition as _coalition
 
     d = _coalition.catalogue(c.dataset())
     if as_json:
         emit_json(d)
         return
-    table = Table(title=f"{d['count']} capability tables", title_justify="left")
-    for col in ("id", "measure", "year", "rows", "in regions", "unit"):
-        table.add_column(col)
+    table = kit_table(
+        f"{plural(d['count'], 'capability table')}",
+        [
+            Col("id", "id"),
+            Col("measure"),
+            Col("year", "word", drop=2),
+            Col("rows", "word", drop=3),
+            Col("in regions", "num", drop=1, narrow="regions"),
+            Col("unit", drop=1),
+        ],
+    )
     for t in d["tables"]:
         regions = f" + {plural(len(t['regions']), 'region')}" if t["regions"] else ""
         table.add_row(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from minilat.cli.kit import (
+    Col,
     Context,
     emit_json,
     err_console,
@@ -24,6 +25,7 @@ from minilat.cli.kit import (
     pass_ctx,
     plural,
 )
+from minilat.cli.kit import table as kit_table
 from minilat.errors import BadInput
 
 if TYPE_CHECKING:
@@ -144,17 +146,22 @@ def editors_remove(c: Context, name: str, yes: bool) -> None:
 def editors_list(c: Context, as_json: bool) -> None:
     """Every editor (not removed), its state, the ids of its live tokens (never a hash)."""
 
-    from rich.table import Table
-
     from minilat.editorial import editors as _editors
 
     rows = _editors.list_editors(_db(c))
     if as_json:
         emit_json({"count": len(rows), "editors": rows})
         return
-    table = Table(title=plural(len(rows), "editor"), title_justify="left")
-    for col in ("id", "name", "state", "created", "live tokens"):
-        table.add_column(col)
+    table = kit_table(
+        plural(len(rows), "editor"),
+        [
+            Col("id", "id"),
+            Col("name", "id"),
+            Col("state", "word"),
+            Col("created", "word", drop=1),
+            Col("live tokens", "ids", narrow="tokens"),
+        ],
+    )
     for r in rows:
         table.add_row(
             str(r["id"]), r["name"], r["state"], r["created"], ", ".join(map(str, r["token_ids"]))

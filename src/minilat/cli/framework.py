@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from minilat.cli.kit import (
+    Col,
     Context,
     as_of_option,
     emit_json,
@@ -18,6 +19,7 @@ from minilat.cli.kit import (
     table,
     verified_option,
 )
+from minilat.cli.kit import table as kit_table
 
 __all__ = ["COMMANDS"]
 
@@ -35,8 +37,6 @@ def assess(
 ) -> None:
     """The four characteristics of a minilateral and its type, with the evidence."""
 
-    from rich.table import Table
-
     from minilat.analysis import characteristics, typology
 
     ds = c.dataset()
@@ -50,9 +50,15 @@ def assess(
         return
     out_console.print(f"[bold]{result['name']}[/] ({g.id}) as of {result['as_of']}")
     out_console.print(result["verdict"], markup=False)
-    table = Table(show_header=True)
-    for col in ("characteristic", "value", "verdict", "why"):
-        table.add_column(col)
+    table = kit_table(
+        "the four characteristics",
+        [
+            Col("characteristic", "word"),
+            Col("value", min=10),
+            Col("verdict", "word"),
+            Col("why", lines=0, min=24),
+        ],
+    )
     for key in ("size", "informality", "thematic_focus", "multi_stakeholder"):
         ch = result[key]
         table.add_row(key, ch["label"], _VERDICT[ch["verdict"]], ch["reason"])
@@ -65,6 +71,12 @@ def assess(
             f"{t['editor_type']} — {t['editor_rationale']}",
             soft_wrap=True,
         )
+
+
+def _short_type(value: str) -> str:
+    """A grouping type in one word, for narrow tables ("economic" for
+    economic_supply_chain, "multi" for multidimensional)."""
+    return "multi" if value == "multidimensional" else value.split("_")[0]
 
 
 def _sources(ds: Any, obj: Any) -> dict[str, Any]:
@@ -125,17 +137,25 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
     t = table(
         f"{plural(len(rows), what)} as of {day.isoformat()}: the rule's type, its scores, and "
         "the editor's type where one is recorded (the type used is the editor's)",
-        ("id", "rule", "sec", "econ", "digital", "multi", "editor", "used"),
+        [
+            Col("id", "id"),
+            Col("rule", "word"),
+            *(Col(h, "num", drop=1) for h in ("sec", "econ", "digital", "multi")),
+            Col("editor", "word"),
+            Col("used", "word"),
+        ],
     )
     for r in sorted(rows, key=lambda r: (r.type or "", r.grouping)):
         s = r.scores
         if r.editor_type is None:
-            editor = ""
+            editor: tuple[str, str] = ("", "")
         else:
-            editor = f"{r.editor_type} (agrees)" if r.agrees else f"{r.editor_type} (differs)"
+            word = "agrees" if r.agrees else "differs"
+            editor = (f"{r.editor_type} ({word})", word)  # "used" names the editor's type
+        rule = r.rule_type or "not assessable"
         t.add_row(
             r.grouping,
-            r.rule_type or "not assessable",
+            (rule, _short_type(rule)),
             *(
                 f"{s.get(k, 0):.2f}"
                 for k in (
@@ -146,7 +166,7 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
                 )
             ),
             editor,
-            r.type or "not assessable",
+            (r.type or "not assessable", _short_type(r.type or "not assessable")),
         )
     out_console.print(t)
     if disagreements:
@@ -170,8 +190,6 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
 def scorecard_cmd(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None:
     """The article's five policy implications scored, with evidence and gaps."""
 
-    from rich.table import Table
-
     from minilat.analysis import scorecard
 
     ds = c.dataset()
@@ -182,9 +200,15 @@ def scorecard_cmd(c: Context, grouping_id: str, as_of: str | None, as_json: bool
         emit_json(card)
         return
     out_console.print(f"[bold]{card['name']}[/] ({g.id}) as of {card['as_of']}")
-    table = Table(show_header=True)
-    for col in ("indicator", "score", "label", "why"):
-        table.add_column(col)
+    table = kit_table(
+        "the five policy implications",
+        [
+            Col("indicator", lines=3),
+            Col("score", "num"),
+            Col("label", "word"),
+            Col("why", lines=0, min=24),
+        ],
+    )
     for ind in card["indicators"]:
         shown = "—" if ind["score"] is None else f"{ind['score']:.2f}"
         table.add_row(ind["title"], shown, ind["label"], ind["reason"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from minilat.store import Store
 
 __all__ = [
+    "Cell",
+    "Col",
     "Context",
     "as_of_option",
     "emit_json",
@@ -131,35 +134,213 @@ def plural(n: int, noun: str, plural_form: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural_form or noun + 's'}"
 
 
+#: A table cell: the text, or ``(wide, narrow)`` where a shorter form reads as well when
+#: the terminal is narrow (a year for a date, "founding" for "founding_member").
+Cell = str | tuple[str, str]
+
+#: The width a wrapped text column may be squeezed to before columns are dropped instead.
+TEXT_MIN = 14
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a :func:`table`, and how it gives way when the terminal is narrow.
+
+    ``kind`` says how its cells may be shortened:
+
+    * ``id``: an id a user types next; never cut, wrapped or dropped.
+    * ``ids``: ids separated by ", "; each shown whole, as many as fit in ``lines``
+      lines, then "+N" for the rest (all of them are in ``--json``); as wide as the
+      longest id unless ``min`` says less (longer ids then count in the "+N").
+    * ``word``: a short word, date or code: never cut; the column may be dropped.
+    * ``num``: a number, right-aligned, never cut; the column may be dropped.
+    * ``text``: wrapped to at most ``lines`` lines (``0``: as many as it takes), the last
+      one ending in "…" if the text is longer; never narrower than ``min`` (or its longest
+      cell).
+
+    ``drop``: columns with a drop rank (1 first, then 2, ...) are left out, in turn, when
+    even their narrow forms do not fit; ``narrow``: the header used with the narrow forms.
+    """
+
+    header: str
+    kind: str = "text"
+    lines: int = 2
+    drop: int = 0
+    narrow: str | None = None
+    min: int | None = None
+
+
+def _wrap(text: str, width: int, lines: int) -> str:
+    r"""``text`` wrapped to ``width``, at most ``lines`` lines, ending in "…" if cut.
+
+    >>> _wrap("Quadrilateral Security Dialogue", 14, 2)
+    'Quadrilateral\nSecurity Dial…'
+    >>> _wrap("AUKUS", 14, 2)
+    'AUKUS'
+    """
+    import textwrap
+
+    out: list[str] = []
+    for para in text.splitlines() or [""]:
+        out.extend(textwrap.wrap(para, width, break_on_hyphens=False) or [""])
+    if lines <= 0 or len(out) <= lines:
+        return "\n".join(out)
+    last = " ".join(out[lines - 1 :])
+    return "\n".join([*out[: lines - 1], last[: width - 1].rstrip() + "…"])
+
+
+def _wrap_ids(text: str, width: int, lines: int) -> str:
+    r"""Ids (separated by ", ") in at most ``lines`` lines of ``width``, each id whole;
+    "+N" stands for the N that do not fit.
+
+    >>> _wrap_ids("quad-a-2017, quad-b-2021, quad-c-2024", 16, 2)
+    'quad-a-2017,\nquad-b-2021 +1'
+    >>> _wrap_ids("a, b", 12, 1)
+    'a, b'
+    >>> _wrap_ids("ai, connectivity_infrastructure", 20, 2)
+    'ai +1'
+    """
+    ids = [i for i in text.split(", ") if i]
+    rows: list[list[str]] = [[]]
+    for i in (i for i in ids if len(i) + 4 <= width or len(ids) == 1):
+        if rows[-1] and len(", ".join([*rows[-1], i])) + 1 > width:  # + a trailing ","
+            rows.append([])
+        rows[-1].append(i)
+    rest = len(ids) - sum(len(r) for r in rows)  # too long for the width
+    if len(rows) <= lines and not rest:
+        return ",\n".join(", ".join(r) for r in rows)
+    rest += sum(len(r) for r in rows[lines:])
+    rows = rows[:lines]
+    while len(rows[-1]) > 1 and len(", ".join(rows[-1])) + len(f" +{rest}") > width:
+        rows[-1].pop()
+        rest += 1
+    return (",\n".join(", ".join(r) for r in rows) + f" +{rest}").strip()
+
+
 class _Table:
-    """Rows for a rich table whose id columns are never cut, however narrow the terminal."""
+    """Rows for a rich table laid out for the width it is printed at: ids whole, text
+    wrapped to a few lines, narrow forms then fewer columns when the terminal is narrow."""
 
-    def __init__(self, title: str, columns: Sequence[str], ids: Iterable[int]) -> None:
-        self.title, self.columns, self.ids = title, list(columns), set(ids)
-        self.rows: list[list[str]] = []
+    def __init__(self, title: str, columns: Sequence[Col]) -> None:
+        self.title, self.columns = title, list(columns)
+        self.rows: list[list[Cell]] = []
 
-    def add_row(self, *cells: str) -> None:
-        self.rows.append([str(c) for c in cells])
+    def add_row(self, *cells: Cell | int | float | None) -> None:
+        self.rows.append(
+            [c if isinstance(c, tuple) else "" if c is None else str(c) for c in cells]
+        )
 
-    def __rich__(self) -> Any:
-        from rich.table import Table
+    def _cells(self, i: int, narrow: bool) -> list[str]:
+        return [
+            str(r[i][1 if narrow else 0]) if isinstance(r[i], tuple) else str(r[i])
+            for r in self.rows
+        ]
 
-        t = Table(title=self.title, title_justify="left")
-        for i, col in enumerate(self.columns):
-            if i in self.ids:
-                width = max([len(col), *(len(r[i]) for r in self.rows)])
-                t.add_column(col, no_wrap=True, min_width=width)
+    def _header(self, col: Col, narrow: bool) -> str:
+        return (col.narrow or col.header) if narrow else col.header
+
+    def _widths(self, shown: list[int], narrow: bool, width: int) -> list[int] | None:
+        """Each shown column's width, or None if they cannot fit in ``width``."""
+        mins, wants = [], []
+        for i in shown:
+            col = self.columns[i]
+            cells = self._cells(i, narrow)
+            head = len(self._header(col, narrow))
+            natural = max(
+                [head, *(max((len(x) for x in c.splitlines()), default=0) for c in cells)]
+            )
+            if col.kind == "text":
+                low = max(head, min(natural, col.min or TEXT_MIN))
+            elif col.kind == "ids":  # the longest id, and room for " +99"
+                longest = max((len(x) for c in cells for x in c.split(", ")), default=0)
+                low = max(head, min(natural, col.min or longest + 4))
             else:
-                t.add_column(col)
-        for r in self.rows:
-            t.add_row(*r)
-        return t
+                low = natural
+            mins.append(low)
+            wants.append(natural)
+        room = width - (3 * len(shown) + 1) - sum(mins)
+        if room < 0:
+            return None
+        widths = list(mins)
+        while room > 0:
+            short = [k for k in range(len(shown)) if widths[k] < wants[k]]
+            if not short:
+                break
+            share = max(1, room // len(short))
+            for k in short:
+                add = min(share, wants[k] - widths[k], room)
+                widths[k] += add
+                room -= add
+        return widths
+
+    def layout(self, width: int) -> tuple[list[int], list[int], bool]:
+        """The columns shown, their widths, and whether narrow forms are used: wide forms
+        if they fit, else narrow ones, else narrow ones with columns dropped by rank (ids
+        are never dropped: past that, the table is wider than the terminal)."""
+        shown = list(range(len(self.columns)))
+        for narrow in (False, True):
+            widths = self._widths(shown, narrow, width)
+            if widths is not None:
+                return shown, widths, narrow
+        ranks = sorted({c.drop for c in self.columns if c.drop})
+        for rank in ranks:
+            shown = [i for i in shown if self.columns[i].drop != rank]
+            widths = self._widths(shown, True, width)
+            if widths is not None:
+                return shown, widths, True
+        return shown, self._widths(shown, True, 10**6) or [], True
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.table import Table
+        from rich.text import Text
+
+        shown, widths, narrow = self.layout(options.max_width)
+        needed = sum(widths) + 3 * len(widths) + 1
+        t = Table(title=self.title, title_justify="left")
+        for i, w in zip(shown, widths, strict=True):
+            col = self.columns[i]
+            t.add_column(
+                self._header(col, narrow),
+                width=w,
+                no_wrap=True,
+                overflow="fold",
+                justify="right" if col.kind == "num" else "left",
+            )
+        columns = [self._cells(i, narrow) for i in shown]
+        for r in range(len(self.rows)):
+            cells = []
+            for k, i in enumerate(shown):
+                col, text = self.columns[i], columns[k][r]
+                if col.kind == "text":
+                    text = _wrap(text, widths[k], col.lines)
+                elif col.kind == "ids":
+                    text = _wrap_ids(text, widths[k], col.lines)
+                cells.append(Text(text))
+            t.add_row(*cells)
+        # too narrow even for the ids alone: wider than the terminal rather than cut
+        yield from console.render(t, options.update_width(max(needed, options.max_width)))
 
 
-def table(title: str, columns: Sequence[str], ids: Iterable[int] = (0,)) -> _Table:
-    """A table to print with ``out_console.print``; columns ``ids`` (the first by default)
-    hold ids a user types next, so they are never shortened."""
-    return _Table(title, columns, ids)
+def table(title: str, columns: Sequence[Col | str], ids: Iterable[int] = (0,)) -> _Table:
+    """A table to print with ``out_console.print``, laid out for the terminal's width.
+
+    ``columns`` are :class:`Col` or plain headers; a plain header is an ``id`` column if
+    its index is in ``ids`` (the first by default), else ``text``. The title says what the
+    rows (and any count in it) are; it is never dropped.
+
+    >>> t = table("2 groupings", [Col("id", "id"), Col("name"), Col("founded", "word",
+    ...           drop=1)])
+    >>> t.add_row("australia_group", "Australia Group", ("1985-06", "1985"))
+    >>> t.add_row("quad", "Quadrilateral Security Dialogue", ("2007-05-25", "2007"))
+    >>> t.layout(80)[0], t.layout(46)[0], t.layout(45)[0]
+    ([0, 1, 2], [0, 1, 2], [0, 1])
+    """
+    keep = set(ids)
+    cols = [
+        c if isinstance(c, Col) else Col(c, "id" if i in keep else "text")
+        for i, c in enumerate(columns)
+    ]
+    return _Table(title, cols)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (docs/cli.md).")

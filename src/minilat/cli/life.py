@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from minilat.cli.kit import (
+    Col,
     Context,
     as_of_option,
     emit_json,
@@ -17,6 +18,7 @@ from minilat.cli.kit import (
     out_console,
     parse_as_of,
     pass_ctx,
+    plural,
     table,
 )
 
@@ -44,8 +46,15 @@ def pulse(c: Context, as_of: str | None, since: str | None, as_json: bool) -> No
         emit_json(p)
         return
     t = table(
-        f"The pulse as of {p['as_of']}",
-        ("id", "status", "since", "last activity", "cadence", "delivery"),
+        f"The pulse of {plural(len(p['groupings']), 'grouping')} as of {p['as_of']}",
+        [
+            Col("id", "id"),
+            Col("status"),
+            Col("since", "word", drop=3),
+            Col("last activity", narrow="last"),
+            Col("cadence", "word", drop=1),
+            Col("delivery", "word", drop=2),
+        ],
     )
     for r in p["groupings"]:
         last = r["last_activity"]
@@ -57,9 +66,12 @@ def pulse(c: Context, as_of: str | None, since: str | None, as_json: bool) -> No
         )
         t.add_row(
             r["id"],
-            status,
+            (
+                status,
+                r["status"] + (f"\neditor: {r['override']['status']}" if r["disagrees"] else ""),
+            ),
             r["since"] or "",
-            f"{last['date']} {last['kind']}" if last else "",
+            (f"{last['date']} {last['kind']}", last["date"]) if last else "",
             r["cadence"],
             rate,
         )
@@ -68,7 +80,10 @@ def pulse(c: Context, as_of: str | None, since: str | None, as_json: bool) -> No
     if p["changes"] is not None:
         if not p["changes"]:
             out_console.print(f"No status changed since {p['since']}.", markup=False)
-        ct = table(f"Changes since {p['since']}", ("grouping", "date", "from", "to"))
+        ct = table(
+            f"Changes since {p['since']} ({plural(len(p['changes']), 'status change')})",
+            [Col("grouping", "id"), Col("date", "word"), Col("from", "word"), Col("to", "word")],
+        )
         for ch in p["changes"]:
             ct.add_row(ch["grouping"], ch["date"], ch["previous"] or "", ch["status"])
         if p["changes"]:
@@ -109,11 +124,19 @@ def commitments(
         return
     t = table(
         d["summary"].rstrip("."),
-        ("grouping", "id", "due", "status", "commitment"),
+        [
+            Col("grouping", "id"),
+            Col("id", "word", drop=1),
+            Col("due", "word"),
+            Col("status", "word"),
+            Col("commitment", lines=0, min=20),
+        ],
     )
     for r in d["commitments"]:
         flag = " (overdue)" if r["overdue"] else ""
-        t.add_row(r["grouping"], r["id"], r["due"] or "", r["status"] + flag, r["text"])
+        when = str(r["due"] or "")
+        state = (r["status"] + flag, r["status"].replace("_", "\n") + flag.replace(" ", "\n"))
+        t.add_row(r["grouping"], r["id"], (when, when[:7]), state, r["text"])
     out_console.print(t)
     for rate in (d["delivery"] or {}).values():
         out_console.print(f"delivery: {rate['summary']}", markup=False)

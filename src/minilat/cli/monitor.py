@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from minilat.cli.kit import (
+    Col,
     Context,
     emit_json,
     err_console,
@@ -225,7 +226,10 @@ def report(
             return
         t = table(
             f"In the news, {first} to {last} (GDELT, news evidence)",
-            ["grouping", "articles", "mean tone", "surges", "silences"],
+            [
+                Col("grouping", "id"),
+                *(Col(h, "num") for h in ("articles", "mean tone", "surges", "silences")),
+            ],
         )
         for r in rows["groupings"]:
             t.add_row(r["grouping"], str(r["articles"]), _num(r["mean_tone"]),
@@ -250,7 +254,8 @@ def _print_report(r: dict[str, Any], name: str) -> None:
         p("Top themes: " + ", ".join(f"{t['theme']} ({t['articles']})" for t in r["themes"]),
           markup=False)  # fmt: skip
     t = table("Member cooperation by month (events weighted by articles)",
-              ["month", "members index", "members Goldstein", "with others index"])  # fmt: skip
+              [Col("month", "id"), Col("members index", "num"),
+               Col("members Goldstein", "num"), Col("with others index", "num")])  # fmt: skip
     for m in r["cooperation"]:
         intra, out = m.get("intra") or {}, m.get("outside") or {}
         t.add_row(m["month"], _num(intra.get("index")), _num(intra.get("mean_goldstein")),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from minilat.cli.kit import (
+    Col,
     Context,
     as_of_option,
     emit_json,
@@ -30,6 +31,7 @@ from minilat.cli.kit import (
     print_not_counted,
     verified_option,
 )
+from minilat.cli.kit import table as kit_table
 from minilat.errors import BadInput, did_you_mean
 from minilat.vocab import WEIGHTINGS, GroupingType
 
@@ -207,8 +209,6 @@ def network(
 
 
 def _render_network(d: dict[str, Any], top: int) -> None:
-    from rich.table import Table
-
     b, p = d["bipartite"], d["projection"]
     out_console.print(
         f"[bold]Co-membership network[/] as of {d['as_of']} ({d['weighting']} weighting"
@@ -222,10 +222,19 @@ def _render_network(d: dict[str, Any], top: int) -> None:
         f"{len(d['communities'])} communities (modularity {_f(p['modularity'])})",
         markup=False,
     )
-    table = Table(title=f"most central (of {p['nodes']})", title_justify="left")
-    for col in ("id", "name", "groupings", "partners", "strength", "eigenvector", "betweenness"):
-        table.add_column(col)
-    table.add_column("community")
+    table = kit_table(
+        f"most central (of {p['nodes']})",
+        [
+            Col("id", "id"),
+            Col("name"),
+            Col("groupings", "num", narrow="groups"),
+            Col("partners", "num"),
+            Col("strength", "num"),
+            Col("eigenvector", "num", narrow="eigen"),
+            Col("betweenness", "num", narrow="betw."),
+            Col("community", "num", narrow="comm."),
+        ],
+    )
     for n in d["nodes"][:top]:
         table.add_row(
             n["id"],
@@ -245,9 +254,17 @@ def _render_network(d: dict[str, Any], top: int) -> None:
             markup=False,
         )
     if d["bridges"]:
-        table = Table(title="bridging participants", title_justify="left")
-        for col in ("id", "name", "community", "participation", "outside share", "betweenness"):
-            table.add_column(col)
+        table = kit_table(
+            "bridging participants",
+            [
+                Col("id", "id"),
+                Col("name"),
+                Col("community", "num", narrow="comm."),
+                Col("participation", "num", narrow="partic."),
+                Col("outside share", "num", narrow="outside"),
+                Col("betweenness", "num", narrow="betw."),
+            ],
+        )
         for r in d["bridges"][:top]:
             table.add_row(
                 r["id"],
@@ -258,15 +275,17 @@ def _render_network(d: dict[str, Any], top: int) -> None:
                 _f(r["betweenness"]),
             )
         out_console.print(table)
-    table = Table(title="strongest ties", title_justify="left")
-    for col in ("a", "b", "shared", "weight"):
-        table.add_column(col)
+    table = kit_table(
+        "strongest ties",
+        [Col("a", "id"), Col("b", "id"), Col("shared", "num"), Col("weight", "num")],
+    )
     for e in d["edges"][:top]:
         table.add_row(e["a"], e["b"], str(e["shared"]), _f(e["weight"]))
     out_console.print(table)
-    table = Table(title="most overlapping groupings (Jaccard)", title_justify="left")
-    for col in ("a", "b", "shared", "jaccard"):
-        table.add_column(col)
+    table = kit_table(
+        "most overlapping groupings (Jaccard)",
+        [Col("a", "id"), Col("b", "id"), Col("shared", "num"), Col("jaccard", "num")],
+    )
     for o in d["overlap"]["pairs"][:top]:
         table.add_row(o["a"], o["b"], str(o["shared"]), _f(o["jaccard"]))
     out_console.print(table)
@@ -300,9 +319,11 @@ def country(c: Context, code: str, as_of: str | None, verified_only: bool, as_js
     _render_country(p)
 
 
-def _render_country(p: dict[str, Any]) -> None:
-    from rich.table import Table
+#: The narrow forms of the country table's "anchored" column.
+_ANCHOR_WORD = {"us-anchored": "US", "china-anchored": "China"}
 
+
+def _render_country(p: dict[str, Any]) -> None:
     who = p["country"]
     out_console.print(f"[bold]{who['name']}[/] ({who['id']}) as of {p['as_of']}")
     a = p["alignment"]
@@ -337,17 +358,23 @@ def _render_country(p: dict[str, Any]) -> None:
         for k, gs in p["alignment"]["groupings"].items()
         for g in gs
     }
-    table = Table(title=f"{len(p['current'])} current groupings", title_justify="left")
-    for col in ("grouping", "name", "role", "anchored"):
-        table.add_column(col)
+    table = kit_table(
+        f"{plural(len(p['current']), 'current grouping')}",
+        [Col("grouping", "id"), Col("name"), Col("role", "word"), Col("anchored", "word", drop=1)],
+    )
     for g in p["current"]:
         role = g["role"] if g.get("verified", True) else f"{g['role']} (unverified)"
-        table.add_row(g["grouping"], g["name"], role, anchor.get(g["grouping"], ""))
+        short = role.replace("founding_member", "founding").replace(" (", "\n(")
+        where = anchor.get(g["grouping"], "")
+        table.add_row(
+            g["grouping"], g["name"], (role, short), (where, _ANCHOR_WORD.get(where, where))
+        )
     out_console.print(table)
     print_not_counted(p.get("incomplete_lists") or [], who["id"])
-    table = Table(title="closest partners", title_justify="left")
-    for col in ("id", "name", "shared", "weight"):
-        table.add_column(col)
+    table = kit_table(
+        "closest partners",
+        [Col("id", "id"), Col("name"), Col("shared", "num"), Col("weight", "num")],
+    )
     for q in p["partners"]:
         table.add_row(q["id"], q["name"], str(q["shared"]), _f(q["weight"]))
     out_console.print(table)
@@ -421,16 +448,18 @@ def timeline(
 
 
 def _render_timeline(t: dict[str, Any], chart_path: Path | None) -> None:
-    from rich.table import Table
-
     kinds = sorted({k for r in t["years"] for k in r.get("active_by_type", {})})
-    table = Table(
-        title=f"{t['groupings']} groupings, {t['start']}–{t['end']}", title_justify="left"
+    table = kit_table(
+        f"{t['groupings']} groupings, {t['start']}–{t['end']}: founded, active and ended "
+        "each year" + (", and active by type" if kinds else ""),
+        [
+            Col("year", "num"),
+            Col("founded", "num"),
+            Col("active", "num"),
+            Col("ended", "num"),
+            *(Col(f"active: {k}", "num", narrow=k.split("_")[0][:8]) for k in kinds),
+        ],
     )
-    for col in ("year", "founded", "active", "ended"):
-        table.add_column(col, justify="right")
-    for k in kinds:
-        table.add_column(f"active: {k}", justify="right")
     for r in t["years"]:
         table.add_row(
             str(r["year"]) + ("*" if r["partial"] else ""),
@@ -440,9 +469,16 @@ def _render_timeline(t: dict[str, Any], chart_path: Path | None) -> None:
             *(str(r["active_by_type"].get(k, 0)) for k in kinds),
         )
     out_console.print(table)
-    table = Table(title="by decade", title_justify="left")
-    for col in ("years", "founded", "per year", "active", "active growth / yr"):
-        table.add_column(col, justify="right")
+    table = kit_table(
+        "by decade",
+        [
+            Col("years", "num"),
+            Col("founded", "num"),
+            Col("per year", "num"),
+            Col("active", "num"),
+            Col("active growth / yr", "num", narrow="growth/yr"),
+        ],
+    )
     for d in t["decades"]:
         g = d["active_growth_per_year"]
         table.add_row(

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from minilat.cli.kit import (
+    Col,
     Context,
     as_of_option,
     emit_json,
@@ -185,17 +186,28 @@ def groupings_cmd(
         emit_json(listing)
         return
     t = table(
-        listing["title"], ("id", "name", "founded", "status", "members", "partners", "themes")
+        listing["title"],
+        [
+            Col("id", "id"),
+            Col("name"),
+            Col("founded", "word", drop=2, narrow="year"),
+            Col("status", "word", drop=4),
+            Col("members", "num"),
+            Col("partners", "num", drop=3),
+            Col("themes", "ids", drop=1, min=20),
+        ],
     )
     for r in listing["groupings"]:
+        published = r["published_count"]
         t.add_row(
             r["id"],
             r["name"],
-            r["founded"],
-            _status_text(r),
-            str(r["full_members"])
-            + (f" ({r['published_count']} published)" if r["published_count"] else ""),
-            str(r["other_participants"]),
+            (r["founded"], r["founded"][:4]),
+            (_status_text(r), _status_word(r)),
+            (f"{r['full_members']} ({published} published)", f"{r['full_members']} of {published}")
+            if published
+            else str(r["full_members"]),
+            r["other_participants"],
             ", ".join(r["themes"]),
         )
     out_console.print(t)
@@ -281,6 +293,13 @@ def _status_text(r: dict[str, Any]) -> str:
     return f"{r['status']}; life: {label}"
 
 
+def _status_word(r: dict[str, Any]) -> str:
+    """A listing row's status in one word: the derived life where it differs from the
+    declared status ("dormant", "unknown", "revived"), else the status."""
+    life = r.get("life")
+    return str(r["status"] if life in (None, r["status"]) else life)
+
+
 def _print_incomplete(enum: dict[str, Any] | None) -> None:
     """Say that a member list is incomplete, where the record knows it is."""
     if enum:
@@ -292,14 +311,20 @@ def _print_members(rows: list[dict[str, Any]], title: str) -> None:
     t = table(
         f"{plural(len(rows), 'participant')} {title} ({full} full "
         f"{'member' if full == 1 else 'members'}, {len(rows) - full} in other roles)",
-        ("participant", "name", "role", "since", "sources"),
+        [
+            Col("participant", "id"),
+            Col("name"),
+            Col("role", "word"),
+            Col("since", "word", drop=2),
+            Col("sources", "ids", drop=1),
+        ],
     )
     for m in rows:
-        # an unverified membership keeps its sources, and says it is unverified
-        src = ", ".join(m["sources"])
-        if not m["verified"]:
-            src = f"{src} (unverified)" if src else "unverified"
-        t.add_row(m["participant"], m["name"], m["role"], m["start"], src)
+        # an unverified membership keeps its sources, and says it is unverified (under its
+        # role, which is never dropped)
+        flag = "" if m["verified"] else "\n(unverified)"
+        role = m["role"] + flag, m["role"].replace("founding_member", "founding") + flag
+        t.add_row(m["participant"], m["name"], role, m["start"], ", ".join(m["sources"]))
     out_console.print(t)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from minilat.cli.kit import Context, emit_json, out_console, pass_ctx
+from minilat.cli.kit import Col, Context, emit_json, out_console, pass_ctx, plural, table
 
 __all__ = ["COMMANDS", "search"]
 
@@ -32,13 +32,27 @@ def search(c: Context, query: str, kind: str | None, limit: int, as_json: bool) 
     if not found["results"]:
         out_console.print(f"nothing found for {query!r}", markup=False)
         return
-    counts = ", ".join(f"{n} {k}s" for k, n in found["counts"].items())
-    out_console.print(f"{found['total']} results ({counts})", markup=False)
+    counts = ", ".join(
+        plural(n, k, "countries" if k == "country" else None) for k, n in found["counts"].items()
+    )
+    t = table(
+        f"{plural(found['total'], 'result')} ({counts}), best first",
+        [
+            Col("kind", "word", drop=2),
+            Col("id", "id"),
+            Col("title"),
+            Col("found in", drop=1),
+            Col("address", "id", drop=1),
+        ],
+    )
     for r in found["results"]:
         when = f" ({r['date']})" if r["date"] else ""
-        out_console.print(f"{r['label']:<12} {r['title']}{when}  {r['url']}", markup=False)
-        if r["snippet"]:
-            out_console.print(f"{'':<12} {r['snippet']}", markup=False, style="dim")
+        t.add_row(r["kind"], r["id"], r["title"] + when, r["snippet"] or "", r["url"])
+    out_console.print(t)
+    if found["total"] > len(found["results"]):
+        out_console.print(
+            f"{len(found['results'])} shown (--limit N, or --json for all)", markup=False
+        )
 
 
 COMMANDS = [search]

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from minilat.cli.kit import (
+    Col,
     Context,
     emit_json,
     json_option,
@@ -47,7 +48,10 @@ def _render(r: dict[str, Any], top: int) -> None:
     for c in sc["changes"]:
         out_console.print(f"  • {c['text']}", markup=False)
     if r["groupings"]:
-        t = table("Affected groupings", ["grouping", "before", "after"])
+        t = table(
+            f"{plural(len(r['groupings']), 'affected grouping')}",
+            [Col("grouping", "id"), Col("before", lines=0), Col("after", lines=0)],
+        )
         for g in r["groupings"]:
             t.add_row(
                 g["id"],
@@ -61,8 +65,7 @@ def _render(r: dict[str, Any], top: int) -> None:
     if diffs:
         t = table(
             f"Differences, largest first ({len(diffs)})",
-            ["size", "area", "explanation"],
-            ids=(),
+            [Col("size", "num"), Col("area", "word"), Col("explanation", lines=0, min=24)],
         )
         for d in diffs[:top]:
             t.add_row(f"{d['size']:.3f}", d["area"], d["explanation"])
