@@ -16,7 +16,7 @@ from minilat.errors import BadInput, MinilatError
 from minilat.web import compare as compare_view
 from minilat.web import designer, graphs, news, views
 from minilat.web import whatif as whatif_view
-from minilat.web.footnotes import Footnotes
+from minilat.web.footnotes import Footnotes, catalog
 from minilat.web.http import redirect_with_query
 from minilat.web.render import request_wants_json
 from minilat.web.site import Site, get_site
@@ -91,7 +91,7 @@ def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Re
     day = site.day(as_of)
     data = views.grouping(site, gid, day)
     data["news"] = news.news_section(site, gid, day)
-    return _renderer(request).page(request, "grouping.html", data, notes=Footnotes(site.ds.sources))
+    return _renderer(request).page(request, "grouping.html", data, notes=Footnotes(catalog(site)))
 
 
 @router.get("/countries")
@@ -106,7 +106,7 @@ def country(request: Request, site: SiteDep, iso3: str, as_of: Opt = None) -> Re
     if other is not None:  # the EU, a territory: its groupings, as `minilat country` lists
         return redirect_with_query(request, "/groupings", member=other)
     data = views.country(site, iso3, site.day(as_of))
-    return _renderer(request).page(request, "country.html", data, notes=Footnotes(site.ds.sources))
+    return _renderer(request).page(request, "country.html", data, notes=Footnotes(catalog(site)))
 
 
 @router.get("/network")

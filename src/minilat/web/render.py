@@ -163,6 +163,9 @@ class Renderer:
         cache_control: str = CACHE_CONTROL,
         **extra: Any,
     ) -> Response:
+        notes = extra.get("notes")
+        if isinstance(notes, footnotes.Footnotes):  # this page's numbering cites
+            extra = {**extra, **notes.template_globals()}
         body = self.env.get_template(template).render(
             d=data, path=route_path(request), query=_declared_query(request), **extra
         )
