@@ -51,7 +51,10 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "scorecard": (("analysis/scorecard.py",), ("tests/test_scorecard.py",)),
     "countries": (("analysis/countries.py",), ("tests/test_countries.py",)),
-    "designer": (("analysis/coalition.py",), ("tests/test_coalition.py",)),
+    "designer": (
+        ("analysis/coalition.py",),
+        ("tests/test_coalition.py", "tests/test_designer_rules.py"),
+    ),
     "capability_csv": (
         ("capability_csv.py",),
         ("tests/test_capability_csv.py", "tests/test_coalition_cli.py"),

@@ -256,7 +256,7 @@ def test_cover_cuts_count_members() -> None:
     from minilat.analysis.coalition import _cover_cuts, _reduce
 
     inst = _inst([[0.4, 0.3, 0.2, 0.1]], targets=(0.6,))
-    red = _reduce(inst, None)
+    red = _reduce(inst)
     assert red is not None
     rows, lo = _cover_cuts(inst, red)
     assert rows.tolist() == [[1, 1, 1, 1], [3, 1, 1, 1], [1, 1, 0, 0]]
@@ -274,7 +274,7 @@ def test_every_feasible_coalition_satisfies_the_cover_cuts(inst: Instance) -> No
 
     if inst.targets is None:
         return
-    red = _reduce(inst, None)
+    red = _reduce(inst)
     if red is None:
         return
     rows, lo = _cover_cuts(inst, red)

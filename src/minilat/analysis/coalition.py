@@ -293,7 +293,7 @@ class _Reduced:
     partners: list[np.ndarray] | None  # positions of each candidate's partners
 
 
-def _reduce(inst: Instance, size_bound: int | None) -> _Reduced | None:
+def _reduce(inst: Instance) -> _Reduced | None:
     """Drop what cannot matter; None if the constraints alone are contradictory.
 
     * excluded countries are removed;
@@ -301,10 +301,10 @@ def _reduce(inst: Instance, size_bound: int | None) -> _Reduced | None:
       "within existing", zero-share partners of a share-holding or included country (a
       partner may be needed only as a bridge; farther ones never are);
     * under "within existing", a non-included country with no remaining partner is
-      fixed out;
-    * with no pair or partner constraints on them, a country dominated (no larger share in
-      any table) by at least ``size_bound`` others is fixed out: any coalition of at most
-      that size holding it leaves a dominating country out, and the swap loses nothing.
+      fixed out.
+
+    Dominated countries are fixed out later, by :func:`_fix_dominated`, once a bound on
+    the coalition's size is known.
     """
     ids = inst.ids
     S = inst.shares
@@ -348,8 +348,7 @@ def _reduce(inst: Instance, size_bound: int | None) -> _Reduced | None:
         if np.any(lonely & (lower > 0)):
             return None
         upper[lonely] = 0.0
-    red = _Reduced(cols, S[:, cols], lower, upper, forbidden, partners)
-    return _fix_dominated(red, size_bound) if size_bound is not None else red
+    return _Reduced(cols, S[:, cols], lower, upper, forbidden, partners)
 
 
 def _fix_dominated(red: _Reduced, size_bound: int) -> _Reduced:
@@ -824,7 +823,7 @@ def greedy(inst: Instance) -> Solution:
     ('AAA', 'BBB')
     """
     t0 = time.perf_counter()
-    red = _reduce(inst, None)
+    red = _reduce(inst)
     if red is None:
         return _infeasible(inst, t0, "greedy")
     chosen = _greedy_mask(inst, red)
@@ -1067,7 +1066,7 @@ def solve(inst: Instance, *, time_limit: float = 60.0, tie_break: bool = True) -
     ('AAA', 'CCC')
     """
     t0 = time.perf_counter()
-    probe = _reduce(inst, None)
+    probe = _reduce(inst)
     if probe is None:
         return _infeasible(inst, t0, "presolve")
     incumbent = _greedy_mask(inst, probe)
@@ -1358,7 +1357,7 @@ def reach_limits(inst: Instance, *, time_limit: float = 10.0) -> np.ndarray:
     [0.5]
     """
     free = replace(inst, targets=None, objective="coverage", max_size=len(inst.ids))
-    red = _reduce(free, None)
+    red = _reduce(free)
     if red is None:
         return np.zeros(inst.m)
     if not red.forbidden and red.partners is None:
