@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from minilat.cli.kit import Context, emit_json, err_console, json_option, out_console, pass_ctx
+from minilat.cli.kit import (
+    Context,
+    emit_json,
+    err_console,
+    json_option,
+    out_console,
+    pass_ctx,
+    say_wrote,
+    size_of,
+    writing,
+)
 from minilat.errors import BadInput, MinilatError
 
 if TYPE_CHECKING:
@@ -176,18 +186,20 @@ def release_cmd(c: Context, version: str, out: Path | None, start: int, as_json:
     store = c.store()
     fingerprint = store.meta().get("fingerprint", "")
     today = _dt.date.today()
-    info = release.make(
-        store.dataset(),
-        root,
-        version,
-        fingerprint=fingerprint,
-        today=today,
-        panel_years=(start, today.year),
-        progress=None if as_json else lambda m: err_console.print(f"  {m}", markup=False),
-    )
+    with writing(root, folder=True) as made:
+        info = release.make(
+            store.dataset(),
+            root,
+            version,
+            fingerprint=fingerprint,
+            today=today,
+            panel_years=(start, today.year),
+            progress=None if as_json else lambda m: err_console.print(f"  {m}", markup=False),
+        )
     if as_json:
         emit_json({**info, "path": str(root / version)})
         return
+    say_wrote(root / version, f"{size_of(root / version)}, release {version}", made)
     ch = info["changes"]
     since = f"since {info['previous']}" if info["previous"] else "(first release)"
     out_console.print(

@@ -24,6 +24,9 @@ from minilat.cli.kit import (
     out_console,
     pass_ctx,
     plural,
+    say_wrote,
+    size_of,
+    writing,
 )
 from minilat.cli.kit import table as kit_table
 from minilat.errors import BadInput
@@ -253,8 +256,10 @@ def editors_migrate_db(c: Context, source: Path | None, as_json: bool) -> None:
 def backup(c: Context, file: Path) -> None:
     """Copy the editorial database to FILE (SQLite online backup; the server may run)."""
     db = _db(c)
-    out = db.backup(file)
+    with writing(file) as made:
+        out = db.backup(file)
     out_console.print(f"backed up {db.location} to {out}", markup=False)
+    say_wrote(Path(out), f"{size_of(Path(out))}, a backup of the editorial database", made)
 
 
 @click.command()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from minilat import settings
+from minilat.errors import BadInput
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,6 +31,7 @@ __all__ = [
     "Col",
     "Context",
     "as_of_option",
+    "cannot_write",
     "emit_json",
     "err_console",
     "json_option",
@@ -36,9 +39,14 @@ __all__ = [
     "parse_as_of",
     "pass_ctx",
     "plural",
+    "prepare_out",
     "print_not_counted",
+    "say_wrote",
+    "size_of",
     "table",
     "verified_option",
+    "write_out",
+    "writing",
 ]
 
 
@@ -341,6 +349,91 @@ def table(title: str, columns: Sequence[Col | str], ids: Iterable[int] = (0,)) -
         for i, c in enumerate(columns)
     ]
     return _Table(title, cols)
+
+
+# ---------------------------------------------------------------- writing files
+
+
+def cannot_write(path: Path, e: OSError) -> BadInput:
+    """The one-line error of a place that cannot be written (no traceback)."""
+    return BadInput(
+        f"cannot write {path}: {e.strerror or e}",
+        hint="choose a place you can write to (missing folders are made)",
+    )
+
+
+def prepare_out(path: Path, *, folder: bool = False) -> Path | None:
+    """Make the folders missing for writing ``path`` (its parent, or ``path`` itself when
+    it is a ``folder``): every command that writes makes them, and says so. Returns the
+    topmost folder made, or None; a place that cannot be made is a :func:`cannot_write`.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> prepare_out(root / "a" / "b" / "n.xml") == root / "a", prepare_out(root / "n.xml")
+    (True, None)
+    """
+    target = path if folder else path.parent
+    made = None
+    for p in (target, *target.parents):
+        if p.exists():
+            break
+        made = p
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        blocker = next((p for p in (target, *target.parents) if p.is_file()), None)
+        if blocker is not None:
+            raise BadInput(
+                f"cannot write {path}: {blocker} is a file, not a folder",
+                hint="choose a place you can write to (missing folders are made)",
+            ) from None
+        raise cannot_write(path, e) from None
+    return made
+
+
+@contextmanager
+def writing(path: Path, *, folder: bool = False) -> Iterator[Path | None]:
+    """Write ``path`` (a file, or a ``folder``) inside this block: its missing folders are
+    made first (the folder made, or None, is given), and an OSError becomes a one-line
+    :func:`cannot_write` error."""
+    made = prepare_out(path, folder=folder)
+    try:
+        yield made
+    except OSError as e:
+        raise cannot_write(path, e) from None
+
+
+def say_wrote(path: Path, what: str, made: Path | None = None) -> None:
+    """The success line of every command that writes, on standard error: what was
+    written where (``wrote n.xml (288,536 bytes)``), and the folder made for it if any."""
+    err_console.print(
+        f"wrote {path} ({what})" + (f"; made the folder {made}" if made else ""),
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def size_of(path: Path) -> str:
+    """A written file's or folder's size in bytes, for :func:`say_wrote`."""
+    if path.is_dir():
+        n = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    else:
+        n = path.stat().st_size
+    return f"{n:,} bytes"
+
+
+def write_out(path: Path, data: str | bytes, what: str = "") -> None:
+    """Write ``data`` to ``path`` (``-``: standard output) by the rule of
+    :func:`writing`, and say what was written (its size, and ``what`` it holds)."""
+    if str(path) == "-":
+        click.echo(data if isinstance(data, str) else data.decode(), nl=False)
+        return
+    with writing(path) as made:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    say_wrote(path, size_of(path) + (f", {what}" if what else ""), made)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (docs/cli.md).")

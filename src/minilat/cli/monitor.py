@@ -23,7 +23,10 @@ from minilat.cli.kit import (
     out_console,
     pass_ctx,
     plural,
+    say_wrote,
+    size_of,
     table,
+    writing,
 )
 
 __all__ = ["COMMANDS", "monitor"]
@@ -288,19 +291,19 @@ def generate(
     from minilat.monitor.matching import targets_from_dataset
 
     targets = [t for t in targets_from_dataset(c.dataset().groupings.values()) if t.members]
-    g = gen(out, start=_day(start, "--from", _dt.date(2024, 1, 1)), days=days,
-            files_per_day=files_per_day, events_per_file=events, articles_per_file=articles,
-            targets=targets, seed=seed)  # fmt: skip
+    first = _day(start, "--from", _dt.date(2024, 1, 1))
+    with writing(out, folder=True) as made:
+        g = gen(out, start=first, days=days, files_per_day=files_per_day,
+                events_per_file=events, articles_per_file=articles, targets=targets,
+                seed=seed)  # fmt: skip
     summary = {"folder": str(out), "files": len(g.paths), "events": g.events,
                "articles": len(g.articles), "synthetic": True}  # fmt: skip
     if as_json:
         emit_json(summary)
     else:
-        err_console.print(
-            f"wrote {plural(len(g.paths), 'synthetic file')} to {out} ({g.events} events, "
-            f"{len(g.articles)} articles); next: minilat monitor ingest {out}",
-            markup=False,
-        )
+        say_wrote(out, f"{plural(len(g.paths), 'synthetic file')}, {size_of(out)}, "
+                  f"{g.events} events, {len(g.articles)} articles", made)  # fmt: skip
+        err_console.print(f"next: minilat monitor ingest {out}", markup=False)
 
 
 COMMANDS = [monitor]

@@ -22,7 +22,6 @@ from minilat.cli.kit import (
     Context,
     as_of_option,
     emit_json,
-    err_console,
     json_option,
     out_console,
     parse_as_of,
@@ -30,6 +29,7 @@ from minilat.cli.kit import (
     plural,
     print_not_counted,
     verified_option,
+    write_out,
 )
 from minilat.cli.kit import table as kit_table
 from minilat.errors import BadInput, did_you_mean
@@ -86,21 +86,6 @@ type_option = click.option(
     metavar="TYPE",
     help="Only groupings of this type: " + ", ".join(t.value for t in GroupingType) + ".",
 )
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    if str(path) == "-":
-        click.echo(data if isinstance(data, str) else data.decode(), nl=False)
-        return
-    try:
-        if isinstance(data, str):
-            path.write_text(data, encoding="utf-8")
-        else:
-            path.write_bytes(data)
-    except OSError as e:
-        raise BadInput(f"cannot write {path}: {e.strerror}") from None
-    size = len(data.encode() if isinstance(data, str) else data)
-    err_console.print(f"wrote {path} ({size:,} bytes)", markup=False, soft_wrap=True)
 
 
 def _f(x: float, digits: int = 3) -> str:
@@ -188,7 +173,7 @@ def network(
             states_only=not all_participants,
             verified_only=verified_only,
         )
-        _write(out, text)
+        write_out(out, text, f"the {graph} graph as {fmt}")
         return
     if out is not None:
         raise BadInput("--out goes with --export", hint="for example --export graphml --out n.xml")
@@ -440,7 +425,7 @@ def timeline(
     if type_:
         t["type"] = _type_value(type_)
     if chart_path is not None and fmt is not None:
-        _write(chart_path, _timeline.chart(t, fmt))
+        write_out(chart_path, _timeline.chart(t, fmt), "the timeline chart")
     if as_json:
         emit_json(t)
         return

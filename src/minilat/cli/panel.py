@@ -12,7 +12,16 @@ from pathlib import Path
 
 import click
 
-from minilat.cli.kit import Context, emit_json, err_console, json_option, pass_ctx, plural
+from minilat.cli.kit import (
+    Context,
+    emit_json,
+    json_option,
+    pass_ctx,
+    plural,
+    say_wrote,
+    size_of,
+    writing,
+)
 
 __all__ = ["COMMANDS", "panel"]
 
@@ -56,7 +65,8 @@ def panel(
     panel_files.require_pandas()
     p = panels.build(c.dataset(), unit, start, end)
     path = out or Path(f"panel-{unit}-{start}-{end}{_FORMATS[fmt]}")
-    panel_files.write(p, path, fmt)
+    with writing(path) as made:
+        panel_files.write(p, path, fmt)
     summary = {
         "unit": unit,
         "from": start,
@@ -71,10 +81,11 @@ def panel(
     if as_json:
         emit_json(summary)
         return
-    err_console.print(
-        f"wrote {path}: {unit} panel {start}-{end}, {plural(len(p), 'row')}, "
-        f"{plural(len(p.names), 'column')} (codebook: docs/codebook.md)",
-        markup=False,
+    say_wrote(
+        path,
+        f"{size_of(path)}: {unit} panel {start}-{end}, {plural(len(p), 'row')}, "
+        f"{plural(len(p.names), 'column')}; codebook: docs/codebook.md",
+        made,
     )
 
 

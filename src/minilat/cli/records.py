@@ -26,8 +26,10 @@ from minilat.cli.kit import (
     pass_ctx,
     plural,
     print_not_counted,
+    say_wrote,
     table,
     verified_option,
+    writing,
 )
 from minilat.errors import BadInput, did_you_mean
 
@@ -391,12 +393,12 @@ def export(c: Context, fmt: str, out_dir: Path) -> None:
     from minilat import export as _export
 
     ds = c.dataset()
-    try:
+    with writing(out_dir, folder=True) as made:
         paths = (_export.write_json if fmt == "json" else _export.write_csv)(ds, out_dir)
-    except OSError as e:
-        raise BadInput(f"cannot write to {out_dir}: {e.strerror}") from None
     for p in paths:
         click.echo(str(p))
+    size = sum(p.stat().st_size for p in paths)
+    say_wrote(out_dir, f"{plural(len(paths), f'{fmt.upper()} file')}, {size:,} bytes", made)
 
 
 COMMANDS = [build, validate, groupings_cmd, show, members, export]

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from minilat.cli.kit import Context, as_of_option, emit_json, parse_as_of, pass_ctx
-from minilat.errors import BadInput
+from minilat.cli.kit import Context, as_of_option, emit_json, parse_as_of, pass_ctx, write_out
 
 __all__ = ["COMMANDS"]
 
@@ -51,22 +50,14 @@ def country(c: Context, code: str, as_of: str | None, fmt: str, out: Path | None
         chart = None
         if out is not None:
             chart_file = out.with_name(f"{out.stem}-memberships.svg")
-            _write(chart_file, reports.memberships_chart(rep))
+            write_out(chart_file, reports.memberships_chart(rep), "the memberships chart")
             chart = chart_file.name
         text = reports.render_markdown(rep, chart_path=chart)
     if out is None:
         click.echo(text, nl=False)
     else:
-        _write(out, text)
+        write_out(out, text, f"the report on {iso} as {fmt}")
         click.echo(str(out))
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise BadInput(f"cannot write {path}: {e.strerror}") from None
 
 
 COMMANDS = [report]
