@@ -132,3 +132,115 @@ def test_name_queries_match_wildcards_literally_and_combine(mini_dir: Path, db_p
     assert store.grouping_ids(theme="semiconductors", query="alpha") == ["alpha"]
     assert store.grouping_ids(theme="finance", query="alpha") == []
     assert store.grouping_ids(member="USA", as_of=dt.date(2016, 1, 1), query="beta") == ["beta"]
+
+
+def test_a_name_query_finds_a_grouping_by_each_of_its_names(mini_dir: Path, db_path: Path) -> None:
+    """Found by mutation testing: ``query`` matches the name, every acronym, every alias
+    and every former name (``grouping_ids``' docstring), each on its own; a lost ``+=``
+    dropped the others and nothing noticed."""
+    alpha = mini_dir / "groupings" / "alpha.yaml"
+    alpha.write_text(
+        alpha.read_text()
+        .replace("acronyms: [AG]", "acronyms: [XQZ, YQZ]")
+        .replace("aliases: [The Alpha Format]", "aliases: [Wombat Format, Quokka Format]")
+        + "name_history:\n"
+        + '  - {name: "Old Koala Club", start: "2010-05-01", end: "2011", sources: [src-a]}\n'
+    )
+    store = open_store(db_path, mini_dir)
+    for word in ("group", "xqz", "yqz", "wombat", "quokka", "koala"):
+        assert store.grouping_ids(query=word) == ["alpha"], word
+
+
+def test_store_rows_say_what_their_columns_name(mini_dir: Path, db_path: Path) -> None:
+    """Found by mutation testing: the columns no query of ``Store`` reads (a grouping's
+    name, dates, facts; the kind of each name) are the record's, for anyone reading
+    minilat.db directly. Beta's one period has no end; alpha's last one neither, so an
+    end is given to beta here: ended "2020-06", its first day 2020-06-01."""
+    beta = mini_dir / "groupings" / "beta.yaml"
+    beta.write_text(
+        beta.read_text().replace(
+            '  - start: "1999-03-15"\n    sources: [src-b]',
+            '  - start: "1999-03-15"\n    end: "2020-06"\n    sources: [src-b]',
+        )
+    )
+    alpha = mini_dir / "groupings" / "alpha.yaml"
+    alpha.write_text(
+        alpha.read_text()
+        + "name_history:\n"
+        + '  - {name: "Old Alpha", start: "2010-05-01", end: "2011", sources: [src-a]}\n'
+    )
+    open_store(db_path, mini_dir).close()
+    con = sqlite3.connect(db_path)
+    try:
+        rows = con.execute(
+            "SELECT id, name, founded, founded_day, ended, ended_day, instrument, secretariat,"
+            " website, cadence FROM groupings ORDER BY id"
+        ).fetchall()
+        names = con.execute(
+            "SELECT name, kind FROM grouping_names WHERE grouping_id = 'alpha' ORDER BY kind"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [
+        (
+            "alpha",
+            "Alpha Group",
+            "2010-05-01",
+            "2010-05-01",
+            None,
+            None,
+            "joint_declaration",
+            "none",
+            "none",
+            "unknown",
+        ),
+        (
+            "beta",
+            "Beta Forum",
+            "1999-03-15",
+            "1999-03-15",
+            "2020-06",
+            "2020-06-01",
+            "charter",
+            "permanent",
+            "unknown",
+            "unknown",
+        ),
+    ]
+    assert names == [
+        ("AG", "acronym"),
+        ("The Alpha Format", "alias"),
+        ("Old Alpha", "former"),
+        ("Alpha Group", "name"),
+    ]
+
+
+def test_member_rows_carry_the_whole_membership(mini_dir: Path, db_path: Path) -> None:
+    """Found by mutation testing: every column of a membership row, for a founding member
+    with an end ("2012-01", first day 2012-01-01) and an unverified observer with a note."""
+    store = open_store(db_path, mini_dir)
+    usa = next(
+        r for r in store.member_rows("alpha", dt.date(2011, 1, 1)) if r["participant_id"] == "USA"
+    )
+    assert {k: v for k, v in usa.items() if k != "id"} == {
+        "grouping_id": "alpha",
+        "participant_id": "USA",
+        "role": "founding_member",
+        "active": 1,
+        "start": "2010-05-01",
+        "start_day": "2010-05-01",
+        "end": "2012-01",
+        "end_day": "2012-01-01",
+        "verified": 1,
+        "sources": '["src-a"]',
+        "note": None,
+    }
+    twn = next(
+        r for r in store.member_rows("alpha", dt.date(2017, 1, 1)) if r["participant_id"] == "TWN"
+    )
+    assert (twn["role"], twn["verified"], twn["sources"], twn["note"]) == (
+        "observer",
+        0,
+        "[]",
+        "reported by press only",
+    )
