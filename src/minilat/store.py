@@ -167,8 +167,10 @@ def _day(d: Any) -> str | None:
 
 
 def _insert_grouping(con: sqlite3.Connection, g: Grouping) -> None:
+    """Write ``g``'s rows; the SQL text is in ``# pragma: no mutate`` lines, as in
+    :class:`Store`."""
     con.execute(
-        "INSERT INTO groupings VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO groupings VALUES (?,?,?,?,?,?,?,?,?,?,?)",  # pragma: no mutate
         (
             g.id,
             g.name,
@@ -187,17 +189,22 @@ def _insert_grouping(con: sqlite3.Connection, g: Grouping) -> None:
     names += [(a, "acronym") for a in g.acronyms]
     names += [(a, "alias") for a in g.aliases]
     names += [(n.name, "former") for n in g.name_history]
-    con.executemany("INSERT INTO grouping_names VALUES (?,?,?)", [(g.id, n, k) for n, k in names])
     con.executemany(
-        "INSERT INTO grouping_themes VALUES (?,?)", [(g.id, t.value) for t in g.themes.value]
+        "INSERT INTO grouping_names VALUES (?,?,?)",  # pragma: no mutate
+        [(g.id, n, k) for n, k in names],
     )
     con.executemany(
-        "INSERT INTO periods VALUES (?,?,?)",
+        "INSERT INTO grouping_themes VALUES (?,?)",  # pragma: no mutate
+        [(g.id, t.value) for t in g.themes.value],
+    )
+    con.executemany(
+        "INSERT INTO periods VALUES (?,?,?)",  # pragma: no mutate
         [(g.id, _day(p.start), _day(p.end)) for p in g.periods],
     )
     con.executemany(
-        "INSERT INTO memberships (grouping_id, participant_id, role, active, start, start_day,"
-        ' "end", end_day, verified, sources, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+        "INSERT INTO memberships (grouping_id, participant_id, role, active,"  # pragma: no mutate
+        ' start, start_day, "end", end_day, verified, sources, note)'  # pragma: no mutate
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",  # pragma: no mutate
         [
             (
                 g.id,
@@ -216,7 +223,7 @@ def _insert_grouping(con: sqlite3.Connection, g: Grouping) -> None:
         ],
     )
     con.executemany(
-        "INSERT INTO events VALUES (?,?,?,?,?,?)",
+        "INSERT INTO events VALUES (?,?,?,?,?,?)",  # pragma: no mutate
         [
             (g.id, e.date.iso(), _day(e.date), e.kind.value, e.title, json.dumps(list(e.sources)))
             for e in g.events
@@ -329,7 +336,14 @@ def open_store(path: Path, data_dir: Path | None = None, *, rebuild: bool = Fals
 
 
 class Store:
-    """Read access to a compiled store. One connection per Store, read-only."""
+    """Read access to a compiled store. One connection per Store, read-only.
+
+    The queries' SQL text sits in ``# pragma: no mutate`` lines: mutation testing
+    (docs/testing.md) would only change its letter case, which SQLite ignores, or wrap it
+    in ``XX``, a syntax error. The comparisons inside it (``end_day > ?``) are what
+    matter, and mutmut never mutates them: the boundary tests (tests/test_boundaries.py)
+    do.
+    """
 
     def __init__(self, path: Path, *, _con: sqlite3.Connection | None = None) -> None:
         self.path = path
@@ -450,57 +464,70 @@ class Store:
         params: list[Any] = []
         if as_of is not None:
             day = as_of.isoformat()
+            # pragma: no mutate start (SQL text; see the class docstring)
             where.append(
                 "g.id IN (SELECT grouping_id FROM periods WHERE start_day <= ?"
                 " AND (end_day IS NULL OR end_day > ?))"
             )
+            # pragma: no mutate end
             params += [day, day]
         if member is not None:
             if as_of is not None:
+                # pragma: no mutate start
                 where.append(
                     "g.id IN (SELECT grouping_id FROM memberships WHERE participant_id = ?"
                     " AND active = 1 AND start_day <= ? AND (end_day IS NULL OR end_day > ?))"
                 )
+                # pragma: no mutate end
                 params += [member, as_of.isoformat(), as_of.isoformat()]
             else:
+                # pragma: no mutate start
                 where.append(
                     "g.id IN (SELECT grouping_id FROM memberships WHERE participant_id = ?"
                     " AND active = 1)"
                 )
+                # pragma: no mutate end
                 params.append(member)
         if theme is not None:
+            # pragma: no mutate start
             where.append("g.id IN (SELECT grouping_id FROM grouping_themes WHERE theme = ?)")
+            # pragma: no mutate end
             params.append(theme)
         if query:
+            # pragma: no mutate start
             where.append(
                 "g.id IN (SELECT grouping_id FROM grouping_names WHERE name LIKE ? ESCAPE '\\')"
                 " OR g.id LIKE ? ESCAPE '\\'"
             )
+            # pragma: no mutate end
             pattern = (
                 "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
             params += [pattern, pattern]
-        sql = "SELECT g.id FROM groupings g"
+        sql = "SELECT g.id FROM groupings g"  # pragma: no mutate
         if where:
-            sql += " WHERE " + " AND ".join(f"({w})" for w in where)
-        sql += " ORDER BY g.founded_day, g.id"
+            sql += " WHERE " + " AND ".join(f"({w})" for w in where)  # pragma: no mutate
+        sql += " ORDER BY g.founded_day, g.id"  # pragma: no mutate
         return [r["id"] for r in self._rows(sql, params)]
 
     def member_rows(self, grouping_id: str, as_of: _dt.date) -> list[dict[str, Any]]:
         """Memberships of a grouping holding on ``as_of`` (active roles only)."""
         day = as_of.isoformat()
-        rows = self._rows(
+        # pragma: no mutate start
+        sql = (
             "SELECT m.* FROM memberships m JOIN periods p ON p.grouping_id = m.grouping_id"
             " WHERE m.grouping_id = ? AND m.active = 1 AND m.start_day <= ?"
             " AND (m.end_day IS NULL OR m.end_day > ?)"
             " AND p.start_day <= ? AND (p.end_day IS NULL OR p.end_day > ?)"
-            " ORDER BY m.participant_id",
-            (grouping_id, day, day, day, day),
+            " ORDER BY m.participant_id"
         )
+        # pragma: no mutate end
+        rows = self._rows(sql, (grouping_id, day, day, day, day))
         return [dict(r) for r in rows]
 
     def recent_events(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self._rows("SELECT * FROM events ORDER BY day DESC, grouping_id LIMIT ?", (limit,))
+        sql = "SELECT * FROM events ORDER BY day DESC, grouping_id LIMIT ?"  # pragma: no mutate
+        rows = self._rows(sql, (limit,))
         return [dict(r) for r in rows]
 
     def search(
