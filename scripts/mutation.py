@@ -68,7 +68,10 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "tests/test_provenance.py",
         ),
     ),
-    "edits": (("editorial/edits.py",), ("tests/test_edits.py", "tests/test_sync.py")),
+    "edits": (
+        ("editorial/edits.py",),
+        ("tests/test_edits.py", "tests/test_edit_rules.py", "tests/test_sync.py"),
+    ),
     "feeds": (("web/feeds.py",), ("tests/test_feeds.py", "tests/test_boundaries.py")),
     "export": (("export.py",), ("tests/test_export.py", "tests/test_cli.py")),
 }

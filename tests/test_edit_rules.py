@@ -506,8 +506,9 @@ def test_nothing_to_lay_over_serves_the_dataset_itself(base: edits.Base, ds: Any
 
 
 def test_stored_edits_that_no_longer_validate_are_named(base: edits.Base, ds: Any) -> None:
-    bad_source = {"id": "src-a", "title": "T"}
-    bad_grouping = {**base.groupings["beta"], "name": ""}
+    # four problems each: three are named
+    bad_source = {"id": "src-a", "title": "T", "colour": "blue"}
+    bad_grouping = {**base.groupings["beta"], "name": "", "colour": 1, "size": 2, "shape": 3}
     rows = [
         _pending(bad_grouping, base.groupings["beta"], "grouping:beta"),
         _pending(bad_source, base.sources["src-a"], "source:src-a"),
@@ -515,8 +516,14 @@ def test_stored_edits_that_no_longer_validate_are_named(base: edits.Base, ds: An
     served, problems = edits.overlay(ds, base, rows)
     assert served.sources == ds.sources and served.groupings == ds.groupings
     assert len(problems) == 2
+    # the first three of the checker's problems, one line for the record
+    _, found = dataset.check_source(bad_source, "src-a")
+    assert len(found) == 4
+    assert problems[0] == "source:src-a: " + "; ".join(str(p) for p in found[:3])
     assert problems[0].startswith("source:src-a: sources/src-a:1: ")
-    assert problems[0].count(";") == 2  # at most three of its problems
+    _, found = dataset.check_grouping(bad_grouping, "beta", ds)
+    assert len(found) == 4
+    assert problems[1] == "grouping:beta: " + "; ".join(str(p) for p in found[:3])
     assert problems[1].startswith("grouping:beta: groupings/beta.yaml:2: name: ")
 
 

@@ -35,6 +35,28 @@ memberships:
 """
 
 
+PARTICIPANT = """\
+- id: acme
+  name: Acme Semiconductors
+  kind: company
+  country: TWN
+  sources: [src-a]
+"""
+
+TABLE = """\
+id: {tid}
+name: A table
+unit: share of world output
+measure: {measure}
+year: 2022
+scope: Test table
+sources: [src-a]
+rows:
+  - {{participant: USA, value: 0.5}}
+  - {{participant: acme, value: 0.5}}
+"""
+
+
 def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
     """A data folder holding exactly ``files`` (relative path -> text); ``groupings/``
     always exists."""
@@ -96,6 +118,32 @@ def test_a_file_is_not_a_data_folder(tmp_path: Path) -> None:
     assert validate(path) == [Problem(str(path), 1, "(folder)", "is a file, not a data folder")]
     missing = tmp_path / "nope"
     assert validate(missing) == [Problem(str(missing), 1, "(folder)", "no such data folder")]
+
+
+def test_a_missing_folder_holds_an_empty_dataset(tmp_path: Path) -> None:
+    ds, problems = dataset._collect(tmp_path / "nope")
+    assert ds == dataset.Dataset({}, {}, {})
+    assert len(problems) == 1
+
+
+def test_every_kind_of_file_lands_in_its_place(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "participants/main.yaml": PARTICIPANT,
+            "groupings/alpha.yaml": _ok(),
+            "capabilities/widgets.yaml": TABLE.format(tid="widgets", measure="share"),
+            "indicators/trade.yml": TABLE.format(tid="trade", measure="ratio"),
+        },
+    )
+    ds = load(root)
+    assert (list(ds.groupings), list(ds.participants), list(ds.sources)) == (
+        ["alpha"],
+        ["acme"],
+        ["src-a"],
+    )
+    assert (list(ds.capabilities), list(ds.indicators)) == (["widgets"], ["trade"])
 
 
 def test_an_empty_file_is_no_problem_and_holds_nothing(tmp_path: Path) -> None:
@@ -309,6 +357,26 @@ def test_a_list_file_that_is_not_a_list(tmp_path: Path) -> None:
     ]
 
 
+def test_a_bad_list_file_does_not_hide_the_next(tmp_path: Path) -> None:
+    """Files are read in name order: a malformed one and one that is not a list come
+    first, and the sources of the third are still read (the grouping citing them is
+    fine)."""
+    root = _folder(
+        tmp_path,
+        {
+            "sources/a.yaml": "- [unclosed\n",
+            "sources/b.yaml": "id: src-b\n",
+            "sources/c.yaml": SOURCES,
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert _lines(root) == [
+        "sources/a.yaml:2: (yaml): malformed YAML: did not find expected ',' or ']'",
+        "sources/b.yaml:1: (document): must be a list of sources",
+    ]
+    assert list(dataset._collect(root)[0].sources) == ["src-a"]
+
+
 def test_an_invalid_item_does_not_hide_the_next(tmp_path: Path) -> None:
     source = SOURCES.replace("src-a", "src-x").replace("  url: https://example.org/a\n", "")
     root = _folder(
@@ -319,14 +387,32 @@ def test_an_invalid_item_does_not_hide_the_next(tmp_path: Path) -> None:
     assert list(dataset._collect(root)[0].sources) == ["src-a"]
 
 
+def test_a_malformed_grouping_file_does_not_hide_the_next(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "groupings/aaa.yaml": "id: aaa\nname: [unclosed\n",
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert [(p.file, p.field) for p in validate(root)] == [("groupings/aaa.yaml", "(yaml)")]
+    assert list(dataset._collect(root)[0].groupings) == ["alpha"]
+
+
 def test_a_grouping_file_that_is_not_a_mapping(tmp_path: Path) -> None:
     root = _folder(
         tmp_path,
-        {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": "- id: alpha\n"},
+        {
+            "sources/main.yaml": SOURCES,
+            "groupings/alpha.yaml": "- id: alpha\n",
+            "groupings/beta.yaml": _ok("beta", "Beta"),
+        },
     )
     assert _lines(root) == [
         "groupings/alpha.yaml:1: (document): a grouping file must be a mapping (see docs/data.md)"
     ]
+    assert list(dataset._collect(root)[0].groupings) == ["beta"]
     empty = _folder(tmp_path / "2", {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": ""})
     assert _lines(empty) == [
         "groupings/alpha.yaml:1: (document): a grouping file must be a mapping (see docs/data.md)"
@@ -342,6 +428,31 @@ def test_a_duplicate_source_id_is_placed_on_the_second(tmp_path: Path) -> None:
         {"sources/main.yaml": SOURCES + SOURCES, "groupings/alpha.yaml": _ok()},
     )
     assert _lines(root) == ["sources/main.yaml:6: [1].id: duplicate source id 'src-a'"]
+
+
+def test_a_duplicate_id_is_placed_on_its_id_line(tmp_path: Path) -> None:
+    """Not on the item's first line: the id may stand anywhere in it."""
+    source = SOURCES.replace("- id: src-a\n  title:", "- title:") + "  id: src-a\n"
+    greenland = "- name: G\n  kind: company\n  id: GRL\n  sources: [src-a]\n"
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES + source,
+            "participants/main.yaml": PARTICIPANT
+            + PARTICIPANT.replace(
+                "- id: acme\n  name: Acme Semiconductors", "- name: Acme\n  id: acme"
+            )
+            + greenland,
+            "groupings/alpha.yaml": _ok(),
+        },
+    )
+    assert _lines(root) == [
+        "participants/main.yaml:7: [1].id: duplicate participant id 'acme'",
+        "participants/main.yaml:13: [2].id: 'GRL' is a state code; states come from ISO 3166"
+        " and are not listed (a dependent territory with its own code is listed with kind:"
+        " territory)",
+        "sources/main.yaml:10: [1].id: duplicate source id 'src-a'",
+    ]
 
 
 def test_a_duplicate_source_id_across_files(tmp_path: Path) -> None:
@@ -364,20 +475,16 @@ def test_a_duplicate_grouping_id_in_a_yml_beside_a_yaml(tmp_path: Path) -> None:
         {
             "sources/main.yaml": SOURCES,
             "groupings/alpha.yaml": _ok(),
-            "groupings/alpha.yml": _ok(name="Another Alpha"),
+            # its id on its second line: the problem stands there
+            "groupings/alpha.yml": "name: Another Alpha\n"
+            + _ok().replace("name: Alpha Group\n", ""),
+            "groupings/beta.yaml": _ok("beta", "Beta"),
         },
     )
-    assert _lines(root) == ["groupings/alpha.yml:1: id: duplicate grouping id 'alpha'"]
-    assert dataset._collect(root)[0].groupings["alpha"].name == "Alpha Group"
-
-
-PARTICIPANT = """\
-- id: acme
-  name: Acme Semiconductors
-  kind: company
-  country: TWN
-  sources: [src-a]
-"""
+    assert _lines(root) == ["groupings/alpha.yml:2: id: duplicate grouping id 'alpha'"]
+    groupings = dataset._collect(root)[0].groupings
+    assert groupings["alpha"].name == "Alpha Group"
+    assert list(groupings) == ["alpha", "beta"]
 
 
 def test_participants_duplicate_state_codes_territories_sources_and_countries(
@@ -489,7 +596,14 @@ def test_a_grouping_that_fails_the_schema_still_has_its_references_checked(
 ) -> None:
     text = _ok().replace("participant: USA", "participant: XYZ").replace("[src-a]}", "[src-zz]}")
     text = text.replace("name: Alpha Group\n", "")
-    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "groupings/alpha.yaml": text,
+            "groupings/beta.yaml": _ok("beta", "Beta"),
+        },
+    )
     lines = _lines(root)
     assert "groupings/alpha.yaml:1: name: required field is missing" in lines
     assert any(
@@ -499,7 +613,7 @@ def test_a_grouping_that_fails_the_schema_still_has_its_references_checked(
         for ln in lines
     ), lines
     assert any("source 'src-zz' does not exist" in ln for ln in lines), lines
-    assert dataset._collect(root)[0].groupings == {}
+    assert list(dataset._collect(root)[0].groupings) == ["beta"]
 
 
 def test_sourced_facts_are_noted_with_their_place(tmp_path: Path) -> None:
