@@ -243,6 +243,17 @@ def test_the_line_of_a_value_on_the_line_after_its_key(tmp_path: Path) -> None:
     assert located.lines[("items", 0)] == 4
     assert located.lines[("items", 1)] == 5
     assert located.lines[()] == 1
+    # a path the document lacks is placed at its nearest ancestor that it has
+    assert located.line(("items", 1, "missing")) == 5
+    assert located.line(("items", 7)) == 2
+
+
+def test_a_missing_field_of_an_item_is_placed_at_the_item(tmp_path: Path) -> None:
+    text = _ok().replace("{participant: USA, role: member, ", "\n    {participant: USA, ")
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    assert _lines(root) == [
+        "groupings/alpha.yaml:8: memberships[0].role: required field is missing"
+    ]
 
 
 @pytest.mark.parametrize(
