@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
 from minilat.cli import kit
 
@@ -36,6 +37,7 @@ LISTINGS: dict[str, tuple[tuple[str, ...], Callable[[Any], list[str]]]] = {
     "groupings-member": (("groupings", "--member", "USA"), _ids_groupings),
     "groupings-ever": (("groupings", "--ever"), _ids_groupings),
     "members": (("members", "brics"), lambda d: [m["participant"] for m in d["members"]]),
+    "show": (("show", "quad"), lambda d: [m["participant"] for m in d["members"]]),
     "country": (
         ("country", "USA"),
         lambda d: [g["grouping"] for g in d["current"]] + [p["id"] for p in d["partners"]],
@@ -124,3 +126,29 @@ def test_narrow_forms_then_dropped_columns_never_a_cut_id() -> None:
     assert widths[0] == len("us_japan_netherlands_chip_controls")
     shown, widths, _ = t.layout(20)  # narrower than the id itself: the id stays whole
     assert shown == [0, 1] and widths[0] == len("us_japan_netherlands_chip_controls")
+
+
+def test_editors_list_reads_at_80_and_120_columns(
+    tmp_path: Path, db_path: Path, columns: Callable[[int], None]
+) -> None:
+    from minilat.cli import cli
+
+    opts = ["--db", str(db_path), "--editorial", str(tmp_path / "ed.db")]
+
+    def run(*args: str, stdin: str | None = None) -> Result:
+        return CliRunner().invoke(cli, [*opts, *args], input=stdin, catch_exceptions=False)
+
+    name = "an-editor-with-a-long-name"
+    assert (
+        run(
+            "editors", "add", name, "--password-stdin", stdin="correct horse battery staple 42"
+        ).exit_code
+        == 0
+    )
+    for _ in range(3):
+        run("editors", "token", name)
+    ids = [name] + [str(t) for t in json.loads(run("editors", "list", "--json").stdout)[
+        "editors"][0]["token_ids"]]  # fmt: skip
+    for width in WIDTHS:
+        columns(width)
+        check_readable(run("editors", "list").stdout, width, ids)

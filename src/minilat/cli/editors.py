@@ -167,7 +167,11 @@ def editors_list(c: Context, as_json: bool) -> None:
     )
     for r in rows:
         table.add_row(
-            str(r["id"]), r["name"], r["state"], r["created"], ", ".join(map(str, r["token_ids"]))
+            str(r["id"]),
+            r["name"],
+            r["state"],
+            (r["created"], r["created"][:10]),
+            ", ".join(map(str, r["token_ids"])),
         )
     out_console.print(table)
 

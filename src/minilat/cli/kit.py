@@ -209,6 +209,8 @@ def _wrap_ids(text: str, width: int, lines: int) -> str:
     'ai +1'
     """
     ids = [i for i in text.split(", ") if i]
+    if len(text) <= width:
+        return text
     rows: list[list[str]] = [[]]
     for i in (i for i in ids if len(i) + 4 <= width or len(ids) == 1):
         if rows[-1] and len(", ".join([*rows[-1], i])) + 1 > width:  # + a trailing ","
@@ -304,7 +306,9 @@ class _Table:
 
         shown, widths, narrow = self.layout(options.max_width)
         needed = sum(widths) + 3 * len(widths) + 1
-        t = Table(title=self.title, title_justify="left")
+        # the title on a line of its own, wrapped to the terminal rather than the table
+        yield Text(self.title, style="table.title", justify="left")
+        t = Table()
         for i, w in zip(shown, widths, strict=True):
             col = self.columns[i]
             t.add_column(

@@ -231,7 +231,10 @@ def report(
             f"In the news, {first} to {last} (GDELT, news evidence)",
             [
                 Col("grouping", "id"),
-                *(Col(h, "num") for h in ("articles", "mean tone", "surges", "silences")),
+                Col("articles", "num"),
+                Col("mean tone", "num", narrow="tone"),
+                Col("surges", "num"),
+                Col("silences", "num", narrow="silent"),
             ],
         )
         for r in rows["groupings"]:
