@@ -170,7 +170,10 @@ def test_a_target_is_met_at_exactly_target_minus_tol() -> None:
     tau = 0.5
     at = float(np.float64(tau) - TOL)  # the boundary itself, as a share
     below = float(np.nextafter(at, 0.0))
-    assert _inst([[at]], targets=(tau,)).feasible(["AAA"])
+    inst_at = _inst([[at]], targets=(tau,))
+    assert inst_at.feasible(["AAA"])
+    red = _reduce(inst_at)
+    assert red is not None and _feasible_mask(inst_at, red, np.array([True]))
     assert not _inst([[below]], targets=(tau,)).feasible(["AAA"])
     assert solve(_inst([[at]], targets=(tau,))).members == ("AAA",)
     assert solve(_inst([[below]], targets=(tau,))).status == "infeasible"
@@ -470,7 +473,8 @@ class _Solved:
         return self.info
 
     def getSolution(self) -> object:
-        return SimpleNamespace(col_value=self.x if self.x is not None else [])
+        # HiGHS hands back a vector even with no solution; its values mean nothing
+        return SimpleNamespace(col_value=self.x if self.x is not None else [0.0, 0.0, 0.0])
 
     def modelStatusToString(self, status: object) -> str:
         return str(highspy._Highs().modelStatusToString(status))
@@ -495,9 +499,13 @@ def test_an_optimal_answer_is_kept_only_when_its_value_meets_the_dual_bound() ->
         0.0,
         7,
     )
-    # value 1, bound 1 - 1e-7: a gap of exactly 1e-7 is still a proof
-    one = float(np.nextafter(1.0 - 1e-7, 2.0))
-    assert _check_mip(_Solved("kOptimal", [1, 0, 0], bound=one))[1] == "optimal"
+    # a value exactly 1e-7 above the bound is still a proof; 2e-7 is not
+    tiny = np.array([1e-7, 0.0, 0.0])
+    assert _check_mip(_Solved("kOptimal", [1, 0, 1], bound=0.0), cost=tiny)[1] == "optimal"
+    assert _check_mip(_Solved("kOptimal", [1, 0, 1], bound=0.0), cost=2 * tiny)[1:3] == (
+        "unproven",
+        2e-7,
+    )
     # value 2 against bound 1: HiGHS said optimal, the numbers disagree
     assert _check_mip(_Solved("kOptimal", [1, 1, 0], bound=1.0)) == (
         [1.0, 1.0, 0.0],
@@ -537,6 +545,11 @@ def test_a_solution_outside_a_row_is_not_an_answer() -> None:
     assert _check_mip(_Solved("kTimeLimit", [0, 0, 1], bound=0.0))[1] == "outside_tolerance"
     # both rows met exactly at their bounds: fine
     assert _check_mip(_Solved("kOptimal", [1, 0, 1], bound=2.0))[1] == "optimal"
+    # and met within 1e-12 of a bound, at exactly that distance: still met
+    lo, hi = np.array([1.0 + 1e-12, -np.inf]), np.array([np.inf, 1.0 - 1e-12])
+    assert lo[0] - 1e-12 == 1.0 and hi[1] + 1e-12 == 1.0  # the rows sit on the boundary
+    r = _checked_mip(_Solved("kOptimal", [1, 0, 1], bound=2.0), _COST, False, _A, lo, hi)
+    assert r.status == "optimal"
 
 
 def test_a_stopped_search_says_so_with_its_gap() -> None:
