@@ -16,6 +16,8 @@ from minilat import dataset
 from minilat.dataset import data_files, load, parse_day, validate
 from minilat.errors import BadInput, DatasetInvalid, Problem
 
+FIXTURE = Path(__file__).parent / "fixtures" / "mini"
+
 SOURCES = """\
 - id: src-a
   title: Founding statement
@@ -225,6 +227,31 @@ def test_malformed_yaml_names_the_line_of_the_fault(tmp_path: Path) -> None:
     assert p.message == "malformed YAML: did not find expected ',' or '}'"
 
 
+def test_a_control_character_in_a_file_is_malformed_yaml(tmp_path: Path) -> None:
+    """The YAML reader's own error, which carries no line: the problem is on line 1."""
+    text = _ok().replace("name: Alpha Group", "name: Alpha\x07Group")
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    [p] = validate(root)
+    assert (p.file, p.line, p.field) == ("groupings/alpha.yaml", 1, "(yaml)")
+    assert p.message.startswith(
+        "malformed YAML: unacceptable character #x0007: control characters are not allowed"
+    )
+
+
+def test_a_lone_surrogate_in_a_text_is_a_problem_not_a_crash() -> None:
+    """Found by mutation testing: a text given by an editor (JSON can carry a lone
+    surrogate, escaped) made the reader raise UnicodeEncodeError instead of a problem."""
+    ds = load(FIXTURE)
+    g, problems = dataset.check_grouping("id: alpha\nname: A\ud800\n", "alpha", ds)
+    assert g is None
+    assert problems == [
+        Problem("(document)", 1, "(yaml)", "malformed YAML: surrogates not allowed")
+    ]
+    with pytest.raises(BadInput) as e:
+        dataset.parse_document("name: A\ud800\n", "the grouping YAML")
+    assert e.value.message == "the grouping YAML cannot be read: surrogates not allowed"
+
+
 def test_null_and_the_text_null(tmp_path: Path) -> None:
     """A plain ``~``, ``null`` or nothing is no value; a quoted "null" is text."""
     located = dataset._read_yaml('a: ~\nb: null\nc:\nd: "null"\ne: 7\nf: [x, "y"]\n')
@@ -234,6 +261,9 @@ def test_null_and_the_text_null(tmp_path: Path) -> None:
     assert located.line(("f", 1, "deeper", 3)) == 6
     assert located.line(("nowhere",)) == 1
     assert dataset._read_yaml("").data is None
+    # a document with nothing in it places everything on line 1
+    assert dataset._read_yaml("# only a comment\n\n").line(("id",)) == 1
+    assert dataset._read_yaml("\n\n# c\nid: x\n").line(("name",)) == 4
 
 
 def test_the_line_of_a_value_on_the_line_after_its_key(tmp_path: Path) -> None:

@@ -237,8 +237,10 @@ def _read_yaml(text: str) -> _Located:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
         raise _YamlProblem(line, "(yaml)", f"malformed YAML: {e.problem or e}") from None
-    except yaml.YAMLError as e:  # pragma: no cover - defensive: unmarked errors
+    except yaml.YAMLError as e:  # unmarked: a control character (the reader's error)
         raise _YamlProblem(1, "(yaml)", f"malformed YAML: {e}") from None
+    except UnicodeEncodeError as e:  # a lone surrogate in a text given, not read from a file
+        raise _YamlProblem(1, "(yaml)", f"malformed YAML: {e.reason}") from None
     lines: dict[tuple[Any, ...], int] = {}
 
     def convert(node: yaml.Node | None, path: tuple[Any, ...]) -> Any:
@@ -924,6 +926,8 @@ def parse_document(text: str, what: str = "the document") -> Any:
         raise BadInput(f"line {line}: malformed YAML in {what}: {e.problem or e}") from None
     except (yaml.YAMLError, RecursionError) as e:
         raise BadInput(f"{what} cannot be read: {e}") from None
+    except UnicodeEncodeError as e:  # a lone surrogate (JSON can carry one escaped)
+        raise BadInput(f"{what} cannot be read: {e.reason}") from None
 
 
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
