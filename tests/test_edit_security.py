@@ -510,6 +510,20 @@ def test_lone_surrogate_reason_is_refused(client: TestClient, db: EditorialDB, t
     _unchanged(db)
 
 
+def test_lone_surrogate_in_yaml_text_is_refused(
+    client: TestClient, db: EditorialDB, token: str
+) -> None:
+    """Found by mutation testing: the YAML reader raised UnicodeEncodeError on a lone
+    surrogate (JSON carries one escaped), so the edit failed with a server error."""
+    version, doc = _get(client, token)
+    text = dataset.document_text({**doc, "name": "Quad"}).replace("Quad", "Quad \ud800", 1)
+    body = json.dumps({"yaml": text, "why": "ok", "version": version})
+    r = client.put(API, content=body, headers={**_auth(token), "content-type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert "surrogates not allowed" in r.json()["error"]["message"]
+    _unchanged(db)
+
+
 def test_control_characters_cannot_break_the_feeds(
     client: TestClient, db: EditorialDB, token: str
 ) -> None:
