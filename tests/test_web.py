@@ -377,6 +377,32 @@ def test_grouping_page_shows_sources_and_chart(client: TestClient) -> None:
     assert html.index("is an active") < html.index("Founding instrument")
 
 
+def test_a_pages_map_draws_every_state_from_one_shared_file(client: TestClient) -> None:
+    """In a page, each outline is a <use> of the shared file of outlines, with its own
+    fill and tooltip; the file answers every id the page uses, and is cached for a year
+    under an address that changes with it. The downloads stay self-contained."""
+    quad = client.get("/groupings/quad").text
+    svg = quad[quad.index('<svg xmlns="http://www.w3.org/2000/svg"') :]
+    svg = svg[: svg.index("</svg>")]
+    refs = re.findall(r'<use href="(/maps/world-[0-9a-f]+\.svg)#(s\d+)"', svg)
+    assert len(refs) > 200 and len({url for url, _ in refs}) == 1
+    assert "<path" not in svg  # no outline written out in the page
+    assert re.search(
+        r'<use href="[^"]+" fill="#08519c" data-iso3="AUS"><title>Australia: member', svg
+    )
+    assert "<title>Taiwan</title></use>" in svg or 'data-iso3="TWN"' in svg
+    outlines = client.get(refs[0][0])
+    assert outlines.status_code == 200
+    assert outlines.headers["content-type"].startswith("image/svg+xml")
+    assert "immutable" in outlines.headers["cache-control"]
+    ids = set(re.findall(r'<path id="(s\d+)" d="M', outlines.text))
+    assert {i for _, i in refs} <= ids
+    assert client.get("/maps/world-000000000000.svg").status_code == 404
+    for download in ("/groupings/quad/map.svg", "/map.svg", "/countries/IND/map.svg"):
+        text = client.get(download).text
+        assert "<use" not in text and "/maps/world-" not in text and text.count("<path") > 200
+
+
 def test_maps_are_drawn_and_downloadable(client: TestClient) -> None:
     home = client.get("/").text
     assert 'id="home-map"' in home and 'data-iso3="TWN"' in home

@@ -192,7 +192,13 @@ def test_every_page_fits_the_screen(base_url: str, browser: Browser, name: str, 
         if name in MAPS:
             box = pg.locator("svg.worldmap").first.bounding_box()
             assert box is not None and 300 <= box["width"] <= width
-            assert pg.locator("svg.worldmap path").count() > 200
+            # every outline is a <use> of the shared file of outlines: drawn, not empty
+            assert pg.locator("svg.worldmap use").count() > 200
+            drawn = pg.evaluate(
+                "[...document.querySelectorAll('svg.worldmap use')]"
+                ".filter(u => u.getBBox().width > 0).length"
+            )
+            assert drawn > 200, f"{name}: only {drawn} states drawn"
         if width < 500:  # the menu folds behind its button
             assert pg.locator("details.menu > summary").is_visible()
             assert not pg.locator("nav[aria-label='Main'] a").first.is_visible()

@@ -8,6 +8,7 @@
 | ``/groupings/{id}/members-over-time.svg``, ``.csv`` | a grouping's members over time |
 | ``/countries/{iso3}/over-time.svg``, ``.csv`` | a country's groupings per year |
 | ``/timeline.svg``, ``/timeline.csv`` | groupings active each year |
+| ``/maps/world-{hash}.svg`` | the outlines the pages' maps draw by reference |
 
 Each is computed from the same dict as its page, so the download and the page agree.
 """
@@ -24,7 +25,7 @@ from fastapi.responses import Response
 
 from minilat import csvsafe
 from minilat.errors import NotFound
-from minilat.web import maps, views
+from minilat.web import maps, views, worldmap
 from minilat.web.site import Site, get_site
 
 __all__ = ["router"]
@@ -88,6 +89,23 @@ def _map_response(m: dict[str, Any], ext: str, name: str) -> Response:
 def home_map(site: SiteDep, ext: str, as_of: Opt = None) -> Response:
     day = site.day(as_of)
     return _map_response(_map("home", site, "", day), ext, f"minilat-map-{day}")
+
+
+#: The shared outlines never change under one address (it holds their hash): kept a year.
+_IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@router.get(worldmap.SPRITE_ROUTE)
+def map_outlines(version: str) -> Response:
+    """The outlines every map of a page draws by reference (:func:`worldmap.sprite`)."""
+    if version != worldmap.sprite_version():
+        raise NotFound(
+            "no such version of the map's outlines",
+            hint=f"the current one is {worldmap.sprite_url()}",
+        )
+    return Response(
+        worldmap.sprite(), media_type="image/svg+xml", headers={"cache-control": _IMMUTABLE}
+    )
 
 
 @router.get("/groupings/{gid}/map.{ext}")

@@ -157,9 +157,12 @@ def country_partners(site: Site, code: str, day: _dt.date) -> dict[str, Any]:
     }
 
 
-def svg(m: dict[str, Any], element_id: str | None = None, *, legend: bool = True) -> str:
+def svg(
+    m: dict[str, Any], element_id: str | None = None, *, legend: bool = True, sprite: bool = False
+) -> str:
     """The map ``m`` drawn as SVG (with its legend inside unless ``legend`` is False: a
-    page shows the legend as text beside it)."""
+    page shows the legend as text beside it). ``sprite``: the outlines as references to
+    the site's shared file of outlines (a page), not written out (a standalone file)."""
     shades = {}
     for r in m["rows"]:
         v = r["value"]
@@ -168,7 +171,9 @@ def svg(m: dict[str, Any], element_id: str | None = None, *, legend: bool = True
             text = f"{r['name']}: {v}"
         shades[r["iso3"]] = worldmap.Shade(r["fill"], text)
     keys = [worldmap.Legend(k["fill"], k["label"]) for k in m["legend"]] if legend else []
-    return worldmap.draw(shades, label=m["title"], legend=keys, element_id=element_id)
+    return worldmap.draw(
+        shades, label=m["title"], legend=keys, element_id=element_id, sprite=sprite
+    )
 
 
 def csv_text(m: dict[str, Any]) -> str:

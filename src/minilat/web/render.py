@@ -143,7 +143,7 @@ class Renderer:
         self.env.globals["fact_citation"] = footnotes.fact_citation
         self.env.globals["id_citation"] = footnotes.id_citation
         self.env.globals["world_map"] = lambda m, element_id=None: Markup(
-            maps.svg(m, element_id, legend=False)
+            maps.svg(m, element_id, legend=False, sprite=True)
         )
         self.env.filters["ordinal"] = findings.ordinal
         self.env.filters["round1"] = lambda v: "—" if v is None else f"{v:.1f}"
