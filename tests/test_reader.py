@@ -735,3 +735,52 @@ def test_an_impossible_user_date_is_a_bad_input_naming_what() -> None:
     with pytest.raises(BadInput) as e:
         parse_day("soon")
     assert e.value.message.startswith("bad date: ")
+
+
+# ------------------------------------------------------------ a grouping's own dates
+
+DATED = """\
+id: alpha
+name: Alpha
+periods:
+  - start: "2015-03-01"
+    end: "2015-03-01"
+    sources: [src-a]
+  - start: "2016"
+    end: "2018-06-30"
+    sources: [src-a]
+memberships:
+  - {participant: USA, role: member, start: "2015-02-28", sources: [src-a]}
+  - {participant: JPN, role: member, start: "2015-03-01", end: "2015-03-01", sources: [src-a]}
+  - {participant: IND, role: member, start: "2018-06-30", sources: [src-a]}
+  - {participant: KOR, role: member, start: "2018-06-29", end: "2018-06-30", sources: [src-a]}
+  - {participant: KOR, role: observer, start: "2018-06-30", sources: [src-a]}
+  - {participant: GBR, role: member, start: "2016", end: "2017", sources: [src-a]}
+  - {participant: GBR, role: observer, start: "2016-12-31", sources: [src-a]}
+  - {participant: zzzzzzzzzz, role: member, start: "2016", sources: [src-a]}
+  - {participant: FRA, role: member, start: "2015-03-01", end: "2015-03-02", sources: [src-a]}
+  - {participant: FRA, role: observer, start: "2015-03-02", end: "2018-06-29", sources: [src-a]}
+"""
+
+
+def test_a_grouping_s_dates_each_at_its_bound(tmp_path: Path) -> None:
+    """Found by mutation testing. Ends are exclusive: an end on its start day is no
+    interval, one a day later is; a membership may start on the founding day, not the
+    day before, and not on the day the grouping ended (the end of its last period); a
+    participant's intervals may touch but not overlap."""
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alfa.yaml": DATED})
+    assert _lines(root) == [
+        "groupings/alfa.yaml:1: id: id 'alpha' must match the file name 'alfa'",
+        "groupings/alfa.yaml:5: periods[0].end: end 2015-03-01 is not after start 2015-03-01",
+        "groupings/alfa.yaml:11: memberships[0].start: starts 2015-02-28, before the grouping"
+        " was founded (2015-03-01)",
+        "groupings/alfa.yaml:12: memberships[1].end: end 2015-03-01 is not after start 2015-03-01",
+        "groupings/alfa.yaml:13: memberships[2].start: starts 2018-06-30, after the grouping"
+        " ended (2018-06-30)",
+        "groupings/alfa.yaml:15: memberships[4].start: starts 2018-06-30, after the grouping"
+        " ended (2018-06-30)",
+        "groupings/alfa.yaml:17: memberships[6].start: GBR's interval 2016-12-31–open overlaps"
+        " memberships[5] (2016–2017)",
+        "groupings/alfa.yaml:18: memberships[7].participant: unknown participant 'zzzzzzzzzz'"
+        " (use an ISO 3166-1 alpha-3 code or a participant id)",
+    ]
