@@ -719,3 +719,18 @@ def test_network_page_draws_without_javascript(client: TestClient) -> None:
     assert "United Nations" in html[html.index('id="net-exclusion"') :][:600]
     everything = client.get("/network", params={"as_of": "2024-01-01", "universal": "true"}).text
     assert "Every grouping is counted" in everything
+
+
+def test_the_home_page_is_computed_once_per_day_and_version(client: TestClient) -> None:
+    """Shared by the page and the timeline download; each caller gets its own top level,
+    and an edit (a new version of the data) computes it anew."""
+    from minilat.web import views
+
+    site = client.app.state.site  # type: ignore[attr-defined]
+    today = dt.date.today()
+    first, again = views.home(site, today), views.home(site, today)
+    assert first is not again and first == again
+    assert first["map"] is again["map"] and first["latest"] is again["latest"]
+    first["extra"] = 1
+    assert "extra" not in views.home(site, today)
+    assert views.home(site, dt.date(2010, 1, 1))["as_of"] == "2010-01-01"
