@@ -27,8 +27,11 @@ from minilat.analysis.coalition import (
     Question,
     _check,
     _checked_mip,
+    _cover_cuts,
     _coverage_upper_bound,
+    _earlier_twins,
     _feasible_mask,
+    _fix_dominated,
     _reduce,
     _size_lower_bound,
     brute_force,
@@ -581,3 +584,175 @@ def test_a_stopped_search_says_so_with_its_gap() -> None:
         float("inf"),
         7,
     )
+
+
+# ---------------------------------------------------------------- the cover cuts
+
+
+def _cuts(inst: Instance) -> tuple[list[list[float]], list[float]]:
+    red = _reduce(inst)
+    assert red is not None
+    rows, lo = _cover_cuts(inst, red)
+    assert rows.shape == (len(lo), len(red.cols))
+    return rows.tolist(), lo.tolist()
+
+
+def test_cover_cuts_when_one_country_can_meet_the_target() -> None:
+    """0.7 / 0.2 / 0.1 for 0.5: one member may do (no cardinality cut, k = 1 says
+    nothing), but without AAA the others reach only 0.3, so AAA is needed: x_A >= 1."""
+    assert _cuts(_inst([[0.7, 0.2, 0.1]], targets=(0.5,))) == ([[1, 0, 0]], [1])
+    # targets met exactly (0.5 >= 0.5 - TOL): AAA alone, or BBB and CCC together
+    # (2 x_A + x_B + x_C >= 2); without AAA and BBB, 0.2 cannot (x_A + x_B >= 1)
+    assert _cuts(_inst([[0.5, 0.3, 0.2]], targets=(0.5,))) == (
+        [[2, 1, 1], [1, 1, 0]],
+        [2, 1],
+    )
+
+
+def test_cover_cuts_leave_out_what_cannot_help() -> None:
+    # a table with no target gives no cut; the zero-share included DDD is in no cut
+    inst = _inst(
+        [[0.4, 0.3, 0.2, 0.0], [0.5, 0.1, 0.1, 0.0]],
+        targets=(0.6, TOL),
+        include=frozenset({"DDD"}),
+    )
+    assert _cuts(inst) == ([[1, 1, 1, 0], [1, 0, 0, 0]], [2, 1])
+    # AAA fixed out (its only partner is excluded): the cuts count BBB, CCC, DDD only
+    partners = {"AAA": frozenset({"EEE"}), "BBB": frozenset({"CCC", "DDD"})}
+    fixed = _inst(
+        [[0.4, 0.3, 0.2, 0.1, 0.0]],
+        targets=(0.45,),
+        exclude=frozenset({"EEE"}),
+        partners=partners,
+    )
+    assert _cuts(fixed) == ([[0, 1, 1, 1], [0, 1, 0, 0]], [2, 1])
+    # no target above TOL at all: an empty matrix of the right width
+    assert _cuts(_inst([[0.4, 0.6]], targets=(TOL,))) == ([], [])
+
+
+def test_cover_cuts_look_eight_deep() -> None:
+    """Nine shares of 0.08 and 28 of 0.01, target 0.1: two members at least; without
+    the top eight, one 0.08 and two 0.01 (three members); without the top nine it
+    would take ten 0.01, but only eight prefixes are tried."""
+    shares = [[0.08] * 9 + [0.01] * 28]
+    inst = Instance(tuple(f"C{j:02d}" for j in range(37)), np.array(shares), targets=(0.1,))
+    rows, lo = _cuts(inst)
+    assert lo == [2, 3]
+    assert rows == [[1.0] * 37, [3.0] * 8 + [1.0] * 29]
+
+
+# -------------------------------------------------- equal answers come out one way
+
+
+def test_a_later_twin_is_swapped_for_the_earlier_one() -> None:
+    """AAA and BBB have equal shares; of the two only AAA dominates. A coalition of two
+    holding BBB (fixed out: AAA and CCC both dominate it) gets AAA instead."""
+    inst = _inst([[0.3, 0.3, 0.4]], targets=(0.7,))
+    probe = _reduce(inst)
+    assert probe is not None
+    red = _fix_dominated(probe, 2)
+    assert red.upper.tolist() == [1, 0, 1]
+    x = np.array([False, True, True])
+    assert _earlier_twins(inst, probe, red, x).tolist() == [True, False, True]
+    assert solve(inst).members == ("CCC", "AAA")
+    # nothing fixed out: x itself
+    same = np.array([True, False, True])
+    assert _earlier_twins(inst, probe, probe, same) is same
+
+
+def test_only_an_earlier_twin_not_yet_chosen_and_not_fixed_out_is_taken() -> None:
+    # three equal countries and a larger one; BBB and CCC both fixed out
+    inst = _inst([[0.2, 0.2, 0.2, 0.4]], targets=(0.6,))
+    probe = _reduce(inst)
+    assert probe is not None
+    red = _fix_dominated(probe, 2)
+    assert red.upper.tolist() == [1, 0, 0, 1]
+    # BBB goes for AAA; CCC's earlier twins are AAA (now chosen) and BBB (fixed out)
+    x = np.array([False, True, True, True])
+    assert _earlier_twins(inst, probe, red, x).tolist() == [True, False, True, True]
+    # a fixed-out country with no earlier twin stays (CCC's twins here are later)
+    red.upper[:] = [0, 1, 1, 1]
+    x = np.array([True, False, False, True])
+    assert _earlier_twins(inst, probe, red, x).tolist() == [True, False, False, True]
+
+
+def test_a_twin_in_a_forbidden_pair_is_not_swapped_in() -> None:
+    inst = _inst([[0.3, 0.3, 0.4, 0.1]], targets=(0.7,), forbidden=(("AAA", "DDD"),))
+    probe = _reduce(inst)
+    assert probe is not None
+    red = replace(probe, upper=np.array([1.0, 0.0, 1.0, 1.0]))  # BBB fixed out by hand
+    x = np.array([False, True, True, False])
+    assert _earlier_twins(inst, probe, red, x).tolist() == [False, True, True, False]
+
+
+def test_cover_cuts_take_tied_shares_in_column_order() -> None:
+    """Five shares of 0.1 (columns 0, 9, 11, 14, 15), six of 0.05 (1, 2, 10, 12, 13, 16)
+    and six of 0.01 (3-8), target 0.3: three members at least; without the top three,
+    four; without four, five; without five, six; without six, ten (0.31 left); without
+    seven, 0.26 cannot. Equal shares are taken in column order (by id, in the designer),
+    so the same question always gives the same cuts; 17 columns is past the size where
+    numpy's default sort stays stable."""
+    big, small = [0, 9, 11, 14, 15], [1, 2, 10, 12, 13, 16]
+    shares = np.full(17, 0.01)
+    shares[big], shares[small] = 0.1, 0.05
+    inst = Instance(tuple(f"C{j:02d}" for j in range(17)), shares[None, :], targets=(0.3,))
+    rows, lo = _cuts(inst)
+    assert lo == [3, 4, 5, 6, 10, 1]
+
+    def row(top: list[int], k: float, rest: float = 1.0) -> list[float]:
+        return [k if j in top else rest for j in range(17)]
+
+    assert rows == [
+        row([], 1),
+        row([0, 9, 11], 4),
+        row([0, 9, 11, 14], 5),
+        row(big, 6),
+        row([*big, 1], 10),
+        row([*big, 1, 2], 1, 0.0),
+    ]
+
+
+def test_cover_cuts_count_others_that_reach_exactly_the_goal() -> None:
+    """The cuts aim a hair (1e-12) below ``target - TOL``. Two countries of exactly that
+    share: either one alone comes within the hair, so neither is needed and k = 1 says
+    nothing; only "one of the two" is a cut."""
+    goal = float(np.float64(0.5) - TOL - 1e-12)
+    assert _cuts(_inst([[goal, goal]], targets=(0.5,))) == ([[1, 1]], [1])
+    at = float(np.float64(0.5) - TOL)
+    assert _cuts(_inst([[at, at]], targets=(0.5,))) == ([[1, 1]], [1])
+
+
+def test_a_fixed_out_member_without_an_exact_twin_stays() -> None:
+    inst = _inst([[0.2, 0.3, 0.5]], targets=(0.7,))
+    probe = _reduce(inst)
+    assert probe is not None
+    red = replace(probe, upper=np.array([1.0, 0.0, 1.0]))
+    x = np.array([False, True, True])
+    assert _earlier_twins(inst, probe, red, x).tolist() == [False, True, True]
+    # a country fixed out but not in x is no member to swap
+    twins = _inst([[0.2, 0.2, 0.2, 0.4]], targets=(0.4,))
+    probe = _reduce(twins)
+    assert probe is not None
+    red = replace(probe, upper=np.array([1.0, 0.0, 0.0, 1.0]))
+    x = np.array([False, False, False, True])
+    assert _earlier_twins(twins, probe, red, x).tolist() == [False, False, False, True]
+
+
+def test_the_nearest_earlier_twin_is_the_first_by_column() -> None:
+    # BBB and CCC are twins; CCC fixed out goes for BBB, not for AAA (no twin of it)
+    inst = _inst([[0.5, 0.2, 0.2, 0.1]], targets=(0.7,))
+    probe = _reduce(inst)
+    assert probe is not None
+    red = replace(probe, upper=np.array([1.0, 1.0, 0.0, 1.0]))
+    x = np.array([True, False, True, False])
+    assert _earlier_twins(inst, probe, red, x).tolist() == [True, True, False, False]
+
+
+def test_a_swap_that_breaks_a_constraint_is_not_made() -> None:
+    # BBB fixed out by hand though it is included: swapping it for AAA would drop it
+    inst = _inst([[0.3, 0.3, 0.4]], targets=(0.7,), include=frozenset({"BBB"}))
+    probe = _reduce(inst)
+    assert probe is not None
+    red = replace(probe, upper=np.array([1.0, 0.0, 1.0]))
+    x = np.array([False, True, True])
+    assert _earlier_twins(inst, probe, red, x).tolist() == [False, True, True]
