@@ -784,3 +784,130 @@ def test_a_grouping_s_dates_each_at_its_bound(tmp_path: Path) -> None:
         "groupings/alfa.yaml:18: memberships[7].participant: unknown participant 'zzzzzzzzzz'"
         " (use an ISO 3166-1 alpha-3 code or a participant id)",
     ]
+
+
+def test_a_grouping_s_problems_stand_on_the_line_of_their_field(tmp_path: Path) -> None:
+    """Found by mutation testing: with every membership on one line, a problem placed at
+    the membership instead of at its field went unnoticed."""
+    lines = ["name: Alpha", "id: alpha", "periods:", '  - start: "2015-03-01"']
+    lines += ['    end: "2018-06-30"', "    sources: [src-a]", "memberships:"]
+    for participant, start, end in [
+        ("USA", "2015-02-28", None),  # line 11: before the founding
+        ("zzzzzzzzzz", "2016", None),  # line 14: unknown
+        ("JPN", "2016", "2016"),  # line 20: ends on its start
+        ("IND", "2018-06-30", None),  # line 24: on the day the grouping ended
+        ("GBR", "2016", None),
+        ("GBR", "2017", None),  # line 32: overlaps the open one before
+    ]:
+        lines += ["  - role: member", "    sources: [src-a]", f"    participant: {participant}"]
+        lines += [f'    start: "{start}"'] + ([f'    end: "{end}"'] if end else [])
+    text = "\n".join(lines) + "\n"
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alfa.yaml": text})
+    assert [(p.line, p.field, p.message[:30]) for p in validate(root)] == [
+        (2, "id", "id 'alpha' must match the file"),
+        (11, "memberships[0].start", "starts 2015-02-28, before the "),
+        (14, "memberships[1].participant", "unknown participant 'zzzzzzzzz"),
+        (20, "memberships[2].end", "end 2016 is not after start 20"),
+        (24, "memberships[3].start", "starts 2018-06-30, after the g"),
+        (32, "memberships[5].start", "GBR's interval 2017–open overl"),
+    ]
+    assert validate(root)[-1].message == (
+        "GBR's interval 2017–open overlaps memberships[4] (2016–open)"
+    )
+
+
+# ------------------------------------------------------------- facts and their sources
+
+FACTS = """\
+id: alpha
+name: Alpha
+periods:
+  - start: "2015"
+    sources: [src-a]
+instrument:
+  value: charter
+  sources: [src-aa]
+secretariat:
+  value: none
+website:
+  value: none
+  unverified: true
+memberships:
+  - {participant: USA, role: member, start: "2015", sources: [zzzzzzzz]}
+"""
+
+
+def test_each_fact_s_sourcing_problem_on_its_own_line(tmp_path: Path) -> None:
+    """Found by mutation testing: an unknown source (with the closest id, or none), a
+    fact with no source, and an unverified fact without a note, each at its place."""
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": FACTS})
+    assert _lines(root) == [
+        "groupings/alpha.yaml:8: instrument.sources: source 'src-aa' does not exist;"
+        " did you mean src-a?",
+        "groupings/alpha.yaml:9: secretariat: fact without a source: cite one in `sources` or"
+        " mark `unverified: true`",
+        "groupings/alpha.yaml:11: website: `unverified: true` needs a `note` saying what is"
+        " uncertain",
+        "groupings/alpha.yaml:15: memberships[0].sources: source 'zzzzzzzz' does not exist",
+    ]
+
+
+def test_a_document_failing_the_schema_has_each_source_placed(tmp_path: Path) -> None:
+    text = FACTS.replace("name: Alpha\n", "").replace(
+        "    sources: [src-a]\n", "    sources:\n      - src-a\n      - src-aa\n      - zzzzzzzz\n"
+    )
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    lines = _lines(root)
+    assert "groupings/alpha.yaml:1: name: required field is missing" in lines
+    assert (
+        "groupings/alpha.yaml:6: periods[0].sources: source 'src-aa' does not exist;"
+        " did you mean src-a?"
+    ) in lines
+    assert ("groupings/alpha.yaml:7: periods[0].sources: source 'zzzzzzzz' does not exist") in lines
+
+
+def test_a_bad_table_file_does_not_hide_the_next(tmp_path: Path) -> None:
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "groupings/alpha.yaml": _ok(),
+            "capabilities/a.yaml": "- [unclosed\n",
+            "capabilities/b.yaml": "- not a table\n",
+            "capabilities/widgets.yaml": TABLE.format(tid="widgets", measure="share").replace(
+                "acme", "JPN"
+            ),
+        },
+    )
+    assert _lines(root) == [
+        "capabilities/a.yaml:2: (yaml): malformed YAML: did not find expected ',' or ']'",
+        "capabilities/b.yaml:1: (document): a capability table must be a mapping",
+    ]
+    assert list(dataset._collect(root)[0].capabilities) == ["widgets"]
+
+
+def test_a_table_in_the_wrong_folder_for_its_measure(tmp_path: Path) -> None:
+    """Found by mutation testing: ratios go in indicators/, shares and amounts in
+    capabilities/; the problem stands at the table's measure. A table failing the schema
+    does not hide the next."""
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "participants/main.yaml": PARTICIPANT,
+            "groupings/alpha.yaml": _ok(),
+            "capabilities/a.yaml": TABLE.format(tid="a", measure="share").replace("name:", "nam:"),
+            "capabilities/b.yaml": TABLE.format(tid="b", measure="ratio"),
+            "capabilities/c.yaml": TABLE.format(tid="c", measure="share"),
+            "indicators/d.yml": TABLE.format(tid="d", measure="share"),
+        },
+    )
+    wrong = "indicators/ tables must have measure: ratio; capabilities/ tables must not"
+    assert [(p.file, p.line, p.field, p.message) for p in validate(root)] == [
+        ("capabilities/a.yaml", 1, "name", "required field is missing"),
+        ("capabilities/a.yaml", 2, "nam", "unknown field (see docs/data.md for the schema)"),
+        ("capabilities/b.yaml", 4, "measure", wrong),
+        ("indicators/d.yml", 4, "measure", wrong),
+    ]
+    ds, _ = dataset._collect(root)
+    assert (sorted(ds.capabilities), sorted(ds.indicators)) == (["b", "c"], ["d"])
