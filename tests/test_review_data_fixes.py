@@ -1,0 +1,53 @@
+"""Answers the newcomer's review of 2 Dec 2026 found wrong or misleading in the data.
+
+Each test pins one fix to the record it rests on, so that undoing the fix in the data
+fails here rather than silently answering wrong again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from minilat.analysis import groupings as _groupings
+from minilat.cli import cli
+from minilat.dataset import Dataset, load
+
+DS: Dataset = load()
+DAY = dt.date(2026, 12, 1)
+
+
+def _cli(tmp_path_factory: pytest.TempPathFactory, *args: str) -> str:
+    db = tmp_path_factory.mktemp("review") / "store.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize(
+    ("gid", "missing"),
+    [
+        # The State Department lists five non-signatory participants with no first day.
+        ("pax_silica", 4),
+        # The Forum's page lists Mauritius and the DIFC as Associates, undated.
+        ("global_cbpr", 2),
+    ],
+)
+def test_a_list_whose_notes_name_unrecorded_participants_says_it_is_incomplete(
+    tmp_path_factory: pytest.TempPathFactory, gid: str, missing: int
+) -> None:
+    """The member list is not presented as whole: the head-count the sources publish
+    exceeds the participants recorded, in the model, the CLI text and its ``--json``."""
+    g = DS.grouping(gid)
+    e = _groupings.enumeration(DS, g, DAY)
+    assert e is not None and not e["complete"]
+    assert e["published"] - e["listed"] >= missing
+    assert e["listed"] == len(g.members_on(DAY))
+    assert set(e["sources"]) <= set(DS.sources)
+    text = _cli(tmp_path_factory, "members", gid, "--as-of", DAY.isoformat())
+    assert "Incomplete list" in text
+    data = json.loads(_cli(tmp_path_factory, "members", gid, "--as-of", DAY.isoformat(), "--json"))
+    assert data["enumeration"]["published"] == g.member_count.value  # type: ignore[union-attr]
