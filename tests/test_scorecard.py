@@ -509,18 +509,29 @@ def test_economic_interdependencies_exactly() -> None:
             "Economic interdependencies",
             0.479,
             "moderate",
-            "members trade 27% on average with CHN (spread 15%)"
-            " (not counted, missing: export_share_usa for AUS, KOR)",
+            "members trade 27% on average with CHN (spread 15%;"
+            " export data for 3 of 3 member states)"
+            " (not counted, missing: export_share_usa for AUS and KOR:"
+            " export data for 1 of 3 member states, at least 50% needed)",
             (
                 Component(
                     "dependence_on_CHN",
-                    {"mean": 0.267, "by_member": china, "coverage": 1.0},
+                    {
+                        "mean": 0.267,
+                        "by_member": china,
+                        "coverage": 1.0,
+                        "with_figures": 3,
+                        "member_states": 3,
+                    },
                     0.333,
                     ("s",),
                 ),
                 Component("divergence_on_CHN", 0.15, 0.625, ("s",)),
             ),
-            ("export_share_usa for AUS, KOR",),
+            (
+                "export_share_usa for AUS and KOR:"
+                " export data for 1 of 3 member states, at least 50% needed",
+            ),
         )
     )
 
@@ -574,7 +585,10 @@ def test_a_power_inside_or_short_figures_do_not_stop_the_other_power() -> None:
     }
     ind = _ind(score(dataset(g, indicators=short), g, DAY), "economic_interdependencies")
     assert [c.name for c in ind.components] == ["dependence_on_USA", "divergence_on_USA"]
-    assert ind.missing == ("export_share_china for AUS, KOR",)
+    assert ind.missing == (
+        "export_share_china for AUS and KOR:"
+        " export data for 1 of 3 member states, at least 50% needed",
+    )
 
 
 def test_economic_interdependencies_on_both_powers() -> None:
@@ -587,8 +601,10 @@ def test_economic_interdependencies_on_both_powers() -> None:
     ind = _ind(score(dataset(g, indicators=tables), g, DAY), "economic_interdependencies")
     assert ind.components[0].value["coverage"] == 0.67
     assert ind.reason == (
-        "members trade 25% on average with CHN (spread 10%); "
-        "members trade 20% on average with USA (spread 20%)"
+        "members trade 25% on average with CHN (spread 10%;"
+        " export data for 2 of 3 member states); "
+        "members trade 20% on average with USA (spread 20%;"
+        " export data for 3 of 3 member states)"
     )
 
 
@@ -732,7 +748,13 @@ def test_economic_interdependencies_count_full_member_states_only() -> None:
     ind = _ind(score(dataset(g, indicators={"export_share_china": china}), g, DAY), ECON)
     assert ind.components[0] == Component(
         "dependence_on_CHN",
-        {"mean": 0.25, "by_member": {"JPN": 0.2, "AUS": 0.3}, "coverage": 1.0},
+        {
+            "mean": 0.25,
+            "by_member": {"JPN": 0.2, "AUS": 0.3},
+            "coverage": 1.0,
+            "with_figures": 2,
+            "member_states": 2,
+        },
         0.375,
         ("s",),
     )
@@ -764,7 +786,7 @@ def test_economic_interdependencies_without_any_trade_table_names_both() -> None
     g = grouping(members=("JPN", "AUS"))
     ind = _ind(score(dataset(g), g, DAY), ECON)
     assert ind.reason == (
-        "not assessable: missing trade figures (export_share_china),"
+        "not assessable: missing trade figures (export_share_china);"
         " trade figures (export_share_usa)"
     )
 
@@ -821,3 +843,91 @@ def test_unified_purpose_with_no_member_state_besides_the_anchor() -> None:
     ind = _ind(score(dataset(g, cn), g, DAY), "unified_purpose")
     assert ind.components[-1] == Component("members_in_china_anchored_formats", {}, 1.0)
     assert "0 of the 0 member states other than the United States" in ind.reason
+
+
+# The coverage rule (docs/methodology.md, economic interdependencies): figures must cover
+# half the grouping's member states, counted against the published head-count when the
+# record names only some of them; the reason says how many states the score rests on.
+
+
+def test_paris_call_is_not_assessed_from_the_united_states_alone() -> None:
+    """France and the United States are named of 80 states; the United States is inside,
+    so only China counts, and only the United States has a figure: 1 of 80."""
+    ds = load()
+    ind = _ind(score(ds, ds.grouping("paris_call"), dt.date(2026, 12, 2)), ECON)
+    expected = (
+        "export_share_china for FRA and the 78 member states not named in the record:"
+        " export data for 1 of 80 member states (published head-count of 80 states as of"
+        " 2021-11-11, 2 named in the record), at least 50% needed"
+    )
+    assert (ind.score, ind.label, ind.components) == (None, "not assessable", ())
+    assert ind.missing == (expected,)
+    assert ind.reason == f"not assessable: missing {expected}"
+
+
+def test_pax_silica_is_not_assessable_with_figures_for_5_of_11() -> None:
+    ds = load()
+    ind = _ind(score(ds, ds.grouping("pax_silica"), dt.date(2026, 12, 2)), ECON)
+    expected = (
+        "export_share_china for ARE, GBR, GRC, ISR, QAT and SGP:"
+        " export data for 5 of 11 member states, at least 50% needed"
+    )
+    assert (ind.score, ind.missing) == (None, (expected,))
+    assert ind.reason == f"not assessable: missing {expected}"
+
+
+def _partial(named: dict[str, float], published: int, counts: str = "states"):
+    g = grouping(
+        "partial",
+        members=(*named, "KOR"),
+        member_count={"value": published, "date": "2020", "counts": counts, "sources": ["s"]},
+    )
+    china = _trade("export_share_china", named)
+    return _ind(score(dataset(g, indicators={"export_share_china": china}), g, DAY), ECON)
+
+
+def test_coverage_exactly_at_the_threshold_of_a_published_head_count() -> None:
+    """4 states named (3 with figures) of a published 6: 3 of 6 is exactly half."""
+    ind = _partial({"JPN": 0.2, "AUS": 0.3, "NZL": 0.1}, 6)
+    assert (ind.score, ind.label) == (0.5, "moderate")  # mean 0.2 and spread 0.2: 0.5 each
+    assert ind.components[0].value["coverage"] == 0.5
+    assert ind.components[0].value["member_states"] == 6
+    assert ind.reason == (
+        "members trade 20% on average with CHN (spread 20%; export data for 3 of 6 member"
+        " states (published head-count of 6 states as of 2020, 4 named in the record))"
+        " (not counted, missing: trade figures (export_share_usa))"
+    )
+
+
+def test_coverage_one_state_under_the_threshold_is_not_assessable() -> None:
+    """The same 3 figures of a published 7: under half, however complete the named list."""
+    ind = _partial({"JPN": 0.2, "AUS": 0.3, "NZL": 0.1}, 7)
+    assert (ind.score, ind.label) == (None, "not assessable")
+    assert ind.missing[0] == (
+        "export_share_china for KOR and the 3 member states not named in the record:"
+        " export data for 3 of 7 member states (published head-count of 7 states as of 2020,"
+        " 4 named in the record), at least 50% needed"
+    )
+
+
+def test_coverage_over_the_threshold_and_a_head_count_of_participants() -> None:
+    """3 figures of a published 5 participants (4 named states, 1 unnamed participant
+    counted as a state): 3 of 5, over half."""
+    ind = _partial({"JPN": 0.2, "AUS": 0.3, "NZL": 0.1}, 5, counts="participants")
+    assert ind.score == 0.5
+    assert ind.components[0].value["coverage"] == 0.6
+    assert "export data for 3 of 5 member states (published head-count of 5 participants" in (
+        ind.reason
+    )
+
+
+def test_one_figure_gives_no_spread() -> None:
+    """One state of two with a figure: half, but a spread of one figure is no spread."""
+    g = grouping(members=("JPN", "AUS"))
+    china = _trade("export_share_china", {"JPN": 0.2})
+    ind = _ind(score(dataset(g, indicators={"export_share_china": china}), g, DAY), ECON)
+    assert [c.name for c in ind.components] == ["dependence_on_CHN"]
+    assert "divergence on CHN (figures for one member state only)" in ind.missing
+    assert ind.reason.startswith(
+        "members trade 20% on average with CHN (export data for 1 of 2 member states)"
+    )

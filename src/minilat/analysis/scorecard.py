@@ -29,7 +29,7 @@ import datetime as _dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from minilat.analysis.groupings import anchor_class
+from minilat.analysis.groupings import anchor_class, enumeration
 from minilat.analysis.life import LIFE_RULES, Delivery, commitment_states, delivery
 from minilat.dataset import Dataset
 from minilat.model import Cadence, Grouping, Instrument, Secretariat
@@ -252,7 +252,39 @@ def _clarity_by_commitments(g: Grouping, day: _dt.date, rules: ScoreRules) -> In
     return _finish("strategic_clarity", "Strategic clarity", comps, missing, rules, detail)
 
 
+def _state_base(ds: Dataset, g: Grouping, day: _dt.date, named: int) -> tuple[int, str, str]:
+    """How many member states the trade figures' coverage is counted against, in words.
+
+    A grouping whose record names every member counts the member states it names. One
+    whose list is incomplete (:func:`minilat.analysis.groupings.enumeration`: a published
+    head-count above the members named) counts the states named plus every member not
+    named: a head-count of states is then the base itself, and in a head-count of
+    participants each unnamed participant counts as a state, since which of them are
+    states is unknown. The Paris Call names France and the United States of its 80
+    states: figures for the United States alone cover 1 of 80, not 1 of 2.
+    """
+    e = enumeration(ds, g, day)
+    if e is None:
+        return named, f"{named} member state{'' if named == 1 else 's'}", ""
+    base = named + max(0, e["published"] - e["listed"])
+    head = "states" if e["counts"] == "states" else "participants"
+    return (
+        base,
+        f"{base} member states (published head-count of {e['published']} {head} as of "
+        f"{e['published_as_of']}, {named} named in the record)",
+        "member states" if head == "states" else "participants",
+    )
+
+
 def _interdependence(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules) -> Indicator:
+    """Members' trade dependence on each outside power and how far it diverges.
+
+    Assessable for a power only when its export figures cover at least
+    ``rules.min_trade_coverage`` of the grouping's member states, counted against the
+    published head-count when the record's list is incomplete (:func:`_state_base`);
+    otherwise the power is named in ``missing`` with how many states have figures. The
+    reason always says how many states the score rests on; a spread needs two figures.
+    """
     title = "Economic interdependencies"
     members = sorted(
         m.participant
@@ -271,6 +303,8 @@ def _interdependence(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules)
             (),
             ("memberships",),
         )
+    base, base_words, unnamed_what = _state_base(ds, g, day, len(members))
+    unnamed = base - len(members)
     details: list[str] = []
     for power, table_id in rules.trade_tables:
         table = ds.indicator(table_id)
@@ -279,23 +313,39 @@ def _interdependence(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules)
         if table is None:
             missing.append(f"trade figures ({table_id})")
             continue
-        values = {m: v for m in members if m != power and (v := table.value_of(m)) is not None}
-        coverage = len(values) / len(members)
+        values = {m: v for m in members if (v := table.value_of(m)) is not None}
+        coverage = len(values) / base
+        rests_on = f"export data for {len(values)} of {base_words}"
         if coverage < rules.min_trade_coverage:
             lacking = [m for m in members if m not in values]
-            missing.append(f"{table_id} for {', '.join(lacking)}")
+            if unnamed:
+                lacking.append(f"the {unnamed} {unnamed_what} not named in the record")
+            who = ", ".join(lacking[:-1]) + (" and " if len(lacking) > 1 else "") + lacking[-1]
+            missing.append(
+                f"{table_id} for {who}: {rests_on}, at least {rules.min_trade_coverage:.0%} needed"
+            )
             continue
         mean = sum(values.values()) / len(values)
-        spread = max(values.values()) - min(values.values())
         src = tuple(table.sources)
         comps.append(
             Component(
                 f"dependence_on_{power}",
-                {"mean": round(mean, 3), "by_member": values, "coverage": round(coverage, 2)},
+                {
+                    "mean": round(mean, 3),
+                    "by_member": values,
+                    "coverage": round(coverage, 2),
+                    "with_figures": len(values),
+                    "member_states": base,
+                },
                 round(1 - min(1.0, mean / rules.high_dependence), 3),
                 src,
             )
         )
+        if len(values) < 2:
+            missing.append(f"divergence on {power} (figures for one member state only)")
+            details.append(f"members trade {mean:.0%} on average with {power} ({rests_on})")
+            continue
+        spread = max(values.values()) - min(values.values())
         comps.append(
             Component(
                 f"divergence_on_{power}",
@@ -304,7 +354,9 @@ def _interdependence(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules)
                 src,
             )
         )
-        details.append(f"members trade {mean:.0%} on average with {power} (spread {spread:.0%})")
+        details.append(
+            f"members trade {mean:.0%} on average with {power} (spread {spread:.0%}; {rests_on})"
+        )
     if not comps:
         if not missing:
             missing.append("an outside power (both the US and China are members)")
@@ -313,7 +365,7 @@ def _interdependence(ds: Dataset, g: Grouping, day: _dt.date, rules: ScoreRules)
             title,
             None,
             "not assessable",
-            f"not assessable: missing {', '.join(missing)}",
+            f"not assessable: missing {'; '.join(missing)}",
             (),
             tuple(missing),
         )
