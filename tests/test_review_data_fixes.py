@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -51,3 +53,32 @@ def test_a_list_whose_notes_name_unrecorded_participants_says_it_is_incomplete(
     assert "Incomplete list" in text
     data = json.loads(_cli(tmp_path_factory, "members", gid, "--as-of", DAY.isoformat(), "--json"))
     assert data["enumeration"]["published"] == g.member_count.value  # type: ignore[union-attr]
+
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def test_cocom_notes_and_audit_count_the_unverified_years_the_record_marks() -> None:
+    """The notes and the membership audit say how many CoCom join years are unverified;
+    both must name exactly the memberships the record marks ``unverified``."""
+    g = DS.grouping("cocom")
+    unverified = {m.participant for m in g.memberships if m.unverified}
+    said = re.search(r"the join years of (.+?) are unverified", " ".join((g.notes or "").split()))
+    assert said is not None
+    named = {n.strip() for n in re.split(r",| and ", said.group(1)) if n.strip()}
+    assert len(named) == len(unverified)
+    assert {DS.participant(c).name for c in unverified} - named <= {"Türkiye"}
+    row = next(
+        line
+        for line in (DOCS / "audit-2026-12-02-memberships.md").read_text().splitlines()
+        if line.startswith("| cocom |")
+    )
+    assert f"{len(unverified)} joining dates unverified" in row
+
+
+def test_cocom_is_founded_the_day_its_launch_event_dates() -> None:
+    """``show cocom`` printed 'founded 1950-01-01' beside a 1949 launch: a grouping's
+    launch event and its founding now say the same day."""
+    g = DS.grouping("cocom")
+    launches = [e.date.iso() for e in g.events if e.kind == "launch"]
+    assert launches == [g.founded.iso()]
