@@ -865,12 +865,14 @@ def test_paris_call_is_not_assessed_from_the_united_states_alone() -> None:
     assert ind.reason == f"not assessable: missing {expected}"
 
 
-def test_pax_silica_is_not_assessable_with_figures_for_5_of_11() -> None:
+def test_pax_silica_is_not_assessable_with_figures_for_5_of_15() -> None:
+    """11 states named of 15 participants published; each unnamed one counts as a state."""
     ds = load()
     ind = _ind(score(ds, ds.grouping("pax_silica"), dt.date(2026, 12, 2)), ECON)
     expected = (
-        "export_share_china for ARE, GBR, GRC, ISR, QAT and SGP:"
-        " export data for 5 of 11 member states, at least 50% needed"
+        "export_share_china for ARE, GBR, GRC, ISR, QAT, SGP and the 4 participants not"
+        " named in the record: export data for 5 of 15 member states (published head-count"
+        " of 15 participants as of 2026-02-20, 11 named in the record), at least 50% needed"
     )
     assert (ind.score, ind.missing) == (None, (expected,))
     assert ind.reason == f"not assessable: missing {expected}"
