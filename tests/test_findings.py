@@ -1,10 +1,12 @@
 """The findings sentences that open the grouping and country pages (web/findings.py).
 
-Two mistakes a new-user review found, and that these tests pin down:
+Three mistakes new-user reviews found, and that these tests pin down:
 
 - role-blind: a change of role, a suspension or a withdrawal was taken for a join
   (the G7's "latest to join" was Russia, by its withdrawal);
-- date-leaking: a page as of a date named members and events from after it.
+- date-leaking: a page as of a date named members and events from after it;
+- role-merging: partners, associates and observers were counted, named and coloured as
+  members (BRICS "20 members" where ``minilat members`` gives 10 and 10 partners).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def _joiner_sentence(lines: list[str]) -> str:
         # a withdrawal, a suspension and a change of role are not joins
         ("/groupings/g7", "Russia", "European Union (1977)"),
         ("/groupings/f35_partnership", "Türkiye", None),
-        ("/groupings/sco", "Afghanistan", "Laos (2025)"),
+        ("/groupings/sco", "Afghanistan", "Laos (2025, as a partner)"),
         # nothing after the page's date
         ("/groupings/pax_silica?as_of=2025-12-20", "Greece", "none has joined since"),
         ("/groupings/cern?as_of=2000-01-01", "Ireland", None),
@@ -88,9 +90,9 @@ def test_not_yet_founded_says_so(client: TestClient) -> None:
 
 def test_country_latest_is_a_join_up_to_the_date(client: TestClient) -> None:
     lines = client.get("/countries/RUS?as_of=2010-01-01", headers=JSON).json()["findings"]
-    last = next(s for s in lines if "first recorded membership" in s)
+    last = next(s for s in lines if "first recorded participation" in s)
     # nothing named after 2010 (Russia's later spells, suspensions and withdrawals)
-    assert all(int(y) <= 2010 for y in re.findall(r"\((\d{4})\)", last)), last
+    assert all(int(y) <= 2010 for y in re.findall(r"\((\d{4})\b", last)), last
 
 
 def test_hedging_index_rounds_like_the_cli(client: TestClient, run: Any) -> None:
@@ -195,7 +197,7 @@ def test_country_findings_know_only_the_past(code: str, day: dt.date) -> None:
     d = {"name": "X", "as_of": day.isoformat(), "groupings_now": [], "membership_history": history}
     names = {gid: f"G-{i}" for i, gid in enumerate(sorted(ds.groupings))}
     for s in findings.country(d, names):
-        years = [int(y) for y in re.findall(r"\((\d{4})\)", s)]
+        years = [int(y) for y in re.findall(r"\((\d{4})\b", s)]
         assert all(y <= day.year for y in years), (s, day)
 
 
@@ -222,3 +224,95 @@ def test_the_country_page_marks_an_unverified_membership(client: TestClient) -> 
     html = client.get("/countries/RUS").text
     assert "unverified" in _row(html, 'href="/groupings/global_partnership_wmd"')
     assert "unverified" not in _row(html, 'href="/groupings/brics"')
+
+
+# ------------------------------------------------------- members are full members only
+
+_COUNTED = re.compile(
+    r"grouping of (no full members|(\d+) members?)"
+    r"((?:(?:, | and )\d+ (?:partners?|associates?|observers?))*) as of"
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    gid=st.sampled_from(_IDS),
+    day=st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2027, 12, 31)),
+)
+def test_findings_count_members_as_the_members_listing_does(gid: str, day: dt.date) -> None:
+    """The findings' member count is the number of full members ``members`` gives on the
+    date; partners, associates and observers are counted apart, by role, and never named
+    among the member states."""
+    ds = _ds()
+    g = ds.grouping(gid)
+    d = _groupings.detail(ds, g, day)
+    listing = _groupings.members(ds, g, day)
+    lines = findings.grouping(d)
+    by_role = {
+        plural: sum(1 for m in listing["members"] if m["role"] == role)
+        for role, plural in findings.OTHER_ROLES.items()
+    }
+    counts = findings.role_counts(d["members"])
+    assert counts["members"] == listing["full_members"]
+    assert counts["member_states"] == listing["states"]
+    assert {k: counts[k] for k in by_role} == by_role
+    if day < g.founded.first_day():
+        return
+    match = _COUNTED.search(lines[0])
+    assert match, lines[0]
+    said = int(match.group(2) or 0)
+    assert said == listing["full_members"], lines[0]
+    others = dict.fromkeys(by_role, 0)
+    for n, word in re.findall(r"(\d+) (partner|associate|observer)", match.group(3)):
+        others[word + "s"] = int(n)
+    assert others == by_role, lines[0]
+    full_states = [
+        m for m in listing["members"] if m["role"] in findings.FULL_ROLES and m["kind"] == "state"
+    ]
+    named = next((s for s in lines if s.startswith("Its member states: ")), None)
+    if 0 < len(full_states) <= 12:
+        assert named == f"Its member states: {findings._who(full_states)}.", named
+    else:
+        assert named is None, named
+
+
+@pytest.mark.parametrize(
+    ("gid", "members", "others"),
+    [
+        ("brics", 10, {"partner": 10}),
+        ("sco", 10, {}),
+        ("cern", 25, {}),
+        ("coe_ai_convention", 0, {}),
+        ("global_cbpr", 9, {"associate": 2}),
+    ],
+)
+def test_pages_count_and_colour_roles_apart(
+    client: TestClient, gid: str, members: int, others: dict[str, int]
+) -> None:
+    """The reviewed pages: the head line, the findings and the map all count full members
+    as members, and colour, key and title the other roles by their role."""
+    url = f"/groupings/{gid}?as_of=2026-12-02"
+    d = client.get(url, headers=JSON).json()
+    listing = client.get(f"/api/v1/groupings/{gid}/members?as_of=2026-12-02").json()
+    assert d["counts"]["members"] == listing["full_members"] == members
+    for role, n in others.items():
+        assert d["counts"][role + "s"] == n
+    rows = {r["iso3"]: r for r in d["map"]["rows"]}
+    fills = {}
+    for m in listing["members"]:
+        if m["participant"] not in rows:
+            continue
+        row = rows[m["participant"]]
+        want = "member" if m["role"] in findings.FULL_ROLES else m["role"]
+        assert row["value"] == want, (m, row)
+        fills.setdefault(want, set()).add(row["fill"])
+    assert all(len(f) == 1 for f in fills.values())
+    if len(fills) > 1:
+        assert len({f for fs in fills.values() for f in fs}) == len(fills)
+    assert {k["label"] for k in d["map"]["legend"]} >= set(fills)
+    html = client.get(url).text
+    head = f"{members} member{'s' if members != 1 else ''}"
+    assert f"· {head}" in html
+    for m in listing["members"]:
+        if m["participant"] in rows and m["role"] not in findings.FULL_ROLES:
+            assert f"<title>{rows[m['participant']]['name']}: {m['role']}</title>" in html

@@ -129,10 +129,13 @@ def grouping_chart(
     d = views.grouping(site, gid, day)
     name = f"{gid}-members-over-time-{day}"
     if ext == "csv":
-        rows = [["day", "members"], *([p["day"], p["members"]] for p in d["members_over_time"])]
+        rows = [
+            ["day", "members", "other_roles"],
+            *([p["day"], p["members"], p["other_roles"]] for p in d["members_over_time"]),
+        ]
         return _csv(rows, f"{name}.csv")
     if ext == "svg":
-        label = f"Number of members of {d['name']} over time (as of {day})"
+        label = f"Number of full members of {d['name']} over time (as of {day})"
         return _svg(_chart_svg(request, "step_svg", d["chart"], label, "members"), f"{name}.svg")
     raise NotFound(f"no download .{ext}", hint="use .svg or .csv")
 

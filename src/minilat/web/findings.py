@@ -16,12 +16,29 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["ACTIVE_ROLES", "GLOSSARY", "country", "first_spells", "grouping", "ordinal"]
+__all__ = [
+    "ACTIVE_ROLES",
+    "FULL_ROLES",
+    "GLOSSARY",
+    "OTHER_ROLES",
+    "country",
+    "first_spells",
+    "grouping",
+    "ordinal",
+    "role_counts",
+]
 
 #: Roles that count as taking part (as in :data:`minilat.model.ACTIVE_ROLES`): a change to
 #: ``suspended`` or ``withdrawn`` is not a join, and a change between these roles is not one
 #: either (only a participant's first spell in any of them is).
 ACTIVE_ROLES = frozenset({"founding_member", "member", "partner", "associate", "observer"})
+
+#: The roles of a full member (as in :data:`minilat.model.FULL_ROLES`): only these are
+#: "members" on a page, as in ``minilat members``; the other active roles are counted apart.
+FULL_ROLES = frozenset({"founding_member", "member"})
+
+#: The other active roles, in the order a page names them, with their plural.
+OTHER_ROLES = {"partner": "partners", "associate": "associates", "observer": "observers"}
 
 #: What each figure on the country and grouping pages means, for readers.
 GLOSSARY: dict[str, str] = {
@@ -142,6 +159,20 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
+_ROLE_WORD = {
+    "founding_member": "a founding member",
+    "member": "a member",
+    "partner": "a partner",
+    "associate": "an associate",
+    "observer": "an observer",
+}
+
+
+def _as_role(role: str) -> str:
+    """``, as a partner`` for a role other than full member (``""`` for a member)."""
+    return f", as {_ROLE_WORD[role]}" if role in OTHER_ROLES else ""
+
+
 def _label(v: str) -> str:
     return (
         v.replace("economic_supply_chain", "economic and supply-chain")
@@ -161,6 +192,14 @@ def country(d: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
     p = (d.get("profile") or {}).get("result") or {}
     a = p.get("alignment") or {}
     first = f"{name} takes part in {_plural(len(now), 'grouping')} as of {as_of}"
+    full = sum(1 for g in now if g.get("role") in FULL_ROLES)
+    if full < len(now):
+        ways = [f"a member of {full}"] if full else []
+        for role in OTHER_ROLES:
+            k = sum(1 for g in now if g.get("role") == role)
+            if k:
+                ways.append(f"{_ROLE_WORD[role]} of {k}")
+        first += f" ({_names(ways)})"
     if a and now:
         first += (
             f": {a['us_anchored']} anchored by the US, {a['china_anchored']} by China, "
@@ -197,28 +236,72 @@ def country(d: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
     if joined:
         h0 = joined[0]
         text = (
-            f"Its first recorded membership is {names.get(h0['grouping'], h0['grouping'])} "
-            f"({h0['start'][:4]})"
+            f"Its first recorded participation is {names.get(h0['grouping'], h0['grouping'])} "
+            f"({h0['start'][:4]}{_as_role(h0['role'])})"
         )
         latest = _latest_joiners(history, day, "grouping")
         if latest and latest[0] is not h0:
             gs = _names([names.get(h["grouping"], h["grouping"]) for h in latest])
+            role = latest[0]["role"] if all(h["role"] == latest[0]["role"] for h in latest) else ""
             text += (
-                f"; the latest it joined and still takes part in, {gs} ({latest[0]['start'][:4]})"
+                f"; the latest it joined and still takes part in, {gs} "
+                f"({latest[0]['start'][:4]}{_as_role(role)})"
             )
         out.append(text + ".")
     return out
 
 
+def role_counts(members: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many of a page's current participants take part in each way, as ``minilat
+    members`` counts them: ``members`` are the full members (founding members and
+    members), ``member_states`` the sovereign states among them; ``partners``,
+    ``associates`` and ``observers`` count the other active roles apart, states or not.
+
+    >>> role_counts([
+    ...     {"kind": "state", "role": "founding_member"},
+    ...     {"kind": "state", "role": "partner"},
+    ...     {"kind": "organisation", "role": "member"},
+    ... ])
+    {'members': 2, 'member_states': 1, 'partners': 1, 'associates': 0, 'observers': 0}
+    """
+    rows = [m for m in members if m["role"] in ACTIVE_ROLES]
+    out = {
+        "members": sum(1 for m in rows if m["role"] in FULL_ROLES),
+        "member_states": sum(1 for m in rows if m["role"] in FULL_ROLES and m["kind"] == "state"),
+    }
+    for role, plural in OTHER_ROLES.items():
+        out[plural] = sum(1 for m in rows if m["role"] == role)
+    return out
+
+
+def _counted_phrase(counts: Mapping[str, int]) -> str:
+    """``10 members and 10 partners``; ``no full members and 20 partners``."""
+    n = counts["members"]
+    parts = [_plural(n, "member") if n else "no full members"]
+    for role, plural in OTHER_ROLES.items():
+        if counts[plural]:
+            parts.append(_plural(counts[plural], role, plural))
+    return _names(parts)
+
+
+def _who(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Names, sorted, each marked when its spell is unverified."""
+    return _names(
+        sorted(m["name"] + ("" if m.get("verified", True) else " (unverified)") for m in rows)
+    )
+
+
 def grouping(d: Mapping[str, Any]) -> list[str]:
     """The findings that open a grouping's page (``d`` is the page's dict).
 
+    Members are the full members, as ``minilat members`` counts them; partners,
+    associates and observers are counted and named apart, never as members.
     Every fact is as of the page's date: nothing that happened after it (a later member,
     event or spell) is named or counted."""
     out = []
     day = _day(d["as_of"])
-    states = [m for m in d["members"] if m["kind"] == "state"]
-    others = [m for m in d["members"] if m["kind"] != "state"]
+    current = [m for m in d["members"] if m["role"] in ACTIVE_ROLES]
+    counts = role_counts(current)
     ty = ((d.get("assessments") or {}).get("typology") or {}).get("result") or {}
     kind = f" {_label(ty['type'])}" if ty.get("type") else ""
     if day < _day(d["founded"]["date"]):
@@ -227,22 +310,37 @@ def grouping(d: Mapping[str, Any]) -> list[str]:
         status = str(d["status"]).replace("_", " ")
         first = (
             f"{d['name_as_of']} is {'an' if status[:1] in 'aeiou' else 'a'} {status}{kind} "
-            f"grouping of {_plural(len(states), 'state')}"
+            f"grouping of {_counted_phrase(counts)}"
         )
-        if others:
-            first += f" and {_plural(len(others), 'other participant')}"
         first += f" as of {d['as_of']}, founded in {str(d['founded']['date'])[:4]}"
         periods = [p for p in d.get("periods") or [] if _day(p["start"]) <= day]
         if len(periods) > 1:
             first += f" (active in {_plural(len(periods), 'spell')})"
         out.append(first + ".")
+    states = [m for m in current if m["kind"] == "state" and m["role"] in FULL_ROLES]
     if 0 < len(states) <= 12:
-        out.append(f"Its member states: {_names(sorted(m['name'] for m in states))}.")
+        out.append(f"Its member states: {_who(states)}.")
     elif states:
         out.append(f"Its {len(states)} member states are shown on the map below.")
+    for role, plural in OTHER_ROLES.items():
+        these = [m for m in current if m["kind"] == "state" and m["role"] == role]
+        if 0 < len(these) <= 12:
+            word = f"{role}, not a member" if len(these) == 1 else f"{plural}, not members"
+            out.append(f"Its {word}: {_who(these)}.")
+        elif these:
+            out.append(f"Its {len(these)} {plural}, not members, are shown apart on the map.")
+    others = [m for m in current if m["kind"] != "state"]
+    if 0 < len(others) <= 5:
+        named = _names(
+            sorted(f"{m['name']} ({_ROLE_WORD.get(m['role'], m['role'])})" for m in others)
+        )
+        out.append(f"Besides states, {named} {'takes' if len(others) == 1 else 'take'} part.")
+    elif others:
+        out.append(f"Besides states, {len(others)} other participants take part.")
     ch = ((d.get("assessments") or {}).get("characteristics") or {}).get("result") or {}
     if ch.get("verdict"):
-        out.append(str(ch["verdict"]).rstrip(".") + ".")
+        verdict = str(ch["verdict"]).rstrip(".")
+        out.append(verdict[:1].upper() + verdict[1:] + ".")
     history = d.get("membership_history") or []
     joined = first_spells(history, day, "participant")
     if joined:
@@ -257,7 +355,9 @@ def grouping(d: Mapping[str, Any]) -> list[str]:
         elif latest:
             who = _names(sorted(m["name"] for m in latest))
             unverified = ", unverified" if not all(m.get("verified", True) for m in latest) else ""
-            text += f"; the latest to join: {who} ({latest[0]['start'][:4]}{unverified})"
+            same = all(m["role"] == latest[0]["role"] for m in latest)
+            as_role = _as_role(latest[0]["role"] if same else "")
+            text += f"; the latest to join: {who} ({latest[0]['start'][:4]}{as_role}{unverified})"
         out.append(text + ".")
     events = [e for e in d.get("events") or [] if _day(e["date"]) <= day]
     if events:

@@ -24,6 +24,28 @@ __all__ = ["cite", "country_partners", "csv_text", "grouping_members", "grouping
 _BLUES = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")
 _MEMBER, _FORMER, _SELF = "#08519c", "#f5a05a", "#b34700"
 
+#: The fill of each way a state takes part in a grouping on its map: full members dark
+#: blue, the other active roles lighter shades, each its own legend key and tooltip.
+_ROLE_FILL = {
+    "member": _MEMBER,
+    "associate": "#4292c6",
+    "partner": "#9ecae1",
+    "observer": "#c7e9c0",
+    "former member": _FORMER,
+}
+_COLOUR = {
+    _MEMBER: "dark blue",
+    "#4292c6": "mid blue",
+    "#9ecae1": "light blue",
+    "#c7e9c0": "pale green",
+    _FORMER: "orange",
+}
+
+
+def _status(role: str) -> str:
+    """The word a map uses for a role: full members are "member"."""
+    return "member" if role in ("founding_member", "member") else role
+
 
 def cite(site: Site, title: str, as_of: str, address: str) -> str:
     """The "cite this" text of a chart or map: the dataset's version and the date."""
@@ -86,21 +108,27 @@ def groupings_per_state(site: Site, day: _dt.date) -> dict[str, Any]:
 
 
 def grouping_members(site: Site, gid: str, day: _dt.date) -> dict[str, Any]:
-    """A grouping's map: its state members on ``day``, and the states that have left."""
+    """A grouping's map: its states on ``day`` by role (full members, partners, associates,
+    observers: each its own fill, legend key and tooltip), and the states that have left."""
     g = site.ds.grouping(gid)
-    now = {m.participant for m in g.members_on(day)}
+    now: dict[str, str] = {}
+    for m in g.members_on(day):
+        status = _status(m.role.value)
+        # a state holding two roles at once is shown in its fuller one
+        if now.get(m.participant) != "member":
+            now[m.participant] = status
     former = {
         m.participant
         for m in g.memberships
         if m.active_role and m.end is not None and m.end.first_day() <= day
-    } - now
+    } - set(now)
     rows = []
     others = []
-    for code, status in [*((c, "member") for c in now), *((c, "former member") for c in former)]:
+    for code, status in [*now.items(), *((c, "former member") for c in former)]:
         # drawn by ISO 3166-1 code, so a dependent territory with its own code
         # (Greenland, the Faroe Islands) is drawn with its grouping as well
         if not countries.is_state_code(code):
-            if status == "member":
+            if status != "former member":
                 others.append(site.ds.participant(code).name)
             continue
         rows.append(
@@ -108,14 +136,23 @@ def grouping_members(site: Site, gid: str, day: _dt.date) -> dict[str, Any]:
                 "iso3": code,
                 "name": countries.state(code).name,
                 "value": status,
-                "fill": _MEMBER if status == "member" else _FORMER,
+                "fill": _ROLE_FILL[status],
             }
         )
-    rows.sort(key=lambda r: (r["value"] != "member", r["name"]))
-    title = f"Members of {g.name} as of {day.isoformat()}"
-    legend = [{"fill": _MEMBER, "label": "member"}]
-    if former:
-        legend.append({"fill": _FORMER, "label": "former member"})
+    order = list(_ROLE_FILL)
+    rows.sort(key=lambda r: (order.index(r["value"]), r["name"]))
+    title = f"States in {g.name} by role, as of {day.isoformat()}"
+    shown = {r["value"] for r in rows}
+    legend = [
+        {"fill": fill, "label": status}
+        for status, fill in _ROLE_FILL.items()
+        if status in shown or status == "member"
+    ]
+    caption = (
+        f"States of {g.name} on {day.isoformat()}: "
+        + ", ".join(f"{k['label']}s ({_COLOUR[k['fill']]})" for k in legend)
+        + "."
+    )
     return {
         "title": title,
         "as_of": day.isoformat(),
@@ -123,6 +160,7 @@ def grouping_members(site: Site, gid: str, day: _dt.date) -> dict[str, Any]:
         "value_name": "status",
         "rows": rows,
         "legend": legend,
+        "caption": caption,
         "not_drawn": sorted(others),
         "cite": cite(site, title, day.isoformat(), f"/groupings/{gid}"),
         "download": f"/groupings/{gid}/map",

@@ -362,7 +362,9 @@ def _regions(ds: Dataset, g: Any, day: _dt.date | None) -> list[str]:
     return regions.regions_of(m.participant for m in taking_part if ds.is_state(m.participant))
 
 
-def _members_series(g: Any, as_of: _dt.date) -> list[tuple[str, int]]:
+def _members_series(g: Any, as_of: _dt.date) -> list[tuple[str, int, int]]:
+    """Each day the membership changed: the full members then, and the participants in
+    other active roles (partners, associates, observers), counted apart."""
     days = {g.founded.first_day()}
     for m in g.memberships:
         days.add(m.start.first_day())
@@ -374,7 +376,13 @@ def _members_series(g: Any, as_of: _dt.date) -> list[tuple[str, int]]:
             days.add(p.end.first_day())
     end = max(as_of, max(days))
     days.add(end)
-    return [(d.isoformat(), len(g.members_on(d))) for d in sorted(days) if d <= end]
+    out = []
+    for d in sorted(days):
+        if d <= end:
+            current = g.members_on(d)
+            full = sum(1 for m in current if m.full)
+            out.append((d.isoformat(), full, len(current) - full))
+    return out
 
 
 def grouping(site: Site, gid: str, as_of: _dt.date) -> dict[str, Any]:
@@ -391,8 +399,9 @@ def _grouping(site: Site, gid: str, as_of: _dt.date) -> dict[str, Any]:
     g = ds.grouping(gid)
     d = _groupings.detail(ds, g, as_of)
     series = _members_series(g, as_of)
-    d["members_over_time"] = [{"day": day, "members": n} for day, n in series]
-    d["chart"] = charts.step_chart(series)
+    d["members_over_time"] = [{"day": day, "members": n, "other_roles": k} for day, n, k in series]
+    d["chart"] = charts.step_chart([(day, n) for day, n, _ in series])
+    d["counts"] = findings.role_counts(d["members"])
     d["assessments"] = {
         "characteristics": section("characteristics", ("assess",), ds, g, as_of),
         "typology": section("typology", ("classify_one",), ds, g),
