@@ -82,3 +82,13 @@ def test_cocom_is_founded_the_day_its_launch_event_dates() -> None:
     g = DS.grouping("cocom")
     launches = [e.date.iso() for e in g.events if e.kind == "launch"]
     assert launches == [g.founded.iso()]
+
+
+def test_the_eu_joins_the_g7_the_day_its_first_participation_is_dated() -> None:
+    """``show g7`` gave the EU 'since 1977-05-08' under an event dating its first
+    participation 1977-05-07: the Community attended the second working day (8 May), and
+    the event that says so is dated the day the membership starts."""
+    g = DS.grouping("g7")
+    eu = next(m for m in g.memberships if m.participant == "eu")
+    first = [e for e in g.events if "European Community" in e.title and "first time" in e.title]
+    assert [e.date.iso() for e in first] == [eu.start.iso()] == ["1977-05-08"]
