@@ -92,3 +92,29 @@ def test_the_eu_joins_the_g7_the_day_its_first_participation_is_dated() -> None:
     eu = next(m for m in g.memberships if m.participant == "eu")
     first = [e for e in g.events if "European Community" in e.title and "first time" in e.title]
     assert [e.date.iso() for e in first] == [eu.start.iso()] == ["1977-05-08"]
+
+
+def test_five_eyes_has_no_lapse_between_its_recorded_ministerials() -> None:
+    """``groupings`` showed Five Eyes 'revived' after a lapse derived from 2025-04-18,
+    while the record said a 2024 Five Country Ministerial communiqué had been found but
+    not recorded. With the 2022 and 2024 communiqués recorded, no day from 2022 on is
+    read as a lapse."""
+    from minilat.analysis.life import life
+
+    g = DS.grouping("five_eyes")
+    for day in (dt.date(2024, 6, 1), dt.date(2025, 6, 1), dt.date(2025, 12, 1), DAY):
+        assert life(g, day).status == "active", day
+    dated = {e.date.iso()[:4] for e in g.events if e.kind in ("ministerial", "joint_statement")}
+    assert {"2022", "2024", "2025"} <= dated
+
+
+def test_apec_cbpr_is_not_called_dormant_on_one_general_search() -> None:
+    """``groupings`` showed the APEC CBPR System 'dormant' while its notes say its site
+    still lists nine economies and the system continues. No dated act after 2022 was
+    found, so the label says the record is thin (unknown), not that the system lapsed."""
+    from minilat.analysis.life import life
+
+    g = DS.grouping("apec_cbpr")
+    after = [s for s in g.activity_searches if s.since.first_day() >= dt.date(2023, 1, 1)]
+    assert after and not any(s.conclusive for s in after)
+    assert life(g, DAY).status == "unknown"
