@@ -50,7 +50,7 @@ ROWS_TEMPLATE = """{% for g in rows %}
     <tr><th scope="row"><a href="/groupings/{{ g.id }}">{{ g.name }}</a>{% if g.acronyms %} <span class="muted">({{ g.acronyms|join(', ') }})</span>{% endif %}</th>
       <td class="date">{{ g.founded }}{% if g.ended %}–{{ g.ended }}{% endif %}</td>
       <td><span class="status status-{{ g.status }}">{{ g.status|label }}</span>{% set ll = g.get('life_label') or g.life %}{% if g.life and ll != g.status %} <a class="life life-{{ g.life }}" href="/pulse#life-{{ g.id }}" title="derived from its recorded activity">{{ ll|label }}</a>{% endif %}</td>
-      <td class="num">{{ g.full_members }}{% if g.published_count %} <small class="muted" title="the record names only the members whose joining is sourced">of {{ g.published_count }}</small>{% endif %}</td>
+      <td class="num">{% if g.named_of_published %}<span title="named in the record, of the published head-count">{{ g.named_of_published }}</span>{% else %}{{ g.full_members }}{% endif %}</td>
       <td class="num">{{ g.other_participants }}</td>
       <td>{{ g.type|label if g.type else '—' }}</td>
       <td>{% for t in g.themes %}<a class="tag" href="/groupings?theme={{ t }}">{{ t|label }}</a> {% endfor %}</td></tr>

@@ -23,6 +23,7 @@ from minilat.model import Evidenced, Grouping, Membership
 __all__ = [
     "ANCHORS",
     "COUNTS_NOTE",
+    "OF_NOTE",
     "anchor_class",
     "detail",
     "enumeration",
@@ -30,6 +31,7 @@ __all__ = [
     "listing",
     "listing_title",
     "members",
+    "named_of_published",
     "not_listing",
     "status_on",
     "summary",
@@ -76,6 +78,28 @@ COUNTS_NOTE = (
 )
 
 
+#: What "N of M" means, wherever a face shows it (listings, members, a country's page).
+OF_NOTE = (
+    "N of M: the record names only some members of this grouping; N counts the ones it "
+    "names in the roles its published head-count covers (member states among the full "
+    "members, or every participant where the head-count counts participants), M is the "
+    "head-count the grouping published."
+)
+
+
+def named_of_published(enum: dict[str, Any] | None) -> str | None:
+    """The one "N of M" of an incomplete member list (:func:`enumeration`), or None when
+    the list is complete: every face shows this string, so that a grouping reads the same
+    in every listing, like compared with like.
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> named_of_published(enumeration(ds, ds.grouping("paris_call"), _dt.date(2024, 1, 1)))
+    '2 of 80'
+    """
+    return None if enum is None else f"{enum['listed']} of {enum['published']}"
+
+
 def _counted(ds: Dataset, g: Grouping, day: _dt.date, counts: str) -> int:
     current = g.members_on(day)
     if counts == "participants":
@@ -118,6 +142,7 @@ def enumeration(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any] | N
         "published": mc.value,
         "published_as_of": mc.date.iso(),
         "sources": list(mc.sources),
+        "named_of_published": f"{listed} of {mc.value}",
         "text": (
             f"Incomplete list: the record names {listed} {what} as of {as_of.isoformat()}; "
             f"{g.name} reported {mc.value} as of {mc.date.iso()}. Members whose joining "
@@ -147,6 +172,7 @@ def incomplete_lists(ds: Dataset, as_of: _dt.date) -> list[dict[str, Any]]:
                     "listed": e["listed"],
                     "published": e["published"],
                     "published_as_of": e["published_as_of"],
+                    "named_of_published": named_of_published(e),
                 }
             )
     return out
@@ -217,6 +243,8 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         "website": g.website.value,
         "complete_list": enum is None,
         "published_count": None if enum is None else enum["published"],
+        # "N of M" in the roles the head-count covers (OF_NOTE), the same in every face
+        "named_of_published": named_of_published(enum),
     }
 
 
@@ -273,6 +301,7 @@ def listing(
         "as_of": as_of.isoformat(),
         "count": len(rows),
         "counts_note": COUNTS_NOTE,
+        "of_note": OF_NOTE,
         "groupings": rows,
         # groupings whose member lists are incomplete in the record, not counted above:
         # the member may take part in them too (see enumeration)

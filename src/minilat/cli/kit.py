@@ -453,7 +453,7 @@ def print_not_counted(rows: list[dict[str, Any]], who: str) -> None:
     """Name the groupings whose member lists are incomplete in the record and do not list
     ``who``: not counted for it, but they may hold it (``incomplete_lists`` in the JSON)."""
     if rows:
-        names = ", ".join(f"{r['grouping']} ({r['listed']} of {r['published']})" for r in rows)
+        names = ", ".join(f"{r['grouping']} ({r['named_of_published']})" for r in rows)
         out_console.print(
             f"Not counted: {plural(len(rows), 'grouping')} whose member lists are incomplete in "
             f"the record (named of published) may also include {who}: {names}.",

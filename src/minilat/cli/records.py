@@ -200,20 +200,20 @@ def groupings_cmd(
         ],
     )
     for r in listing["groupings"]:
-        published = r["published_count"]
         t.add_row(
             r["id"],
             r["name"],
             (r["founded"], r["founded"][:4]),
             (_status_text(r), _status_word(r)),
-            (f"{r['full_members']} ({published} published)", f"{r['full_members']} of {published}")
-            if published
-            else str(r["full_members"]),
+            # an incomplete list: "N of M" like with like (OF_NOTE), as every face shows it
+            r["named_of_published"] or str(r["full_members"]),
             r["other_participants"],
             ", ".join(r["themes"]),
         )
     out_console.print(t)
     out_console.print(listing["counts_note"], markup=False, style="dim")
+    if any(r["named_of_published"] for r in listing["groupings"]):
+        out_console.print(listing["of_note"], markup=False, style="dim")
     if listing["incomplete_lists"]:
         print_not_counted(listing["incomplete_lists"], listing["filters"]["member"])
 

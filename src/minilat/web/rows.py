@@ -72,19 +72,19 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
                 f' title="derived from its recorded activity">{escape(label(life_label))}</a>'
             )
         kind = escape(label(g["type"])) if g["type"] else "—"
-        published = g.get("published_count")  # the record names only some of its members
-        partial = (
-            f' <small class="muted" title="the record names only the members whose joining is'
-            f' sourced">of {escape(published)}</small>'
-            if published
-            else ""
+        # the record names only some of its members: "N of M", like with like (OF_NOTE)
+        named = g.get("named_of_published")
+        members = (
+            f'<span title="named in the record, of the published head-count">{escape(named)}</span>'
+            if named
+            else escape(g["full_members"])
         )
         themes = "".join(_tag(t) for t in g["themes"])
         out.append(
             f'    <tr><th scope="row">{name}</th>\n'
             f'      <td class="date">{founded}</td>\n'
             f"      <td>{state}</td>\n"
-            f'      <td class="num">{escape(g["full_members"])}{partial}</td>\n'
+            f'      <td class="num">{members}</td>\n'
             f'      <td class="num">{escape(g["other_participants"])}</td>\n'
             f"      <td>{kind}</td>\n"
             f"      <td>{themes}</td></tr>\n"

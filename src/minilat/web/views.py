@@ -242,6 +242,7 @@ def grouping_list(
         "offset": offset,
         "count": len(rows),
         "counts_note": _groupings.COUNTS_NOTE,
+        "of_note": _groupings.OF_NOTE,
         "groupings": rows,
         "incomplete_lists": found["incomplete_lists"],
         "typology_available": found["typology_available"],
