@@ -911,3 +911,138 @@ def test_a_table_in_the_wrong_folder_for_its_measure(tmp_path: Path) -> None:
     ]
     ds, _ = dataset._collect(root)
     assert (sorted(ds.capabilities), sorted(ds.indicators)) == (["b", "c"], ["d"])
+
+
+BAD_TABLE = """\
+id: widget
+name: A table
+unit: share of world output
+measure: share
+year: 2022
+scope: Test table
+sources:
+  - src-a
+  - src-zz
+rows:
+  - participant: USA
+    value: 0.2
+    sources: [src-yy]
+  - participant: USA
+    value: 0.2
+  - participant: USX
+    value: 0.2
+  - participant: qqqqqqqqqq
+    value: 0.1
+  - participant: region:rest_of_world
+    value: 0.1
+  - participant: JPN
+    value: 0.1
+    unverified: true
+"""
+
+
+def test_each_problem_of_a_table_row_on_its_own_line(tmp_path: Path) -> None:
+    """Found by mutation testing: the table's id against its file name, unknown sources
+    of the table and of a row, a participant twice, unknown participants (with the
+    closest code, or how to name one), an unverified row without a note."""
+    root = _folder(
+        tmp_path,
+        {
+            "sources/main.yaml": SOURCES,
+            "groupings/alpha.yaml": _ok(),
+            "capabilities/widgets.yaml": BAD_TABLE,
+        },
+    )
+    out = "capabilities/widgets.yaml"
+    lines = _lines(root)
+    # the closest codes, in difflib's order of likeness: USA first
+    assert lines[4].startswith(
+        f"{out}:16: rows[2].participant: unknown participant 'USX'; did you mean USA"
+    )
+    assert lines[:4] + lines[5:] == [
+        f"{out}:1: id: id 'widget' must match the file name 'widgets'",
+        f"{out}:7: sources: source 'src-zz' does not exist",
+        f"{out}:13: rows[0].sources: source 'src-yy' does not exist",
+        f"{out}:14: rows[1].participant: USA appears twice (also rows[0])",
+        f"{out}:18: rows[3].participant: unknown participant 'qqqqqqqqqq' (use ISO3, a"
+        " participant id or region:<slug>)",
+        f"{out}:22: rows[5]: `unverified: true` needs a `note` saying what is uncertain",
+    ]
+
+
+LIFE = """\
+commitments:
+  - id: fab
+    text: "Build a fab."
+    made: "2016-03-01"
+    target: "2016-02"
+    delivery: "A fab."
+    superseded_by: othr
+  - id: fab
+    text: "Again."
+    made: "2016-03-01"
+    target: "2016-03-01"
+    delivery: "A fab."
+    sources: [src-a]
+    superseded_by: fab
+    status:
+      - date: "2016-02-29"
+        status: in_progress
+        evidence: "Early."
+        sources: [src-zz]
+      - date: "2016-03-01"
+        status: not_delivered
+        evidence: "Not yet."
+        sources: [src-a]
+      - date: "2016-03-02"
+        status: not_delivered
+        evidence: "Late."
+        sources: [src-a]
+      - date: "2016-03-01"
+        status: in_progress
+        evidence: "Back."
+  - id: other
+    text: "Other."
+    made: "2016"
+    delivery: "A fab."
+    sources: [src-a]
+    status:
+      - {date: "2017", status: not_delivered, evidence: "No.", sources: [src-a]}
+activity_searches:
+  - {date: "2026-12-02", since: "2026-12-02", what: "M", where: [x], found: "N"}
+  - {date: "2026-12-02", since: "2026-12-03", what: "M", where: [x], found: "N"}
+"""
+
+
+def test_each_rule_of_a_grouping_s_life_at_its_bound(tmp_path: Path) -> None:
+    """Found by mutation testing (docs/data.md's rules): a target is a deadline (the end
+    of its period), never before the commitment; statuses are dated from the commitment
+    on, in date order, and not_delivered only after the deadline has passed (a deadline
+    is needed); a search starts no later than its own date."""
+    text = _ok() + LIFE
+    root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
+    out = "groupings/alpha.yaml:"
+    assert _lines(root) == [
+        out + "9: commitments[0]: commitment without a source: cite where it was made in `sources`",
+        out + "12: commitments[0].target: target 2016-02 is before the commitment's date"
+        " 2016-03-01",
+        out + "14: commitments[0].superseded_by: no other commitment 'othr' in this grouping;"
+        " did you mean other?",
+        out + "15: commitments[1].id: commitment id 'fab' appears twice in this grouping",
+        # superseded by itself: not another commitment, and no other one is close
+        out + "21: commitments[1].superseded_by: no other commitment 'fab' in this grouping",
+        out + "23: commitments[1].status[0].date: status dated 2016-02-29, before the"
+        " commitment (2016-03-01)",
+        out + "26: commitments[1].status[0].sources: source 'src-zz' does not exist; did you"
+        " mean src-a?",
+        out + "28: commitments[1].status[1].status: not_delivered dated 2016-03-01, before the"
+        " deadline 2016-03-01 has passed",
+        out + "35: commitments[1].status[3]: status without evidence: cite the sources that"
+        " show it in `sources`",
+        out + "35: commitments[1].status[3].date: statuses must be in date order (2016-03-01"
+        " after 2016-03-02)",
+        out + "44: commitments[2].status[0].status: not_delivered means not delivered by its"
+        " deadline: give the commitment a `target`",
+        out + "47: activity_searches[1].since: searched from 2026-12-03, after the search"
+        " itself (2026-12-02)",
+    ]
