@@ -914,8 +914,8 @@ def test_a_table_in_the_wrong_folder_for_its_measure(tmp_path: Path) -> None:
 
 
 BAD_TABLE = """\
-id: widget
 name: A table
+id: widget
 unit: share of world output
 measure: share
 year: 2022
@@ -960,7 +960,7 @@ def test_each_problem_of_a_table_row_on_its_own_line(tmp_path: Path) -> None:
         f"{out}:16: rows[2].participant: unknown participant 'USX'; did you mean USA"
     )
     assert lines[:4] + lines[5:] == [
-        f"{out}:1: id: id 'widget' must match the file name 'widgets'",
+        f"{out}:2: id: id 'widget' must match the file name 'widgets'",
         f"{out}:7: sources: source 'src-zz' does not exist",
         f"{out}:13: rows[0].sources: source 'src-yy' does not exist",
         f"{out}:14: rows[1].participant: USA appears twice (also rows[0])",
@@ -997,7 +997,7 @@ commitments:
       - date: "2016-03-02"
         status: not_delivered
         evidence: "Late."
-        sources: [src-a]
+        sources: [src-a, zzzzzzzz]
       - date: "2016-03-01"
         status: in_progress
         evidence: "Back."
@@ -1008,6 +1008,7 @@ commitments:
     sources: [src-a]
     status:
       - {date: "2017", status: not_delivered, evidence: "No.", sources: [src-a]}
+      - {date: "2017", status: in_progress, evidence: "Same day.", sources: [src-a]}
 activity_searches:
   - {date: "2026-12-02", since: "2026-12-02", what: "M", where: [x], found: "N"}
   - {date: "2026-12-02", since: "2026-12-03", what: "M", where: [x], found: "N"}
@@ -1017,7 +1018,7 @@ activity_searches:
 def test_each_rule_of_a_grouping_s_life_at_its_bound(tmp_path: Path) -> None:
     """Found by mutation testing (docs/data.md's rules): a target is a deadline (the end
     of its period), never before the commitment; statuses are dated from the commitment
-    on, in date order, and not_delivered only after the deadline has passed (a deadline
+    on, in date order (two on one day are in order), and not_delivered only after the deadline has passed (a deadline
     is needed); a search starts no later than its own date."""
     text = _ok() + LIFE
     root = _folder(tmp_path, {"sources/main.yaml": SOURCES, "groupings/alpha.yaml": text})
@@ -1037,12 +1038,13 @@ def test_each_rule_of_a_grouping_s_life_at_its_bound(tmp_path: Path) -> None:
         " mean src-a?",
         out + "28: commitments[1].status[1].status: not_delivered dated 2016-03-01, before the"
         " deadline 2016-03-01 has passed",
+        out + "34: commitments[1].status[2].sources: source 'zzzzzzzz' does not exist",
         out + "35: commitments[1].status[3]: status without evidence: cite the sources that"
         " show it in `sources`",
         out + "35: commitments[1].status[3].date: statuses must be in date order (2016-03-01"
         " after 2016-03-02)",
         out + "44: commitments[2].status[0].status: not_delivered means not delivered by its"
         " deadline: give the commitment a `target`",
-        out + "47: activity_searches[1].since: searched from 2026-12-03, after the search"
+        out + "48: activity_searches[1].since: searched from 2026-12-03, after the search"
         " itself (2026-12-02)",
     ]
