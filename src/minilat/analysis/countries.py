@@ -311,6 +311,7 @@ def profile(
     verified_only: bool = False,
     weighting: _network.Weighting = "newman",
     top_partners: int = 10,
+    universal: bool = False,
 ) -> dict[str, Any]:
     """Everything about one participant (usually a state, by ISO3 code) on ``as_of``.
 
@@ -321,6 +322,13 @@ def profile(
     (states sharing the most groupings on the date), ``network`` (centralities and ranks
     in the co-membership projection), ``alignment`` (see :func:`alignment`) and
     ``specialisation`` (location quotients by type and theme).
+
+    Partners and the network place leave out the universal bodies
+    (:func:`minilat.analysis.network.universal_bodies`: the UN, and any grouping with
+    :data:`~minilat.analysis.network.UNIVERSAL_MIN_STATES` or more member states), as the
+    web's country page does, unless ``universal``: a seat at the UN makes every state a
+    partner of every other. ``partner_count`` is how many states share a counted grouping
+    with the country, and ``partners_rule`` says what was counted and what left out.
 
     >>> from minilat.dataset import load
     >>> p = profile(load(), "EST", _dt.date(2024, 1, 1))
@@ -362,9 +370,13 @@ def profile(
     if types is not None:
         mix = Counter(types.get(c["grouping"], "unclassified") for c in current)
         type_mix = dict(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0])))
-    network = _network.analyse(ds, as_of, weighting=weighting, verified_only=verified_only)
+    left_out = frozenset() if universal else _network.universal_bodies(ds, as_of)
+    include = frozenset(g for g in ds.groupings if g not in left_out) if left_out else None
+    network = _network.analyse(
+        ds, as_of, include=include, weighting=weighting, verified_only=verified_only
+    )
     node = next((n for n in network["nodes"] if n["id"] == code), None)
-    partners = _partners(ds, code, as_of, weighting, top_partners, verified_only)
+    partners = _partners(ds, code, as_of, weighting, verified_only, include)
     return {
         "country": {"id": code, "name": part.name, "kind": part.kind.value},
         "as_of": as_of.isoformat(),
@@ -372,7 +384,19 @@ def profile(
         "current": current,
         "over_time": _over_time(ds, code, as_of, verified_only),
         "type_mix": type_mix,
-        "partners": partners,
+        "partners": partners[:top_partners],
+        "partner_count": len(partners),
+        "partners_rule": {
+            "universal": universal,
+            "universal_min_states": _network.UNIVERSAL_MIN_STATES,
+            "left_out": [{"id": g, "name": ds.groupings[g].name} for g in sorted(left_out)],
+            "text": (
+                "counting every grouping, the universal bodies included"
+                if universal
+                else "not counting universal bodies (the UN and any grouping with "
+                f"{_network.UNIVERSAL_MIN_STATES} or more member states)"
+            ),
+        },
         "network": None
         if node is None
         else {
@@ -392,10 +416,17 @@ def profile(
 
 @shared("countries.tie_weights")
 def _tie_weights(
-    ds: Dataset, as_of: _dt.date, weighting: _network.Weighting, verified_only: bool
+    ds: Dataset,
+    as_of: _dt.date,
+    weighting: _network.Weighting,
+    verified_only: bool,
+    include: frozenset[str] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Each node's tie weights in the network of the date (once per date)."""
-    network = _network.analyse(ds, as_of, weighting=weighting, verified_only=verified_only)
+    """Each node's tie weights in the network of the date (once per date), among the
+    groupings ``include`` (all by default)."""
+    network = _network.analyse(
+        ds, as_of, include=include, weighting=weighting, verified_only=verified_only
+    )
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for e in network["edges"]:
         out[e["a"]][e["b"]] = e["weight"]
@@ -408,12 +439,15 @@ def _partners(
     code: str,
     as_of: _dt.date,
     weighting: _network.Weighting,
-    top: int,
     verified_only: bool,
+    include: frozenset[str] | None,
 ) -> list[dict[str, Any]]:
-    weights = _tie_weights(ds, as_of, weighting, verified_only).get(code, {})
+    """Every state sharing a grouping of ``include`` with ``code``, most shared first."""
+    weights = _tie_weights(ds, as_of, weighting, verified_only, include).get(code, {})
     common: dict[str, list[str]] = defaultdict(list)
     for g, _ in taking_part(ds, code, as_of, verified_only=verified_only):
+        if include is not None and g.id not in include:
+            continue
         for m in g.members_on(as_of, verified_only=verified_only):
             if m.participant != code and m.participant in weights:
                 common[m.participant].append(g.id)
@@ -428,4 +462,4 @@ def _partners(
         for p, gs in common.items()
     ]
     rows.sort(key=lambda r: (-r["shared"], -r["weight"], r["id"]))
-    return rows[:top]
+    return rows

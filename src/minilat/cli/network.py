@@ -283,12 +283,26 @@ def _render_network(d: dict[str, Any], top: int) -> None:
 @click.argument("code", metavar="ISO3")
 @as_of_option
 @verified_option
+@click.option(
+    "--universal",
+    is_flag=True,
+    help="Count the universal bodies (the UN, any grouping of 100 or more member states) "
+    "in partners and the network; left out by default, as on the web.",
+)
 @json_option
 @pass_ctx
-def country(c: Context, code: str, as_of: str | None, verified_only: bool, as_json: bool) -> None:
+def country(
+    c: Context,
+    code: str,
+    as_of: str | None,
+    verified_only: bool,
+    universal: bool,
+    as_json: bool,
+) -> None:
     """A country's profile: memberships, partners, network place, hedging, specialisation.
 
     ISO3 is an ISO 3166-1 alpha-3 code or a country name (or a participant id such as eu).
+    Partners and the network place leave out the universal bodies unless --universal.
     """
 
     from minilat.analysis import countries as _countries
@@ -296,7 +310,12 @@ def country(c: Context, code: str, as_of: str | None, verified_only: bool, as_js
     day = parse_as_of(as_of)
     ds = c.dataset()
     p = _countries.profile(
-        ds, ds.resolve_participant(code), day, types=_types(ds, day), verified_only=verified_only
+        ds,
+        ds.resolve_participant(code),
+        day,
+        types=_types(ds, day),
+        verified_only=verified_only,
+        universal=universal,
     )
     if as_json:
         emit_json(p)
@@ -325,11 +344,16 @@ def _render_country(p: dict[str, Any]) -> None:
         ),
         markup=False,
     )
+    out_console.print(
+        f"partners: shares groupings with {plural(p['partner_count'], 'state')}, "
+        f"{p['partners_rule']['text']}",
+        markup=False,
+    )
     n = p["network"]
     if n is not None:
         r = n["rank"]
         out_console.print(
-            f"network: {n['degree']} partners, strength {_f(n['strength'], 2)} (rank "
+            f"network: strength {_f(n['strength'], 2)} (rank "
             f"{r['strength']} of {n['of']}), eigenvector rank {r['eigenvector']}, "
             f"betweenness rank {r['betweenness']}, community {n['community']} "
             f"({plural(n['community_size'], 'member')})",
