@@ -118,3 +118,15 @@ def test_apec_cbpr_is_not_called_dormant_on_one_general_search() -> None:
     after = [s for s in g.activity_searches if s.since.first_day() >= dt.date(2023, 1, 1)]
     assert after and not any(s.conclusive for s in after)
     assert life(g, DAY).status == "unknown"
+
+
+def test_usmca_says_what_was_searched_after_2020() -> None:
+    """``show usmca`` said 'Events after 2020 were not searched'. The search for the 2026
+    joint review is recorded, with what it found (the September 2025 consultations); the
+    review itself stays out until a page of the three governments dates it."""
+    g = DS.grouping("usmca")
+    assert "not searched in this pass" not in (g.notes or "")
+    searched = [s for s in g.activity_searches if "joint review" in s.what]
+    assert searched and all(s.since.first_day() <= dt.date(2026, 7, 1) for s in searched)
+    later = [e for e in g.events if e.date.first_day() > dt.date(2020, 12, 31)]
+    assert later and all(set(e.sources) <= set(DS.sources) for e in later)
