@@ -20,11 +20,13 @@ import highspy
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from minilat.analysis.coalition import (
     TOL,
     Instance,
     Question,
+    _best_subset,
     _check,
     _checked_mip,
     _cover_cuts,
@@ -756,3 +758,151 @@ def test_a_swap_that_breaks_a_constraint_is_not_made() -> None:
     red = replace(probe, upper=np.array([1.0, 0.0, 1.0]))
     x = np.array([False, True, True])
     assert _earlier_twins(inst, probe, red, x).tolist() == [False, True, True]
+
+
+# ------------------------------------------------------------------------- dominance
+
+
+def _dominated_by_definition(red: object, size_bound: int) -> list[int]:
+    """Positions fixed out, by the rule read plainly: a country free of pairs, not
+    included, with at least ``size_bound`` free dominators (at least its share in every
+    table; of two equal countries only the earlier dominates)."""
+    S, lower = red.S, red.lower  # type: ignore[attr-defined]
+    tied = {k for pair in red.forbidden for k in pair}  # type: ignore[attr-defined]
+    n = S.shape[1]
+    out = []
+    for i in range(n):
+        if i in tied or lower[i] > 0:
+            continue
+        count = sum(
+            1
+            for j in range(n)
+            if j != i
+            and j not in tied
+            and np.all(S[:, j] >= S[:, i])
+            and not (np.all(S[:, j] == S[:, i]) and j > i)
+        )
+        if count >= size_bound:
+            out.append(i)
+    return out
+
+
+def test_dominance_fixes_out_what_enough_others_beat() -> None:
+    """AAA 0.4/0.4 beats everyone; BBB 0.3/0.1 and CCC 0.1/0.3 beat only DDD 0.1/0.1 and
+    EEE, DDD's twin (later, so DDD dominates EEE, not the other way)."""
+    inst = _inst([[0.4, 0.3, 0.1, 0.1, 0.1], [0.4, 0.1, 0.3, 0.1, 0.1]], targets=(0.5, 0.5))
+    red = _reduce(inst)
+    assert red is not None
+    # dominators: AAA none; BBB, CCC one (AAA); DDD three; EEE four
+    assert _fix_dominated(red, 1).upper.tolist() == [1, 0, 0, 0, 0]
+    assert _fix_dominated(red, 2).upper.tolist() == [1, 1, 1, 0, 0]
+    assert _fix_dominated(red, 4).upper.tolist() == [1, 1, 1, 1, 0]
+    assert _fix_dominated(red, 5) is red  # no more countries than the bound: nothing to do
+    assert _fix_dominated(red, 3).upper.tolist() == [1, 1, 1, 0, 0]
+    # an included country is never fixed out; a country in a pair neither is fixed out
+    # nor counts as a dominator
+    inc = _fix_dominated(_reduce(replace(inst, include=frozenset({"DDD"}))), 2)
+    assert inc.upper.tolist() == [1, 1, 1, 1, 0]
+    pair = _fix_dominated(_reduce(replace(inst, forbidden=(("AAA", "EEE"),))), 2)
+    # AAA and EEE in a pair: EEE stays; DDD keeps two dominators (BBB, CCC), enough for 2
+    assert pair.upper.tolist() == [1, 1, 1, 0, 1]
+    pair3 = _fix_dominated(_reduce(replace(inst, forbidden=(("AAA", "EEE"),))), 3)
+    assert pair3.upper.tolist() == [1, 1, 1, 1, 1]  # ... but not for 3
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.integers(1, 6))
+def test_dominance_against_its_definition_and_the_optimum(inst: Instance, bound: int) -> None:
+    """The vectorised dominance (a sorted bound, then an exact check of the candidates)
+    fixes out exactly the countries the definition names, and never loses the optimum of
+    a coalition of at most ``bound`` members."""
+    red = _reduce(inst)
+    if red is None:
+        return
+    fixed = _fix_dominated(red, bound)
+    if red.partners is not None or len(red.cols) <= bound:
+        assert fixed is red
+        return
+    expected = [int(i) for i in np.flatnonzero(red.upper == 0)]
+    expected = sorted(set(expected) | set(_dominated_by_definition(red, bound)))
+    assert np.flatnonzero(fixed.upper == 0).tolist() == expected
+    if inst.objective == "coverage" and inst.max_size is not None and inst.max_size <= bound:
+        out = frozenset(inst.ids[j] for j in red.cols[fixed.upper == 0])
+        truth, kept = brute_force(inst), brute_force(replace(inst, exclude=inst.exclude | out))
+        assert kept.feasible == truth.feasible
+        assert kept.weighted == pytest.approx(truth.weighted, abs=1e-12)
+
+
+# ---------------------------------------------------- the best subset, by enumeration
+
+
+def test_best_subset_is_the_most_valuable_feasible_one() -> None:
+    # two rows: x0 + x1 + x2 >= 2 (at least two) and x0 + x2 <= 1 (not both 0 and 2)
+    rows = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 1.0]])
+    lo, hi = np.array([2.0, -np.inf]), np.array([np.inf, 1.0])
+    decided, subset = _best_subset(rows, lo, hi, np.array([0.5, 0.1, 0.4]), 3)
+    assert decided and subset is not None and subset.tolist() == [0, 1]
+    decided, subset = _best_subset(rows, lo, hi, np.array([0.1, 0.2, 0.4]), 3)
+    assert decided and subset is not None and subset.tolist() == [1, 2]
+    # nothing feasible: decided, none
+    assert _best_subset(rows, np.array([4.0, -np.inf]), hi, np.ones(3), 3) == (True, None)
+    # a row met within 1e-12 of either bound, at exactly that distance
+    lo1 = np.array([2.0 + 1e-12, -np.inf])
+    hi1 = np.array([np.inf, 1.0 - 1e-12])
+    assert lo1[0] - 1e-12 == 2.0 and hi1[1] + 1e-12 == 1.0
+    decided, subset = _best_subset(rows, lo1, hi1, np.array([0.5, 0.1, 0.4]), 3)
+    assert decided and subset is not None and subset.tolist() == [0, 1]
+
+
+def test_best_subset_gives_up_past_its_cells() -> None:
+    """2**k subsets times the rows, at most 250,000 cells: 17 columns of one row fit
+    (131,072), 18 do not (262,144), nor 17 of two rows."""
+    one = np.ones((1, 18))
+    assert _best_subset(one, np.zeros(1), np.full(1, np.inf), np.ones(18), 18) == (False, None)
+    two = np.ones((2, 17))
+    assert _best_subset(two, np.zeros(2), np.full(2, np.inf), np.ones(17), 17) == (False, None)
+    decided, subset = _best_subset(one[:, :17], np.zeros(1), np.full(1, 3.0), np.arange(17.0), 17)
+    assert decided and subset is not None and subset.tolist() == [14, 15, 16]
+    # exactly 250,000 cells (16 subsets of 4 columns, 15,625 rows) still fit
+    rows = np.ones((15_625, 4))
+    decided, subset = _best_subset(rows, np.zeros(15_625), np.full(15_625, 2.0), np.ones(4), 4)
+    assert decided and subset is not None and len(subset) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 7).flatmap(
+        lambda k: st.tuples(
+            st.just(k),
+            st.lists(st.lists(st.integers(0, 3), min_size=k, max_size=k), min_size=1, max_size=3),
+            st.lists(st.integers(-1, 6), min_size=3, max_size=3),
+            st.lists(st.integers(0, 9), min_size=k, max_size=k),
+        )
+    )
+)
+def test_best_subset_against_itertools(
+    case: tuple[int, list[list[int]], list[int], list[int]],
+) -> None:
+    k, raw_rows, bounds, raw_value = case
+    rows = np.array(raw_rows, dtype=float)
+    r = rows.shape[0]
+    lo = np.array([float(bounds[t % 3]) for t in range(r)])
+    hi = lo + 3.0
+    value = np.array(raw_value, dtype=float)
+    decided, subset = _best_subset(rows, lo, hi, value, k)
+    best = None
+    for size in range(k + 1):
+        for combo in itertools.combinations(range(k), size):
+            ax = rows[:, list(combo)].sum(axis=1)
+            if np.all(ax >= lo) and np.all(ax <= hi):
+                v = float(value[list(combo)].sum())
+                best = v if best is None else max(best, v)
+    assert decided
+    if best is None:
+        assert subset is None
+    else:
+        assert subset is not None
+        chosen = subset.tolist()
+        ax = rows[:, chosen].sum(axis=1)
+        assert np.all(ax >= lo) and np.all(ax <= hi)
+        assert float(value[chosen].sum()) == best
