@@ -16,6 +16,8 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from minilat.web import wording
+
 __all__ = [
     "ACTIVE_ROLES",
     "FULL_ROLES",
@@ -339,7 +341,7 @@ def grouping(d: Mapping[str, Any]) -> list[str]:
         out.append(f"Besides states, {len(others)} other participants take part.")
     ch = ((d.get("assessments") or {}).get("characteristics") or {}).get("result") or {}
     if ch.get("verdict"):
-        verdict = str(ch["verdict"]).rstrip(".")
+        verdict = wording.plain(str(ch["verdict"])).rstrip(".")
         out.append(verdict[:1].upper() + verdict[1:] + ".")
     history = d.get("membership_history") or []
     joined = first_spells(history, day, "participant")

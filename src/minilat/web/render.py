@@ -16,7 +16,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
 from markupsafe import Markup
 
-from minilat.web import findings, footnotes, maps, rows
+from minilat.web import findings, footnotes, maps, rows, wording
 from minilat.web.escaping import escape_text
 from minilat.web.http import dumps, error_body, wants_json
 
@@ -146,6 +146,7 @@ class Renderer:
             maps.svg(m, element_id, legend=False, sprite=True)
         )
         self.env.filters["ordinal"] = findings.ordinal
+        self.env.filters["plain"] = wording.plain
         self.env.filters["round1"] = lambda v: "—" if v is None else f"{v:.1f}"
         # indices on a 0-1 scale: 2 decimals, as the CLI prints them (0.95, not 1.0)
         self.env.filters["index"] = lambda v: "—" if v is None else f"{v:.2f}"

@@ -19,7 +19,7 @@ from minilat.analysis import groupings as _groupings
 from minilat.dataset import Dataset
 from minilat.errors import BadInput, NotFound, did_you_mean
 from minilat.model import GroupingType, Theme
-from minilat.web import charts, findings, maps, optional
+from minilat.web import charts, findings, maps, optional, wording
 from minilat.web.graphs import ego_network
 from minilat.web.library import (
     available_or_raise,
@@ -243,6 +243,7 @@ def grouping_list(
         "count": len(rows),
         "counts_note": _groupings.COUNTS_NOTE,
         "of_note": _groupings.OF_NOTE,
+        "counts_legend": wording.COUNTS_LEGEND,
         "groupings": rows,
         "incomplete_lists": found["incomplete_lists"],
         "typology_available": found["typology_available"],

@@ -1,0 +1,161 @@
+"""The analyses' reasons in plain words, for the pages.
+
+The analyses explain themselves in terse, exact text built from the record's field names
+and codes (``instrument joint_declaration, secretariat none, legal_personality False,
+cadence annual, working_groups 6``; ``missing export_share_china for ARE, GBR``). That is
+right for the CLI and the JSON, which keep it as it is; a page reads it through
+:func:`plain`, which says the same in words: the field's value as a phrase, a country's
+name for its ISO code, a theme's name for its id.
+
+>>> plain("(instrument joint_declaration, secretariat none, legal_personality False,")
+'(a joint declaration, no secretariat, no legal personality,'
+>>> plain("cadence annual, working_groups 6)")
+'meets annually, 6 working groups)'
+>>> plain("missing export_share_china for ARE, GBR and GRC")
+'no export share to China for the United Arab Emirates, the United Kingdom and Greece'
+>>> plain("7 themes in 2 domains (economic: supply_chains, telecom_5g; frontier_technology: ai)")
+'7 themes in 2 domains (economic: supply chains, telecoms and 5G; frontier technology: ai)'
+"""
+
+from __future__ import annotations
+
+import re
+
+from minilat import countries
+
+__all__ = ["COUNTS_LEGEND", "plain"]
+
+#: What the counts of the groupings list mean, in words, for the page (the JSON keeps
+#: :data:`minilat.analysis.groupings.COUNTS_NOTE`, which names its fields).
+COUNTS_LEGEND = (
+    "Members are full members (founding members and members). Partners are the "
+    "participants in other roles (partners, associates and observers), counted apart. "
+    "Only sovereign states count as states: dependent territories (the Faroe Islands, "
+    "Bermuda, ...) take part but are never counted as states. Suspended and withdrawn "
+    "participants are not counted. A grouping is active inside its recorded periods; its "
+    "life, where it says more, is read from the record: dormant only where a search found "
+    "nothing or a sourced end says so, unknown where there is too little record to say, "
+    "and standing bodies read as active through a silent record."
+)
+
+_INSTRUMENT = {
+    "treaty": "a treaty",
+    "charter": "a charter",
+    "agreement": "an agreement",
+    "mou": "a memorandum of understanding",
+    "joint_declaration": "a joint declaration",
+    "none": "no founding instrument",
+    "unknown": "an unknown founding instrument",
+}
+_SECRETARIAT = {
+    "none": "no secretariat",
+    "rotating": "a rotating secretariat",
+    "permanent": "a permanent secretariat",
+    "unknown": "an unknown secretariat",
+}
+_ACCESSION = {
+    "closed": "closed to new members",
+    "by_invitation": "accession by invitation",
+    "open": "open accession",
+    "unknown": "unknown accession",
+}
+_CADENCE = {
+    "continuous": "meets continuously",
+    "biannual": "meets twice a year",
+    "annual": "meets annually",
+    "biennial": "meets every two years",
+    "irregular": "meets irregularly",
+    "none": "no regular meetings",
+    "unknown": "unknown meeting cadence",
+}
+_LEGAL = {"true": "legal personality", "false": "no legal personality"}
+_FIELDS = {
+    "instrument": _INSTRUMENT,
+    "secretariat": _SECRETARIAT,
+    "accession": _ACCESSION,
+    "cadence": _CADENCE,
+    "legal_personality": _LEGAL,
+}
+_FIELD = re.compile(
+    r"\b(instrument|secretariat|accession|cadence|legal_personality) ([A-Za-z_]+)\b"
+)
+_GROUPS = re.compile(r"\bworking_groups (\d+)\b")
+_CODES = r"[A-Z]{3}(?:, [A-Z]{3})*(?: and [A-Z]{3})?"
+_MISSING_SHARE = re.compile(
+    rf"\b(?:missing )?export_share_(china|usa) for ({_CODES})(?=( and the \d+ )?)"
+)
+_CODE = re.compile(r"\b[A-Z]{3}\b")
+_PARTNER = {"china": "China", "usa": "the United States"}
+_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_WORDS = {
+    "telecom_5g": "telecoms and 5G",
+    "export_share_china": "export share to China",
+    "export_share_usa": "export share to the United States",
+}
+
+#: Names that read better with "the" before them in a sentence.
+_THE = (
+    "United ",
+    "Netherlands",
+    "Philippines",
+    "Czech Republic",
+    "Dominican Republic",
+    "Bahamas",
+    "Gambia",
+    "Central African",
+    "Democratic Republic",
+    "Marshall Islands",
+    "Solomon Islands",
+    "Maldives",
+    "Comoros",
+    "Holy See",
+    "European Union",
+)
+
+#: How many countries a missing-data list names before it says "and N more".
+NAMED = 6
+
+
+def _name(code: str) -> str:
+    if not countries.is_state_code(code):
+        return code
+    name = countries.state(code).name
+    return f"the {name}" if name.startswith(_THE) else name
+
+
+def _names(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _country_list(codes: str, more: bool) -> str:
+    """The countries of a list of codes, the first :data:`NAMED` by name; ``more``: the
+    text goes on with "and the N ..." so the list ends with a comma, not "and"."""
+    names = [_name(c) for c in re.findall(r"[A-Z]{3}", codes)]
+    if len(names) > NAMED:
+        names = [*names[:NAMED], f"{len(names) - NAMED} more"]
+    return ", ".join(names) + "," if more else _names(names)
+
+
+def _share(m: re.Match[str]) -> str:
+    names = _country_list(m.group(2), bool(m.group(3)))
+    return f"no export share to {_PARTNER[m.group(1)]} for {names}"
+
+
+def _field(m: re.Match[str]) -> str:
+    words = _FIELDS[m.group(1)].get(m.group(2).lower())
+    return words if words else m.group(0)
+
+
+def plain(text: str | None) -> str:
+    """``text`` (an analysis's reason) with field names, codes and ids said in words."""
+    if not text:
+        return ""
+    out = _MISSING_SHARE.sub(_share, str(text))
+    out = _FIELD.sub(_field, out)
+    out = _GROUPS.sub(
+        lambda m: f"{m.group(1)} working group{'s' if m.group(1) != '1' else ''}", out
+    )
+    out = _CODE.sub(lambda m: _name(m.group(0)), out)
+    return _ID.sub(lambda m: _WORDS.get(m.group(0), m.group(0).replace("_", " ")), out)
