@@ -528,3 +528,60 @@ def test_designer_budget_leaves_comparisons_out_and_says_so(ds: Dataset) -> None
     assert not [d for d in r["differences"] if d["area"] == "capabilities"]
     assert "time budget of 0 s ran out" in r["summary"]
     assert whatif.run(ds, sc, network=False, budget=60.0)["budget"]["designer_skipped"] == 0
+
+
+# A measure that becomes assessable or stops being so is not a change of value: it is
+# listed apart (``assessability``), never ranked among the differences, with its reason.
+
+
+def _review_scenario() -> dict[str, Any]:
+    return whatif.run(
+        load(),
+        inline(joins=["IND:chip4"], leaves=["USA:paris_call"], as_of="2026-12-02"),
+        network=False,
+    )
+
+
+def test_a_naim_efficiency_no_longer_assessable_is_listed_apart_with_its_reason() -> None:
+    r = _review_scenario()
+    measures = {d["measure"] for d in r["differences"]}
+    assert "naim_efficiency:chip_design" not in measures
+    d = next(d for d in r["assessability"] if d["measure"] == "naim_efficiency:chip_design")
+    assert (d["subject"], d["before"], d["after"], d["size"]) == ("chip4", 1.0, None, None)
+    assert d["explanation"] == (
+        "Chip 4's Naim efficiency on chip_design is no longer assessable (was 1.00); India has"
+        " no figure of its own in the chip_design table (the source reports it, if at all, in"
+        " the 3.0% the table attributes to no country), so its share is unknown and the"
+        " efficiency lies between 0.93 and 0.97; the best 5 would hold 87.0%"
+        " (USA, KOR, JPN, TWN, CHN): India joins Chip 4 as member on 2026-12-02"
+    )
+    assert r["counts"]["assessability"] == len(r["assessability"]) == 5
+    assert "5 measures changing whether they are assessable, listed apart" in r["summary"]
+    # the largest difference is a change of value, not of assessability
+    assert "no longer assessable" not in r["differences"][0]["explanation"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"joins": ["IND:chip4"], "leaves": ["USA:paris_call"]},
+        {"joins": ["IND:chip4", "VNM:quad"]},
+        {"leaves": ["JPN:chip4"]},
+    ],
+)
+def test_ranked_differences_are_changes_of_value_and_the_rest_say_why(
+    changes: dict[str, list[str]],
+) -> None:
+    """Every ranked difference of a grouping or country that exists on both sides has a
+    value on both; every change of assessability has a value on one side only, no size,
+    and a reason after the change itself."""
+    r = whatif.run(load(), inline(as_of="2026-12-02", **changes), network=False)
+    for d in r["differences"]:
+        assert d["size"] is not None
+        if d["measure"].startswith("naim_efficiency") or d["measure"] == "hedging_index":
+            assert d["before"] is not None and d["after"] is not None, d
+    for d in r["assessability"]:
+        assert d["size"] is None and (d["before"] is None) != (d["after"] is None), d
+        assert "assessable" in d["explanation"]
+        why = d["explanation"].partition("assessable")[2]
+        assert len(why) > len(" (was 1.00): ") + 20, d  # a reason, not just the change

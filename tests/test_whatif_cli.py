@@ -50,3 +50,12 @@ def test_errors_are_one_line_with_a_hint(run: Callable[..., Result], tmp_path: P
     assert r.exit_code == 2 and "no scenario given" in r.output
     r = run("whatif", "--join", "USA:chip4", "--as-of", "2026-12-01")
     assert r.exit_code == 2 and "already in Chip 4" in r.output
+
+
+def test_changes_of_assessability_are_a_table_apart(run: Callable[..., Result]) -> None:
+    r = run("whatif", "--join", "IND:chip4", "--as-of", "2026-12-01", "--no-network")
+    assert r.exit_code == 0, r.output
+    ranked, _, apart = r.output.partition("Becoming assessable or not, not ranked")
+    assert "no longer assessable" not in ranked
+    text = " ".join(apart.replace("│", " ").split())
+    assert "India has no figure of its own in the chip_design table" in text

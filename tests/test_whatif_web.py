@@ -89,3 +89,16 @@ def test_api_is_rate_limited_per_client(client: TestClient) -> None:
     assert codes[:20] == [200] * 20 and codes[20] == 429
     r = client.post("/api/v1/whatif", json={"changes": []})
     assert r.headers.get("retry-after") and set(r.json()["error"]) == ERROR_KEYS
+
+
+def test_page_lists_changes_of_assessability_apart_with_their_reason(client: TestClient) -> None:
+    params = {"as_of": "2026-12-01", "kind": "join", "grouping": "chip4", "country": "IND"}
+    r = client.get("/whatif", params=params)
+    assert r.status_code == 200, r.text
+    apart = r.text.split('id="whatif-assessability"', 1)[1].split("</ul>", 1)[0]
+    assert "Naim efficiency on chip_design is no longer assessable" in apart
+    assert "India has no figure of its own in the chip_design table" in apart
+    ranked = r.text.split('id="whatif-diffs"', 1)[1].split("</ol>", 1)[0]
+    assert "no longer assessable" not in ranked
+    d = client.get("/whatif", params={**params, "format": "json"}).json()["result"]
+    assert d["counts"]["assessability"] == len(d["assessability"]) > 0

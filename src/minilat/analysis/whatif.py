@@ -29,6 +29,11 @@ and 1 moves by ``|after - before|``; a count by ``|after - before| / max(before,
 a community by ``1 -`` the Jaccard similarity of the country's community before and after.
 Differences smaller than :data:`MIN_SIZE` are counted in ``negligible``, not listed.
 
+A measure that becomes assessable or stops being so (a Naim efficiency once a member has
+no figure of its own in a table, a scorecard indicator, a hedging index) is not a change
+of value and has no size: it is listed apart, in ``assessability``, never ranked among
+the differences, and its explanation gives the reason (which member lacks which figure).
+
 >>> from minilat.dataset import load
 >>> from minilat.scenario import inline
 >>> ds = load()
@@ -111,7 +116,8 @@ class Difference:
     before: Any
     after: Any
     delta: float | None
-    size: float
+    #: None for a change of assessability (listed apart, never ranked)
+    size: float | None
     explanation: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -641,7 +647,12 @@ def _diff_scorecards(base: _Side, new: _Side, aff: _Affected, why: _Explainer) -
             if ia is None and ib.score is None:
                 continue
             delta, size = _numeric_size(sa, ib.score)
-            size = size if ia is not None else 0.5
+            ind_size: float | None = size if ia is not None else 0.5
+            reason = ib.reason
+            if ia is not None and (sa is None) != (ib.score is None):
+                ind_size = None  # a change of assessability: listed apart
+                if sa is None:
+                    reason = f"{ib.reason}; before, {ia.reason}"
             out.append(
                 Difference(
                     "scorecard",
@@ -651,13 +662,16 @@ def _diff_scorecards(base: _Side, new: _Side, aff: _Affected, why: _Explainer) -
                     sa,
                     ib.score,
                     delta,
-                    size,
-                    f"{_pos(name)} {ib.title.lower()} {_move(sa, ib.score)}: {ib.reason} ({cause})",
+                    ind_size,
+                    f"{_pos(name)} {ib.title.lower()} {_move(sa, ib.score)}: {reason} ({cause})",
                 )
             )
         oa = None if ca is None else ca.overall
         if oa != cb.overall and not (ca is None and cb.overall is None):
             delta, size = _numeric_size(oa, cb.overall)
+            overall_size: float | None = size if ca is not None else 0.5
+            if ca is not None and (oa is None) != (cb.overall is None):
+                overall_size = None  # a change of assessability: listed apart
             out.append(
                 Difference(
                     "scorecard",
@@ -667,7 +681,7 @@ def _diff_scorecards(base: _Side, new: _Side, aff: _Affected, why: _Explainer) -
                     oa,
                     cb.overall,
                     delta,
-                    size if ca is not None else 0.5,
+                    overall_size,
                     f"{_pos(name)} mean policy score {_move(oa, cb.overall)}"
                     f" ({cb.assessable} of 5 indicators assessable): {cause}",
                 )
@@ -696,6 +710,13 @@ def _diff_hedging(
         cause = _hedging_cause(a, b, why) or why.knock_on()
         if ha != hb:
             delta, size = _numeric_size(ha, hb)
+            hedge_size: float | None = size
+            reason = ""
+            if (ha is None) != (hb is None):
+                hedge_size = None  # a change of assessability: listed apart
+                reason = (
+                    f" ({(a if ha is None else b)['label']} {'before' if ha is None else 'now'})"
+                )
             out.append(
                 Difference(
                     "hedging",
@@ -705,8 +726,8 @@ def _diff_hedging(
                     ha,
                     hb,
                     delta,
-                    size,
-                    f"{_pos(name)} hedging index {_move(ha, hb)}: {cause}",
+                    hedge_size,
+                    f"{_pos(name)} hedging index {_move(ha, hb)}{reason}: {cause}",
                 )
             )
         if a["label"] != b["label"]:
@@ -962,6 +983,12 @@ def _diff_capabilities(
             eb = None if rb is None else rb["naim_efficiency"]
             if ea != eb:
                 delta, size = _numeric_size(ea, eb)
+                eff_size: float | None = size
+                unknown = ""
+                if ra is not None and rb is not None and (ea is None) != (eb is None):
+                    eff_size = None  # a change of assessability: listed apart
+                    unknown = _efficiency_unknown(ra if ea is None else rb, tid, why)
+                    unknown = f"; {'before, ' if ea is None else ''}{unknown}"
                 best = ""
                 if rb is not None:
                     opt = rb["optimal_coalition"]
@@ -978,11 +1005,48 @@ def _diff_capabilities(
                         ea,
                         eb,
                         delta,
-                        size,
-                        f"{_pos(name)} Naim efficiency on {tid} {_move(ea, eb)}{best}: {cause}",
+                        eff_size,
+                        f"{_pos(name)} Naim efficiency on {tid} {_move(ea, eb)}{unknown}{best}:"
+                        f" {cause}",
                     )
                 )
     return out
+
+
+def _efficiency_unknown(r: Mapping[str, Any], tid: str, why: _Explainer) -> str:
+    """Why the designer's comparison ``r`` gives no Naim efficiency on ``tid``, in words:
+    a member without a figure of its own in the table, an incomplete member list, or a
+    best coalition that holds nothing."""
+    if r.get("enumeration"):
+        e = r["enumeration"]
+        return (
+            f"the record names {e['listed']} of its {e['published']} member"
+            f" {e['counts']}, so its efficiency is not known"
+        )
+    bits = []
+    for u in r.get("unsplit") or []:
+        if u["table"] != tid:
+            continue
+        for row in u["unsplit"]:
+            where = (
+                f"the {_pct(row['share'])} the table attributes to no country"
+                if row["row"] == "unattributed"
+                else f"the {_pct(row['share'])} of its"
+                f" {row['row'].removeprefix('region:').replace('_', ' ')} row"
+            )
+            for p in row["members"]:
+                bits.append(
+                    f"{why.p(p)} has no figure of its own in the {tid} table (the source"
+                    f" reports it, if at all, in {where}), so its share is unknown"
+                )
+    rng = r.get("naim_efficiency_range")
+    if bits:
+        if rng is not None:
+            bits[-1] += f" and the efficiency lies between {_fmt(rng[0])} and {_fmt(rng[1])}"
+        return "; ".join(bits)
+    if rng is None:
+        return f"the best coalition of its size holds none of {tid}"
+    return f"its coverage of {tid} is not known exactly"
 
 
 def _verdicts(
@@ -1102,7 +1166,9 @@ def run(
 
     Keys: ``scenario`` (the changes, resolved, each as a sentence), ``as_of``,
     ``differences`` (each: ``area``, ``subject``, ``name``, ``measure``, ``before``,
-    ``after``, ``delta``, ``size``, ``explanation``; largest first), ``counts`` (by area,
+    ``after``, ``delta``, ``size``, ``explanation``; largest first), ``assessability``
+    (measures that become assessable or stop being so, with the reason; no size, not
+    ranked), ``counts`` (by area,
     and ``negligible``), ``groupings`` (each affected grouping before and after: does it
     stay minilateral?), ``founded`` (assessment, type, scorecard and the designer's
     verdict of each new grouping), ``affected`` (what was recomputed), ``recomputed``
@@ -1152,9 +1218,14 @@ def compare(
     diffs += _diff_capabilities(base, new, aff, why)
     verdicts, founded = _verdicts(new, sc, aff, why)
     diffs += verdicts
-    kept = [d for d in diffs if d.size >= MIN_SIZE or d.area != "network"]
-    negligible += len(diffs) - len(kept)
-    kept.sort(key=lambda d: (-d.size, AREAS.index(d.area), d.subject, d.measure))
+    apart = sorted(
+        (d for d in diffs if d.size is None),
+        key=lambda d: (AREAS.index(d.area), d.subject, d.measure),
+    )
+    sized = [d for d in diffs if d.size is not None]
+    kept = [d for d in sized if d.area != "network" or (d.size or 0.0) >= MIN_SIZE]
+    negligible += len(sized) - len(kept)
+    kept.sort(key=lambda d: (-(d.size or 0.0), AREAS.index(d.area), d.subject, d.measure))
     by_area = Counter(d.area for d in kept)
     n_g = len(ds.groupings) + len(edited.groupings)
     states = {p for g in ds.groupings.values() for p in _members(g, day)}
@@ -1168,9 +1239,16 @@ def compare(
     }
     summary = (
         "no difference: the scenario changes nothing the analyses see on " + day.isoformat()
+        if not kept and not apart
+        else "no difference of value"
         if not kept
         else f"{len(kept)} difference{'s' * (len(kept) != 1)}; the largest: {kept[0].explanation}"
     )
+    if apart:
+        summary += (
+            f" ({len(apart)} measure{'s' * (len(apart) != 1)} changing whether"
+            f" {'they are' if len(apart) != 1 else 'it is'} assessable, listed apart)"
+        )
     if spend.skipped:
         summary += (
             f" ({spend.skipped} designer comparison{'s' * (spend.skipped != 1)} left out:"
@@ -1181,8 +1259,10 @@ def compare(
         "as_of": day.isoformat(),
         "summary": summary,
         "differences": [d.to_dict() for d in kept],
+        "assessability": [d.to_dict() for d in apart],
         "counts": {
             "differences": len(kept),
+            "assessability": len(apart),
             "by_area": {a: by_area.get(a, 0) for a in AREAS},
             "negligible": negligible,
         },

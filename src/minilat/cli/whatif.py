@@ -72,6 +72,15 @@ def _render(r: dict[str, Any], top: int) -> None:
         out_console.print(t)
         if len(diffs) > top:
             out_console.print(f"... and {len(diffs) - top} more (--top N, or --json for all)")
+    apart = r.get("assessability") or []
+    if apart:
+        t = table(
+            f"Becoming assessable or not, not ranked: no change of value ({len(apart)})",
+            [Col("area", "word"), Col("explanation", lines=0, min=24)],
+        )
+        for d in apart:
+            t.add_row(d["area"], d["explanation"])
+        out_console.print(t)
     out_console.print(r["summary"], markup=False, soft_wrap=True)
     n = r["counts"]["negligible"]
     if n:
