@@ -53,7 +53,7 @@ ROWS_TEMPLATE = """{% for g in rows %}
       <td class="num">{% if g.named_of_published %}<span title="named in the record, of the published head-count">{{ g.named_of_published }}</span>{% else %}{{ g.full_members }}{% endif %}</td>
       <td class="num">{{ g.other_participants }}</td>
       <td>{{ g.type|label if g.type else '—' }}</td>
-      <td>{% for t in g.themes %}<a class="tag" href="/groupings?theme={{ t }}">{{ t|label }}</a> {% endfor %}</td></tr>
+      <td>{% for t in g.themes %}<a class="tag" href="/groupings?theme={{ t }}">{{ t|label }}</a> {% endfor %}</td>{% if 'member_role' in g %}<td>{{ g.member_role.text }}</td>{% endif %}</tr>
 {% endfor %}"""
 
 
@@ -104,7 +104,13 @@ def test_grouping_rows_match_the_template_loop(app: FastAPI) -> None:
 
     site = app.state.site
     loop = _stock(app.state.renderer.env).from_string(ROWS_TEMPLATE)
-    for options in ({}, {"ever": True}, {"as_of": "1995-01-01"}, {"sort": "-type"}):
+    for options in (
+        {},
+        {"ever": True},
+        {"as_of": "1995-01-01"},
+        {"sort": "-type"},
+        {"member": "RUS", "ever": True},
+    ):
         rows = views.grouping_list(site, limit=views.MAX_LIMIT, **options)["groupings"]
         assert rows
         assert str(grouping_rows(rows)) == loop.render(rows=rows)

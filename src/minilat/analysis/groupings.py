@@ -30,6 +30,7 @@ __all__ = [
     "incomplete_lists",
     "listing",
     "listing_title",
+    "member_role",
     "members",
     "named_of_published",
     "not_listing",
@@ -248,6 +249,46 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
     }
 
 
+def member_role(g: Grouping, member: str, as_of: _dt.date, *, ever: bool = False) -> dict[str, Any]:
+    """The member's own standing in a grouping: its active roles with their dates, in
+    words (``text``) and as data (``roles``; ``history`` adds suspensions and
+    withdrawals), so that a listing filtered by member never shows a grouping the member
+    has left as if it were still in it. As of ``as_of`` only the roles held on that date
+    are named; ``ever`` names every active role it has held, an ended one with its end.
+
+    >>> from minilat.dataset import load
+    >>> ds = load()
+    >>> day = _dt.date(2024, 1, 1)
+    >>> member_role(ds.grouping("g7"), "RUS", day, ever=True)["text"]
+    'member 1998–2014'
+    >>> member_role(ds.grouping("cern"), "RUS", day, ever=True)["text"]
+    'observer 1995–2022'
+    >>> member_role(ds.grouping("quad"), "IND", day)["text"]
+    'founding member 2017–'
+    """
+    mine = sorted(
+        (m for m in g.memberships if m.participant == member),
+        key=lambda m: m.start.first_day(),
+    )
+    held = [m for m in mine if m.active_role and (ever or m.holds_on(as_of))]
+
+    def span(m: Membership) -> str:
+        return f"{m.start.iso()[:4]}–{m.end.iso()[:4] if m.end else ''}"
+
+    words = [f"{m.role.value.replace('_', ' ')} {span(m)}" for m in held]
+    return {
+        "text": "; ".join(words),
+        "roles": [
+            {"role": m.role.value, "start": m.start.iso(), "end": m.end.iso() if m.end else None}
+            for m in held
+        ],
+        "history": [
+            {"role": m.role.value, "start": m.start.iso(), "end": m.end.iso() if m.end else None}
+            for m in mine
+        ],
+    }
+
+
 def listing_title(
     ds: Dataset, n: int, *, as_of: _dt.date, member: str | None = None, ever: bool = False
 ) -> str:
@@ -290,6 +331,9 @@ def listing(
     summaries still describe each grouping as of ``as_of``.
     """
     rows = [summary(ds, ds.groupings[i], as_of) for i in ids]
+    if member is not None:  # the member's own role and its dates, beside each grouping
+        for r in rows:
+            r["member_role"] = member_role(ds.groupings[r["id"]], member, as_of, ever=ever)
     maybe = (
         not_listing(ds, member, as_of, [r["id"] for r in rows], among=among)
         if member is not None and not ever

@@ -130,7 +130,8 @@ def validate(c: Context, path: Path | None, strict: bool) -> None:
 @click.option(
     "--member",
     metavar="COUNTRY",
-    help="Only groupings this country takes part in (as of the date).",
+    help="Only groupings this country takes part in (as of the date), with a column of "
+    "its role and the years it began and ended (member_role in --json).",
 )
 @click.option("--theme", metavar="THEME", help="Only groupings with this theme.")
 @as_of_option
@@ -197,6 +198,9 @@ def groupings_cmd(
             Col("members", "num"),
             Col("partners", "num", drop=3),
             Col("themes", "ids", drop=1, min=20),
+            # the member's own role and its dates: never dropped, so that a grouping it
+            # has left never reads as one it is in
+            *([Col(f"{code} role", "text", lines=0, min=16)] if code else []),
         ],
     )
     for r in listing["groupings"]:
@@ -209,6 +213,11 @@ def groupings_cmd(
             r["named_of_published"] or str(r["full_members"]),
             r["other_participants"],
             ", ".join(r["themes"]),
+            *(
+                [(r["member_role"]["text"], r["member_role"]["text"].replace(" member ", " "))]
+                if code
+                else []
+            ),
         )
     out_console.print(t)
     out_console.print(listing["counts_note"], markup=False, style="dim")

@@ -80,6 +80,8 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
             else escape(g["full_members"])
         )
         themes = "".join(_tag(t) for t in g["themes"])
+        # with a member chosen: its own role and dates (groupings?member=)
+        role = f"<td>{escape(g['member_role']['text'])}</td>" if "member_role" in g else ""
         out.append(
             f'    <tr><th scope="row">{name}</th>\n'
             f'      <td class="date">{founded}</td>\n'
@@ -87,6 +89,6 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
             f'      <td class="num">{members}</td>\n'
             f'      <td class="num">{escape(g["other_participants"])}</td>\n'
             f"      <td>{kind}</td>\n"
-            f"      <td>{themes}</td></tr>\n"
+            f"      <td>{themes}</td>{role}</tr>\n"
         )
     return Markup("".join(out))

@@ -303,6 +303,10 @@ def _matching(
         row = dict(_summary(site, gid, day))
         row["type"] = types.get(gid) if types is not None else None
         row["regions"] = _regions(site.ds, site.ds.groupings[gid], None if ever else day)
+        if code is not None:  # the member's own role and its dates (never hidden)
+            row["member_role"] = _groupings.member_role(
+                site.ds.groupings[gid], code, day, ever=ever
+            )
         if region is None or region in row["regions"]:
             every.append(row)
     ids = [r["id"] for r in every]
