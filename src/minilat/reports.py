@@ -419,7 +419,7 @@ def render_markdown(report: Report, chart_path: str | None = None) -> str:
         ("china_anchored", "China-anchored"),
         ("both", "with both"),
         ("neither", "with neither"),
-        ("unknown", "not counted (member list incomplete in the record)"),
+        ("unknown", "with the leading side unknown (member list incomplete)"),
     ):
         gs = a["groupings"][key]
         lines.append(f"* {title}: " + (", ".join(g["grouping"] for g in gs) if gs else "none"))

@@ -338,7 +338,7 @@ def _render_country(p: dict[str, Any]) -> None:
         f"{a['available']['china_anchored']} China-anchored groupings; {a['both']} with both, "
         f"{a['neither']} with neither"
         + (
-            f", {a['unknown']} not counted (member list incomplete in the record)"
+            f", {a['unknown']} with the leading side unknown (member list incomplete)"
             if a.get("unknown")
             else ""
         ),
