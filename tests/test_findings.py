@@ -313,6 +313,10 @@ def test_pages_count_and_colour_roles_apart(
     html = client.get(url).text
     head = f"{members} member{'s' if members != 1 else ''}"
     assert f"· {head}" in html
+    # the table of everyone taking part is not headed as members only
+    mixed = listing["count"] > listing["full_members"]
+    table = "Members and other participants" if mixed else "Members"
+    assert f'<h2 id="members-h">{table} as of 2026-12-02</h2>' in html
     for m in listing["members"]:
         if m["participant"] in rows and m["role"] not in findings.FULL_ROLES:
             assert f"<title>{rows[m['participant']]['name']}: {m['role']}</title>" in html
