@@ -78,3 +78,9 @@ def test_cli_writes_markdown_and_chart(run, tmp_path: Path) -> None:
 def test_cli_unknown_country(run) -> None:
     r = run("report", "country", "Atlantis")
     assert r.exit_code == 2 and "unknown country" in r.output
+
+
+def test_the_country_report_says_what_its_partners_count(ds) -> None:
+    md = reports.render_markdown(reports.country_report(ds, "IND", DAY))
+    part = md.split("## Closest partners", 1)[1]
+    assert "states, not counting universal bodies (the UN and any grouping with 100" in part

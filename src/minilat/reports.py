@@ -411,7 +411,15 @@ def render_markdown(report: Report, chart_path: str | None = None) -> str:
             f"{s['lq']:.2f} |"
             for s in spec
         ]
-    lines += ["", "## Closest partners", "", "| partner | shared groupings |", "|---|---|"]
+    lines += [
+        "",
+        "## Closest partners",
+        "",
+        f"It shares groupings with {p['partner_count']} states, {p['partners_rule']['text']}.",
+        "",
+        "| partner | shared groupings |",
+        "|---|---|",
+    ]
     lines += [f"| {q['name']} ({q['id']}) | {q['shared']} |" for q in p["partners"]]
     lines += ["", "## Hedging between blocs", ""]
     for key, title in (
