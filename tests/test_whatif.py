@@ -585,3 +585,43 @@ def test_ranked_differences_are_changes_of_value_and_the_rest_say_why(
         assert "assessable" in d["explanation"]
         why = d["explanation"].partition("assessable")[2]
         assert len(why) > len(" (was 1.00): ") + 20, d  # a reason, not just the change
+
+
+def test_a_scorecard_indicator_changing_assessability_is_apart_with_its_reason() -> None:
+    """Figures for Japan and Australia: 2 of 2 members scored; with three more, 2 of 5,
+    under half: not assessable, and said why. Back the other way, the reason it was not."""
+    from framework_helpers import dataset, grouping
+    from test_scorecard import _trade
+
+    china = {"export_share_china": _trade("export_share_china", {"JPN": 0.2, "AUS": 0.3})}
+    small = grouping(members=("JPN", "AUS"))
+    r = whatif.run(
+        dataset(small, indicators=china),
+        inline(joins=["KOR:g", "NZL:g", "IND:g"], as_of="2024-01-01"),
+        network=False,
+    )
+    [d] = r["assessability"]
+    assert (d["measure"], d["before"], d["after"], d["size"]) == (
+        "economic_interdependencies",
+        0.562,
+        None,
+        None,
+    )
+    assert d["explanation"].startswith(
+        "G's economic interdependencies is no longer assessable (was 0.56): not assessable:"
+        " missing export_share_china for IND, KOR and NZL: export data for 2 of 5 member"
+        " states, at least 50% needed"
+    )
+    assert "economic_interdependencies" not in {x["measure"] for x in r["differences"]}
+    big = grouping(members=("JPN", "AUS", "KOR", "NZL", "IND"))
+    back = whatif.run(
+        dataset(big, indicators=china),
+        inline(leaves=["KOR:g", "NZL:g", "IND:g"], as_of="2024-01-01"),
+        network=False,
+    )
+    [d] = back["assessability"]
+    assert (d["before"], d["after"]) == (None, 0.562)
+    assert (
+        "; before, not assessable: missing export_share_china for IND, KOR and NZL"
+        in (d["explanation"])
+    )
