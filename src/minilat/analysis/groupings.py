@@ -23,8 +23,10 @@ from minilat.model import Evidenced, Grouping, Membership
 __all__ = [
     "ANCHORS",
     "COUNTS_NOTE",
+    "COUNTS_TERMS",
     "OF_NOTE",
     "anchor_class",
+    "counts_legend",
     "detail",
     "enumeration",
     "incomplete_lists",
@@ -66,17 +68,48 @@ def _membership(ds: Dataset, m: Membership) -> dict[str, Any]:
     }
 
 
-#: What the counts of a listing count, said once for every face that shows them.
-COUNTS_NOTE = (
-    "members: full members (founding members and members); partners: participants in "
-    "other active roles (partners, associates, observers); states: sovereign states among "
-    "the full members (a grouping's members listing adds states_any_role: sovereign states "
-    "in any active role). Dependent territories (the Faroe Islands, Bermuda, ...) are "
-    "participants, never states. Suspended and withdrawn participants are not counted. "
-    "status: inside or outside its periods; life, where it says more, is derived from the record "
-    "(dormant only where a search found nothing or a sourced end says so; unknown where "
-    "there is not enough record to say; standing bodies read active through a silent record)."
+#: What each column of a listing counts or says, one term each: a face that shows only
+#: some columns (the CLI at 80 columns) says only the terms it shows (:func:`counts_legend`);
+#: :data:`COUNTS_NOTE` is all of them.
+COUNTS_TERMS: dict[str, str] = {
+    "members": "members: full members (founding members and members)",
+    "partners": "partners: participants in other active roles (partners, associates, observers)",
+    "states": "states: sovereign states among the full members (a grouping's members "
+    "listing adds states_any_role: sovereign states in any active role)",
+    "status": "status: inside or outside its periods; life, where it says more, is derived "
+    "from the record (dormant only where a search found nothing or a sourced end says so; "
+    "unknown where there is not enough record to say; standing bodies read active through "
+    "a silent record)",
+}
+
+#: Who is counted at all, said under every listing that shows a count.
+_COUNTED = (
+    "Dependent territories (the Faroe Islands, Bermuda, ...) are participants, never "
+    "states. Suspended and withdrawn participants are not counted."
 )
+
+
+def counts_legend(shown: Iterable[str]) -> str:
+    """The legend of a listing that shows only the columns ``shown`` (terms of
+    :data:`COUNTS_TERMS`; other headers are ignored): it never describes a column that
+    is not there.
+
+    >>> counts_legend(["id", "members", "partners"])[:58]
+    'members: full members (founding members and members); part'
+    >>> "status:" in counts_legend(["members"]), "states:" in counts_legend(["members"])
+    (False, False)
+    """
+    wanted = set(shown)
+    counts = [COUNTS_TERMS[t] for t in ("members", "partners", "states") if t in wanted]
+    parts = ["; ".join(counts) + "."] if counts else []
+    parts.append(_COUNTED)
+    if "status" in wanted:
+        parts.append(COUNTS_TERMS["status"] + ".")
+    return " ".join(parts)
+
+
+#: What the counts of a listing count, said once for every face that shows them.
+COUNTS_NOTE = counts_legend(COUNTS_TERMS)
 
 
 #: What "N of M" means, wherever a face shows it (listings, members, a country's page).

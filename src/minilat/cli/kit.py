@@ -300,6 +300,11 @@ class _Table:
                 return shown, widths, True
         return shown, self._widths(shown, True, 10**6) or [], True
 
+    def shown_headers(self, width: int) -> list[str]:
+        """The headers (wide forms) of the columns shown at ``width``: a legend printed
+        under the table describes these and no others."""
+        return [self.columns[i].header for i in self.layout(width)[0]]
+
     def __rich_console__(self, console: Any, options: Any) -> Any:
         from rich.table import Table
         from rich.text import Text

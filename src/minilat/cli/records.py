@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from minilat.cli.kit import (
+    Cell,
     Col,
     Context,
     as_of_option,
@@ -192,15 +193,18 @@ def groupings_cmd(
         listing["title"],
         [
             Col("id", "id"),
-            Col("name"),
+            # last to go (the id says which grouping), and wrapped a little narrower than
+            # other text so that the status (dormant, unknown) still fits at 80 columns
+            Col("name", drop=5, min=12),
             Col("founded", "word", drop=2, narrow="year"),
             Col("status", "word", drop=4),
+            # partners merged into the members cell ("10 + 10 partners"): never dropped
             Col("members", "num"),
-            Col("partners", "num", drop=3),
             Col("themes", "ids", drop=1, min=20),
             # the member's own role and its dates: never dropped, so that a grouping it
-            # has left never reads as one it is in
-            *([Col(f"{code} role", "text", lines=0, min=16)] if code else []),
+            # has left never reads as one it is in; wide enough for a role and its years
+            # on one line ("observer 1995–2022") now that the members cell is wider
+            *([Col(f"{code} role", "text", lines=0, min=18)] if code else []),
         ],
     )
     for r in listing["groupings"]:
@@ -210,8 +214,7 @@ def groupings_cmd(
             (r["founded"], r["founded"][:4]),
             (_status_text(r), _status_word(r)),
             # an incomplete list: "N of M" like with like (OF_NOTE), as every face shows it
-            r["named_of_published"] or str(r["full_members"]),
-            r["other_participants"],
+            _members_cell(r),
             ", ".join(r["themes"]),
             *(
                 [(r["member_role"]["text"], r["member_role"]["text"].replace(" member ", " "))]
@@ -219,8 +222,10 @@ def groupings_cmd(
                 else []
             ),
         )
+    shown = t.shown_headers(out_console.width)
     out_console.print(t)
-    out_console.print(listing["counts_note"], markup=False, style="dim")
+    # the legend says only the columns shown, and the partners in the members cell
+    out_console.print(_groupings.counts_legend([*shown, "partners"]), markup=False, style="dim")
     if any(r["named_of_published"] for r in listing["groupings"]):
         out_console.print(listing["of_note"], markup=False, style="dim")
     if listing["incomplete_lists"]:
@@ -290,6 +295,21 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
     out_console.print("[bold]sources[/]")
     for sid, s in d["sources"].items():
         out_console.print(f"  [{sid}] {s['title']} — {s['publisher']}, {s['url']}", markup=False)
+
+
+def _members_cell(r: dict[str, Any]) -> Cell:
+    r"""A listing row's members, with its other participants beside them so that no width
+    hides them: "10 + 10 partners", "2 of 80 + 5 partners" (an incomplete list, OF_NOTE),
+    "25".
+
+    >>> _members_cell({"named_of_published": None, "full_members": 10, "other_participants": 1})
+    ('10 + 1 partner', '10\n+ 1 partner')
+    """
+    main = r["named_of_published"] or str(r["full_members"])
+    n = r["other_participants"]
+    if not n:
+        return main
+    return f"{main} + {plural(n, 'partner')}", f"{main}\n+ {plural(n, 'partner')}"
 
 
 def _status_text(r: dict[str, Any]) -> str:
