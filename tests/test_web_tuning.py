@@ -116,3 +116,43 @@ def test_a_solve_takes_none_of_the_pages_threads(store: Path) -> None:
 
     with TestClient(app) as c:
         assert c.get("/_probe/solve").json() == {"solving": 0, "page": 1}
+
+
+def test_a_warmed_worker_has_computed_its_first_pages_before_its_first_visitor(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``minilat serve`` warms each worker: the home page's view of the day (about 0.5 s
+    of CPU) and the listing are computed in the lifespan, not on a visitor's time."""
+    import datetime as _dt
+
+    asked: list[str] = []
+    real = tuning.warm_pages
+
+    async def spy(app: FastAPI, pages: tuple[tuple[str, bool], ...] = tuning.WARM_PAGES) -> float:
+        asked.extend(p for p, _ in pages)
+        return await real(app, pages)
+
+    monkeypatch.setattr(tuning, "warm_pages", spy)
+    cold, warm = create_app(store), create_app(store, warm=True)
+    _warm_up_done()
+    home = ("site", ("home", _dt.date.today()))
+    with TestClient(cold):
+        assert asked == []
+        assert home not in cold.state.site.ds.memo
+    with TestClient(warm) as c:
+        assert "/" in asked and "/groupings" in asked
+        assert home in warm.state.site.ds.memo  # before any request of the test
+        assert c.get("/").status_code == 200
+    gc.unfreeze()
+
+
+def test_a_page_that_fails_to_warm_is_logged_and_the_rest_still_warmed(
+    store: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(store)
+    _warm_up_done()
+    with TestClient(app) as c, caplog.at_level("WARNING", logger="minilat.web"):
+        c.portal.call(tuning.warm_pages, app, (("/no/such/page", False), ("/groupings", False)))
+        assert "warming /no/such/page answered 404" in caplog.text
+        assert any(k[0] == "grouping-list" for k in app.state.site.view_memo)
+    gc.unfreeze()

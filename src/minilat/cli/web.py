@@ -111,7 +111,9 @@ def serve(
     if workers == 1:
         from minilat.web import create_app
 
-        app = create_app(c.db, c.data_dir, editorial, releases=c.releases, threads=threads)
+        app = create_app(
+            c.db, c.data_dir, editorial, releases=c.releases, threads=threads, warm=True
+        )
         uvicorn.run(app, host=host, port=port, log_level=log_level, **proxy)  # type: ignore[arg-type]
         return
     # several processes: build the store once here, then each worker makes its app from

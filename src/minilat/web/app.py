@@ -68,6 +68,7 @@ def app_from_settings() -> FastAPI:
         Path(settings.resolve("db") or "minilat.db"),
         Path(data) if data else None,
         editorial if is_url(editorial or "") else Path(editorial) if editorial else None,
+        warm=True,
     )
 
 
@@ -99,6 +100,7 @@ def create_app(
     *,
     releases: Path | None = None,
     threads: int | None = None,
+    warm: bool = False,
 ) -> FastAPI:
     """The observatory as an ASGI app over the store at ``store_path``.
 
@@ -112,7 +114,10 @@ def create_app(
     ``MINILAT_THREADS``, else :data:`minilat.web.tuning.DEFAULT_THREADS`).
 
     When it starts (its lifespan), the app applies :mod:`minilat.web.tuning`: the thread
-    cap, and the dataset's objects frozen out of the garbage collector's walks.
+    cap, and the dataset's objects frozen out of the garbage collector's walks. With
+    ``warm`` (what ``minilat serve`` uses), it first asks itself for the pages of
+    :data:`minilat.web.tuning.WARM_PAGES`, so that no visitor waits for a worker's first
+    computation of them.
     """
     n_threads = tuning.threads(threads)
     site = Site(Path(store_path), data_dir, editorial)
@@ -120,6 +125,9 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         tuning.limit_threads(n_threads)
+        if warm:  # before the first visitor: the day's analyses, routing, templates
+            took = await tuning.warm_pages(app)
+            log.info("worker warmed in %.2f s", took)
         tuning.settle_heap()  # the dataset is loaded: freeze it out of the collections
         yield
 

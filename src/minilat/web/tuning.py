@@ -18,18 +18,41 @@ made the slowest answers slow rather than the average ones:
   objects are never walked again. It runs when the app starts and again whenever the
   dataset served is replaced (an edit, a changed YAML), first unfreezing so that the old
   dataset can be freed.
+
+A third cost made the slowest answers of a *cached* page slow: a process's **first**
+request for a page. ``minilat serve --workers 2`` runs two processes, and each computes
+the day's analyses, FastAPI's routing tables (built on the event loop on the first request
+through each router, about 0.1 s) and the page once; the home page's view alone is about
+0.5 s of CPU, and a worker's clients all wait behind it (p99 of the home page 1.5-2.3 s in
+``benchmarks/bench_web.py``, whose warm-up reached only one of the two workers).
+:func:`warm_pages` asks for :data:`WARM_PAGES` in process before the worker takes
+traffic (``minilat serve`` turns it on; the app's lifespan runs it, then freezes what it
+computed out of the collector).
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import os
+import time
+from typing import Any
 
 import anyio.to_thread
 
 from minilat.errors import BadInput
 
-__all__ = ["DEFAULT_THREADS", "THREADS_ENV", "limit_threads", "settle_heap", "threads"]
+__all__ = [
+    "DEFAULT_THREADS",
+    "THREADS_ENV",
+    "WARM_PAGES",
+    "limit_threads",
+    "settle_heap",
+    "threads",
+    "warm_pages",
+]
+
+log = logging.getLogger("minilat.web")
 
 #: Worker threads per server process answering pages and API calls (sync handlers).
 DEFAULT_THREADS = 4
@@ -74,3 +97,51 @@ def settle_heap() -> int:
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
+
+
+#: What a worker asks itself for before it takes traffic (path, gzipped): the pages every
+#: visitor starts from, the list the API is asked for most, and one grouping page (which
+#: computes what all grouping pages share: the catalogue of sources, the day's news).
+WARM_PAGES: tuple[tuple[str, bool], ...] = (
+    ("/", False),
+    ("/", True),
+    ("/groupings", False),
+    ("/groupings", True),
+    ("/groupings/quad", False),
+    ("/api/v1/groupings", False),
+)
+
+
+async def warm_pages(app: Any, pages: tuple[tuple[str, bool], ...] = WARM_PAGES) -> float:
+    """Ask ``app`` for ``pages`` in process (an ASGI call, no socket), so that the day's
+    analyses, the routing tables, the templates and the response cache are ready before
+    the first visitor; the seconds it took. A page that fails is logged and skipped: the
+    worker serves anyway."""
+    t0 = time.perf_counter()
+    for path, gzipped in pages:
+        headers = [(b"host", b"localhost"), (b"accept", b"text/html,*/*")]
+        if gzipped:
+            headers.append((b"accept-encoding", b"gzip, deflate, br"))
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+            "query_string": b"", "root_path": "", "headers": headers,
+            "server": ("localhost", 80), "client": ("127.0.0.1", 0), "state": {},
+        }  # fmt: skip
+        status = [0]
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any], status: list[int] = status) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+
+        try:
+            await app(scope, receive, send)
+        except Exception:  # the worker serves anyway; the first visitor will see the error
+            log.exception("warming %s failed", path)
+            continue
+        if status[0] != 200:
+            log.warning("warming %s answered %s", path, status[0])
+    return time.perf_counter() - t0
