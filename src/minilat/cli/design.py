@@ -23,6 +23,7 @@ from minilat.cli.kit import (
     parse_as_of,
     pass_ctx,
     plural,
+    say,
 )
 from minilat.cli.kit import table as kit_table
 from minilat.errors import BadInput, Infeasible
@@ -47,7 +48,7 @@ def _table(ds: Dataset, text: str, unit: str | None, normalize: bool) -> Capabil
         notices: list[str] = []
         t = read_capability_csv(path, unit=unit, normalize=normalize, notices=notices)
         for n in notices:
-            err_console.print(f"Notice: {n}", markup=False, soft_wrap=True)
+            say(n, "Notice: ", hang=2, console=err_console)
         return t
     return ds.capability(text)  # NotFound with a did-you-mean hint
 
@@ -88,33 +89,30 @@ def _print_sources(tables: list[dict[str, Any]]) -> None:
     for t in tables:
         for s in t["sources"]:
             url = f", {s['url']}" if s["url"] else ""
-            out_console.print(
-                f"  {t['id']}: {s['title']} — {s['publisher']}{url}", markup=False, soft_wrap=True
-            )
+            say(f"{s['title']} — {s['publisher']}{url}", f"  {t['id']}: ", hang=4)
 
 
 def _print_region_notes(tables: list[dict[str, Any]]) -> None:
     for t in tables:
         if t["region_share"] > 0:
-            out_console.print(
-                f"  note: {t['id']}: region rows ({_pct(t['region_share'])}:"
+            say(
+                f"{t['id']}: region rows ({_pct(t['region_share'])}:"
                 f" {', '.join(t['regions'])}) count in the world total but cannot be recruited",
-                markup=False,
-                soft_wrap=True,
+                "  note: ",
             )
         if t.get("unverified_share_ignored"):
-            out_console.print(
-                f"  note: {t['id']}: unverified rows ({_pct(t['unverified_share_ignored'])})"
+            say(
+                f"{t['id']}: unverified rows ({_pct(t['unverified_share_ignored'])})"
                 " ignored (--verified-only)",
-                markup=False,
+                "  note: ",
             )
 
 
 def _print_coalition(d: dict[str, Any], title: str) -> None:
     ms = 1000 * d["solve_seconds"]
-    out_console.print(
+    say(
         f"[bold]{title}[/]: {plural(d['size'], 'member')} — {_proof(d)}, solved in {ms:.1f} ms",
-        soft_wrap=True,
+        markup=True,
     )
     table = kit_table(
         "shares of the world total",
@@ -135,6 +133,8 @@ def _print_coalition(d: dict[str, Any], title: str) -> None:
 
 
 def _render(d: dict[str, Any]) -> None:
+    from rich.text import Text
+
     mode = d["mode"]
     if mode == "smallest":
         _print_coalition(d, "Smallest coalition meeting every target")
@@ -191,20 +191,17 @@ def _render(d: dict[str, Any]) -> None:
                 f" members it reported as of {e['published_as_of']} ({ids_g});"
                 f" the listed {'member covers' if d['size'] == 1 else 'members cover'} {cover}"
             )
-        out_console.print(
-            f"[bold]{g['name']}[/] ({g['id']}) as of {d['as_of']}: {head}", soft_wrap=True
-        )
+        say(Text.assemble((g["name"], "bold"), f" ({g['id']}) as of {d['as_of']}: {head}"))
         ids = [c["id"] for c in opt["coalition"]]
         fewer = (
             f" ({plural(len(ids), 'member')}: no other country adds coverage)"
             if len(ids) < d["size"]
             else ""
         )
-        out_console.print(
+        say(
             f"optimal coalition of {'at most ' if fewer else ''}{d['size']}"
             f"{'' if e is None else ' (as many as the listed members)'}: {', '.join(ids)}"
             f"{fewer} covers {_pct(opt['weighted_coverage'])} — {_proof(opt)}",
-            soft_wrap=True,
         )
         eff, rng = d["naim_efficiency"], d["naim_efficiency_range"]
         if eff is not None:
@@ -218,25 +215,24 @@ def _render(d: dict[str, Any]) -> None:
             said = f"between {rng[0]:.2f} and {rng[1]:.2f}"
         else:
             said = "—"
-        out_console.print(
-            f"[bold]Naim efficiency[/]: {said} (the grouping's coverage / the optimal coverage"
+        say(
+            f"{said} (the grouping's coverage / the optimal coverage"
             f" at the same size{'' if d['coverage_exact'] else ', as far as the table tells'})",
-            soft_wrap=True,
+            Text.assemble(("Naim efficiency", "bold"), ": "),
+            hang=2,
         )
         sw = d["best_swap"]
         if sw:
-            out_console.print(
+            say(
                 f"best single swap: {sw['out']} ({sw['out_name']}) out, {sw['in']}"
                 f" ({sw['in_name']}) in: +{_pct(sw['gain'])}"
                 f" → {_pct(sw['weighted_coverage_after'])}"
                 + ("" if d["coverage_exact"] else " (on the rows the table names)"),
-                markup=False,
-                soft_wrap=True,
             )
         else:
             out_console.print("no single swap raises the coverage")
         for note in d["notes"]:
-            out_console.print(f"  note: {note}", markup=False, soft_wrap=True)
+            say(note, "  note: ")
         _print_region_notes(d["tables"])
     _print_sources(d["tables"])
 
@@ -434,7 +430,7 @@ def tables(c: Context, as_json: bool) -> None:
     out_console.print("[bold]sources[/]")
     for t in d["tables"]:
         names = "; ".join(s["publisher"] for s in t["sources"])
-        out_console.print(f"  {t['id']}: {names}", markup=False, soft_wrap=True)
+        say(names, f"  {t['id']}: ", hang=4)
 
 
 COMMANDS = [design, tables]

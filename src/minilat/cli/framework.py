@@ -16,6 +16,7 @@ from minilat.cli.kit import (
     parse_as_of,
     pass_ctx,
     plural,
+    say,
     table,
     verified_option,
 )
@@ -36,6 +37,7 @@ def assess(
     c: Context, grouping_id: str, as_of: str | None, verified_only: bool, as_json: bool
 ) -> None:
     """The four characteristics of a minilateral and its type, with the evidence."""
+    from rich.text import Text
 
     from minilat.analysis import characteristics, typology
 
@@ -64,12 +66,13 @@ def assess(
         table.add_row(key, ch["label"], _VERDICT[ch["verdict"]], ch["reason"])
     out_console.print(table)
     t = result["typology"]
-    out_console.print(f"type: [bold]{t['type']}[/] — {t['reason']}", soft_wrap=True)
+    say(Text.assemble("type: ", (t["type"], "bold"), f" — {t['reason']}"))
     if t["agrees"] is False:
-        out_console.print(
-            f"[yellow]editor disagrees with the rule:[/] rule {t['rule_type']}, editor "
-            f"{t['editor_type']} — {t['editor_rationale']}",
-            soft_wrap=True,
+        say(
+            Text.assemble(
+                ("editor disagrees with the rule:", "yellow"),
+                f" rule {t['rule_type']}, editor {t['editor_type']} — {t['editor_rationale']}",
+            )
         )
 
 
@@ -174,11 +177,10 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
             f"{plural(len(disagreements), 'disagreement')} between the rule and an editor:"
         )
         for r in disagreements:
-            out_console.print(
-                f"  {r.grouping}: rule {r.rule_type} ({r.reason}); editor {r.editor_type} "
-                f"({r.editor_rationale})",
-                markup=False,
-                soft_wrap=True,
+            say(
+                f"rule {r.rule_type} ({r.reason}); editor {r.editor_type} ({r.editor_rationale})",
+                f"  {r.grouping}: ",
+                hang=4,
             )
 
 
@@ -213,7 +215,7 @@ def scorecard_cmd(c: Context, grouping_id: str, as_of: str | None, as_json: bool
         shown = "—" if ind["score"] is None else f"{ind['score']:.2f}"
         table.add_row(ind["title"], shown, ind["label"], ind["reason"])
     out_console.print(table)
-    out_console.print(card["summary"], markup=False, soft_wrap=True)
+    say(card["summary"])
 
 
 COMMANDS = [assess, typology_cmd, scorecard_cmd]

@@ -30,6 +30,7 @@ __all__ = [
     "Cell",
     "Col",
     "Context",
+    "aligned",
     "as_of_option",
     "cannot_write",
     "emit_json",
@@ -41,6 +42,7 @@ __all__ = [
     "plural",
     "prepare_out",
     "print_not_counted",
+    "say",
     "say_wrote",
     "size_of",
     "table",
@@ -358,6 +360,70 @@ def table(title: str, columns: Sequence[Col | str], ids: Iterable[int] = (0,)) -
         for i, c in enumerate(columns)
     ]
     return _Table(title, cols)
+
+
+# ---------------------------------------------------------------- prose
+
+
+def say(
+    body: Any,
+    head: Any = "",
+    *,
+    markup: bool = False,
+    style: str | None = None,
+    hang: int | None = None,
+    console: Any = None,
+) -> None:
+    """A line of prose wrapped at the terminal's width, its continuation lines under the
+    body's first word when a ``head`` leads it ("  wafer_capacity: " then the sources),
+    or ``hang`` columns in where a head is long (a source's id).
+    It is wrapped at spaces only, so an id or a code is never cut (only a word longer
+    than the whole line, an address, is folded). ``markup`` reads rich markup in both
+    parts; ``console`` is :data:`out_console` unless given.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    def text(s: Any) -> Text:
+        t = s.copy() if isinstance(s, Text) else Text.from_markup(s) if markup else Text(s)
+        if style:
+            t.stylize(style)
+        return t
+
+    c = console if console is not None else out_console
+    if hang is not None:
+        whole = text(head) + text(body)
+        for i, line in enumerate(whole.wrap(c, max(c.width - hang, 20), overflow="fold")):
+            c.print(Text(" " * hang) + line if i else line)
+        return
+    if not head:
+        c.print(text(body))
+        return
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")  # a table's default would cut with "…"
+    grid.add_row(text(head), text(body))
+    c.print(grid)
+
+
+def aligned(rows: Iterable[Sequence[str]], indent: int = 2, console: Any = None) -> None:
+    """Rows of short fields then a last one of prose (a show's events: date, kind,
+    title): each field in a column as wide as its widest, one space apart, the prose
+    wrapped under itself at the terminal's width, at spaces (:func:`say`)."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    table = [list(r) for r in rows]
+    if not table:
+        return
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    for _ in table[0][:-1]:
+        grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for r in table:
+        grid.add_row(*(Text(x) for x in r))
+    (console if console is not None else out_console).print(Padding(grid, (0, 0, 0, indent)))
 
 
 # ---------------------------------------------------------------- writing files

@@ -18,6 +18,7 @@ from minilat.cli.kit import (
     Cell,
     Col,
     Context,
+    aligned,
     as_of_option,
     emit_json,
     err_console,
@@ -27,6 +28,7 @@ from minilat.cli.kit import (
     pass_ctx,
     plural,
     print_not_counted,
+    say,
     say_wrote,
     table,
     verified_option,
@@ -240,6 +242,8 @@ def groupings_cmd(
 def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None:
     """A grouping with its members as of a date, and every source (by id, acronym, alias
     or former name)."""
+    from rich.text import Text
+
     from minilat.analysis import groupings as _groupings
 
     ds = c.dataset()
@@ -266,14 +270,14 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
         flag = "" if f["sources"] and not f["unverified"] else "  [yellow](unverified)[/]"
         label = key.replace("_", " ")
         out_console.print(f"{label:>17}: {f['value']}{flag}")
-    out_console.print(f"{'themes':>17}: {', '.join(d['themes']['value'])}")
+    say(", ".join(d["themes"]["value"]), f"{'themes':>17}: ")
     lf = d["life"]
     out_console.print(f"{'life':>17}: [bold]{lf['label']}[/]", end="")
     out_console.print(f" since {lf['since']}" if lf["since"] else "", markup=False)
-    out_console.print(f"  {lf['explanation']}", markup=False, style="dim")
+    say(lf["explanation"], "  ", style="dim")
     if lf["override"]:
         o = lf["override"]
-        out_console.print(f"  editor's reading: {o['status']} ({o['rationale']})", markup=False)
+        say(f"{o['status']} ({o['rationale']})", "  editor's reading: ")
     if d["status"] != "active" and not d["members"]:
         g = ds.grouping(grouping_id)
         out_console.print(_not_active(g, {**d, "name": d["name_as_of"]}), markup=False)
@@ -281,20 +285,21 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
         _print_members(d["members"], f"taking part as of {d['as_of']}")
         _print_incomplete(d["enumeration"])
     if d["commitments"]:
-        out_console.print(f"[bold]commitments[/]  {d['delivery']['summary']}")
-        for cm in d["commitments"]:
-            due = f" due {cm['due']}" if cm["due"] else ""
-            out_console.print(f"  {cm['made']}  {cm['status']:<16} {cm['text']}{due}", markup=False)
+        say(d["delivery"]["summary"], Text.assemble(("commitments", "bold"), "  "))
+        # dates of any precision ("1998", "2025-12") and the prose in aligned columns
+        aligned(
+            (cm["made"], cm["status"], cm["text"] + (f" due {cm['due']}" if cm["due"] else ""))
+            for cm in d["commitments"]
+        )
     if d["events"]:
         out_console.print("[bold]events[/]")
-        for e in d["events"]:
-            out_console.print(f"  {e['date']}  {e['kind']:<15} {e['title']}", markup=False)
+        aligned((e["date"], e["kind"], e["title"]) for e in d["events"])
     if d["notes"]:
         out_console.print("[bold]notes[/]")
         out_console.print(d["notes"].strip(), markup=False)
     out_console.print("[bold]sources[/]")
     for sid, s in d["sources"].items():
-        out_console.print(f"  [{sid}] {s['title']} — {s['publisher']}, {s['url']}", markup=False)
+        say(f"{s['title']} — {s['publisher']}, {s['url']}", f"  [{sid}] ", hang=4)
 
 
 def _members_cell(r: dict[str, Any]) -> Cell:

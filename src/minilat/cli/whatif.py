@@ -22,6 +22,7 @@ from minilat.cli.kit import (
     out_console,
     pass_ctx,
     plural,
+    say,
     table,
 )
 from minilat.errors import BadInput
@@ -42,11 +43,13 @@ def _read(path: str) -> tuple[str, str]:
 
 
 def _render(r: dict[str, Any], top: int) -> None:
+    from rich.text import Text
+
     sc = r["scenario"]
     head = f"What if, as of {r['as_of']}" + (f": {sc['title']}" if sc.get("title") else "")
     out_console.print(f"[bold]{head}[/]")
     for c in sc["changes"]:
-        out_console.print(f"  • {c['text']}", markup=False)
+        say(c["text"], "  • ")
     if r["groupings"]:
         t = table(
             f"{plural(len(r['groupings']), 'affected grouping')}",
@@ -60,7 +63,7 @@ def _render(r: dict[str, Any], top: int) -> None:
             )
         out_console.print(t)
     for f in r["founded"]:
-        out_console.print(f"[bold]{f['name']}[/]: {f['verdict']}", soft_wrap=True)
+        say(f["verdict"], Text.assemble((f["name"], "bold"), ": "), hang=2)
     diffs = r["differences"]
     if diffs:
         t = table(
@@ -81,7 +84,7 @@ def _render(r: dict[str, Any], top: int) -> None:
         for d in apart:
             t.add_row(d["area"], d["explanation"])
         out_console.print(t)
-    out_console.print(r["summary"], markup=False, soft_wrap=True)
+    say(r["summary"])
     n = r["counts"]["negligible"]
     if n:
         out_console.print(f"{plural(n, 'difference')} smaller than 0.001 not listed.")
