@@ -63,14 +63,17 @@ def test_published_member_count_when_not_enumerated() -> None:
 
 def test_a_published_count_of_participants_sets_the_size_too() -> None:
     """The WTO e-commerce initiative names its 3 co-convenors of 76 participants: it is not
-    a minilateral of 3 (the size rule ignored counts of participants)."""
+    a minilateral of 3 (the size rule ignored counts of participants). Nor is it 76
+    full-member states: a count of participants in every role bounds them (3 to 76), so
+    the record cannot say whether it is a minilateral (tests/test_size_counts.py)."""
     g = grouping(
         members=("AUS", "JPN", "SGP"),
         member_count={"value": 76, "date": "2019", "counts": "participants", "sources": ["s"]},
     )
     a = assess(dataset(g), g, dt.date(2024, 6, 1))
-    assert a.size.value == 76 and a.size.label != "minilateral"
-    assert "published count of participants" in a.size.reason and "3 enumerated" in a.size.reason
+    assert a.size.bounds == (3, 76) and a.size.verdict is not True and not a.is_minilateral
+    assert a.size.label == "minilateral or plurilateral or multilateral"
+    assert "76 participants in every role" in a.size.reason and "3 named here" in a.size.reason
 
 
 @pytest.mark.parametrize(

@@ -172,6 +172,8 @@ class Characteristic:
 
     ``verdict`` is True when the grouping has the characteristic in the article's sense,
     False when it does not, None when it cannot be assessed (``missing`` says what).
+    ``bounds`` is the least and the most the value can be where the record cannot say
+    which (a size against a head-count of participants in every role), else None.
     """
 
     name: str
@@ -181,6 +183,7 @@ class Characteristic:
     reason: str
     evidence: tuple[Evidence, ...] = ()
     missing: tuple[str, ...] = ()
+    bounds: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -218,19 +221,31 @@ def _size(
     )
     n = len(full_states)
     declared = g.member_count
+    high = n
     if (
         declared is not None
         and declared.date.first_day() <= day
-        and declared.value > n
         and (declared.verified or not verified_only)
     ):
-        # a published head-count above the members named: the size is the head-count. A
-        # count of participants (states and others, e.g. the EU) stands for the states too:
-        # the few non-state participants cannot bring 76 below the size classes' bounds
-        what = "" if declared.counts == "states" else " of participants"
-        evidence = (*evidence, _ev(f"published count{what}", declared.value, declared))
-        counted = f" (published count{what} as of {declared.date}; {n} enumerated in the dataset)"
-        n = declared.value
+        if declared.counts == "states" and declared.value > n:
+            # a published head-count of member states above the ones named: the size
+            evidence = (*evidence, _ev("published count", declared.value, declared))
+            counted = f" (published count as of {declared.date}; {n} enumerated in the dataset)"
+            n = high = declared.value
+        elif declared.counts == "participants" and declared.value > len(current):
+            # a head-count of participants in every role (partners, the EU, companies)
+            # is not one of full-member states: the ones not named may be of any role, so
+            # the full-member states are those named, up to all of the unnamed besides
+            unnamed = declared.value - len(current)
+            high = n + unnamed
+            evidence = (*evidence, _ev("published count of participants", declared.value, declared))
+            counted = (
+                f", {n} to {high} in all: {g.name} published {declared.value} participants in "
+                f"every role as of {declared.date}, {len(current)} named here; the {unnamed} "
+                "not named may be full-member states or not"
+            )
+        else:
+            counted = ""
     else:
         counted = ""
     if not g.active_on(day):
@@ -253,14 +268,10 @@ def _size(
             evidence,
             ("memberships",),
         )
-    if n <= rules.bilateral_max:
-        label = "bilateral"
-    elif n <= rules.minilateral_max:
-        label = "minilateral"
-    elif n <= rules.plurilateral_max:
-        label = "plurilateral"
-    else:
-        label = "multilateral"
+    order = ("bilateral", "minilateral", "plurilateral", "multilateral")
+    low_at, high_at = order.index(_size_class(n, rules)), order.index(_size_class(high, rules))
+    # bounds across classes: every class between them is said ("minilateral or plurilateral")
+    label = " or ".join(order[low_at : high_at + 1])
     extra = ""
     if others:
         kinds: dict[str, int] = {}
@@ -272,11 +283,35 @@ def _size(
             )
             kinds[key] = kinds.get(key, 0) + 1
         extra = " (besides: " + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items())) + ")"
+    named = "named " if high > n else ""
+    bands = "; ".join(f"{c} is {_band(c, rules)}" for c in label.split(" or "))
     reason = (
-        f"{n} full-member state{'s' if n != 1 else ''} on {day.isoformat()}{counted}{extra}; "
-        f"{label} is {_band(label, rules)}"
+        f"{n} full-member state{'s' if n != 1 else ''} {named}on {day.isoformat()}"
+        f"{counted}{extra}; {bands}"
     )
-    return Characteristic("size", n, label, label == "minilateral", reason, evidence)
+    classes = label.split(" or ")
+    # decided when every size within the bounds is a minilateral, or none is
+    verdict = None if len(classes) > 1 and "minilateral" in classes else classes == ["minilateral"]
+    return Characteristic(
+        "size",
+        n,
+        label,
+        verdict,
+        reason,
+        evidence,
+        () if verdict is not None else ("the roles of the participants not named",),
+        (n, high) if high > n else None,
+    )
+
+
+def _size_class(n: int, rules: Rules) -> str:
+    if n <= rules.bilateral_max:
+        return "bilateral"
+    if n <= rules.minilateral_max:
+        return "minilateral"
+    if n <= rules.plurilateral_max:
+        return "plurilateral"
+    return "multilateral"
 
 
 def _band(label: str, rules: Rules) -> str:
@@ -470,10 +505,11 @@ def assess(
         has = [c.label for c in typical if c.verdict]
         lacks = [c.label for c in typical if c.verdict is False]
         unknown = [c.name for c in typical if c.verdict is None]
+        states = f"{size.bounds[0]} to {size.bounds[1]}" if size.bounds else size.value
         head = (
-            f"a minilateral: {size.value} states"
+            f"a minilateral: {states} states"
             if is_mini
-            else f"not a minilateral: {size.label} ({size.value} states)"
+            else f"not a minilateral: {size.label} ({states} states)"
         )
         tail = []
         if has:
