@@ -468,6 +468,7 @@ def _check_grouping(
         )
     _check_evidence(g, raw, doc, sources, col, path)
     _check_life(g, doc, path, sources, col)
+    _check_prose(raw, doc, path, col)
     for i, p in enumerate(g.periods):
         if p.end is not None and p.end.first_day() <= p.start.first_day():
             col.add(
@@ -524,6 +525,48 @@ def _check_grouping(
                     f"memberships[{j}] ({other.start}–{other.end or 'open'})",
                 )
         by_participant.setdefault(m.participant, []).append((i, m))
+
+
+def _field_names() -> frozenset[str]:
+    """Every field name of the record's schema that is more than one word (member_count,
+    legal_personality, ...): prose that names one in parentheses shows readers a field,
+    not words."""
+    import minilat.model as model
+
+    return frozenset(
+        name
+        for obj in vars(model).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel)
+        for name in obj.model_fields
+        if "_" in name
+    )
+
+
+_FIELD_IN_PROSE = re.compile(r"\(([a-z]+(?:_[a-z]+)+)\)")
+
+
+def _check_prose(
+    raw: Any, doc: _Located, path: Path, col: _Collector, at: tuple[Any, ...] = ()
+) -> None:
+    """Notes and other free text never name a schema field in parentheses ("the head-count
+    of participants (member_count)"): every face prints them as they are, so a reader
+    would see the field's name where words belong."""
+    if isinstance(raw, dict):
+        for k, v in raw.items():
+            _check_prose(v, doc, path, col, (*at, k))
+    elif isinstance(raw, list):
+        for i, v in enumerate(raw):
+            _check_prose(v, doc, path, col, (*at, i))
+    elif isinstance(raw, str) and " " in raw:
+        for m in _FIELD_IN_PROSE.finditer(raw):
+            if m.group(1) in _field_names():
+                col.add(
+                    path,
+                    doc.line(at),
+                    _fmt(at),
+                    f"names the field {m.group(1)} in parentheses, which every face prints "
+                    "as it is: say it in words (e.g. 'the published head-count')",
+                )
 
 
 def _check_life(
