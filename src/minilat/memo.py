@@ -168,6 +168,17 @@ class Memo:
         flight.done.set()
         return value
 
+    def peek(self, key: Hashable) -> Any:
+        """The answer kept under ``key`` (counted as a hit), or None: never computes, never
+        waits, so a coroutine may ask on the event loop."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry[0]
+
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             return key in self._entries

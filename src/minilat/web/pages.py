@@ -32,13 +32,55 @@ def _renderer(request: Request) -> Any:
     return request.app.state.renderer
 
 
+def _version(site: Site, day: _dt.date | None = None) -> tuple[Any, ...]:
+    """What a page of the dataset depends on besides its address and options: the version
+    of the data served (read before the view, so that a page is never kept under an older
+    version than it shows) and the day (today, or the page's date). A page's ``shared``
+    (:meth:`minilat.web.render.Renderer.html`)."""
+    return (site.refresh(), _dt.date.today(), day)
+
+
+def _kept(
+    request: Request, site: Site, template: str, day: _dt.date | None = None, *more: Any
+) -> Response | None:
+    """The page already rendered for this request (see :func:`_version`), looked up on
+    the event loop; None when it must be computed, or when the version of the data is due
+    to be checked (file stats and a database read: in the worker thread)."""
+    if site.refresh_due():
+        return None
+    shared = (site.serial, _dt.date.today(), day, *more)
+    kept: Response | None = _renderer(request).kept_page(request, template, shared)
+    return kept
+
+
+def _news_version() -> tuple[str, Any]:
+    """What a grouping page's news section reads besides the dataset: the monitor store."""
+    root = news.monitor_root()
+    return str(root), news.store_version(root)
+
+
+# The pages below are coroutines that answer from the rendered pages' memo when they can
+# (a look-up), and compute in a worker thread otherwise: a page computed by a view is
+# computed in a thread as before, one kept is answered without the thread's round trip.
+
+
 @router.get("/")
-def home(request: Request, site: SiteDep) -> Response:
-    return _renderer(request).page(request, "home.html", views.home(site, _dt.date.today()))
+async def home(request: Request, site: SiteDep) -> Response:
+    kept = _kept(request, site, "home.html")
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(_home, request, site)
+
+
+def _home(request: Request, site: Site) -> Response:
+    version = _version(site)
+    return _renderer(request).page(
+        request, "home.html", views.home(site, _dt.date.today()), shared=version
+    )
 
 
 @router.get("/groupings")
-def groupings(
+async def groupings(
     request: Request,
     site: SiteDep,
     type: Opt = None,
@@ -53,6 +95,32 @@ def groupings(
     sort: Annotated[str | None, Query(max_length=20)] = None,
     region: Opt = None,
 ) -> Response:
+    # a page kept was rendered without errors for the same declared options, version and day
+    kept = _kept(request, site, "groupings.html")
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(
+        _groupings, request, site, type, theme, member, as_of, active_on, ever, q, limit,
+        offset, sort, region,
+    )  # fmt: skip
+
+
+def _groupings(
+    request: Request,
+    site: Site,
+    type: str | None,
+    theme: str | None,
+    member: str | None,
+    as_of: str | None,
+    active_on: str | None,
+    ever: bool,
+    q: str | None,
+    limit: int,
+    offset: int,
+    sort: str | None,
+    region: str | None,
+) -> Response:
+    version = _version(site)
     errors: dict[str, str] = {}
     if not request_wants_json(request):  # a page keeps the form and shows errors inline
         checks = {
@@ -83,15 +151,25 @@ def groupings(
         data["errors"] = errors
         data["typed"] = {"member": member or "", "as_of": as_of or active_on or ""}
         return _renderer(request).html(request, "groupings.html", data, status=400)
-    return _renderer(request).page(request, "groupings.html", data)
+    return _renderer(request).page(request, "groupings.html", data, shared=version)
 
 
 @router.get("/groupings/{gid}")
-def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Response:
+async def grouping(request: Request, site: SiteDep, gid: str, as_of: Opt = None) -> Response:
     day = site.day(as_of)
+    kept = _kept(request, site, "grouping.html", day, *_news_version())
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(_grouping, request, site, gid, day)
+
+
+def _grouping(request: Request, site: Site, gid: str, day: _dt.date) -> Response:
+    version = (*_version(site, day), *_news_version())  # the news section: monitor store
     data = views.grouping(site, gid, day)
     data["news"] = news.news_section(site, gid, day)
-    return _renderer(request).page(request, "grouping.html", data, notes=Footnotes(catalog(site)))
+    return _renderer(request).page(
+        request, "grouping.html", data, notes=Footnotes(catalog(site)), shared=version
+    )
 
 
 @router.get("/countries")
@@ -101,12 +179,23 @@ def countries(request: Request, site: SiteDep, as_of: Opt = None, region: Opt = 
 
 
 @router.get("/countries/{iso3}")
-def country(request: Request, site: SiteDep, iso3: str, as_of: Opt = None) -> Response:
+async def country(request: Request, site: SiteDep, iso3: str, as_of: Opt = None) -> Response:
+    day = site.day(as_of)
+    kept = _kept(request, site, "country.html", day)
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(_country, request, site, iso3, day)
+
+
+def _country(request: Request, site: Site, iso3: str, day: _dt.date) -> Response:
     other = views.non_state_address(site, iso3)
     if other is not None:  # the EU, a territory: its groupings, as `minilat country` lists
         return redirect_with_query(request, "/groupings", member=other)
-    data = views.country(site, iso3, site.day(as_of))
-    return _renderer(request).page(request, "country.html", data, notes=Footnotes(catalog(site)))
+    version = _version(site, day)
+    data = views.country(site, iso3, day)
+    return _renderer(request).page(
+        request, "country.html", data, notes=Footnotes(catalog(site)), shared=version
+    )
 
 
 @router.get("/network")

@@ -16,14 +16,17 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
 from markupsafe import Markup
 
+from minilat.memo import Memo
 from minilat.web import findings, footnotes, maps, rows, wording
 from minilat.web.escaping import escape_text
 from minilat.web.http import dumps, error_body, wants_json
 
-__all__ = ["CACHE_CONTROL", "Renderer", "json_response", "request_wants_json"]
+__all__ = ["CACHE_CONTROL", "PAGES_MAX_BYTES", "Renderer", "json_response", "request_wants_json"]
 
 #: Caching for answers derived from the (read-only) dataset.
 CACHE_CONTROL = "public, max-age=300"
+#: What the memo of rendered pages may hold (bytes, estimated): see :meth:`Renderer.html`.
+PAGES_MAX_BYTES = 16 * 1024 * 1024
 
 NAV = [
     ("/", "Home"),
@@ -125,9 +128,14 @@ class Renderer:
     The templates ship inside the package and do not change while the server runs: each
     is compiled once per process and never looked at on disk again (``auto_reload`` off,
     no file stat per page).
+
+    :attr:`pages` keeps rendered pages that a view declares a pure function of what it
+    names (:meth:`html`'s ``shared``), bounded by :data:`PAGES_MAX_BYTES`.
     """
 
     def __init__(self) -> None:
+        #: Rendered pages, by template, address, declared options and ``shared``.
+        self.pages = Memo(PAGES_MAX_BYTES)
         self.env = _Environment(
             loader=PackageLoader("minilat.web", "templates"),
             autoescape=True,
@@ -162,23 +170,50 @@ class Renderer:
         *,
         status: int = 200,
         cache_control: str = CACHE_CONTROL,
+        shared: tuple[Any, ...] | None = None,
         **extra: Any,
     ) -> Response:
-        notes = extra.get("notes")
-        if isinstance(notes, footnotes.Footnotes):  # this page's numbering cites
-            extra = {**extra, **notes.template_globals()}
-        body = self.env.get_template(template).render(
-            d=data, path=route_path(request), query=_declared_query(request), **extra
-        )
-        return Response(
-            body,
-            status_code=status,
-            media_type="text/html; charset=utf-8",
-            headers={"cache-control": cache_control, "vary": "Accept"},
-        )
+        """``template`` rendered with ``data`` as an HTML answer.
+
+        ``shared``: what the page depends on besides its template, its address and the
+        query parameters its route declares (a view passes the version of the data it
+        read, the day and anything else its answer reads, such as the news store's
+        version). The rendered page is then kept in :attr:`pages` under all of these and
+        rendered once for every request that names the same: the plain and the gzipped
+        answer, HEAD, a request that bypasses the response cache (``Cache-Control:
+        no-cache``), an address with parameters the route ignores. Without ``shared``
+        (pages that depend on more, or on who asks), it is rendered every time."""
+        path, query = route_path(request), _declared_query(request)
+
+        def render() -> str:
+            more = extra
+            notes = extra.get("notes")
+            if isinstance(notes, footnotes.Footnotes):  # this page's numbering cites
+                more = {**extra, **notes.template_globals()}
+            return self.env.get_template(template).render(d=data, path=path, query=query, **more)
+
+        if shared is None:
+            body = render()
+        else:
+            body = self.pages.get(_page_key(template, path, query, shared), render)
+        return _html_response(body, status, cache_control)
+
+    def kept_page(
+        self, request: Request, template: str, shared: tuple[Any, ...]
+    ) -> Response | None:
+        """The page :meth:`html` kept for this request and ``shared``, as an answer, or None
+        if there is none: a look-up, never a computation, so a page's coroutine asks it on
+        the event loop and goes to a worker thread only to compute (handing a request to a
+        thread and back costs more CPU than answering it from here)."""
+        if request_wants_json(request):
+            return None
+        key = _page_key(template, route_path(request), _declared_query(request), shared)
+        body = self.pages.peek(key)
+        return None if body is None else _html_response(body, 200, CACHE_CONTROL)
 
     def page(self, request: Request, template: str, data: dict[str, Any], **extra: Any) -> Response:
-        """The page as HTML, or its data as JSON if the client asked for JSON."""
+        """The page as HTML, or its data as JSON if the client asked for JSON (``extra``
+        as for :meth:`html`)."""
         if request_wants_json(request):
             return json_response(data)
         return self.html(request, template, data, **extra)
@@ -200,6 +235,21 @@ class Renderer:
         if path.startswith(("/api/", "/feeds/", "/downloads/")) or request_wants_json(request):
             return json_response(body, status, cache_control="no-store")
         return self.html(request, "error.html", body, status=status, cache_control="no-store")
+
+
+def _page_key(
+    template: str, path: str, query: dict[str, str], shared: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    return (template, path, tuple(sorted(query.items())), *shared)
+
+
+def _html_response(body: str, status: int, cache_control: str) -> Response:
+    return Response(
+        body,
+        status_code=status,
+        media_type="text/html; charset=utf-8",
+        headers={"cache-control": cache_control, "vary": "Accept"},
+    )
 
 
 def _declared_query(request: Request) -> dict[str, str]:
