@@ -209,3 +209,43 @@ def test_a_request_may_ask_for_a_fresh_answer() -> None:
     assert app.calls["/page"] == 2
     app.client.get("/page")
     assert app.calls["/page"] == 2  # the fresh answer replaced the kept one
+
+
+def test_the_same_body_is_gzipped_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer computed afresh whose body is the same bytes as before (a page kept
+    rendered) is not compressed again; another body is, and each decompresses to its
+    own text."""
+    import gzip as gzip_module
+
+    from minilat.web import middleware
+
+    monkeypatch.setattr(middleware, "_GZIPPED", middleware._Gzipped())
+    compressed: list[int] = []
+    real = gzip_module.compress
+
+    def counting(data: bytes, *args: Any, **kwargs: Any) -> bytes:
+        compressed.append(len(data))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(middleware.gzip, "compress", counting)
+    app = _Counting()
+    fresh = {"cache-control": "no-cache", "accept-encoding": "gzip"}
+    one = [app.client.get("/page?n=1", headers=fresh) for _ in range(3)]
+    assert app.calls["/page"] == 3  # computed afresh each time...
+    assert len(compressed) == 1  # ... compressed once
+    assert all(r.headers["content-encoding"] == "gzip" for r in one)
+    assert {r.text for r in one} == {"/page 1".ljust(2000, ".")}
+    two = app.client.get("/page?n=2", headers=fresh)
+    assert len(compressed) == 2 and two.text == "/page 2".ljust(2000, ".")
+    assert two.headers["etag"] != one[0].headers["etag"]
+
+
+def test_the_gzipped_bodies_are_bounded_in_bytes() -> None:
+    from minilat.web.middleware import _Gzipped
+
+    memo = _Gzipped(max_bytes=10_000)
+    for i in range(50):
+        memo.put(i.to_bytes(4, "big"), bytes(1000))
+    assert memo.bytes <= 10_000
+    assert memo.get((49).to_bytes(4, "big")) is not None
+    assert memo.get((0).to_bytes(4, "big")) is None
