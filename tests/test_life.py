@@ -456,3 +456,40 @@ def test_dormant_in_the_shipped_data_always_rests_on_a_search_or_a_sourced_end(
                 assert lf.basis == "period" or (lf.search and lf.search["conclusive"]), g.id
             if lf.status == "revived":
                 assert lf.lapses, (g.id, day)
+
+
+def test_a_records_reading_kept_across_dates_gives_the_same_life_as_read_afresh(
+    ds: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """life() reads a grouping's record once (its activities, lapses and silences do not
+    depend on the date): the answers on every date are those of a fresh reading, and a
+    grouping with the same id but another record is read for itself."""
+    from minilat.analysis import life as life_module
+
+    days = [dt.date(y, m, 1) for y in (2005, 2010, 2018, 2026) for m in (1, 7)]
+    kept = {(g.id, d): life(g, d) for g in ds.groupings.values() for d in days}
+    calls: list[str] = []
+    real = life_module.activities
+    monkeypatch.setattr(life_module, "activities", lambda g: calls.append(g.id) or real(g))
+    monkeypatch.setattr(life_module, "_records", type(life_module._records)())
+    fresh = {(g.id, d): life(g, d) for g in ds.groupings.values() for d in days}
+    assert fresh == kept
+    assert len(calls) == len(ds.groupings)  # once per grouping, not once per date
+    quiet = _grouping()  # one meeting in 2023
+    busy = _grouping(
+        events=[
+            {"date": f"{y}-03-01", "kind": "meeting", "title": "Meeting", "sources": ["s"]}
+            for y in range(2023, 2027)
+        ]
+    )
+    assert quiet.id == busy.id
+    assert life(quiet, TODAY).last_activity != life(busy, TODAY).last_activity
+    assert life(busy, TODAY) == life_module._life(busy, TODAY, LIFE_RULES, *_fresh_record(busy))
+
+
+def _fresh_record(g: Grouping) -> tuple[Any, Any, Any]:
+    from minilat.analysis import life as life_module
+
+    acts = activities(g)
+    silences = life_module._silences(g, acts, LIFE_RULES)
+    return acts, life_module._lapses(g, acts, LIFE_RULES, silences), silences
