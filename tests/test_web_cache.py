@@ -12,7 +12,6 @@ import asyncio
 import inspect
 import textwrap
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -250,41 +249,3 @@ def test_the_gzipped_bodies_are_bounded_in_bytes() -> None:
     assert memo.bytes <= 10_000
     assert memo.get((49).to_bytes(4, "big")) is not None
     assert memo.get((0).to_bytes(4, "big")) is None
-
-
-def test_a_periodic_check_of_the_version_holds_no_one_up(
-    site_client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """While one thread checks whether the data changed (file stats, a database read),
-    the others answer from the version served instead of queueing behind it; after an
-    edit through this process (changed()), everyone waits for the new version."""
-    from minilat.web import site as site_module
-
-    site = site_client.app.state.site  # type: ignore[attr-defined]
-    inside, release = threading.Event(), threading.Event()
-    real = site._reread_yaml
-
-    def slow() -> bool:
-        inside.set()
-        release.wait(10)
-        return bool(real())
-
-    monkeypatch.setattr(site, "_reread_yaml", slow)
-    monkeypatch.setattr(site_module, "REFRESH_SECONDS", 0.0)
-    checker = threading.Thread(target=site.refresh)
-    checker.start()
-    assert inside.wait(10)
-    serial = site.serial
-    t0 = time.monotonic()
-    assert site.refresh() == serial  # at once, from the version served
-    assert time.monotonic() - t0 < 1.0
-    site.changed()
-    waited: list[int] = []
-    editor = threading.Thread(target=lambda: waited.append(site.refresh()))
-    editor.start()
-    editor.join(0.3)
-    assert editor.is_alive()  # after an edit: waits for the check under way
-    release.set()
-    checker.join(10)
-    editor.join(10)
-    assert waited and not editor.is_alive()

@@ -162,15 +162,7 @@ class Site:
         now = time.monotonic()
         if now - self._checked < REFRESH_SECONDS:
             return self.serial
-        # the check due every second is made by one thread; the others answer from the
-        # version served until it is done (they would have a moment earlier), rather than
-        # queue behind its file stats and database read, holding the request threads: at
-        # 50 clients that queue was the slowest answers of pages kept rendered. After an
-        # edit through this process (changed()), everyone waits for the new version.
-        forced = self._checked == float("-inf")
-        if not self._refresh_lock.acquire(blocking=forced):
-            return self.serial
-        try:
+        with self._refresh_lock:
             if now - self._checked < REFRESH_SECONDS:
                 return self.serial
             reread = self._reread_yaml()
@@ -186,8 +178,6 @@ class Site:
                 self.generation = generation
                 self.serial += 1
             self._checked = time.monotonic()
-        finally:
-            self._refresh_lock.release()
         if replaced and gc.get_freeze_count():
             # a served process keeps its long-lived objects out of the collector's walks
             # (minilat.web.tuning): the new dataset joins them, the old one is freed
