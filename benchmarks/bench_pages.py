@@ -15,6 +15,13 @@ wall time) without and with ``Accept-Encoding: gzip``, and the body's size.
 Then, on the same bodies, the size and CPU time of gzip at zlib levels 1 to 9: how the
 level of :data:`minilat.web.middleware.GZIP_LEVEL` was chosen.
 
+The home, groupings, grouping and country pages are kept rendered per address, options,
+day and version of the data (``minilat.web.render.Renderer.pages``): after the warm-up
+their rows measure a request that bypasses the response cache but finds the page
+rendered (routing, parameters, the view's and the page's look-ups, the response,
+middleware, gzip). What a page costs the first time is measured by ``bench_web.py``'s
+*new date* rows.
+
 Target (issue 11): the list and grouping pages computed afresh at p99 < 50 ms with 50
 concurrent clients on 2 cores, which a closed loop of 50 clients only reaches below about
 1.2 ms of server CPU per page (``benchmarks/bench_web.py`` measures the latency itself).
