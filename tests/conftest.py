@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
+import atexit
+import contextlib
+import marshal
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,10 +18,13 @@ from fastapi.testclient import TestClient
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
+from minilat import dataset as _dataset
+from minilat import store as _store
 from minilat.cli import cli
 from minilat.dataset import Dataset
-from minilat.editorial import editors
+from minilat.editorial import editors, edits
 from minilat.editorial.database import EditorialDB
+from minilat.web import site as _site
 from postgres_server import postgres_server  # noqa: F401  (a session fixture)
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,53 +67,152 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 editors._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
+# ------------------------------------------------------------------ one build per version
+#
+# The suite reads and compiles the same data folders hundreds of times: every CLI test
+# opens a fresh store (the YAML read and validated, about 0.75 s of CPU, then compiled
+# into SQLite, about 0.2 s), every web app reads the YAML's documents for the editors, and
+# some forty doctests and module-level test data call ``load()``. Each of these is a pure
+# function of the folder's files, so the suite does each once per *content* of a folder
+# (``dataset.fingerprint``: every file's name and bytes, what ``open_store`` itself uses
+# to decide that a store is stale) and hands every caller its own copy. A writable copy
+# of the bundled data (``data_copy``, ``mini_dir``) is the same content, so it is read
+# once too; a test that changes a file gets a new fingerprint, so a real read and build.
+# Installed when conftest is imported, so collection and the doctests share it as well.
+
+_REAL_LOAD = _dataset.load
+_REAL_OPEN_STORE = _store.open_store
+_REAL_READ_BASE = edits.read_base
+#: What a real build runs: a test that replaces one of them (to make a build fail, or to
+#: count it) gets the real ``open_store``.
+_BUILD_PARTS = {name: getattr(_store, name) for name in ("build", "_fill", "_insert_grouping")}
+_LOADED: dict[str, Dataset] = {}
+_BASES: dict[str, edits.Base] = {}
+#: A compiled store per (fingerprint, schema version), kept apart, copied on demand.
+_COMPILED: dict[tuple[str, str], Path] = {}
+#: The (fingerprint, schema version, built_at) of the stores built by ``open_store``:
+#: every copy of one holds the same dataset (see ``Store.dataset`` below).
+_BUILT: set[tuple[str, str, str]] = set()
+_COMPILED_DIR = Path(tempfile.mkdtemp(prefix="minilat-test-stores-"))
+atexit.register(shutil.rmtree, _COMPILED_DIR, True)
+
+
+def _content_key(folder: Path) -> str | None:
+    """The folder's fingerprint, or None for what is not a data folder (the real
+    functions report it)."""
+    if not (folder.is_dir() and (folder / "groupings").is_dir()):
+        return None
+    return _dataset.fingerprint(folder)
+
+
+def _copy(ds: Dataset) -> Dataset:
+    """A new Dataset over the same frozen records, with its own mappings and an empty memo."""
+    return Dataset(
+        dict(ds.groupings),
+        dict(ds.participants),
+        dict(ds.sources),
+        dict(ds.capabilities),
+        dict(ds.indicators),
+    )
+
+
+def _load_once(root: Path | None = None) -> Dataset:
+    folder = Path(root) if root else _dataset.bundled_data_dir()
+    key = _content_key(folder)
+    if key is None:
+        return _REAL_LOAD(folder)
+    if key not in _LOADED:
+        _LOADED[key] = _REAL_LOAD(folder)  # a folder that does not validate raises, unkept
+    return _copy(_LOADED[key])
+
+
+def _open_store_once(
+    path: Path, data_dir: Path | None = None, *, rebuild: bool = False
+) -> _store.Store:
+    """``open_store``, with a store already compiled from the same files copied into
+    place (atomically, as a build is) instead of compiled again."""
+    folder = Path(data_dir) if data_dir else _dataset.bundled_data_dir()
+    real_parts = all(getattr(_store, n) is f for n, f in _BUILD_PARTS.items())
+    fp = _content_key(folder) if real_parts and not rebuild else None
+    if fp is None:
+        return _REAL_OPEN_STORE(path, data_dir, rebuild=rebuild)
+    key = (fp, str(_store.SCHEMA_VERSION))
+    path = Path(path)
+    meta = _store._read_meta(path) if path.exists() else {}
+    if (meta.get("fingerprint"), meta.get("schema_version")) == key:
+        return _store.Store(path)  # up to date: what the real one does
+    if key in _COMPILED:
+        tmp = ""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".minilat-copy-", suffix=".db", dir=path.parent)
+            os.close(fd)
+            shutil.copyfile(_COMPILED[key], tmp)
+            os.replace(tmp, path)
+        except OSError:  # an unwritable place: the real one says so, as a StoreError
+            with contextlib.suppress(OSError):
+                if tmp:
+                    os.unlink(tmp)
+            return _REAL_OPEN_STORE(path, data_dir)
+        return _store.Store(path)
+    store = _REAL_OPEN_STORE(path, data_dir)
+    meta = store.meta()
+    if (meta.get("fingerprint"), meta.get("schema_version")) == key:
+        kept = _COMPILED_DIR / f"{len(_COMPILED)}.db"
+        shutil.copyfile(path, kept)
+        _COMPILED[key] = kept
+        _BUILT.add((*key, meta.get("built_at", "")))
+    return store
+
+
+def _read_base_once(root: Path | None = None) -> edits.Base:
+    """``edits.read_base`` once per content of a folder: each caller gets its own copy
+    of the documents (marshal: they are plain JSON-ready data), with the paths of its
+    own folder."""
+    folder = root if root is not None else _dataset.bundled_data_dir()
+    key = _content_key(Path(folder))
+    if key is None:
+        return _REAL_READ_BASE(root)
+    if key not in _BASES:
+        _BASES[key] = _REAL_READ_BASE(root)
+    base = _BASES[key]
+    groupings, sources = marshal.loads(marshal.dumps((dict(base.groupings), dict(base.sources))))
+    files = {k: Path(folder) / p.relative_to(base.root) for k, p in base.source_files.items()}
+    return edits.Base(folder, groupings, sources, files)
+
+
+_dataset.load = _load_once
+_store.open_store = _open_store_once
+edits.read_base = _read_base_once
+_site.open_store = _open_store_once
+_site.read_base = _read_base_once
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _yaml_read_once_per_version() -> Iterator[None]:
-    """Each web app reads the data folder's YAML documents (``edits.read_base``, ruamel:
-    about a second) the first time an editor page needs them; the suite builds hundreds of
-    apps over the same unchanged folders. Read each folder once per version of its files
-    (paths, sizes and modification times) and hand every app its own deep copy, so that
-    no test sees another's changes, and a changed file is read again."""
-    import copy
-
-    from minilat.dataset import SUBDIRS, bundled_data_dir, data_files
-    from minilat.editorial import edits
-    from minilat.web import site
-
-    real = edits.read_base
-    seen: dict[tuple[object, ...], edits.Base] = {}
-
-    def read_base(root: Path | None = None) -> edits.Base:
-        folder = Path(root) if root is not None else bundled_data_dir()
-        key: tuple[object, ...] = (root,)
-        for sub in SUBDIRS:
-            for p in data_files(folder, sub):
-                st = p.stat()
-                key += ((str(p), st.st_size, st.st_mtime_ns),)
-        if key not in seen:
-            seen[key] = real(root)
-        return copy.deepcopy(seen[key])
-
-    from minilat.store import Store
-
-    real_dataset = Store.dataset
+def _dataset_read_once_per_version() -> Iterator[None]:
+    """A store file's dataset read once per version of the file; each Store gets its own
+    copy of the frozen records, with an empty memo of analyses. Copies of one compiled
+    store (above) share it: the same fingerprint, schema and build."""
+    real_dataset = _store.Store.dataset
     loaded: dict[tuple[object, ...], Dataset] = {}
 
-    def dataset(self: Store, *, groupings: bool = True) -> Dataset:
-        """A store file's dataset read once per version of the file (its path and the
-        fingerprint of the data compiled into it); each Store gets its own copy of the
-        frozen records, with an empty memo of analyses."""
+    def dataset(self: _store.Store, *, groupings: bool = True) -> Dataset:
         if self._dataset is not None or not groupings or str(self.path) == ":memory:":
             return real_dataset(self, groupings=groupings)
-        key = (str(self.path), *sorted(self.meta().items()))
+        meta = self.meta()
+        built = (
+            meta.get("fingerprint", ""),
+            meta.get("schema_version", ""),
+            meta.get("built_at", ""),
+        )
+        key = built if built in _BUILT else (str(self.path), *sorted(meta.items()))
         if key not in loaded:
             loaded[key] = real_dataset(self)
-        self._dataset = dataclasses.replace(loaded[key])
+        self._dataset = _copy(loaded[key])
         return self._dataset
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(site, "read_base", read_base)
-    patch.setattr(Store, "dataset", dataset)
+    patch.setattr(_store.Store, "dataset", dataset)
     yield
     patch.undo()
 
