@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
+import gc
 import marshal
 import os
 import shutil
@@ -25,6 +27,7 @@ from minilat.dataset import Dataset
 from minilat.editorial import editors, edits
 from minilat.editorial.database import EditorialDB
 from minilat.web import site as _site
+from minilat.web import tuning
 from postgres_server import postgres_server  # noqa: F401  (a session fixture)
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,6 +70,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 editors._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
+# The server's collector tuning in tests only where it is tested (tests/test_web_tuning.py):
+# the product collects the whole heap and freezes it each time an app starts or its
+# dataset changes (minilat.web.tuning.settle_heap), which in a server process holds one
+# dataset, but in a test process holds everything the suite has built so far: about a
+# second per app, hundreds of apps. Elsewhere the suite's apps start without it (the
+# collector runs as usual); test_web_tuning.py puts the real one back (``__wrapped__``).
+@functools.wraps(getattr(tuning.settle_heap, "__wrapped__", tuning.settle_heap))
+def _settle_heap_skipped() -> int:
+    return gc.get_freeze_count()
+
+
 # ------------------------------------------------------------------ one build per version
 #
 # The suite reads and compiles the same data folders hundreds of times: every CLI test
@@ -80,9 +94,10 @@ editors._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 # once too; a test that changes a file gets a new fingerprint, so a real read and build.
 # Installed when conftest is imported, so collection and the doctests share it as well.
 
-_REAL_LOAD = _dataset.load
-_REAL_OPEN_STORE = _store.open_store
-_REAL_READ_BASE = edits.read_base
+# (``__wrapped__``: a test module that imports conftest runs this module again.)
+_REAL_LOAD = getattr(_dataset.load, "__wrapped__", _dataset.load)
+_REAL_OPEN_STORE = getattr(_store.open_store, "__wrapped__", _store.open_store)
+_REAL_READ_BASE = getattr(edits.read_base, "__wrapped__", edits.read_base)
 #: What a real build runs: a test that replaces one of them (to make a build fail, or to
 #: count it) gets the real ``open_store``.
 _BUILD_PARTS = {name: getattr(_store, name) for name in ("build", "_fill", "_insert_grouping")}
@@ -116,6 +131,7 @@ def _copy(ds: Dataset) -> Dataset:
     )
 
 
+@functools.wraps(_REAL_LOAD)
 def _load_once(root: Path | None = None) -> Dataset:
     folder = Path(root) if root else _dataset.bundled_data_dir()
     key = _content_key(folder)
@@ -126,6 +142,7 @@ def _load_once(root: Path | None = None) -> Dataset:
     return _copy(_LOADED[key])
 
 
+@functools.wraps(_REAL_OPEN_STORE)
 def _open_store_once(
     path: Path, data_dir: Path | None = None, *, rebuild: bool = False
 ) -> _store.Store:
@@ -165,6 +182,7 @@ def _open_store_once(
     return store
 
 
+@functools.wraps(_REAL_READ_BASE)
 def _read_base_once(root: Path | None = None) -> edits.Base:
     """``edits.read_base`` once per content of a folder: each caller gets its own copy
     of the documents (marshal: they are plain JSON-ready data), with the paths of its
@@ -181,11 +199,13 @@ def _read_base_once(root: Path | None = None) -> edits.Base:
     return edits.Base(folder, groupings, sources, files)
 
 
-_dataset.load = _load_once
-_store.open_store = _open_store_once
-edits.read_base = _read_base_once
-_site.open_store = _open_store_once
-_site.read_base = _read_base_once
+if not hasattr(_dataset.load, "__wrapped__"):  # once per process
+    _dataset.load = _load_once
+    _store.open_store = _open_store_once
+    edits.read_base = _read_base_once
+    _site.open_store = _open_store_once
+    _site.read_base = _read_base_once
+    tuning.settle_heap = _settle_heap_skipped
 
 
 @pytest.fixture(autouse=True, scope="session")
