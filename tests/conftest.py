@@ -103,6 +103,7 @@ _REAL_READ_BASE = getattr(edits.read_base, "__wrapped__", edits.read_base)
 _BUILD_PARTS = {name: getattr(_store, name) for name in ("build", "_fill", "_insert_grouping")}
 _LOADED: dict[str, Dataset] = {}
 _BASES: dict[str, edits.Base] = {}
+_SOURCE_FILES: dict[tuple[str, str], dict[str, Path]] = {}
 #: A compiled store per (fingerprint, schema version), kept apart, copied on demand.
 _COMPILED: dict[tuple[str, str], Path] = {}
 #: The (fingerprint, schema version, built_at) of the stores built by ``open_store``:
@@ -195,8 +196,11 @@ def _read_base_once(root: Path | None = None) -> edits.Base:
         _BASES[key] = _REAL_READ_BASE(root)
     base = _BASES[key]
     groupings, sources = marshal.loads(marshal.dumps((dict(base.groupings), dict(base.sources))))
-    files = {k: Path(folder) / p.relative_to(base.root) for k, p in base.source_files.items()}
-    return edits.Base(folder, groupings, sources, files)
+    if (key, str(folder)) not in _SOURCE_FILES:  # the paths are immutable: made once
+        _SOURCE_FILES[key, str(folder)] = {
+            k: Path(folder) / p.relative_to(base.root) for k, p in base.source_files.items()
+        }
+    return edits.Base(folder, groupings, sources, dict(_SOURCE_FILES[key, str(folder)]))
 
 
 if not hasattr(_dataset.load, "__wrapped__"):  # once per process
