@@ -267,6 +267,34 @@ def run(db_path: Path) -> Callable[..., Result]:
     return _run
 
 
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> _store.Store:
+    """A store compiled from the bundled data, read-only, one per test module (for tests
+    that hold every face of the same answer side by side: CLI, API and page)."""
+    return _store.open_store(tmp_path_factory.mktemp("bundled") / "store.db")
+
+
+@pytest.fixture(scope="module")
+def bundled_client(bundled_store: _store.Store) -> Iterator[TestClient]:
+    """The web app over :func:`bundled_store`."""
+    from minilat.web import create_app
+
+    with TestClient(create_app(bundled_store.path)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def run80(bundled_store: _store.Store) -> Callable[..., Result]:
+    """The CLI over :func:`bundled_store`, laid out for an 80-column terminal."""
+
+    def go(*args: str) -> Result:
+        return CliRunner(env={"COLUMNS": "80"}).invoke(
+            cli, ["--db", str(bundled_store.path), *args], catch_exceptions=False
+        )
+
+    return go
+
+
 @pytest.fixture
 def columns(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     """Set the terminal width the CLI's tables are laid out for (COLUMNS, as a user's

@@ -8,18 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from minilat.analysis import groupings as _groupings
-from minilat.cli import cli
 from minilat.dataset import Dataset, load
-from minilat.store import Store, open_store
 
 DS: Dataset = load()
 TODAY = dt.date.today()
@@ -34,41 +31,22 @@ STATES = sorted(
 )
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return open_store(tmp_path_factory.mktemp("role") / "store.db")
-
-
-@pytest.fixture(scope="module")
-def client(store: Store) -> Iterator[TestClient]:
-    from minilat.web import create_app
-
-    with TestClient(create_app(store.path)) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def run(store: Store) -> Callable[..., Result]:
-    def go(*args: str) -> Result:
-        return CliRunner(env={"COLUMNS": "80"}).invoke(
-            cli, ["--db", str(store.path), *args], catch_exceptions=False
-        )
-
-    return go
-
-
-def test_russia_ever_shows_its_ended_roles(run: Callable[..., Result], client: TestClient) -> None:
-    text = run("groupings", "--member", "RUS", "--ever").output
+def test_russia_ever_shows_its_ended_roles(
+    run80: Callable[..., Result], bundled_client: TestClient
+) -> None:
+    text = run80("groupings", "--member", "RUS", "--ever").output
     assert all(len(line) <= 80 for line in text.splitlines())
     assert re.search(r"│ g7 .*│ member 1998–2014\s+│", text), text
     assert re.search(r"│ cern .*│ observer 1995–2022\s+│", text), text
-    rows = json.loads(run("groupings", "--member", "RUS", "--ever", "--json").output)
+    rows = json.loads(run80("groupings", "--member", "RUS", "--ever", "--json").output)
     g7 = next(r for r in rows["groupings"] if r["id"] == "g7")["member_role"]
     assert g7["roles"] == [{"role": "member", "start": "1998", "end": "2014-03-24"}]
     assert [h["role"] for h in g7["history"]] == ["member", "suspended", "withdrawn"]
-    api = client.get("/api/v1/groupings", params={"member": "RUS", "ever": "true", "limit": 500})
+    api = bundled_client.get(
+        "/api/v1/groupings", params={"member": "RUS", "ever": "true", "limit": 500}
+    )
     assert next(r for r in api.json()["groupings"] if r["id"] == "g7")["member_role"] == g7
-    page = client.get("/groupings", params={"member": "RUS", "ever": "true"}).text
+    page = bundled_client.get("/groupings", params={"member": "RUS", "ever": "true"}).text
     assert "RUS&#39;s role</th>" in page or "RUS's role</th>" in page
     assert "<td>member 1998–2014</td>" in page, page
 

@@ -9,16 +9,14 @@ and every grouping's page, API answer and ``show`` are checked for one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from minilat.cli import cli
 from minilat.dataset import _field_names, bundled_data_dir, validate
-from minilat.store import Store, open_store
+from minilat.store import Store
 
 FIELD = re.compile(r"\(([a-z]+(?:_[a-z]+)+)\)")
 
@@ -31,28 +29,17 @@ def test_the_schema_has_the_field_the_notes_named() -> None:
     assert {"member_count", "legal_personality", "typology_override"} <= _field_names()
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return open_store(tmp_path_factory.mktemp("prose") / "store.db")
-
-
-@pytest.fixture(scope="module")
-def client(store: Store) -> Iterator[TestClient]:
-    from minilat.web import create_app
-
-    with TestClient(create_app(store.path)) as c:
-        yield c
-
-
-def test_no_grouping_shows_a_field_name_in_any_face(store: Store, client: TestClient) -> None:
-    ds = store.dataset()
+def test_no_grouping_shows_a_field_name_in_any_face(
+    bundled_store: Store, bundled_client: TestClient
+) -> None:
+    ds = bundled_store.dataset()
     runner = CliRunner(env={"COLUMNS": "200"})
     found: dict[str, set[str]] = {}
     for gid in sorted(ds.groupings):
         faces = {
-            "show": runner.invoke(cli, ["--db", str(store.path), "show", gid]).output,
-            "page": client.get(f"/groupings/{gid}").text,
-            "api": client.get(f"/api/v1/groupings/{gid}").text,
+            "show": runner.invoke(cli, ["--db", str(bundled_store.path), "show", gid]).output,
+            "page": bundled_client.get(f"/groupings/{gid}").text,
+            "api": bundled_client.get(f"/api/v1/groupings/{gid}").text,
         }
         for face, text in faces.items():
             if named := _named_fields(text):

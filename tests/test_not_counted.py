@@ -10,39 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from starlette.testclient import TestClient
 
-from minilat.cli import cli
-from minilat.store import Store, open_store
-
 COUNTRIES = ["IND", "BRA", "ZAF", "IDN", "TUR"]
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return open_store(tmp_path_factory.mktemp("nc") / "store.db")
-
-
-@pytest.fixture(scope="module")
-def client(store: Store) -> Iterator[TestClient]:
-    from minilat.web import create_app
-
-    with TestClient(create_app(store.path)) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def run(store: Store) -> Callable[..., Result]:
-    def go(*args: str) -> Result:
-        return CliRunner(env={"COLUMNS": "80"}).invoke(
-            cli, ["--db", str(store.path), *args], catch_exceptions=False
-        )
-
-    return go
 
 
 def _one_meaning(text: str) -> None:
@@ -55,20 +29,20 @@ def _one_meaning(text: str) -> None:
 
 @pytest.mark.parametrize("code", COUNTRIES)
 def test_not_counted_only_names_partial_lists(
-    run: Callable[..., Result], client: TestClient, code: str
+    run80: Callable[..., Result], bundled_client: TestClient, code: str
 ) -> None:
-    cli_text = run("country", code).output
-    page = client.get(f"/countries/{code}").text
+    cli_text = run80("country", code).output
+    page = bundled_client.get(f"/countries/{code}").text
     for text in (cli_text, page):
         _one_meaning(text)
-    alignment = json.loads(run("country", code, "--json").output)["alignment"]
+    alignment = json.loads(run80("country", code, "--json").output)["alignment"]
     if alignment.get("unknown"):
         said = f"{alignment['unknown']} with the leading side unknown (member list incomplete)"
         assert said in " ".join(cli_text.split())
         assert said in " ".join(re.sub(r"<[^>]+>", " ", page).split())
 
 
-def test_india_shows_both_readings_apart(run: Callable[..., Result]) -> None:
-    text = " ".join(run("country", "IND", "--as-of", "2026-01-01").output.split())
+def test_india_shows_both_readings_apart(run80: Callable[..., Result]) -> None:
+    text = " ".join(run80("country", "IND", "--as-of", "2026-01-01").output.split())
     assert re.search(r"\d+ with the leading side unknown \(member list incomplete\)", text)
     assert re.search(r"Not counted: \d+ groupings whose member lists are incomplete", text)

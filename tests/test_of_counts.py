@@ -14,18 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from minilat.analysis import groupings as _groupings
-from minilat.cli import cli
 from minilat.dataset import Dataset, load
-from minilat.store import Store, open_store
 
 DS: Dataset = load()
 TODAY = dt.date.today()
@@ -41,37 +38,14 @@ def _dates(gid: str) -> st.SearchStrategy[dt.date]:
 CASES = st.sampled_from(COUNTED).flatmap(lambda gid: st.tuples(st.just(gid), _dates(gid)))
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return open_store(tmp_path_factory.mktemp("of") / "store.db")
-
-
-@pytest.fixture(scope="module")
-def client(store: Store) -> Iterator[TestClient]:
-    from minilat.web import create_app
-
-    with TestClient(create_app(store.path)) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def run(store: Store) -> Callable[..., Result]:
-    def go(*args: str) -> Result:
-        return CliRunner(env={"COLUMNS": "80"}).invoke(
-            cli, ["--db", str(store.path), *args], catch_exceptions=False
-        )
-
-    return go
-
-
-def test_paris_call_reads_two_of_eighty_everywhere(run: Callable[..., Result]) -> None:
+def test_paris_call_reads_two_of_eighty_everywhere(run80: Callable[..., Result]) -> None:
     """The case of the review: 7 full members (5 of them companies or the EU) against a
     head-count of 80 states read "7 of 80" in the listing."""
     day = "2024-01-01"
-    rows = json.loads(run("groupings", "--as-of", day, "--json").output)["groupings"]
+    rows = json.loads(run80("groupings", "--as-of", day, "--json").output)["groupings"]
     row = next(r for r in rows if r["id"] == "paris_call")
     assert row["full_members"] > 2 and row["named_of_published"] == "2 of 80"
-    text = run("groupings", "--as-of", day).output
+    text = run80("groupings", "--as-of", day).output
     assert re.search(r"│ paris_call .*│\s+2 of 80", text), text
     assert "7 of 80" not in text
     assert _groupings.OF_NOTE.split(";")[0] in " ".join(text.split())
@@ -91,35 +65,37 @@ def _not_in(gid: str, day: dt.date) -> str | None:
 )
 @given(case=CASES)
 def test_one_n_of_m_in_every_face(
-    run: Callable[..., Result], client: TestClient, case: tuple[str, dt.date]
+    run80: Callable[..., Result], bundled_client: TestClient, case: tuple[str, dt.date]
 ) -> None:
     gid, day = case
     g = DS.groupings[gid]
     expected = _groupings.named_of_published(_groupings.enumeration(DS, g, day))
     shown: dict[str, str | None] = {}
-    listing = json.loads(run("groupings", "--as-of", str(day), "--json").output)
+    listing = json.loads(run80("groupings", "--as-of", str(day), "--json").output)
     row = next((r for r in listing["groupings"] if r["id"] == gid), None)
     if row is not None:
         shown["groupings --json"] = row["named_of_published"]
-        text = run("groupings", "--as-of", str(day), "--search", gid).output
+        text = run80("groupings", "--as-of", str(day), "--search", gid).output
         cell = re.search(rf"│ {gid} .*│\s+(\d+ of \d+)", text)
         shown["groupings"] = cell.group(1) if cell else None
-        api = client.get("/api/v1/groupings", params={"as_of": str(day), "limit": 500}).json()
+        api = bundled_client.get(
+            "/api/v1/groupings", params={"as_of": str(day), "limit": 500}
+        ).json()
         shown["api"] = next(r for r in api["groupings"] if r["id"] == gid)["named_of_published"]
-        page = client.get("/groupings", params={"as_of": str(day), "q": gid}).text
+        page = bundled_client.get("/groupings", params={"as_of": str(day), "q": gid}).text
         m = re.search(
             rf'href="/groupings/{gid}".*?<td class="num">(?:<span[^>]*>)?([^<]+)<', page, re.S
         )
         shown["web"] = m.group(1) if m and " of " in m.group(1) else None
-    members = json.loads(run("members", gid, "--as-of", str(day), "--json").output)
+    members = json.loads(run80("members", gid, "--as-of", str(day), "--json").output)
     enum = members["enumeration"]
     shown["members --json"] = enum and enum["named_of_published"]
     code = _not_in(gid, day)
     if code is not None and expected is not None:
-        country = json.loads(run("country", code, "--as-of", str(day), "--json").output)
+        country = json.loads(run80("country", code, "--as-of", str(day), "--json").output)
         maybe = {r["grouping"]: r["named_of_published"] for r in country["incomplete_lists"]}
         shown[f"country {code}"] = maybe.get(gid)
-        text = " ".join(run("country", code, "--as-of", str(day)).output.split())
+        text = " ".join(run80("country", code, "--as-of", str(day)).output.split())
         found = re.search(rf"{gid} \((\d+ of \d+)\)", text)
         shown[f"country {code} text"] = found.group(1) if found else None
     assert shown and all(v == expected for v in shown.values()), (expected, shown)
