@@ -41,13 +41,7 @@ from minilat.analysis.coalition import (
 )
 from minilat.errors import BadInput
 from minilat.model import CapabilityRow, CapabilityTable, Measure
-from test_coalition import instances
-
-IDS = ("AAA", "BBB", "CCC", "DDD", "EEE")
-
-
-def _inst(shares: list[list[float]], **kw: object) -> Instance:
-    return Instance(IDS[: len(shares[0])], np.array(shares), **kw)  # type: ignore[arg-type]
+from test_coalition import _inst, instances
 
 
 def _table(tid: str) -> CapabilityTable:
