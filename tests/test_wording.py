@@ -139,3 +139,16 @@ def test_the_json_keeps_the_exact_text(client: TestClient) -> None:
     listing = client.get("/groupings", headers=JSON).json()
     assert "states_any_role" in listing["counts_note"]
     assert "states_any_role" not in listing["counts_legend"]
+
+
+def test_map_tooltips_count_in_the_singular_for_one(bundled_client: TestClient) -> None:
+    """The maps' tooltips read "Yemen: 1 grouping", never "1 groupings" (home page: groupings
+    per state; a country page: shared groupings per partner)."""
+    import re
+
+    for path in ("/", "/countries/IND"):
+        html = bundled_client.get(path).text
+        titles = re.findall(r"<title>([^<]*)</title>", html)
+        assert not [t for t in titles if re.search(r": 1 (shared )?groupings$", t)], path
+        assert [t for t in titles if re.search(r": 1 (shared )?grouping$", t)], path
+        assert [t for t in titles if re.search(r": [2-9] (shared )?groupings$", t)], path

@@ -99,6 +99,7 @@ def groupings_per_state(site: Site, day: _dt.date) -> dict[str, Any]:
             "as_of": day.isoformat(),
             "columns": ["iso3", "name", "groupings"],
             "value_name": "groupings",
+            "value_one": "grouping",
             **_state_rows(counts, (1, 3, 6, 11, 21, 31), "groupings"),
             "cite": cite(site, title, day.isoformat(), "/"),
             "download": "/map",
@@ -188,6 +189,7 @@ def country_partners(site: Site, code: str, day: _dt.date) -> dict[str, Any]:
         "as_of": day.isoformat(),
         "columns": ["iso3", "name", "shared_groupings"],
         "value_name": "shared groupings",
+        "value_one": "shared grouping",
         **data,
         "excluded": [{"id": g, "name": site.ds.groupings[g].name} for g in sorted(universal)],
         "cite": cite(site, title, day.isoformat(), f"/countries/{code}"),
@@ -204,7 +206,9 @@ def svg(
     shades = {}
     for r in m["rows"]:
         v = r["value"]
-        text = r["name"] if v is None else f"{r['name']}: {v} {m['value_name']}"
+        # a count reads "1 grouping", "3 groupings": value_one is the singular, if any
+        unit = m.get("value_one", m["value_name"]) if v == 1 else m["value_name"]
+        text = r["name"] if v is None else f"{r['name']}: {v} {unit}"
         if isinstance(v, str):
             text = f"{r['name']}: {v}"
         shades[r["iso3"]] = worldmap.Shade(r["fill"], text)
