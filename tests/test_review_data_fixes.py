@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from minilat.analysis import groupings as _groupings
+from minilat.analysis.characteristics import assess
 from minilat.cli import cli
 from minilat.dataset import Dataset, load
 
@@ -130,3 +131,22 @@ def test_usmca_says_what_was_searched_after_2020() -> None:
     assert searched and all(s.since.first_day() <= dt.date(2026, 7, 1) for s in searched)
     later = [e for e in g.events if e.date.first_day() > dt.date(2020, 12, 31)]
     assert later and all(set(e.sources) <= set(DS.sources) for e in later)
+
+
+def test_christchurch_call_head_count_counts_states_as_its_named_members_do() -> None:
+    """The Call's head-counts are by kind (governments, companies, organisations); the
+    record compared 56 governments with its 27 named participants, 8 of them companies,
+    so every face read '27 of 56' and the size a range of 18 to 47. The count kept is the
+    co-founder's own count of states, and is set against the states named only."""
+    g = DS.grouping("christchurch_call")
+    mc = g.member_count
+    assert mc is not None and mc.counts == "states"
+    assert any(DS.sources[s].publisher.startswith("Emmanuel Macron") for s in mc.sources)
+    e = _groupings.enumeration(DS, g, DAY)
+    assert e is not None and not e["complete"]
+    named = g.members_on(DAY)
+    states = [m for m in named if m.full and DS.participant(m.participant).is_state]
+    assert e["listed"] == len(states) < len(named)
+    assert e["named_of_published"] == f"{len(states)} of {mc.value}"
+    size = assess(DS, g, DAY).size
+    assert size.value == mc.value and size.bounds is None
