@@ -44,6 +44,7 @@ __all__ = [
     "AS_OF_MIN",
     "AS_OF_YEARS_AHEAD",
     "SUBDIRS",
+    "WARNING_KINDS",
     "YAML_SUFFIXES",
     "Dataset",
     "as_of_range",
@@ -61,6 +62,7 @@ __all__ = [
     "source_warnings",
     "strict_failures",
     "validate",
+    "warning_kind",
 ]
 
 #: The subfolders of a data folder, one kind of document each.
@@ -1053,6 +1055,32 @@ def validate(root: Path | None = None, *, strict: bool = False) -> list[Problem]
 
 #: How a warning about a copy that names its original begins (see :func:`source_warnings`).
 NAMED_COPY = "copy of "
+
+
+#: The kinds of sourcing warning, in the order ``minilat validate`` shows them: each kind
+#: with what one warning of it is, in the singular and the plural.
+WARNING_KINDS: dict[str, tuple[str, str]] = {
+    "unnamed_copy": (
+        "source that is a copy and names no original",
+        "sources that are copies and name no original",
+    ),
+    "copy_share": ("share of copies above the limit", "shares of copies above the limit"),
+    "wiki_only": ("fact only a wiki supports", "facts only a wiki supports"),
+    "named_copy": (
+        "source that is a copy and names its original (copy_of)",
+        "sources that are copies and name their original (copy_of)",
+    ),
+}
+
+
+def warning_kind(w: Problem) -> str:
+    """The kind of a sourcing warning of :func:`source_warnings` (a key of
+    :data:`WARNING_KINDS`), read from where it is and what it says."""
+    if w.field == "sources":
+        return "copy_share"
+    if w.field.startswith("source "):
+        return "named_copy" if w.message.startswith(NAMED_COPY) else "unnamed_copy"
+    return "wiki_only"
 
 
 def strict_failures(warnings: list[Problem]) -> list[Problem]:

@@ -75,14 +75,23 @@ def build(c: Context, rebuild: bool) -> None:
     help="Sourcing warnings count as errors: copies that name no original, facts only a wiki"
     " supports, and copies above 5% of sources (a copy that names its original stays a warning).",
 )
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="List every warning, one line each, instead of a count and an example per kind.",
+)
+@json_option
 @pass_ctx
-def validate(c: Context, path: Path | None, strict: bool) -> None:
+def validate(c: Context, path: Path | None, strict: bool, show_all: bool, as_json: bool) -> None:
     """Check a dataset folder (the bundled one by default), or one file of one (checked
     with the rest of its folder, for the sources it cites); list every problem.
 
-    Sources that are copies and facts whose only source is a wiki are listed as
-    warnings, with their counts; with --strict they fail the check, except a copy that
-    names its original (copy_of) while copies stay within 5% of sources."""
+    Errors are listed one line each. Sources that are copies and facts whose only source
+    is a wiki are warnings, counted by kind with one example each (--all lists every
+    one; --json holds them all); with --strict they fail the check, and are listed as
+    errors, except a copy that names its original (copy_of) while copies stay within 5%
+    of sources."""
     from minilat import dataset as _dataset
 
     root = path or c.data_dir or _dataset.bundled_data_dir()
@@ -100,13 +109,34 @@ def validate(c: Context, path: Path | None, strict: bool) -> None:
         problems = [p for p in problems if p.file == only]
         warnings = [w for w in warnings if w.file == only]
     failing = _dataset.strict_failures(warnings)
+    errors = [*problems, *(failing if strict else [])]
+    failed = len(errors)
+    # the warnings that stay warnings, by kind in WARNING_KINDS order, each in file order
+    by_kind: dict[str, list[Any]] = {k: [] for k in _dataset.WARNING_KINDS}
+    for w in warnings:
+        by_kind[_dataset.warning_kind(w)].append(w)
+    if as_json:
+        emit_json(_validate_json(c, root, only, strict, problems, warnings, failing, by_kind))
+        if failed:
+            sys.exit(1)
+        return
     for p in problems:
         click.echo(str(p))
     for w in warnings:
-        label = "error" if strict and w in failing else "warning"
-        click.echo(f"{w} [{label}]")
-    copies = sum(1 for w in warnings if w.field.startswith("source "))
-    wiki_only = sum(1 for w in warnings if not w.field.startswith("source"))
+        if strict and w in failing:
+            click.echo(f"{w} [error]")
+        elif show_all:
+            click.echo(f"{w} [warning]")
+    if not show_all:
+        kinds = [(k, [w for w in ws if not (strict and w in failing)]) for k, ws in by_kind.items()]
+        kinds = [(k, ws) for k, ws in kinds if ws]
+        if kinds:
+            click.echo("warnings by kind (--all lists every one, --json holds them all):")
+        for k, ws in kinds:
+            one, many = _dataset.WARNING_KINDS[k]
+            click.echo(f"  {plural(len(ws), one, many)} [warning]\n    e.g. {ws[0]}")
+    copies = len(by_kind["unnamed_copy"]) + len(by_kind["named_copy"])
+    wiki_only = len(by_kind["wiki_only"])
     if warnings:
         err_console.print(
             f"{plural(copies, 'source')} that are copies, {plural(wiki_only, 'fact')} only a "
@@ -114,7 +144,6 @@ def validate(c: Context, path: Path | None, strict: bool) -> None:
             + (" (errors now)" if strict else ""),
             markup=False,
         )
-    failed = len(problems) + (len(failing) if strict else 0)
     if failed:
         err_console.print(f"{plural(failed, 'problem')} in {only or root}", markup=False)
         sys.exit(1)
@@ -127,6 +156,62 @@ def validate(c: Context, path: Path | None, strict: bool) -> None:
         f"{plural(len(ds.capabilities), 'capability table')} in {root}",
         markup=False,
     )
+
+
+def _validate_json(
+    c: Context,
+    root: Path,
+    only: str | None,
+    strict: bool,
+    problems: list[Any],
+    warnings: list[Any],
+    failing: list[Any],
+    by_kind: dict[str, list[Any]],
+) -> dict[str, Any]:
+    """``validate --json``: every error and every warning, and the warnings by kind."""
+    from minilat import dataset as _dataset
+
+    def line(p: Any) -> dict[str, Any]:
+        return {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+
+    fails = {id(w) for w in failing}
+    failed = len(problems) + (len(failing) if strict else 0)
+    out: dict[str, Any] = {
+        "root": str(root),
+        "file": only,
+        "strict": strict,
+        "ok": failed == 0,
+        "problems": failed,
+        "errors": [line(p) for p in problems],
+        "warnings": [
+            {
+                **line(w),
+                "kind": _dataset.warning_kind(w),
+                "fails_strict": id(w) in fails,
+                "level": "error" if strict and id(w) in fails else "warning",
+            }
+            for w in warnings
+        ],
+        "warning_kinds": [
+            {
+                "kind": k,
+                "what": _dataset.WARNING_KINDS[k][1],
+                "count": len(ws),
+                "fail_under_strict": sum(1 for w in ws if id(w) in fails),
+                "example": line(ws[0]),
+            }
+            for k, ws in by_kind.items()
+            if ws
+        ],
+    }
+    if failed == 0 and only is None:
+        ds = _dataset.load(root)
+        out["dataset"] = {
+            "groupings": len(ds.groupings),
+            "sources": len(ds.sources),
+            "capability_tables": len(ds.capabilities),
+        }
+    return out
 
 
 @click.command("groupings")
