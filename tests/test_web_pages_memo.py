@@ -108,3 +108,30 @@ def test_an_unknown_grouping_is_still_a_404(client: TestClient) -> None:
     for _ in range(2):
         r = client.get("/groupings/no-such-grouping", headers=FRESH)
         assert r.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/groupings", "/groupings/quad"])
+def test_a_kept_page_carries_the_etag_of_its_bytes(client: TestClient, path: str) -> None:
+    """The tag is computed once with the page, and is the digest of the identity body
+    (what a client revalidates with); the gzipped answer is another representation, so
+    another tag; both revalidate with a 304, kept or not."""
+    from minilat.web.http import etag_of
+
+    client.get(path, headers=FRESH)
+    plain = client.get(path, headers={**FRESH, "accept-encoding": "identity"})
+    zipped = client.get(path, headers={**FRESH, "accept-encoding": "gzip"})
+    assert plain.headers["etag"] == etag_of(plain.content)
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.headers["etag"] == etag_of(plain.content)[:-1] + '-gz"'
+    for answer, enc in ((plain, "identity"), (zipped, "gzip")):
+        for headers in ({}, FRESH):  # from the response cache, and afresh
+            again = client.get(
+                path,
+                headers={
+                    **headers,
+                    "accept-encoding": enc,
+                    "if-none-match": answer.headers["etag"],
+                },
+            )
+            assert again.status_code == 304, (enc, headers)
+            assert again.headers["etag"] == answer.headers["etag"]

@@ -28,7 +28,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minilat.errors import MinilatError
-from minilat.web.http import dumps, error_body, wants_json
+from minilat.web.http import dumps, error_body, etag_of, wants_json
 
 __all__ = [
     "CSP",
@@ -306,8 +306,23 @@ def _gzip(
     return gz, [*rest, (b"content-encoding", b"gzip")]
 
 
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+def _etag(body: bytes, given: bytes | None, gzipped: bool) -> str:
+    """The answer's strong ETag: the tag the app gave for the body it wrote (a page kept
+    rendered carries one, computed once: :func:`minilat.web.render.Renderer.html`), with
+    ``-gz`` for its gzipped form, which is another representation; else a digest of the
+    bytes sent."""
+    if given is not None:
+        tag = given.decode("latin-1")
+        return tag[:-1] + '-gz"' if gzipped else tag
+    return etag_of(body)
+
+
+def _strong_tag(headers: list[tuple[bytes, bytes]]) -> bytes | None:
+    """The strong ETag among an answer's headers, if the app gave one."""
+    for k, v in headers:
+        if k == b"etag":
+            return v if v.startswith(b'"') and v.endswith(b'"') and len(v) > 2 else None
+    return None
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -512,13 +527,15 @@ class ResponseCache:
                 if not message.get("more_body", False):
                     assert start is not None
                     body = b"".join(chunks)
+                    tag = _strong_tag(start.get("headers", []))
                     headers = [
                         (k, v)
                         for k, v in start.get("headers", [])
                         if k not in (b"content-length", b"etag")
                     ]
+                    raw = body
                     if key[3]:
-                        digest = _digest(body) if len(body) >= 1024 else None
+                        digest = tag or (_digest(body) if len(body) >= 1024 else None)
                         if len(body) <= GZIP_ON_LOOP or (
                             digest is not None and _GZIPPED.get(digest) is not None
                         ):
@@ -527,7 +544,7 @@ class ResponseCache:
                             body, headers = await anyio.to_thread.run_sync(
                                 _gzip, body, headers, digest
                             )
-                    etag = _etag(body)
+                    etag = _etag(body, tag, gzipped=body is not raw)
                     if len(body) <= self.max_body:
                         pool.put(key, (200, headers, body, etag))
                     await self._answer(scope, send, 200, headers, body, etag, if_none_match)
