@@ -80,7 +80,7 @@ def serve(
     """A uvicorn process serving the bundled dataset, with fresh databases under ``root``
     (or the empty PostgreSQL database ``editorial``) and ``writers`` editors (one API
     token each); stopped (SIGINT, then SIGKILL) on exit. With ``workers`` > 1, ``minilat
-    serve --workers N`` itself: N processes on one socket, sharing the editorial
+    serve --workers N`` itself: N processes (each on a socket of its own), sharing the editorial
     database."""
     editorial = editorial or root / "editorial.db"
     db = EditorialDB(editorial)

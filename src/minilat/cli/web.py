@@ -1,12 +1,13 @@
 """``minilat serve``: the public observatory (web pages, JSON API, feeds, downloads).
 
 One process by default; ``--workers N`` runs N worker processes under uvicorn's
-supervisor, all on one listening socket, sharing the editorial database (every write is
-one SQLite transaction, safe across processes). Forwarded headers (``X-Forwarded-For``,
-``X-Forwarded-Proto``) are trusted only from the addresses in ``--forwarded-allow-ips``
-(none by default): behind a reverse proxy on the same machine, give ``127.0.0.1``
-(docs/deploy.md). Trusting them from anyone would let a client choose its own address and
-slip past the rate limits.
+supervisor, each on a listening socket of its own on Linux (the kernel spreads the
+connections between them: :mod:`minilat.web.workers`), sharing the editorial database
+(every write is one SQLite transaction, safe across processes). Forwarded headers
+(``X-Forwarded-For``, ``X-Forwarded-Proto``) are trusted only from the addresses in
+``--forwarded-allow-ips`` (none by default): behind a reverse proxy on the same machine,
+give ``127.0.0.1`` (docs/deploy.md). Trusting them from anyone would let a client choose
+its own address and slip past the rate limits.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import errno
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -130,15 +132,17 @@ def serve(
         os.environ["MINILAT_THREADS"] = str(threads)
     if c.data_dir is not None:
         os.environ["MINILAT_DATA"] = str(c.data_dir)
-    uvicorn.run(
-        "minilat.web.app:app_from_settings",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        **proxy,  # type: ignore[arg-type]
-    )
+    options: dict[str, Any] = {
+        "factory": True, "host": host, "port": port, "workers": workers,
+        "log_level": log_level, **proxy,
+    }  # fmt: skip
+    from minilat.web import workers as own_sockets
+
+    if not own_sockets.available():  # uvicorn's one socket shared by the workers
+        uvicorn.run("minilat.web.app:app_from_settings", **options)
+        return
+    # uvicorn's supervisor, each worker on a socket of its own that the kernel balances
+    own_sockets.Supervisor(uvicorn.Config("minilat.web.app:app_from_settings", **options)).run()
 
 
 def _shown(editorial: Path | str) -> str:
