@@ -145,3 +145,45 @@ def test_show_commitments_align(run: Callable[..., Result]) -> None:
     for i, line in enumerate(body[heads[0] :], heads[0]):
         if i not in heads:
             assert line[:col].strip() == "" and line[col] != " ", line
+
+
+def _table_rows(text: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The headers of a listing's table and each row's cells by id, a row's continuation
+    lines joined to it."""
+    header = next(line for line in text.splitlines() if line.startswith("┃"))
+    rows: dict[str, list[str]] = {}
+    last = None
+    for line in text.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        if cells[0]:
+            last = cells[0]
+            rows[last] = cells
+        elif last is not None:
+            rows[last] = [f"{a} {b}".strip() for a, b in zip(rows[last], cells, strict=True)]
+    return [h.strip() for h in header.strip("┃").split("┃")], rows
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--member", "USA"), ("--member", "JPN"), ("--member", "USA", "--ever")],
+    ids=" ".join,
+)
+def test_groupings_of_a_member_keep_the_name_beside_long_ids(
+    run: Callable[..., Result], args: tuple[str, ...]
+) -> None:
+    """The United States' and Japan's lists hold the longest id (34 characters): the
+    name column went before the member's role and the counts, so the table read as ids
+    alone. The name is the last column to go: it wraps narrower instead, each id whole."""
+    listing = json.loads(run("groupings", *args, "--json").stdout)["groupings"]
+    out = run("groupings", *args).stdout
+    assert not _too_wide(out), _too_wide(out)
+    assert max(len(r["id"]) for r in listing) >= 30
+    headers, rows = _table_rows(out)
+    assert headers[:2] == ["id", "name"]
+    assert "members" in headers and headers[-1] == f"{args[1]} role"
+    assert list(rows) == [r["id"] for r in listing]  # every id whole, on its row
+    for r in listing:
+        shown = "".join(rows[r["id"]][1].split()).removesuffix("…")
+        assert shown and "".join(r["name"].split()).startswith(shown), (r["id"], shown)

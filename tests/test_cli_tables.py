@@ -152,3 +152,29 @@ def test_editors_list_reads_at_80_and_120_columns(
     for width in WIDTHS:
         columns(width)
         check_readable(run("editors", "list").stdout, width, ids)
+
+
+def test_the_last_column_to_drop_squeezes_before_it_goes() -> None:
+    """A text column with a ``squeeze`` wraps below its ``min`` rather than be dropped,
+    once every column of a lower drop rank has gone; without one it goes as before."""
+
+    def make(squeeze: int | None) -> Any:
+        t = kit.table(
+            "1 grouping",
+            [
+                kit.Col("id", "id"),
+                kit.Col("name", drop=5, min=12, squeeze=squeeze),
+                kit.Col("founded", "word", drop=2),
+                kit.Col("role", "text", lines=0, min=18, squeeze=9),
+            ],
+        )
+        t.add_row("us_japan_netherlands_chip_controls", "Organisation for Economic "
+                  "Co-operation", "2023-01-27", "observer 1995–2022")  # fmt: skip
+        return t
+
+    assert make(None).layout(64)[0] == [0, 3]  # the name went
+    shown, widths, _ = make(10).layout(64)
+    assert shown == [0, 1, 3]  # the founding date went first, then the text squeezed
+    assert widths[0] == len("us_japan_netherlands_chip_controls")
+    assert widths[2] >= len("1995–2022") and sum(widths) + 3 * 3 + 1 <= 64
+    assert make(10).layout(120)[0] == [0, 1, 2, 3]  # with room, nothing squeezes

@@ -170,6 +170,11 @@ class Col:
 
     ``drop``: columns with a drop rank (1 first, then 2, ...) are left out, in turn, when
     even their narrow forms do not fit; ``narrow``: the header used with the narrow forms.
+
+    ``squeeze``: how narrow a ``text`` column may wrap, below ``min``, as a last resort:
+    before the columns of the last drop rank go, the text columns with a ``squeeze`` wrap
+    down to it (in as many lines as the text takes, never cut), so that the last column
+    to drop keeps its place while it fits at all.
     """
 
     header: str
@@ -178,6 +183,7 @@ class Col:
     drop: int = 0
     narrow: str | None = None
     min: int | None = None
+    squeeze: int | None = None
 
 
 def _wrap(text: str, width: int, lines: int) -> str:
@@ -251,8 +257,11 @@ class _Table:
     def _header(self, col: Col, narrow: bool) -> str:
         return (col.narrow or col.header) if narrow else col.header
 
-    def _widths(self, shown: list[int], narrow: bool, width: int) -> list[int] | None:
-        """Each shown column's width, or None if they cannot fit in ``width``."""
+    def _widths(
+        self, shown: list[int], narrow: bool, width: int, squeeze: bool = False
+    ) -> list[int] | None:
+        """Each shown column's width, or None if they cannot fit in ``width``; with
+        ``squeeze``, the text columns that have one may wrap down to their ``squeeze``."""
         mins, wants = [], []
         for i in shown:
             col = self.columns[i]
@@ -261,7 +270,11 @@ class _Table:
             natural = max(
                 [head, *(max((len(x) for x in c.splitlines()), default=0) for c in cells)]
             )
-            if col.kind == "text":
+            if col.kind == "text" and squeeze and col.squeeze:
+                # down to its squeeze, or its longest word where that is less
+                word = max((len(w) for c in cells for w in c.split()), default=0)
+                low = max(head, min(natural, col.squeeze, word))
+            elif col.kind == "text":
                 low = max(head, min(natural, col.min or TEXT_MIN))
             elif col.kind == "ids":  # the longest id, and room for " +99"
                 longest = max((len(x) for c in cells for x in c.split(", ")), default=0)
@@ -274,6 +287,11 @@ class _Table:
         if room < 0:
             return None
         widths = list(mins)
+        if squeeze:  # what room is left goes first to the last to drop, then in turn
+            for k in sorted(range(len(shown)), key=lambda k: -self.columns[shown[k]].drop):
+                add = min(wants[k] - widths[k], room)
+                widths[k] += add
+                room -= add
         while room > 0:
             short = [k for k in range(len(shown)) if widths[k] < wants[k]]
             if not short:
@@ -296,6 +314,11 @@ class _Table:
                 return shown, widths, narrow
         ranks = sorted({c.drop for c in self.columns if c.drop})
         for rank in ranks:
+            if rank == ranks[-1]:
+                # the last to drop stays while it fits with the text squeezed (Col.squeeze)
+                widths = self._widths(shown, True, width, squeeze=True)
+                if widths is not None:
+                    return shown, widths, True
             shown = [i for i in shown if self.columns[i].drop != rank]
             widths = self._widths(shown, True, width)
             if widths is not None:
@@ -331,7 +354,9 @@ class _Table:
             for k, i in enumerate(shown):
                 col, text = self.columns[i], columns[k][r]
                 if col.kind == "text":
-                    text = _wrap(text, widths[k], col.lines)
+                    # squeezed below its least width: every line the text takes, none cut
+                    squeezed = col.squeeze is not None and widths[k] < (col.min or TEXT_MIN)
+                    text = _wrap(text, widths[k], 0 if squeezed else col.lines)
                 elif col.kind == "ids":
                     text = _wrap_ids(text, widths[k], col.lines)
                 cells.append(Text(text))

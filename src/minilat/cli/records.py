@@ -281,8 +281,9 @@ def groupings_cmd(
         [
             Col("id", "id"),
             # last to go (the id says which grouping), and wrapped a little narrower than
-            # other text so that the status (dormant, unknown) still fits at 80 columns
-            Col("name", drop=5, min=12),
+            # other text so that the status (dormant, unknown) still fits at 80 columns;
+            # with long ids it wraps narrower still, whole, rather than go (Col.squeeze)
+            Col("name", drop=5, min=12, squeeze=10),
             Col("founded", "word", drop=2, narrow="year"),
             Col("status", "word", drop=4),
             # partners merged into the members cell ("10 + 10 partners"): never dropped
@@ -291,7 +292,8 @@ def groupings_cmd(
             # the member's own role and its dates: never dropped, so that a grouping it
             # has left never reads as one it is in; wide enough for a role and its years
             # on one line ("observer 1995–2022") now that the members cell is wider
-            *([Col(f"{code} role", "text", lines=0, min=18)] if code else []),
+            # ("founding 1945–"); squeezed, the years go under the role ("1995–2022": 9)
+            *([Col(f"{code} role", "text", lines=0, min=18, squeeze=9)] if code else []),
         ],
     )
     for r in listing["groupings"]:
