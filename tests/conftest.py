@@ -121,15 +121,52 @@ def _content_key(folder: Path) -> str | None:
     return _dataset.fingerprint(folder)
 
 
+# ------------------------------------------------------------------ one memo per version
+#
+# Every copy handed out below shares the memo of analyses (``Dataset.memo``) of the
+# dataset it copies: the network, typologies and country analyses of a day, and the web's
+# views of it (``Site.cached``), are computed once per version of the data in a test
+# process instead of once per app or CLI invocation. It is what a served process does (one
+# dataset, one memo, every request), stretched over the tests: an answer is a pure function
+# of the dataset's records (the same content, so the same fingerprint) and the arguments in
+# its key. A test that counts computations, looks into a memo, or changes what an analysis
+# computes (a module attribute monkeypatched) is marked ``own_memo``: the datasets it
+# gets start with an empty memo of their own, as in the product, and leave the shared one
+# untouched. A copy made with ``dataclasses.replace`` (an edit, a what-if) gets an empty
+# memo as always.
+
+#: Whether the datasets handed out now share their version's memo (False while a test
+#: marked ``own_memo`` is set up, run and torn down).
+_MEMO_SHARED = [True]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "own_memo: the datasets this test gets start with an empty memo of analyses, as in "
+        "the product, instead of sharing their version's (tests/conftest.py)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before the test's fixtures are made: whether its datasets share memos."""
+    _MEMO_SHARED[0] = item.get_closest_marker("own_memo") is None
+
+
 def _copy(ds: Dataset) -> Dataset:
-    """A new Dataset over the same frozen records, with its own mappings and an empty memo."""
-    return Dataset(
+    """A new Dataset over the same frozen records, with its own mappings, and the memo of
+    ``ds`` (an empty one under ``own_memo``)."""
+    new = Dataset(
         dict(ds.groupings),
         dict(ds.participants),
         dict(ds.sources),
         dict(ds.capabilities),
         dict(ds.indicators),
     )
+    if _MEMO_SHARED[0]:
+        object.__setattr__(new, "memo", ds.memo)  # a frozen dataclass's field
+    return new
 
 
 @functools.wraps(_REAL_LOAD)
@@ -215,7 +252,7 @@ if not hasattr(_dataset.load, "__wrapped__"):  # once per process
 @pytest.fixture(autouse=True, scope="session")
 def _dataset_read_once_per_version() -> Iterator[None]:
     """A store file's dataset read once per version of the file; each Store gets its own
-    copy of the frozen records, with an empty memo of analyses. Copies of one compiled
+    copy of the frozen records, with the version's memo of analyses (above). Copies of one compiled
     store (above) share it: the same fingerprint, schema and build."""
     real_dataset = _store.Store.dataset
     loaded: dict[tuple[object, ...], Dataset] = {}

@@ -129,6 +129,7 @@ def test_a_solve_takes_none_of_the_pages_threads(store: Path) -> None:
         assert c.get("/_probe/solve").json() == {"solving": 0, "page": 1}
 
 
+@pytest.mark.own_memo  # looks into the memo of a cold and a warmed app
 def test_a_warmed_worker_has_computed_its_first_pages_before_its_first_visitor(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
