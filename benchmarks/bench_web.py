@@ -27,15 +27,19 @@ response cache once warm, as in production); the list and theme list of the API 
 list and grouping pages **computed afresh** on every request (``Cache-Control:
 no-cache``, which the response cache honours), each once without and once with
 ``Accept-Encoding: gzip`` (what every browser sends: the answer is then compressed too);
-the list and grouping pages for **a new date** on every request (``?as_of=`` a day never
-asked before, so that neither the rendered page nor the day's analyses are kept: what a
-page costs the first time); and the equivalent list query on Datasette: its table view
-of ``groupings`` and the SQL that filters groupings by theme.
+the list page with **new options** on every request (a page size, start and order never
+asked before: the page is rendered for the first time, from the day's analyses, which
+every page of the day shares); the list and grouping pages for **a new date** on every
+request (``?as_of=`` a day never asked before, so that neither the rendered page nor the
+day's analyses are kept: what a page costs the first time); and the equivalent list
+query on Datasette: its table view of ``groupings`` and the SQL that filters groupings by
+theme.
 
 *Computed* is not *rendered*: the server keeps each rendered page per address, declared
 options, day and version of the data (``minilat.web.render.Renderer.pages``), so a
 computed row is answered with routing, parameters, the page's look-up, the response and
-gzip; the *new date* rows pay for everything.
+gzip; a *new options* row pays for the rendering too, and the *new date* rows for
+everything.
 
 The load average before and after the run is printed: the machine is shared, so a run
 is only comparable with runs made under the same load.
@@ -107,6 +111,15 @@ NEW_DATE = [
 ]
 #: Days each new-date row may use (more requests than that would repeat dates).
 DATES_PER_ROW = 2500
+#: Rows where every request asks for options never asked before (a page size, a start and
+#: an order; a disjoint block of :data:`OPTIONS_PER_ROW` combinations per row): the page is
+#: rendered for the first time, from the day's analyses (shared by every page of the day,
+#: and computed before the row). (name, path)
+NEW_OPTIONS = [("page groupings", "/groupings")]
+#: Combinations each new-options row may use.
+OPTIONS_PER_ROW = 6000
+#: The orders the new-options rows cycle through (``?sort=``).
+SORTS = ("founded", "-founded", "name", "-name", "members", "-members", "status", "-status")
 #: The rows of the targets: p99 under 50 ms.
 TARGET_ROWS = ("minilat page groupings (computed)", "minilat page grouping (computed)")
 FRESH = {"Cache-Control": "no-cache"}
@@ -139,6 +152,26 @@ request = function()
   local i = offset + counter * {stride}
   counter = counter + 1
   return wrk.format(nil, "{prefix}" .. os.date("!%Y-%m-%d", {first} - i * 86400))
+end
+"""
+#: wrk's script for a new-options row: request ``{first}`` + i gets the i-th combination of
+#: a page size (20-100), a start (0-144) and an order, wrk's threads taking turns.
+_LUA_OPTIONS = """
+local threads, counter, offset = {{}}, 0, 0
+local sorts = {{{sorts}}}
+setup = function(thread)
+  thread:set("offset", #threads)
+  table.insert(threads, thread)
+end
+init = function(args)
+  offset = tonumber(wrk.thread:get("offset"))
+end
+request = function()
+  local i = {first} + offset + counter * {stride}
+  counter = counter + 1
+  local sort = sorts[math.floor(i / (81 * 145)) % #sorts + 1]
+  return wrk.format(nil, "{prefix}?limit=" .. (20 + i % 81) .. "&offset="
+    .. (math.floor(i / 81) % 145) .. "&sort=" .. sort)
 end
 """
 
@@ -240,16 +273,24 @@ def _drive(
     pid: int,
     block: int | None = None,
     idle: tuple[int, ...] = (),
+    options: bool = False,
 ) -> Result:
     """One row: warm up, then ``wrk`` for ``args.seconds`` with ``args.concurrency``
     keep-alive connections; the server's CPU time is read before and after. With
     ``block`` (a new-date row), each request asks ``path`` followed by a day of that block
-    of :data:`DATES_PER_ROW` days never asked before, and there is no warm-up. The
-    servers in ``idle`` are waited for until idle before the warm-up and the run."""
+    of :data:`DATES_PER_ROW` days never asked before, and there is no warm-up; with
+    ``options`` too (a new-options row), ``path`` with a combination of options of that
+    block of :data:`OPTIONS_PER_ROW`. The servers in ``idle`` are waited for until idle
+    before the warm-up and the run."""
     script = tmp / f"row-{abs(hash((name, path))) % 10**8}.lua"
     lines = [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
     text = _LUA.format(headers="\n".join(lines))
-    if block is not None:
+    if block is not None and options:
+        text += _LUA_OPTIONS.format(
+            first=block * OPTIONS_PER_ROW, stride=min(args.wrk_threads, args.concurrency),
+            prefix=path, sorts=", ".join(json.dumps(x) for x in SORTS),
+        )  # fmt: skip
+    elif block is not None:
         today = datetime.datetime.now(datetime.UTC).replace(
             hour=12, minute=0, second=0, microsecond=0
         )
@@ -288,8 +329,9 @@ def _drive(
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("WRK-JSON "))
     w = json.loads(line.removeprefix("WRK-JSON "))
     n = int(w["requests"])
-    if block is not None and n > DATES_PER_ROW:
-        print(f"warning: {name}: {n} requests for {DATES_PER_ROW} dates, some repeated")
+    most = OPTIONS_PER_ROW if options else DATES_PER_ROW
+    if block is not None and n > most:
+        print(f"warning: {name}: {n} requests for {most} new addresses, some repeated")
     return Result(
         name,
         n,
@@ -388,6 +430,12 @@ def main() -> None:
                 row = f"minilat {name} ({label})"
                 new_dates[row] = len(new_dates)
                 plan.append((base_ours, row, prefix, headers, ours.pid))
+        new_options: dict[str, int] = {}
+        for name, prefix in NEW_OPTIONS:
+            for label, headers in (("new options", FRESH), ("new options, gzip", FRESH | GZIP)):
+                row = f"minilat {name} ({label})"
+                new_options[row] = len(new_options)
+                plan.append((base_ours, row, prefix, headers, ours.pid))
         plan += [
             (base_ds, "datasette table list", DATASETTE_TABLE, {}, datasette.pid),
             (base_ds, "datasette sql list theme", DATASETTE_SQL, {}, datasette.pid),
@@ -406,10 +454,12 @@ def main() -> None:
                 block = new_dates.get(name)
                 if block is not None:
                     block += k * len(new_dates)
+                elif name in new_options:
+                    block = new_options[name] + k * len(new_options)
                 rounds[name].append(
                     _drive(
                         wrk, tmp, base, name, path, headers, args, pid, block,
-                        (ours.pid, datasette.pid),
+                        (ours.pid, datasette.pid), options=name in new_options,
                     )
                 )  # fmt: skip
         print(
@@ -443,11 +493,14 @@ def main() -> None:
                 print(f"  {row:<42} p99 {p99:6.1f} ms  {'met' if p99 < 50 else 'NOT met'}")
         print(
             "  (computed: the response cache bypassed, the page rendered once per address,"
-            " options, day and version of the data and kept; new date: nothing kept)"
+            " options, day and version of the data and kept; new options: each page"
+            " rendered for the first time from the day's analyses; new date: nothing kept)"
         )
         for name in TARGET_ROWS:
-            for label in ("(new date)", "(new date, gzip)"):
+            for label in ("(new options)", "(new options, gzip)", "(new date)", "(new date, gzip)"):
                 row = name.replace("(computed)", label)
+                if row not in by_name:
+                    continue
                 p99 = by_name[row].p99 * 1000
                 print(f"  {row:<42} p99 {p99:6.1f} ms  {'met' if p99 < 50 else 'NOT met'}")
         print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))

@@ -26,10 +26,11 @@ def test_bench_web_smoke() -> None:
     assert "minilat api list (computed)" in r.stdout
     assert "minilat page grouping (computed, gzip)" in r.stdout
     assert "minilat page grouping (new date, gzip)" in r.stdout
+    assert "minilat page groupings (new options, gzip)" in r.stdout
     assert "some repeated" not in r.stdout  # every new-date request named a new day
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith(("minilat ", "datasette "))]
     rows = [ln.split() for ln in lines if len(ln.split()) > 6 and ln.split()[-5].isdigit()]
-    assert len(rows) == 24 and all(row[-5] == "0" for row in rows)  # no errors
+    assert len(rows) == 26 and all(row[-5] == "0" for row in rows)  # no errors
     assert sum(float(row[-1]) for row in rows) > 0  # the servers' CPU per request
     assert "p99" in r.stdout.split("targets:")[1]
 
