@@ -10,8 +10,9 @@ import marshal
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -102,7 +103,9 @@ _REAL_READ_BASE = getattr(edits.read_base, "__wrapped__", edits.read_base)
 #: count it) gets the real ``open_store``.
 _BUILD_PARTS = {name: getattr(_store, name) for name in ("build", "_fill", "_insert_grouping")}
 _LOADED: dict[str, Dataset] = {}
-_BASES: dict[str, edits.Base] = {}
+#: Per content of a folder: the root it was read from, its grouping and source documents
+#: (packed, see :class:`_Documents`) and the file of each source.
+_BASES: dict[str, tuple[Path, dict[str, bytes], dict[str, bytes], dict[str, Path]]] = {}
 _SOURCE_FILES: dict[tuple[str, str], dict[str, Path]] = {}
 #: A compiled store per (fingerprint, schema version), kept apart, copied on demand.
 _COMPILED: dict[tuple[str, str], Path] = {}
@@ -220,24 +223,56 @@ def _open_store_once(
     return store
 
 
+class _Documents(Mapping[str, dict[str, Any]]):
+    """The documents of one read of a folder: each unpacked (marshal: plain JSON-ready
+    data) into a copy of its own the first time it is asked for, then that same copy, as a
+    dict read from the YAML would give it. Callers look documents up one by one
+    (``Base.doc``), so a read no longer copies every document of the folder."""
+
+    def __init__(self, packed: dict[str, bytes]) -> None:
+        self._packed = packed
+        self._docs: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        doc = self._docs.get(key)
+        if doc is None:
+            doc = self._docs[key] = marshal.loads(self._packed[key])
+        return doc
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
 @functools.wraps(_REAL_READ_BASE)
 def _read_base_once(root: Path | None = None) -> edits.Base:
     """``edits.read_base`` once per content of a folder: each caller gets its own copy
-    of the documents (marshal: they are plain JSON-ready data), with the paths of its
-    own folder."""
+    of the documents (:class:`_Documents`), with the paths of its own folder."""
     folder = root if root is not None else _dataset.bundled_data_dir()
     key = _content_key(Path(folder))
     if key is None:
         return _REAL_READ_BASE(root)
     if key not in _BASES:
-        _BASES[key] = _REAL_READ_BASE(root)
-    base = _BASES[key]
-    groupings, sources = marshal.loads(marshal.dumps((dict(base.groupings), dict(base.sources))))
+        base = _REAL_READ_BASE(root)
+        _BASES[key] = (
+            base.root,
+            {k: marshal.dumps(d) for k, d in base.groupings.items()},
+            {k: marshal.dumps(d) for k, d in base.sources.items()},
+            dict(base.source_files),
+        )
+    read_root, groupings, sources, source_files = _BASES[key]
     if (key, str(folder)) not in _SOURCE_FILES:  # the paths are immutable: made once
         _SOURCE_FILES[key, str(folder)] = {
-            k: Path(folder) / p.relative_to(base.root) for k, p in base.source_files.items()
+            k: Path(folder) / p.relative_to(read_root) for k, p in source_files.items()
         }
-    return edits.Base(folder, groupings, sources, dict(_SOURCE_FILES[key, str(folder)]))
+    return edits.Base(
+        folder,
+        _Documents(groupings),
+        _Documents(sources),
+        dict(_SOURCE_FILES[key, str(folder)]),
+    )
 
 
 if not hasattr(_dataset.load, "__wrapped__"):  # once per process
