@@ -82,6 +82,16 @@ def _settle_heap_skipped() -> int:
     return gc.get_freeze_count()
 
 
+# The collector's full collections less often in a test process: with the default
+# thresholds (700, 10, 10) a worker walked its whole heap (half a million objects and
+# more: the data read once per version, their analyses, the apps of its module) about
+# every ten collections of the middle generation, some 0.2 s each, 14% of the CPU of the
+# web and editorial suites; after 100 of them instead, a tenth as many (measured in
+# docs/testing.md), for some 30 MB more memory per worker. The younger generations are
+# collected as usual, and a test that collects (gc.collect) still does.
+gc.set_threshold(700, 10, 100)
+
+
 # ------------------------------------------------------------------ one build per version
 #
 # The suite reads and compiles the same data folders hundreds of times: every CLI test
