@@ -24,9 +24,10 @@ above 1 the rounds are interleaved across all endpoints and the median round is 
 
 Endpoints: the main API calls and pages as served (answered from minilat's in-memory
 response cache once warm, as in production); the list and theme list of the API and the
-list and grouping pages **computed afresh** on every request (``Cache-Control:
-no-cache``, which the response cache honours), each once without and once with
-``Accept-Encoding: gzip`` (what every browser sends: the answer is then compressed too);
+list and grouping pages **computed afresh** on every request (a query string of its own,
+``?cb=N``, and ``Cache-Control: no-cache``, which the response cache honours), each once
+without and once with ``Accept-Encoding: gzip`` (what every browser sends: the answer is
+then compressed too);
 the list page with **new options** on every request (a page size, start and order never
 asked before: the page is rendered for the first time, from the day's analyses, which
 every page of the day shares); the list and grouping pages for **a new date** on every
@@ -152,6 +153,24 @@ request = function()
   local i = offset + counter * {stride}
   counter = counter + 1
   return wrk.format(nil, "{prefix}" .. os.date("!%Y-%m-%d", {first} - i * 86400))
+end
+"""
+#: wrk's script for a computed row: each request adds a query string of its own
+#: (``cb=``, a parameter no route declares: what a visitor adds to bust a cache), wrk's
+#: threads taking turns.
+_LUA_UNIQUE = """
+local threads, counter, offset = {{}}, 0, 0
+setup = function(thread)
+  thread:set("offset", #threads)
+  table.insert(threads, thread)
+end
+init = function(args)
+  offset = tonumber(wrk.thread:get("offset"))
+end
+request = function()
+  local i = offset + counter * {stride}
+  counter = counter + 1
+  return wrk.format(nil, "{prefix}{sep}cb=" .. i)
 end
 """
 #: wrk's script for a new-options row: request ``{first}`` + i gets the i-th combination of
@@ -285,7 +304,11 @@ def _drive(
     script = tmp / f"row-{abs(hash((name, path))) % 10**8}.lua"
     lines = [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
     text = _LUA.format(headers="\n".join(lines))
-    if block is not None and options:
+    if block is None and headers.get("Cache-Control") == "no-cache":  # a computed row
+        stride = min(args.wrk_threads, args.concurrency)
+        sep = "&" if "?" in path else "?"
+        text += _LUA_UNIQUE.format(stride=stride, prefix=path, sep=sep)
+    elif block is not None and options:
         text += _LUA_OPTIONS.format(
             first=block * OPTIONS_PER_ROW, stride=min(args.wrk_threads, args.concurrency),
             prefix=path, sorts=", ".join(json.dumps(x) for x in SORTS),
