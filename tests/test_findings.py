@@ -320,3 +320,58 @@ def test_pages_count_and_colour_roles_apart(
     for m in listing["members"]:
         if m["participant"] in rows and m["role"] not in findings.FULL_ROLES:
             assert f"<title>{rows[m['participant']]['name']}: {m['role']}</title>" in html
+
+
+# ------------------------------------------------ the opening sentence adds up (review)
+
+#: How the opening sentence names each class of the alignment, and the class it names.
+_CLASS_WORDS = {
+    "anchored by the US": "us_anchored",
+    "by China": "china_anchored",
+    "with both": "both",
+    "with neither": "neither",
+    "with the leading side unknown (member list incomplete)": "unknown",
+}
+_OPENING = re.compile(r"takes part in (\d+) groupings? as of [\d-]+(?: \(([^)]*)\))?(?:: (.*))?\.$")
+
+
+def _counted(text: str) -> dict[str, int]:
+    """``15 anchored by the US, 3 by China and 4 with …`` → {phrase: number}."""
+    out: dict[str, int] = {}
+    for part in re.split(r", | and (?=\d)", text):
+        n, _, words = part.partition(" ")
+        assert n.isdigit(), (part, text)
+        out[words] = int(n)
+    return out
+
+
+def _states_taking_part() -> list[str]:
+    from minilat.analysis import countries as _countries
+
+    ds, day = _ds(), dt.date.today()
+    return sorted(c for c in ds.states() if _countries.taking_part(ds, c, day))
+
+
+def test_the_country_openings_add_up(client: TestClient) -> None:
+    """India "takes part in 35 groupings …: 15 anchored by the US, 3 by China, 7 with both
+    and 6 with neither" (31): the four with the leading side unknown went unsaid. For
+    every state with a grouping, the groups the opening sentence names sum to the total it
+    states, and so do the classes and roles in the JSON the page and the API serve."""
+    codes = _states_taking_part()
+    assert len(codes) > 100
+    for code in codes:
+        d = client.get(f"/countries/{code}", headers=JSON).json()
+        assert client.get(f"/api/v1/countries/{code}").json()["findings"] == d["findings"]
+        m = _OPENING.search(d["findings"][0])
+        assert m, d["findings"][0]
+        total = int(m[1])
+        assert total == len(d["groupings_now"]), code
+        if m[2]:  # the roles, when some are not full membership
+            roles = re.findall(r"\ban? (\w+) of (\d+)", m[2])
+            assert sum(int(n) for _, n in roles) == total, (code, m[2])
+        a = d["profile"]["result"]["alignment"]
+        assert sum(a[k] for k in _CLASS_WORDS.values()) == total, code
+        said = _counted(m[3])
+        assert set(said) <= set(_CLASS_WORDS), said
+        assert sum(said.values()) == total, (code, d["findings"][0])
+        assert all(a[_CLASS_WORDS[w]] == n for w, n in said.items()), code

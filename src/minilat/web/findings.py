@@ -203,10 +203,17 @@ def country(d: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
                 ways.append(f"{_ROLE_WORD[role]} of {k}")
         first += f" ({_names(ways)})"
     if a and now:
-        first += (
-            f": {a['us_anchored']} anchored by the US, {a['china_anchored']} by China, "
-            f"{a['both']} with both and {a['neither']} with neither"
-        )
+        # every class the alignment puts a grouping in, so that the parts add up to the
+        # total just stated (the unknown ones named as the CLI names them)
+        parts = [
+            f"{a['us_anchored']} anchored by the US",
+            f"{a['china_anchored']} by China",
+            f"{a['both']} with both",
+            f"{a['neither']} with neither",
+        ]
+        if a.get("unknown"):
+            parts.append(f"{a['unknown']} with the leading side unknown (member list incomplete)")
+        first += ": " + _names(parts)
     out.append(first + ".")
     if a.get("label") in _ANCHOR_TEXT:
         text = _ANCHOR_TEXT[a["label"]]
