@@ -512,3 +512,29 @@ def test_communities_agree_with_networkx_louvain_within_tolerance(year: int) -> 
     theirs = net._modularity(r.W, ref_labels)
     assert ours >= theirs - net.COMMUNITY_TOLERANCE
     assert np.isclose(ours, r.modularity)
+
+
+@pytest.mark.parametrize("code", ["IND", "USA", "EST", "BRA"])
+def test_every_face_counts_the_network_without_the_universal_bodies(
+    run80: Callable[..., Result], bundled_client: Any, code: str
+) -> None:
+    """`minilat network` and /api/v1/network counted the UN (196 states, every leading
+    state everyone's partner, India's strength 34.0) while `minilat country`, the web
+    drawing and the country pages left it out (173 states, 33.0): one country, two
+    strengths, no warning. Now every face leaves the universal bodies out unless asked,
+    and a country's figures are the same wherever they are read."""
+    day = "2026-11-28"
+    cli = json.loads(run80("network", "--as-of", day, "--json").output)
+    api = bundled_client.get("/api/v1/network", params={"as_of": day}).json()
+    country = json.loads(run80("country", code, "--as-of", day, "--json").output)
+    assert cli["universal_left_out"] == api["universal_left_out"] == ["un"]
+    node = next(n for n in cli["nodes"] if n["id"] == code)
+    assert node == next(n for n in api["nodes"] if n["id"] == code)
+    assert node["strength"] == country["network"]["strength"]
+    assert node["degree"] == country["network"]["degree"]
+    assert cli["projection"]["nodes"] == country["network"]["of"]
+    text = run80("network", "--as-of", day, "--top", "1").output
+    assert "Left out: United Nations" in text and "--universal counts it" in text
+    everything = json.loads(run80("network", "--as-of", day, "--universal", "--json").output)
+    assert everything["universal_left_out"] == [] and everything["universal"] is True
+    assert everything["projection"]["nodes"] > cli["projection"]["nodes"]

@@ -147,8 +147,12 @@ def test_network_graph(client: TestClient) -> None:
         "/api/v1/network/graph", params={"as_of": "2023-01-01", "universal": "true"}
     ).json()
     assert everything["excluded"] == [] and everything["universal"] is True
-    full = client.get("/api/v1/network", params={"as_of": "2023-01-01"}).json()
+    # the network's figures count what the drawing draws: the UN left out unless asked
+    net = client.get("/api/v1/network", params={"as_of": "2023-01-01"}).json()
+    assert net["projection"]["nodes"] == len(d["nodes"]) and net["universal_left_out"] == ["un"]
+    full = client.get("/api/v1/network", params={"as_of": "2023-01-01", "universal": "true"}).json()
     assert full["projection"]["nodes"] == len(everything["nodes"])
+    assert full["universal_left_out"] == [] and full["universal"] is True
     # without the UN, fewer states have partners, and nobody is everyone's partner
     assert len(d["nodes"]) < len(everything["nodes"])
     assert max(n["degree"] for n in d["nodes"]) < len(d["nodes"]) - 1
@@ -716,7 +720,7 @@ def test_network_page_draws_without_javascript(client: TestClient) -> None:
         html.index('id="network-svg"') : html.index("</svg>", html.index('id="network-svg"'))
     ]
     assert svg.count("<circle") > 50 and svg.count("<line") > 50 and "<text" in svg
-    assert "left out, in the drawing and in the partner counts" in html
+    assert "left out of the drawing, the partner counts and the groupings counted here" in html
     assert "United Nations" in html[html.index('id="net-exclusion"') :][:600]
     everything = client.get("/network", params={"as_of": "2024-01-01", "universal": "true"}).text
     assert "Every grouping is counted" in everything

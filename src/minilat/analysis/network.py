@@ -78,6 +78,7 @@ __all__ = [
     "projection_graph",
     "projection_on",
     "universal_bodies",
+    "without_universal",
 ]
 
 #: End ordinal of a membership that has not ended (after every real date).
@@ -104,6 +105,24 @@ def universal_bodies(ds: Dataset, as_of: _dt.date) -> frozenset[str]:
         for g in ds.groupings.values()
         if sum(ds.is_state(m.participant) for m in g.members_on(as_of)) >= UNIVERSAL_MIN_STATES
     )
+
+
+def without_universal(
+    ds: Dataset, as_of: _dt.date, include: Collection[str] | None = None
+) -> tuple[frozenset[str], list[str]]:
+    """The groupings to count by default: ``include`` (every grouping if None) without the
+    universal bodies of ``as_of``; and the ids left out, sorted. Every face counts the
+    network this way unless asked (``--universal``, ``?universal=true``): the web's
+    drawing, a country's partners and network place, ``minilat network`` and the API.
+
+    >>> from minilat.dataset import load
+    >>> kept, out = without_universal(load(), _dt.date(2024, 1, 1), {"un", "quad"})
+    >>> sorted(kept), out
+    (['quad'], ['un'])
+    """
+    universal = universal_bodies(ds, as_of)
+    pool = set(ds.groupings) if include is None else set(include)
+    return frozenset(pool - universal), sorted(pool & universal)
 
 
 Weighting = Literal["newman", "count"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import importlib.util
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,6 +29,7 @@ from minilat.cli.kit import (
     pass_ctx,
     plural,
     print_not_counted,
+    say,
     verified_option,
     write_out,
 )
@@ -131,6 +133,12 @@ def _f(x: float, digits: int = 3) -> str:
     help="File to export to ('-': standard output).",
 )
 @click.option("--top", default=15, show_default=True, help="Rows to show in each table.")
+@click.option(
+    "--universal",
+    is_flag=True,
+    help="Count the universal bodies (the UN, any grouping of 100 or more member states); "
+    "left out by default, as on the web and in `minilat country`.",
+)
 @json_option
 @pass_ctx
 def network(
@@ -144,11 +152,14 @@ def network(
     graph: str,
     out: Path | None,
     top: int,
+    universal: bool,
     as_json: bool,
 ) -> None:
     """The co-membership network as of a date: centralities, communities, bridges, overlap.
 
     Countries are tied by the groupings they share (see docs/network.md for the weighting).
+    The universal bodies (the UN) are left out unless --universal: they tie every state to
+    every other.
     """
     from minilat.analysis import network as _network
 
@@ -159,7 +170,10 @@ def network(
         )
     day = parse_as_of(as_of)
     ds = c.dataset()
-    include = _of_type(ds, day, type_)[0] if type_ else None
+    include: Collection[str] | None = _of_type(ds, day, type_)[0] if type_ else None
+    left_out: list[str] = []
+    if not universal:
+        include, left_out = _network.without_universal(ds, day, include)
     if fmt is not None:
         if out is None:
             raise BadInput("--export needs --out FILE", hint="use --out - to print it")
@@ -185,12 +199,22 @@ def network(
         states_only=not all_participants,
         verified_only=verified_only,
     )
+    # the analysis is shared: copy, then add
+    d = {**d, "universal": universal, "universal_left_out": left_out}
     if type_:
-        d = {**d, "type": _type_value(type_)}  # the analysis is shared: copy, then add
+        d["type"] = _type_value(type_)
     if as_json:
         emit_json(d)
         return
     _render_network(d, top)
+    if left_out:
+        names = ", ".join(ds.groupings[g].name for g in left_out)
+        one = len(left_out) == 1
+        say(
+            f"Left out: {names} ({'a universal body' if one else 'universal bodies'}, tying"
+            f" every state to every other; --universal counts {'it' if one else 'them'}).",
+            style="dim",
+        )
 
 
 def _render_network(d: dict[str, Any], top: int) -> None:

@@ -214,8 +214,16 @@ def network(
     site: SiteDep,
     as_of: AsOf = None,
     type: Annotated[str | None, Query(description="Only groupings of this type")] = None,
+    universal: Annotated[
+        bool,
+        Query(
+            description="Count the universal bodies too (the UN, and any grouping with "
+            "100 or more member states); left out by default, as in the drawing "
+            "(/api/v1/network/graph) and a country's network place"
+        ),
+    ] = False,
 ) -> Response:
-    return json_response(graphs.network(site, site.day(as_of), type))
+    return json_response(graphs.network(site, site.day(as_of), type, universal=universal))
 
 
 class DesignIn(BaseModel):

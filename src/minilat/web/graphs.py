@@ -44,10 +44,14 @@ def universal_groupings(site: Site, as_of: _dt.date) -> frozenset[str]:
     return site.cached(("universal", as_of), compute)
 
 
-def network(site: Site, as_of: _dt.date, type_: str | None = None) -> dict[str, Any]:
-    """The country co-membership graph at a date, optionally of one type of grouping."""
+def network(
+    site: Site, as_of: _dt.date, type_: str | None = None, *, universal: bool = False
+) -> dict[str, Any]:
+    """The country co-membership graph at a date, optionally of one type of grouping; the
+    universal bodies (:func:`universal_groupings`) left out unless ``universal``, as in the
+    drawing (:func:`network_graph`) and a country's network place."""
     analyse = optional.require("network", "analyse")
-    include = None
+    include: set[str] | frozenset[str] | None = None
     if type_:
         if type_ not in {t.value for t in GroupingType}:
             raise BadInput(
@@ -57,8 +61,18 @@ def network(site: Site, as_of: _dt.date, type_: str | None = None) -> dict[str, 
         if types is None:
             raise optional.NotAvailable("filtering by type needs the typology, not available yet")
         include = {gid for gid, t in types.items() if t == type_}
+    left_out: list[str] = []
+    if not universal:
+        excluded = universal_groupings(site, as_of)
+        pool = set(site.ds.groupings) if include is None else include
+        include, left_out = frozenset(pool - excluded), sorted(pool & excluded)
     # the analysis is shared by every view of the date: add to a copy of its top level
-    result: dict[str, Any] = {**analyse(site.ds, as_of, include=include), "type": type_}
+    result: dict[str, Any] = {
+        **analyse(site.ds, as_of, include=include),
+        "type": type_,
+        "universal": universal,
+        "universal_left_out": left_out,
+    }
     return result
 
 
