@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["WEIGHTINGS", "GroupingType", "Theme"]
+__all__ = ["WEIGHTINGS", "GroupingType", "Theme", "label"]
 
 
 class GroupingType(StrEnum):
@@ -61,3 +61,18 @@ class Theme(StrEnum):
 #: How co-membership is weighted in the country network (docs/network.md): ``newman``
 #: divides each shared grouping by its size less one, ``count`` counts shared groupings.
 WEIGHTINGS: tuple[str, ...] = ("newman", "count")
+
+
+def label(value: object) -> str:
+    """A record's value in words, as every face shows it (the web's ``label`` filter, the
+    CLI's tables): an id's underscores as spaces, a yes/no for a boolean, "unknown" for a
+    value not recorded. The ids themselves stay in the JSON.
+
+    >>> label("economic_supply_chain"), label(False), label(None), label(6)
+    ('economic supply chain', 'no', 'unknown', '6')
+    """
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")

@@ -80,6 +80,11 @@ COUNTS_TERMS: dict[str, str] = {
     "from the record (dormant only where a search found nothing or a sourced end says so; "
     "unknown where there is not enough record to say; standing bodies read active through "
     "a silent record)",
+    # the CLI's listing shows the life alone, in a column of that name
+    "life": "life: what a grouping's recorded activity says of it (a listing's \"active\" says "
+    "only that the date is inside its recorded periods): active; dormant only where a search "
+    "found nothing or a sourced end says so; unknown where there is not enough record to say; "
+    "revived after a lapse; standing bodies read active through a silent record",
 }
 
 #: Who is counted at all, said under every listing that shows a count.
@@ -98,13 +103,17 @@ def counts_legend(shown: Iterable[str]) -> str:
     'members: full members (founding members and members); part'
     >>> "status:" in counts_legend(["members"]), "states:" in counts_legend(["members"])
     (False, False)
+    >>> counts_legend(["life"]).endswith("standing bodies read active through a silent record.")
+    True
     """
     wanted = set(shown)
     counts = [COUNTS_TERMS[t] for t in ("members", "partners", "states") if t in wanted]
     parts = ["; ".join(counts) + "."] if counts else []
     parts.append(_COUNTED)
-    if "status" in wanted:
+    if "status" in wanted:  # the status's term says the life too
         parts.append(COUNTS_TERMS["status"] + ".")
+    elif "life" in wanted:
+        parts.append(COUNTS_TERMS["life"] + ".")
     return " ".join(parts)
 
 

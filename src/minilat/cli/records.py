@@ -35,6 +35,7 @@ from minilat.cli.kit import (
     writing,
 )
 from minilat.errors import BadInput, did_you_mean
+from minilat.vocab import label
 
 __all__ = ["COMMANDS"]
 
@@ -285,7 +286,9 @@ def groupings_cmd(
             # with long ids it wraps narrower still, whole, rather than go (Col.squeeze)
             Col("name", drop=5, min=12, squeeze=10),
             Col("founded", "word", drop=2, narrow="year"),
-            Col("status", "word", drop=4),
+            # the life read from the recorded activity (the JSON's "life"), not the status
+            # (the JSON's "status": "active" for every row of the title's active groupings)
+            Col("life", "word", drop=4),
             # partners merged into the members cell ("10 + 10 partners"): never dropped
             Col("members", "num"),
             Col("themes", "ids", drop=1, min=20),
@@ -301,7 +304,7 @@ def groupings_cmd(
             r["id"],
             r["name"],
             (r["founded"], r["founded"][:4]),
-            (_status_text(r), _status_word(r)),
+            (_life_text(r), _life_word(r)),
             # an incomplete list: "N of M" like with like (OF_NOTE), as every face shows it
             _members_cell(r),
             ", ".join(r["themes"]),
@@ -404,23 +407,16 @@ def _members_cell(r: dict[str, Any]) -> Cell:
     return f"{main} + {plural(n, 'partner')}", f"{main}\n+ {plural(n, 'partner')}"
 
 
-def _status_text(r: dict[str, Any]) -> str:
-    """A listing row's status with its derived life where that says more, never a bare
-    "active (dormant)": "active; life: unknown (not enough record to say)", "active; life:
-    dormant (searched)", or "active (standing body)"."""
-    label = r.get("life_label") or r.get("life")
-    if label in (None, r["status"]):
-        return str(r["status"])
-    if str(label).startswith(f"{r['status']} "):
-        return str(label)
-    return f"{r['status']}; life: {label}"
+def _life_text(r: dict[str, Any]) -> str:
+    """A listing row's life with what it rests on, in words: "dormant (searched)",
+    "active (standing body)", "unknown (not enough record to say)"; a grouping outside its
+    periods (--ever) says its status where that differs: "ended"."""
+    return label(r.get("life_label") or r.get("life") or r["status"])
 
 
-def _status_word(r: dict[str, Any]) -> str:
-    """A listing row's status in one word: the derived life where it differs from the
-    declared status ("dormant", "unknown", "revived"), else the status."""
-    life = r.get("life")
-    return str(r["status"] if life in (None, r["status"]) else life)
+def _life_word(r: dict[str, Any]) -> str:
+    """A listing row's life in one word: "active", "dormant", "unknown", "revived"."""
+    return label(r.get("life") or r["status"])
 
 
 def _print_incomplete(enum: dict[str, Any] | None) -> None:

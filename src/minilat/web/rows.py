@@ -31,14 +31,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from minilat.vocab import label  # the templates' ``label``, the same words as the CLI's
 from minilat.web.escaping import escape_text as escape
 
 __all__ = ["grouping_rows", "label"]
-
-
-def label(value: Any) -> str:
-    """``economic_supply_chain`` → ``economic supply chain`` (the templates' ``label``)."""
-    return str(value).replace("_", " ")
 
 
 @lru_cache(maxsize=512)
