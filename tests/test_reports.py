@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import re
 from pathlib import Path
 
 import pytest
 
 from minilat import reports
+from minilat.analysis import groupings as _groupings
 from minilat.dataset import load
 
 DAY = dt.date(2026, 1, 1)
@@ -112,3 +114,74 @@ def test_the_case_studies_in_the_docs_are_what_the_data_says(code: str, tmp_path
         assert (tmp_path / name).read_bytes() == shipped.read_bytes(), (
             f"{shipped.relative_to(ROOT)} is out of date with the data: run `make case-studies`"
         )
+
+
+# --------------------------------------------- partial member lists (review of 2 December)
+
+
+def _how_to_read(md: str) -> str:
+    (para,) = [line for line in md.splitlines() if line.startswith("How to read this.")]
+    return para
+
+
+@pytest.mark.parametrize("code", ["IND", "GBR", "EST"])
+def test_how_to_read_names_a_class_only_as_the_analysis_gives_it(ds, code: str) -> None:
+    """It said "the Christchurch Call, led by New Zealand and France, counts as
+    US-anchored" when the analysis classed it unknown (its member list is incomplete):
+    every grouping it names is named under the class the analysis gives it on the date,
+    and it says what *unknown* means."""
+    para = _how_to_read(reports.render_markdown(reports.country_report(ds, code, DAY)))
+    assert "*unknown*" in para and "member list is incomplete" in para
+    titles = {"US-anchored": "us_anchored", "China-anchored": "china_anchored"}
+    under = {
+        name.strip(): titles[side]
+        for side, names in re.findall(r"(US-anchored|China-anchored): ([^;)]*)", para)
+        for name in names.split(", ")
+    }
+    named = [g for g in ds.groupings.values() if g.active_on(DAY) and g.name_on(DAY) in para]
+    assert named
+    for g in named:
+        assert under.get(g.name_on(DAY)) == _groupings.anchor_class(g, DAY, ds=ds), g.id
+
+
+def test_a_closed_format_of_another_class_is_not_named_as_one_side(ds, monkeypatch) -> None:
+    monkeypatch.setattr(reports, "CLOSED_BY_DESIGN", ("aukus", "christchurch_call"))
+    assert _groupings.anchor_class(ds.grouping("christchurch_call"), DAY, ds=ds) == "unknown"
+    para = _how_to_read(reports.render_markdown(reports.country_report(ds, "EST", DAY)))
+    assert "US-anchored: AUKUS)" in para and "Christchurch" not in para
+
+
+@pytest.mark.parametrize("code", ["IND", "GBR", "EST"])
+def test_the_summary_names_the_partial_lists_that_may_hold_the_country(ds, code: str) -> None:
+    """ "Estonia takes part in 43" said nothing of the 13 groupings whose member lists are
+    incomplete and may hold it (the Christchurch Call's own event of 2021 says Estonia
+    joined): the summary names them as `minilat groupings --member` does, in every format."""
+    rep = reports.country_report(ds, code, DAY)
+    listed = [c["grouping"] for c in rep.profile["current"]]
+    maybe = _groupings.not_listing(ds, code, DAY, listed)
+    assert maybe  # each of the three case studies has some
+    said = (
+        f"Not counted: {len(maybe)} groupings whose member lists are incomplete in the record "
+        f"(named of published) may also include {rep.country['name']}: "
+        + ", ".join(f"{r['name']} ({r['named_of_published']})" for r in maybe)
+        + "."
+    )
+    md = reports.render_markdown(rep)
+    assert said in md.split("## Summary", 1)[1].split("\n## ", 1)[0]
+    assert html_lib.escape(said, quote=False) in reports.render_html(rep)
+    assert rep.to_dict()["profile"]["incomplete_lists"] == maybe
+
+
+def test_not_listed_in_a_partial_list_is_not_read_as_not_a_member(ds, monkeypatch) -> None:
+    gid = "christchurch_call"
+    rep = reports.country_report(ds, "EST", DAY)
+    assert gid in [r["grouping"] for r in rep.profile["incomplete_lists"]]
+    monkeypatch.setitem(
+        reports.ARTICLE_CLAIMS, "EST", (reports.Claim("member", gid, "Estonia joined it."),)
+    )
+    rep = reports.country_report(ds, "EST", DAY)
+    [claim] = rep.claims
+    assert claim["agrees"] is False and "may include EST" in claim["caveat"]
+    md = reports.render_markdown(rep)
+    assert "**The data disagrees**: EST is not a participant" in md
+    assert "agrees, with a caveat" not in md

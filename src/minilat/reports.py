@@ -19,6 +19,7 @@ from typing import Any
 
 from minilat import __version__
 from minilat.analysis import characteristics, countries, scorecard, typology
+from minilat.analysis import groupings as _groupings
 from minilat.dataset import Dataset
 
 __all__ = ["ARTICLE_CLAIMS", "Claim", "Report", "country_report", "render_html", "render_markdown"]
@@ -90,6 +91,11 @@ ARTICLE_CLAIMS: dict[str, tuple[Claim, ...]] = {
 }
 
 
+#: Formats closed to most countries by design, named in the report's "How to read this"
+#: under the class the analysis gives each on the report's date (never a class assumed).
+CLOSED_BY_DESIGN = ("five_eyes", "aukus", "china_central_asia")
+
+
 @dataclass
 class Report:
     """Everything a country report shows, as plain data (rendered by the functions below)."""
@@ -101,6 +107,8 @@ class Report:
     claims: list[dict[str, Any]]
     types: dict[str, str]
     sources: dict[str, dict[str, Any]]
+    #: anchor class -> names of the :data:`CLOSED_BY_DESIGN` formats in it on the date
+    closed_formats: dict[str, list[str]] = field(default_factory=dict)
     generated: str = field(default_factory=lambda: f"minilat {__version__}")
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,6 +120,7 @@ class Report:
             "article_claims": self.claims,
             "types": self.types,
             "sources": self.sources,
+            "closed_formats": self.closed_formats,
             "generated": self.generated,
         }
 
@@ -133,6 +142,12 @@ def _check(
         out["sources"] = sorted(
             {s for m in g.memberships if m.participant == code for s in m.sources}
         )
+        partial = {r["grouping"]: r for r in prof["incomplete_lists"]}.get(g.id)
+        if role is None and partial is not None:  # not listed is not the same as not in
+            out["caveat"] = (
+                f"its member list is incomplete in the record ({partial['named_of_published']}"
+                f" named), so it may include {code}"
+            )
         size = characteristics.assess(ds, g, day).size
         if role is not None and size.verdict is False:
             out["caveat"] = (
@@ -203,6 +218,23 @@ def _num(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word if n == 1 else word + 's'}"
+
+
+def _closed_formats(closed: dict[str, list[str]]) -> str:
+    """``; some formats are closed to most countries by design (US-anchored: …)``, each
+    named under the class the analysis gives it (``""`` when none is on either side)."""
+    sides = [
+        f"{title}: {', '.join(closed[key])}"
+        for key, title in (("us_anchored", "US-anchored"), ("china_anchored", "China-anchored"))
+        if closed.get(key)
+    ]
+    if not sides:
+        return ""
+    return f"; some formats are closed to most countries by design ({'; '.join(sides)})"
+
+
 def country_report(ds: Dataset, code: str, as_of: _dt.date) -> Report:
     """The case study of ``code`` on ``as_of``; NotFound for an unknown code."""
     types = {gid: r.type for gid, r in typology.classify(ds, as_of).items() if r.type}
@@ -239,7 +271,14 @@ def country_report(ds: Dataset, code: str, as_of: _dt.date) -> Report:
     cited |= {s for r in rows for s in r["sources"]}
     cited |= {s for c in claims for s in c["sources"]}
     sources = {s: ds.sources[s].model_dump(mode="json") for s in sorted(cited) if s in ds.sources}
-    return Report(prof["country"], as_of.isoformat(), prof, rows, claims, types, sources)
+    closed: dict[str, list[str]] = {}
+    for gid in CLOSED_BY_DESIGN:
+        shut = ds.groupings.get(gid)
+        if shut is not None and shut.active_on(as_of):
+            closed.setdefault(_groupings.anchor_class(shut, as_of, ds=ds), []).append(
+                shut.name_on(as_of)
+            )
+    return Report(prof["country"], as_of.isoformat(), prof, rows, claims, types, sources, closed)
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -356,6 +395,15 @@ def render_markdown(report: Report, chart_path: str | None = None) -> str:
             else "It is one of the two anchor powers of the hedging measure."
         ),
     ]
+    maybe = p["incomplete_lists"]
+    if maybe:  # the count above is of the groupings that list it; these may hold it too
+        lines += [
+            "",
+            f"Not counted: {_plural(len(maybe), 'grouping')} whose member lists are incomplete "
+            f"in the record (named of published) may also include {name}: "
+            + ", ".join(f"{g['name']} ({g['named_of_published']})" for g in maybe)
+            + ".",
+        ]
     if p["network"]:
         n = p["network"]
         lines += [
@@ -377,7 +425,7 @@ def render_markdown(report: Report, chart_path: str | None = None) -> str:
                 lines += [f"> {c['quote']}", ""]
                 last_quote = c["quote"]
             caveat = f" But {c['caveat']}." if c.get("caveat") else ""
-            if c.get("caveat"):
+            if c.get("caveat") and c["agrees"]:
                 mark = "The data agrees, with a caveat"
             lines += [f"{mark}: {c['finding']}.{cite(c['sources'])}{caveat}", ""]
     lines += ["", "## Memberships over time", ""]
@@ -439,14 +487,16 @@ def render_markdown(report: Report, chart_path: str | None = None) -> str:
         "",
         "How to read this. A format is *US-anchored* when the United States is a full "
         "member and China is not, and *China-anchored* in the mirror case; this says who "
-        "sits at the table, not who leads (the Christchurch Call, led by New Zealand and "
-        "France, counts as US-anchored). Every active role counts as taking part, partner "
-        "and observer included. The hedging index compares participation *rates* "
+        "sits at the table, not who leads. A format whose member list is incomplete in "
+        "the record (fewer members named than published) is *unknown*, its leading side "
+        "not known, unless both anchors are named; it counts in neither bloc. Every "
+        "active role counts as taking part, partner and observer included. The hedging "
+        "index compares participation *rates* "
         f"(the country's share of the {a['available']['us_anchored']} US-anchored and of the "
         f"{a['available']['china_anchored']} China-anchored formats active on the date), "
-        "because the dataset holds many more of the former; some formats on either side "
-        "are closed to most countries by design (Five Eyes, AUKUS; the China-Central Asia "
-        "format). A hedger joins the less-favoured side's formats at a third or more of "
+        "because the dataset holds many more of the former"
+        + _closed_formats(r.closed_formats)
+        + ". A hedger joins the less-favoured side's formats at a third or more of "
         "the rate of the favoured side's (docs/network.md).",
         "",
         "## Its groupings: characteristics, type and scorecard",
