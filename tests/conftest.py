@@ -126,12 +126,35 @@ _COMPILED_DIR = Path(tempfile.mkdtemp(prefix="minilat-test-stores-"))
 atexit.register(shutil.rmtree, _COMPILED_DIR, True)
 
 
+#: The package's own data folder, which no test writes (tests edit copies of it): its
+#: fingerprint is taken once per process instead of on every CLI run, app and load that
+#: uses it (each a read and hash of every file, about 10 ms), and checked again at the
+#: end of the session (:func:`_bundled_data_unchanged`).
+_BUNDLED_DIR = _dataset.bundled_data_dir()
+_BUNDLED_KEY: list[str] = []
+
+
 def _content_key(folder: Path) -> str | None:
     """The folder's fingerprint, or None for what is not a data folder (the real
     functions report it)."""
     if not (folder.is_dir() and (folder / "groupings").is_dir()):
         return None
+    if folder == _BUNDLED_DIR:
+        if not _BUNDLED_KEY:
+            _BUNDLED_KEY.append(_dataset.fingerprint(folder))
+        return _BUNDLED_KEY[0]
     return _dataset.fingerprint(folder)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _bundled_data_unchanged() -> Iterator[None]:
+    """The package's data folder is the same at the end of the session as when its
+    fingerprint was taken: a test that wrote there fails the session."""
+    yield
+    if _BUNDLED_KEY:
+        assert _dataset.fingerprint(_BUNDLED_DIR) == _BUNDLED_KEY[0], (
+            f"a test changed the package's data folder {_BUNDLED_DIR}: tests edit copies"
+        )
 
 
 # ------------------------------------------------------------------ one memo per version
