@@ -187,3 +187,10 @@ def test_groupings_of_a_member_keep_the_name_beside_long_ids(
     for r in listing:
         shown = "".join(rows[r["id"]][1].split()).removesuffix("…")
         assert shown and "".join(r["name"].split()).startswith(shown), (r["id"], shown)
+
+
+def test_an_unknown_theme_lists_the_themes(run80: Callable[..., Result]) -> None:
+    """It sent the reader to docs/data.md for the themes."""
+    r = run80("groupings", "--theme", "chips")
+    assert r.exit_code != 0
+    assert "semiconductors" in r.output and "docs/data.md" not in r.output

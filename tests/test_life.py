@@ -99,7 +99,9 @@ def test_one_meeting_in_2023_and_a_search_since_that_found_nothing_reads_dormant
     assert lf.since == "2023-02"
     assert lf.months_silent == 39
     assert "the last recorded activity was a meeting on 2023-02-16" in lf.explanation
-    assert "irregular cadence" in lf.explanation and "dormant after 24" in lf.explanation
+    assert "irregular cadence" in lf.explanation and "dormant after 24 months" in lf.explanation
+    # an irregular cadence is not said to be "expected every 12 months"
+    assert "no fixed rhythm" in lf.explanation and "expected every" not in lf.explanation
     assert "Searched on 2026-05-01 for activity since 2023-03" in lf.explanation
     assert lf.search is not None and lf.search["date"] == "2026-05-01"
     assert life(g, dt.date(2024, 6, 1)).status == "active"

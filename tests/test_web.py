@@ -739,3 +739,13 @@ def test_the_home_page_is_computed_once_per_day_and_version(client: TestClient) 
     first["extra"] = 1
     assert "extra" not in views.home(site, today)
     assert views.home(site, dt.date(2010, 1, 1))["as_of"] == "2010-01-01"
+
+
+def test_a_missing_grouping_is_hinted_in_the_sites_words(client: TestClient) -> None:
+    """The library's hint named a command (`minilat groupings`) on a web page."""
+    for accept in ("text/html", "application/json"):
+        r = client.get("/groupings/no_such_grouping_at_all", headers={"accept": accept})
+        assert r.status_code == 404
+        assert "minilat groupings" not in r.text and "/groupings" in r.text
+    hint = client.get("/api/v1/groupings/no_such_grouping_at_all").json()["error"]["hint"]
+    assert hint == "see the list at /groupings"

@@ -438,9 +438,14 @@ def _life(
     standing = standing_body(g)
     search = _latest_search(g, as_of)
     silent = months_between(last.day, as_of) if last else None
-    cad_text = (
-        f"an {cadence} cadence" if cadence[0] in "aeiou" else f"a {cadence} cadence"
-    ) + f" (expected every {expected} months; dormant after {limit}, if a search finds nothing)"
+    cad_text = (f"an {cadence} cadence" if cadence[0] in "aeiou" else f"a {cadence} cadence") + (
+        # an irregular cadence promises no rhythm: say what it is judged against instead
+        f" (no fixed rhythm, so judged against some activity at least every {expected}"
+        f" months; dormant after {limit} months, if a search finds nothing)"
+        if cadence == "irregular"
+        else f" (expected every {expected} months; dormant after {limit} months, if a search finds"
+        " nothing)"
+    )
 
     def build(
         status: LifeStatus,

@@ -46,7 +46,8 @@ def _theme(value: str) -> str:
     try:
         return Theme(value).value
     except ValueError:
-        hint = did_you_mean(value, [t.value for t in Theme]) or "see docs/data.md for the themes"
+        themes = [t.value for t in Theme]
+        hint = did_you_mean(value, themes) or "one of " + ", ".join(themes)
         raise BadInput(f"unknown theme {value!r}", hint=hint) from None
 
 

@@ -96,9 +96,19 @@ def ordinal(n: int) -> str:
 
 
 def _names(items: Sequence[str]) -> str:
+    """Items in a sentence; with semicolons when an item has an "and" of its own, so that
+    the list still reads as its items.
+
+    >>> _names(["a", "b", "c"])
+    'a, b and c'
+    >>> _names(["clarity", "informality and institutionalisation", "transparency"])
+    'clarity; informality and institutionalisation; and transparency'
+    """
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
+    if any(" and " in x for x in items):
+        return "; ".join(items[:-1]) + "; and " + items[-1]
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 

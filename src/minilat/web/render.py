@@ -238,7 +238,7 @@ class Renderer:
 
         ``extra`` adds keys beside ``error`` (an edit's ``problems``, a conflict's
         ``current`` record)."""
-        body = {**error_body(status, message, hint), **(extra or {})}
+        body = {**error_body(status, message, web_hint(hint)), **(extra or {})}
         path = request.url.path
         if path.startswith(("/api/", "/feeds/", "/downloads/")) or request_wants_json(request):
             return json_response(body, status, cache_control="no-store")
@@ -249,6 +249,31 @@ def _page_key(
     template: str, path: str, query: dict[str, str], shared: tuple[Any, ...]
 ) -> tuple[Any, ...]:
     return (template, path, tuple(sorted(query.items())), *shared)
+
+
+#: The lists a hint sends a reader to, as commands (the library's hints are written for
+#: the command line) and as the site's addresses.
+_LISTS = {
+    "`minilat groupings`": "/groupings",
+    "`minilat tables`": "/api/v1/design/tables",
+}
+
+
+def web_hint(hint: str | None) -> str | None:
+    """A library error's hint as the site says it: a list it names by its command is named
+    by its address (a visitor of /groupings/nosuch was told to run `minilat groupings`).
+
+    >>> web_hint("list them with `minilat groupings`")
+    'see the list at /groupings'
+    >>> web_hint("pass --table NAME (see `minilat tables`)")
+    'pass --table NAME (see /api/v1/design/tables)'
+    """
+    if not hint:
+        return hint
+    for command, address in _LISTS.items():
+        hint = hint.replace(f"list them with {command}", f"see the list at {address}")
+        hint = hint.replace(command, address)
+    return hint
 
 
 def href_with(path: str, query: dict[str, Any], name: str, value: Any) -> str:
