@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 
 from minilat.analysis import groupings as _groupings
 from minilat.dataset import Dataset, load
+from test_groupings_table import _rows
 
 DS: Dataset = load()
 TODAY = dt.date.today()
@@ -76,8 +77,11 @@ def test_one_n_of_m_in_every_face(
     if row is not None:
         shown["groupings --json"] = row["named_of_published"]
         text = run80("groupings", "--as-of", str(day), "--search", gid).output
-        cell = re.search(rf"│ {gid} .*│\s+(\d+ of \d+)", text)
-        shown["groupings"] = cell.group(1) if cell else None
+        line = next(x for x in text.splitlines() if x.startswith("┃"))
+        at = [h.strip() for h in line.strip("┃").split("┃")].index("members")
+        # the cell's lines joined: "10 of 39 reported in 2023" wraps at 80 columns
+        cell = re.match(r"\d+ of \d+(?: reported in \d{4})?", _rows(text)[gid][at])
+        shown["groupings"] = cell.group(0) if cell else None
         api = bundled_client.get(
             "/api/v1/groupings", params={"as_of": str(day), "limit": 500}
         ).json()
@@ -96,6 +100,6 @@ def test_one_n_of_m_in_every_face(
         maybe = {r["grouping"]: r["named_of_published"] for r in country["incomplete_lists"]}
         shown[f"country {code}"] = maybe.get(gid)
         text = " ".join(run80("country", code, "--as-of", str(day)).output.split())
-        found = re.search(rf"{gid} \((\d+ of \d+)\)", text)
+        found = re.search(rf"{gid} \((\d+ of \d+(?: reported in \d{{4}})?)\)", text)
         shown[f"country {code} text"] = found.group(1) if found else None
     assert shown and all(v == expected for v in shown.values()), (expected, shown)

@@ -50,7 +50,7 @@ ROWS_TEMPLATE = """{% for g in rows %}
     <tr><th scope="row"><a href="/groupings/{{ g.id }}">{{ g.name }}</a>{% if g.acronyms %} <span class="muted">({{ g.acronyms|join(', ') }})</span>{% endif %}</th>
       <td class="date">{{ g.founded }}{% if g.ended %}–{{ g.ended }}{% endif %}</td>
       <td><span class="status status-{{ g.status }}">{{ g.status|label }}</span>{% set ll = g.get('life_label') or g.life %}{% if g.life and ll != g.status %} <a class="life life-{{ g.life }}" href="/pulse#life-{{ g.id }}" title="derived from its recorded activity">{{ ll|label }}</a>{% endif %}</td>
-      <td class="num">{% if g.named_of_published %}<span title="named in the record, of the published head-count">{{ g.named_of_published }}</span>{% else %}{{ g.full_members }}{% endif %}</td>
+      <td class="num">{% if g.named_of_published %}<span title="named in the record, of the published head-count">{{ g.named_of_published }}</span>{% if g.named_counts == "participants" and g.other_participants %} <small class="muted">= {{ g.full_members }} + {{ g.other_participants }} partner{{ 's' if g.other_participants != 1 }}</small>{% endif %}{% else %}{{ g.full_members }}{% endif %}</td>
       <td class="num">{{ g.other_participants }}</td>
       <td>{{ g.type|label if g.type else '—' }}</td>
       <td>{% for t in g.themes %}<a class="tag" href="/groupings?theme={{ t }}">{{ t|label }}</a> {% endfor %}</td>{% if 'member_role' in g %}<td>{{ g.member_role.text }}</td>{% endif %}</tr>

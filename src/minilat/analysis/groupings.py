@@ -13,7 +13,7 @@ docs/cli.md): states by ISO 3166-1 alpha-3 code, dates as ISO 8601, roles by nam
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from minilat.dataset import Dataset
@@ -34,6 +34,7 @@ __all__ = [
     "listing_title",
     "member_role",
     "members",
+    "members_cell",
     "named_of_published",
     "not_listing",
     "status_on",
@@ -126,21 +127,54 @@ OF_NOTE = (
     "N of M: the record names only some members of this grouping; N counts the ones it "
     "names in the roles its published head-count covers (member states among the full "
     "members, or every participant where the head-count counts participants), M is the "
-    "head-count the grouping published."
+    "head-count the grouping published. Where M counts participants, N already counts "
+    'the partners: "15 of 49 = 8 + 7 partners" is 15 named, 8 full members and 7 '
+    'partners. "reported in 2023": M was published after the date shown.'
 )
 
 
 def named_of_published(enum: dict[str, Any] | None) -> str | None:
     """The one "N of M" of an incomplete member list (:func:`enumeration`), or None when
     the list is complete: every face shows this string, so that a grouping reads the same
-    in every listing, like compared with like.
+    in every listing, like compared with like. As of a date before the head-count's own,
+    it says the year M was reported in, since M may count members who joined later.
 
     >>> from minilat.dataset import load
     >>> ds = load()
     >>> named_of_published(enumeration(ds, ds.grouping("paris_call"), _dt.date(2024, 1, 1)))
     '2 of 80'
+    >>> named_of_published(enumeration(ds, ds.grouping("ccdcoe"), _dt.date(2013, 1, 1)))
+    '10 of 39 reported in 2023'
     """
-    return None if enum is None else f"{enum['listed']} of {enum['published']}"
+    if enum is None:
+        return None
+    later = f" reported in {enum['published_as_of'][:4]}" if enum["reported_later"] else ""
+    return f"{enum['listed']} of {enum['published']}{later}"
+
+
+def members_cell(row: Mapping[str, Any], *, partners: bool = True) -> list[str]:
+    """A listing row's (:func:`summary`) members in words, as the lines every face shows,
+    never a number added twice: "10", "+ 1 partner" for a complete list; "2 of 80",
+    "+ 5 partners" where the head-count counts member states (N counts none of the
+    partners); "15 of 49", "= 8", "+ 7 partners" where it counts participants in every
+    role (N already counts the partners: 8 full members and 7 partners are its parts,
+    not added to it).
+
+    ``partners=False`` leaves out the "+ P partners" of a face that shows them in a
+    column of their own (the site's table); the parts of an N that counts them stay.
+
+    >>> members_cell({"named_of_published": "15 of 49", "named_counts": "participants",
+    ...               "full_members": 8, "other_participants": 7})
+    ['15 of 49', '= 8', '+ 7 partners']
+    >>> members_cell({"named_of_published": "2 of 80", "named_counts": "states",
+    ...               "full_members": 7, "other_participants": 1})
+    ['2 of 80', '+ 1 partner']
+    """
+    named, n = row["named_of_published"], row["other_participants"]
+    extra = [f"+ {n} {'partner' if n == 1 else 'partners'}"] if n else []
+    if named and row.get("named_counts") == "participants":
+        return [named, f"= {row['full_members']}", *extra] if n else [named]
+    return [named or str(row["full_members"]), *(extra if partners else [])]
 
 
 def _counted(ds: Dataset, g: Grouping, day: _dt.date, counts: str) -> int:
@@ -178,14 +212,19 @@ def enumeration(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any] | N
     what = ("member state" if mc.counts == "states" else "participant") + (
         "" if listed == 1 else "s"
     )
-    return {
+    out: dict[str, Any] = {
         "complete": False,
         "counts": mc.counts,
         "listed": listed,
         "published": mc.value,
         "published_as_of": mc.date.iso(),
+        # the head-count was published after ``as_of``: it may count later joiners
+        "reported_later": as_of < mc.date.first_day(),
         "sources": list(mc.sources),
-        "named_of_published": f"{listed} of {mc.value}",
+    }
+    return {
+        **out,
+        "named_of_published": named_of_published(out),
         "text": (
             f"Incomplete list: the record names {listed} {what} as of {as_of.isoformat()}; "
             f"{g.name} reported {mc.value} as of {mc.date.iso()}. Members whose joining "
@@ -215,6 +254,7 @@ def incomplete_lists(ds: Dataset, as_of: _dt.date) -> list[dict[str, Any]]:
                     "listed": e["listed"],
                     "published": e["published"],
                     "published_as_of": e["published_as_of"],
+                    "reported_later": e["reported_later"],
                     "named_of_published": named_of_published(e),
                 }
             )
@@ -254,13 +294,20 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
     The counts say what they count: ``full_members`` (founding members and members),
     ``other_participants`` (partners, associates, observers) and ``states`` (sovereign
     states among the full members); ``participants`` is the first two together, the
-    length of ``members(...)["members"]``.
+    length of ``members(...)["members"]``. Where the member list is incomplete,
+    ``named_of_published`` is "N of M" (:data:`OF_NOTE`), N counting the roles
+    ``named_counts`` says (``states``: member states among the full members, none of the
+    partners; ``participants``: every role, the partners included), M the head-count
+    dated ``published_count_date`` (``reported_later`` when that is after ``as_of``);
+    ``members_text`` is the members cell every face shows (:func:`members_cell`).
 
     >>> from minilat.dataset import load
     >>> ds = load()
     >>> s = summary(ds, ds.grouping("quad"), _dt.date(2024, 1, 1))
     >>> s["full_members"], s["states"], s["participants"]
     (4, 4, 4)
+    >>> summary(ds, ds.grouping("hiroshima_ai_process"), _dt.date(2025, 1, 1))["members_text"]
+    '15 of 49 = 8 + 7 partners'
     """
     from minilat.analysis.life import life
 
@@ -268,7 +315,7 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
     full = [m for m in current if m.full]
     enum = enumeration(ds, g, as_of)
     lived = life(g, as_of)
-    return {
+    row = {
         "id": g.id,
         "name": g.name,
         "acronyms": list(g.acronyms),
@@ -286,9 +333,18 @@ def summary(ds: Dataset, g: Grouping, as_of: _dt.date) -> dict[str, Any]:
         "website": g.website.value,
         "complete_list": enum is None,
         "published_count": None if enum is None else enum["published"],
-        # "N of M" in the roles the head-count covers (OF_NOTE), the same in every face
+        # the head-count's date, and whether it is later than ``as_of`` ("reported in")
+        "published_count_date": None if enum is None else enum["published_as_of"],
+        "reported_later": enum is not None and enum["reported_later"],
+        # "N of M" in the roles the head-count covers (OF_NOTE), the same in every face;
+        # named_counts says which: "states" (member states among the full members) or
+        # "participants" (every role, partners included)
         "named_of_published": named_of_published(enum),
+        "named_counts": None if enum is None else enum["counts"],
     }
+    # the members cell every face shows (members_cell), in one line
+    row["members_text"] = " ".join(members_cell(row))
+    return row
 
 
 def member_role(g: Grouping, member: str, as_of: _dt.date, *, ever: bool = False) -> dict[str, Any]:

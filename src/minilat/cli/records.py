@@ -395,17 +395,25 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
 
 def _members_cell(r: dict[str, Any]) -> Cell:
     r"""A listing row's members, with its other participants beside them so that no width
-    hides them: "10 + 10 partners", "2 of 80 + 5 partners" (an incomplete list, OF_NOTE),
-    "25".
+    hides them, in the words of :func:`minilat.analysis.groupings.members_cell`: "10 + 10
+    partners", "2 of 80 + 5 partners" (a head-count of states, OF_NOTE), "15 of 49 = 8 + 7
+    partners" (a head-count of participants: the 15 counts the 7), "25"; narrow, a line
+    each, none wider than "+ 12 partners" so that the status keeps its column at 80.
 
     >>> _members_cell({"named_of_published": None, "full_members": 10, "other_participants": 1})
     ('10 + 1 partner', '10\n+ 1 partner')
+    >>> _members_cell({"named_of_published": "10 of 39 reported in 2023", "full_members": 3,
+    ...                "named_counts": "participants", "other_participants": 7})[1]
+    '10 of 39\nreported in\n2023\n= 3\n+ 7 partners'
     """
-    main = r["named_of_published"] or str(r["full_members"])
-    n = r["other_participants"]
-    if not n:
-        return main
-    return f"{main} + {plural(n, 'partner')}", f"{main}\n+ {plural(n, 'partner')}"
+    import textwrap
+
+    from minilat.analysis.groupings import members_cell
+
+    lines = members_cell(r)
+    narrow = "\n".join(part for line in lines for part in textwrap.wrap(line, 13))
+    wide = " ".join(lines)
+    return wide if wide == narrow else (wide, narrow)
 
 
 def _life_text(r: dict[str, Any]) -> str:

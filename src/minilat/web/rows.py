@@ -31,6 +31,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from minilat.analysis.groupings import members_cell
 from minilat.vocab import label  # the templates' ``label``, the same words as the CLI's
 from minilat.web.escaping import escape_text as escape
 
@@ -68,13 +69,19 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
                 f' title="derived from its recorded activity">{escape(label(life_label))}</a>'
             )
         kind = escape(label(g["type"])) if g["type"] else "—"
-        # the record names only some of its members: "N of M", like with like (OF_NOTE)
+        # the record names only some of its members: "N of M", like with like (OF_NOTE);
+        # where N counts every role, its parts beside it ("= 8 + 7 partners"), never the
+        # partners column added to it (members_cell, as the CLI and API say it)
         named = g.get("named_of_published")
-        members = (
-            f'<span title="named in the record, of the published head-count">{escape(named)}</span>'
-            if named
-            else escape(g["full_members"])
-        )
+        if named:
+            parts = " ".join(members_cell(g, partners=False)[1:])
+            members = (
+                '<span title="named in the record, of the published head-count">'
+                f"{escape(named)}</span>"
+                + (f' <small class="muted">{escape(parts)}</small>' if parts else "")
+            )
+        else:
+            members = escape(g["full_members"])
         themes = "".join(_tag(t) for t in g["themes"])
         # with a member chosen: its own role and dates (groupings?member=)
         role = f"<td>{escape(g['member_role']['text'])}</td>" if "member_role" in g else ""
