@@ -98,7 +98,7 @@ def test_the_status_still_fits_at_80(run: Callable[..., Result]) -> None:
     (a dormant grouping is listed as active with its life "dormant") must not be the
     column that pays for it."""
     listing = json.loads(run(80, "groupings", "--json").output)
-    status = _cells(run(80, "groupings").output, "status")
+    status = _cells(run(80, "groupings").output, "life")  # the column is named life (c3c479d)
     dormant = [r["id"] for r in listing["groupings"] if r["life"] == "dormant"]
     assert dormant
     assert all(status[i] == "dormant" for i in dormant)
