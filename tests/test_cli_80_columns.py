@@ -17,6 +17,8 @@ from click.testing import CliRunner, Result
 
 from minilat.cli import cli
 from minilat.store import Store, open_store
+from minilat.vocab import label
+from minilat.web.wording import plain
 
 WIDTH = 80
 
@@ -85,7 +87,8 @@ def test_design_headline_wraps_whole(run: Callable[..., Result]) -> None:
 
 def test_scorecard_summary_and_whatif_result_wrap(run: Callable[..., Result]) -> None:
     card = run("scorecard", "quad")
-    summary = json.loads(run("scorecard", "quad", "--json").stdout)["summary"]
+    # the JSON's summary, in the words the table reads in (indicator names, not ids)
+    summary = plain(json.loads(run("scorecard", "quad", "--json").stdout)["summary"])
     tail = card.stdout[card.stdout.rindex("┘") + 1 :]
     assert _flat(tail) == _flat(summary) and len(tail.strip().splitlines()) > 1
     assert not _too_wide(tail)
@@ -110,8 +113,9 @@ def test_show_g7_events_align(run: Callable[..., Result]) -> None:
     lines = _section(out, "events")
     heads = [i for i, line in enumerate(lines) if re.match(r"  \d{4}", line)]
     assert len(heads) == len(events)
-    # each event's kind and title start at the same column, whatever its date's precision
-    kind_at = {lines[i].index(e["kind"], 12) for i, e in zip(heads, events, strict=True)}
+    # each event's kind (in words) and title start at the same column, whatever its
+    # date's precision
+    kind_at = {lines[i].index(label(e["kind"]), 12) for i, e in zip(heads, events, strict=True)}
     title_at = {
         lines[i].index(e["title"].split()[0], min(kind_at) + len(e["kind"]))
         for i, e in zip(heads, events, strict=True)

@@ -10,8 +10,11 @@ import json
 import re
 from collections.abc import Callable
 
-from click.testing import Result
+from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
+
+from minilat.cli import cli
+from minilat.store import Store
 
 
 def _header(text: str) -> list[str]:
@@ -30,6 +33,12 @@ def _rows(text: str) -> dict[str, list[str]]:
             if cells[0]:
                 rows[cells[0]] = cells
     return rows
+
+
+def _words(text: str) -> str:
+    """The words of a table's last column read on, line after line (a wrapped cell)."""
+    cells = [line.strip("│ ").rsplit("│", 1)[-1] for line in text.splitlines()]
+    return " ".join(" ".join(cells).split())
 
 
 # ------------------------------------------------------------ 1. status against life
@@ -63,3 +72,52 @@ def test_compare_labels_the_status_and_the_life_apart(bundled_client: TestClient
     assert status and "inside its recorded periods" in status.group(1)
     assert life and "read from its recorded activity" in life.group(1)
     assert ">dormant (searched)<" in life.group(1)
+
+
+# ------------------------------------------------------------ 2. words, not ids
+
+
+def test_show_says_facts_statuses_and_kinds_in_words(run80: Callable[..., Result]) -> None:
+    out = run80("show", "quad").stdout
+    assert "instrument: joint declaration" in out
+    assert "legal personality: no" in out
+    for word in ("in progress", "not delivered"):
+        assert f" {word} " in out
+    assert "joint statement" in out
+    for raw in ("joint_declaration", "False", "in_progress", "not_delivered", "joint_statement"):
+        assert raw not in out, raw
+    d = json.loads(run80("show", "quad", "--json").stdout)  # the ids stay in the JSON
+    assert d["instrument"]["value"] == "joint_declaration"
+    assert d["legal_personality"]["value"] is False
+
+
+def test_scorecard_reasons_read_as_on_the_page(run80: Callable[..., Result]) -> None:
+    out = _words(run80("scorecard", "quad").stdout)
+    assert "no legal personality" in out and "6 working groups" in out
+    assert "legal_personality" not in out and "working_groups" not in out
+    assert "strategic clarity strong" in out
+    reasons = json.dumps(json.loads(run80("scorecard", "quad", "--json").stdout))
+    assert "legal_personality False" in reasons  # the JSON keeps the record's terms
+
+
+def test_country_type_mix_and_roles_in_words(run80: Callable[..., Result]) -> None:
+    out = run80("country", "IND").stdout
+    assert "type mix: economic supply chain 14" in " ".join(out.split())
+    assert "economic_supply_chain" not in out
+    assert "founding member" in out and "founding_member" not in out
+
+
+def test_members_say_founding_member_at_every_width(bundled_store: Store) -> None:
+    for width in (80, 100, 160):
+        r = CliRunner(env={"COLUMNS": str(width)}).invoke(
+            cli, ["--db", str(bundled_store.path), "members", "quad"], catch_exceptions=False
+        )
+        assert _rows(r.stdout)["AUS"][2] == "founding member", width
+
+
+def test_report_names_the_groupings_of_each_bloc(run80: Callable[..., Result]) -> None:
+    out = run80("report", "country", "IND", "--as-of", "2026-11-28").stdout
+    hedging = out.split("## Hedging between blocs", 1)[1].split("How to read this", 1)[0]
+    china = next(line for line in hedging.splitlines() if line.startswith("* China-anchored"))
+    assert china == "* China-anchored: BRICS; Shanghai Cooperation Organisation; SKA Observatory"
+    assert "artemis_accords" not in hedging and "Artemis Accords" in hedging

@@ -474,6 +474,8 @@ def render_markdown(report: Report, chart_path: str | None = None) -> str:
     ]
     lines += [f"| {q['name']} ({q['id']}) | {q['shared']} |" for q in p["partners"]]
     lines += ["", "## Hedging between blocs", ""]
+    # the groupings by name, as the memberships table names them (ids in the JSON)
+    names = {c["grouping"]: c["name"] for c in p["current"]}
     for key, title in (
         ("us_anchored", "US-anchored"),
         ("china_anchored", "China-anchored"),
@@ -482,7 +484,8 @@ def render_markdown(report: Report, chart_path: str | None = None) -> str:
         ("unknown", "with the leading side unknown (member list incomplete)"),
     ):
         gs = a["groupings"][key]
-        lines.append(f"* {title}: " + (", ".join(g["grouping"] for g in gs) if gs else "none"))
+        shown = "; ".join(names.get(g["grouping"], g["grouping"]) for g in gs)  # names hold commas
+        lines.append(f"* {title}: {shown or 'none'}")
     lines += [
         "",
         "How to read this. A format is *US-anchored* when the United States is a full "

@@ -21,6 +21,7 @@ from minilat.cli.kit import (
     verified_option,
 )
 from minilat.cli.kit import table as kit_table
+from minilat.vocab import label
 
 __all__ = ["COMMANDS"]
 
@@ -40,6 +41,7 @@ def assess(
     from rich.text import Text
 
     from minilat.analysis import characteristics, typology
+    from minilat.web.wording import plain  # the reasons in the page's words
 
     ds = c.dataset()
     g = ds.grouping(grouping_id)
@@ -63,10 +65,10 @@ def assess(
     )
     for key in ("size", "informality", "thematic_focus", "multi_stakeholder"):
         ch = result[key]
-        table.add_row(key, ch["label"], _VERDICT[ch["verdict"]], ch["reason"])
+        table.add_row(label(key), ch["label"], _VERDICT[ch["verdict"]], plain(ch["reason"]))
     out_console.print(table)
     t = result["typology"]
-    say(Text.assemble("type: ", (t["type"], "bold"), f" — {t['reason']}"))
+    say(Text.assemble("type: ", (t["type"], "bold"), f" — {plain(t['reason'])}"))
     if t["agrees"] is False:
         say(
             Text.assemble(
@@ -193,6 +195,7 @@ def scorecard_cmd(c: Context, grouping_id: str, as_of: str | None, as_json: bool
     """The article's five policy implications scored, with evidence and gaps."""
 
     from minilat.analysis import scorecard
+    from minilat.web.wording import plain  # the reasons in the page's words
 
     ds = c.dataset()
     g = ds.grouping(grouping_id)
@@ -213,9 +216,9 @@ def scorecard_cmd(c: Context, grouping_id: str, as_of: str | None, as_json: bool
     )
     for ind in card["indicators"]:
         shown = "—" if ind["score"] is None else f"{ind['score']:.2f}"
-        table.add_row(ind["title"], shown, ind["label"], ind["reason"])
+        table.add_row(ind["title"], shown, ind["label"], plain(ind["reason"]))
     out_console.print(table)
-    say(card["summary"])
+    say(plain(card["summary"]))
 
 
 COMMANDS = [assess, typology_cmd, scorecard_cmd]

@@ -35,7 +35,7 @@ from minilat.cli.kit import (
 )
 from minilat.cli.kit import table as kit_table
 from minilat.errors import BadInput, did_you_mean
-from minilat.vocab import WEIGHTINGS, GroupingType
+from minilat.vocab import WEIGHTINGS, GroupingType, label
 
 if TYPE_CHECKING:
     from minilat.dataset import Dataset
@@ -384,7 +384,7 @@ def _render_country(p: dict[str, Any]) -> None:
             markup=False,
         )
     if p["type_mix"] is not None:
-        mix = ", ".join(f"{k} {v}" for k, v in p["type_mix"].items())
+        mix = ", ".join(f"{label(k)} {v}" for k, v in p["type_mix"].items())
         out_console.print(f"type mix: {mix or 'none'}", markup=False)
     anchor = {
         g["grouping"]: k.replace("_", "-")
@@ -396,12 +396,10 @@ def _render_country(p: dict[str, Any]) -> None:
         [Col("grouping", "id"), Col("name"), Col("role", "word"), Col("anchored", "word", drop=1)],
     )
     for g in p["current"]:
-        role = g["role"] if g.get("verified", True) else f"{g['role']} (unverified)"
-        short = role.replace("founding_member", "founding").replace(" (", "\n(")
+        # the role in words at every width ("founding member"); the id in --json
+        role = label(g["role"]) + ("" if g.get("verified", True) else "\n(unverified)")
         where = anchor.get(g["grouping"], "")
-        table.add_row(
-            g["grouping"], g["name"], (role, short), (where, _ANCHOR_WORD.get(where, where))
-        )
+        table.add_row(g["grouping"], g["name"], role, (where, _ANCHOR_WORD.get(where, where)))
     out_console.print(table)
     print_not_counted(p.get("incomplete_lists") or [], who["id"])
     table = kit_table(
@@ -415,7 +413,9 @@ def _render_country(p: dict[str, Any]) -> None:
     for key in ("types", "themes"):
         rows = spec[key]
         if rows:
-            shown = ", ".join(f"{r['category']} {_f(r['lq'], 2)}" for r in rows[:8] if r["lq"] > 1)
+            shown = ", ".join(
+                f"{label(r['category'])} {_f(r['lq'], 2)}" for r in rows[:8] if r["lq"] > 1
+            )
             out_console.print(f"over-weights ({key}, LQ > 1): {shown or 'none'}", markup=False)
     if p["over_time"]:
         series = "  ".join(f"{r['year']}:{r['groupings']}" for r in p["over_time"][-12:])

@@ -359,16 +359,17 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
     ):
         f = d[key]
         flag = "" if f["sources"] and not f["unverified"] else "  [yellow](unverified)[/]"
-        label = key.replace("_", " ")
-        out_console.print(f"{label:>17}: {f['value']}{flag}")
-    say(", ".join(d["themes"]["value"]), f"{'themes':>17}: ")
+        # the value in the web's words ("joint declaration", "no"); the ids in --json
+        name = key.replace("_", " ")
+        out_console.print(f"{name:>17}: {label(f['value'])}{flag}")
+    say(", ".join(label(t) for t in d["themes"]["value"]), f"{'themes':>17}: ")
     lf = d["life"]
     out_console.print(f"{'life':>17}: [bold]{lf['label']}[/]", end="")
     out_console.print(f" since {lf['since']}" if lf["since"] else "", markup=False)
     say(lf["explanation"], "  ", style="dim")
     if lf["override"]:
         o = lf["override"]
-        say(f"{o['status']} ({o['rationale']})", "  editor's reading: ")
+        say(f"{label(o['status'])} ({o['rationale']})", "  editor's reading: ")
     if d["status"] != "active" and not d["members"]:
         g = ds.grouping(grouping_id)
         out_console.print(_not_active(g, {**d, "name": d["name_as_of"]}), markup=False)
@@ -379,12 +380,16 @@ def show(c: Context, grouping_id: str, as_of: str | None, as_json: bool) -> None
         say(d["delivery"]["summary"], Text.assemble(("commitments", "bold"), "  "))
         # dates of any precision ("1998", "2025-12") and the prose in aligned columns
         aligned(
-            (cm["made"], cm["status"], cm["text"] + (f" due {cm['due']}" if cm["due"] else ""))
+            (
+                cm["made"],
+                label(cm["status"]),
+                cm["text"] + (f" due {cm['due']}" if cm["due"] else ""),
+            )
             for cm in d["commitments"]
         )
     if d["events"]:
         out_console.print("[bold]events[/]")
-        aligned((e["date"], e["kind"], e["title"]) for e in d["events"])
+        aligned((e["date"], label(e["kind"]), e["title"]) for e in d["events"])
     if d["notes"]:
         out_console.print("[bold]notes[/]")
         out_console.print(d["notes"].strip(), markup=False)
@@ -450,8 +455,9 @@ def _print_members(rows: list[dict[str, Any]], title: str) -> None:
     for m in rows:
         # an unverified membership keeps its sources, and says it is unverified (under its
         # role, which is never dropped)
+        # the role in words at every width ("founding member"); the id in --json
         flag = "" if m["verified"] else "\n(unverified)"
-        role = m["role"] + flag, m["role"].replace("founding_member", "founding") + flag
+        role = label(m["role"]) + flag
         t.add_row(m["participant"], m["name"], role, m["start"], ", ".join(m["sources"]))
     out_console.print(t)
 

@@ -3,7 +3,7 @@
 The analyses explain themselves in terse, exact text built from the record's field names
 and codes (``instrument joint_declaration, secretariat none, legal_personality False,
 cadence annual, working_groups 6``; ``missing export_share_china for ARE, GBR``). That is
-right for the CLI and the JSON, which keep it as it is; a page reads it through
+right for the JSON, which keeps it as it is; a page and the CLI's tables read it through
 :func:`plain`, which says the same in words: the field's value as a phrase, a country's
 name for its ISO code, a theme's name for its id.
 
