@@ -121,3 +121,49 @@ def test_report_names_the_groupings_of_each_bloc(run80: Callable[..., Result]) -
     china = next(line for line in hedging.splitlines() if line.startswith("* China-anchored"))
     assert china == "* China-anchored: BRICS; Shanghai Cooperation Organisation; SKA Observatory"
     assert "artemis_accords" not in hedging and "Artemis Accords" in hedging
+
+
+# ------------------------------------------------------------ 3. plurals and figures
+
+
+def test_search_menu_says_countries(bundled_client: TestClient) -> None:
+    page = bundled_client.get("/search", params={"q": "india", "kind": "country"}).text
+    assert ">countries</option>" in page and "among countries" in page
+    assert "countrys" not in page
+
+
+def test_network_and_country_say_counts_and_strength_as_the_web_does(
+    run80: Callable[..., Result],
+) -> None:
+    out = " ".join(run80("network").stdout.split())
+    assert "(s)" not in out and re.search(r"\b1 component, ", out)
+    country = " ".join(run80("country", "IND").stdout.split())
+    assert re.search(r"network: strength \d+\.\d \(rank", country), country[:400]
+
+
+def test_designer_page_says_the_solving_time_in_ms(bundled_client: TestClient) -> None:
+    page = bundled_client.get("/design", params={"table": "wafer_capacity", "target": "60%"}).text
+    solver = re.search(r"Solver: [^<]*", page)
+    assert solver and re.search(r", \d+\.\d ms\.", solver.group(0)), solver
+
+
+def test_every_command_help_line_is_a_whole_phrase() -> None:
+    """click's short help stops at a sentence's first period: "(e.g." cut a line short."""
+    import click
+
+    def walk(group: click.Group) -> list[tuple[str, str]]:
+        ctx = click.Context(group)
+        out = []
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None
+            line = command.get_short_help_str(limit=10_000)
+            out.append((name, line))
+            if isinstance(command, click.Group):
+                out += walk(command)
+        return out
+
+    lines = walk(cli)
+    assert any(name == "release" for name, _ in lines)
+    cut = [(n, s) for n, s in lines if s.count("(") != s.count(")") or s.endswith(" (e.g.")]
+    assert not cut, cut

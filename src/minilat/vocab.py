@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["WEIGHTINGS", "GroupingType", "Theme", "label"]
+__all__ = ["WEIGHTINGS", "GroupingType", "Theme", "label", "plural_noun"]
 
 
 class GroupingType(StrEnum):
@@ -76,3 +76,15 @@ def label(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value).replace("_", " ")
+
+
+def plural_noun(noun: str) -> str:
+    """The plural of a noun of the record's vocabulary, as every face writes it (the CLI's
+    counts, the web's menus): a consonant's "y" becomes "ies".
+
+    >>> plural_noun("country"), plural_noun("grouping"), plural_noun("day")
+    ('countries', 'groupings', 'days')
+    """
+    if len(noun) > 1 and noun.endswith("y") and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"

@@ -175,7 +175,7 @@ def sync_cmd(
 @json_option
 @pass_ctx
 def release_cmd(c: Context, version: str, out: Path | None, start: int, as_json: bool) -> None:
-    """Write the versioned release bundle VERSION (e.g. 2026.12): CSV, JSON, Parquet,
+    """Write the versioned release bundle VERSION (such as 2026.12): CSV, JSON, Parquet,
     the SQLite store, the Frictionless Data Package, the panels, checksums, and the data
     changelog against the previous release, fact by fact. Needs the 'panels' extra."""
     import datetime as _dt

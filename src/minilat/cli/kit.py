@@ -136,12 +136,15 @@ def emit_json(obj: Any) -> None:
 
 
 def plural(n: int, noun: str, plural_form: str | None = None) -> str:
-    """``1 grouping``, ``2 groupings``, ``0 countries`` (with ``plural_form``).
+    """``1 grouping``, ``2 groupings``, ``0 countries`` (:func:`minilat.vocab.plural_noun`,
+    or ``plural_form`` where a noun has another).
 
-    >>> plural(1, "editor"), plural(3, "region"), plural(2, "country", "countries")
-    ('1 editor', '3 regions', '2 countries')
+    >>> plural(1, "editor"), plural(3, "region"), plural(2, "country"), plural(2, "is", "are")
+    ('1 editor', '3 regions', '2 countries', '2 are')
     """
-    return f"{n} {noun if n == 1 else plural_form or noun + 's'}"
+    from minilat.vocab import plural_noun
+
+    return f"{n} {noun if n == 1 else plural_form or plural_noun(noun)}"
 
 
 #: A table cell: the text, or ``(wide, narrow)`` where a shorter form reads as well when

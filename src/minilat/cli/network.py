@@ -227,7 +227,7 @@ def _render_network(d: dict[str, Any], top: int) -> None:
     out_console.print(
         f"bipartite: {b['participants']} participants x {b['groupings']} groupings, "
         f"{b['memberships']} memberships; projection: {p['nodes']} nodes, {p['edges']} ties, "
-        f"density {_f(p['density'])}, {p['components']} component(s), "
+        f"density {_f(p['density'])}, {plural(p['components'], 'component')}, "
         f"{len(d['communities'])} communities (modularity {_f(p['modularity'])})",
         markup=False,
     )
@@ -250,7 +250,7 @@ def _render_network(d: dict[str, Any], top: int) -> None:
             n["name"],
             str(n["groupings"]),
             str(n["degree"]),
-            _f(n["strength"], 2),
+            _f(n["strength"], 1),  # as the web rounds it (round1): 83.0, not 83.00
             _f(n["eigenvector"]),
             _f(n["betweenness"]),
             str(n["community"]),
@@ -377,7 +377,7 @@ def _render_country(p: dict[str, Any]) -> None:
     if n is not None:
         r = n["rank"]
         out_console.print(
-            f"network: strength {_f(n['strength'], 2)} (rank "
+            f"network: strength {_f(n['strength'], 1)} (rank "
             f"{r['strength']} of {n['of']}), eigenvector rank {r['eigenvector']}, "
             f"betweenness rank {r['betweenness']}, community {n['community']} "
             f"({plural(n['community_size'], 'member')})",

@@ -32,9 +32,7 @@ def search(c: Context, query: str, kind: str | None, limit: int, as_json: bool) 
     if not found["results"]:
         out_console.print(f"nothing found for {query!r}", markup=False)
         return
-    counts = ", ".join(
-        plural(n, k, "countries" if k == "country" else None) for k, n in found["counts"].items()
-    )
+    counts = ", ".join(plural(n, k) for k, n in found["counts"].items())
     t = table(
         f"{plural(found['total'], 'result')} ({counts}), best first",
         [

@@ -18,6 +18,7 @@ from jinja2.nodes import Expr
 from markupsafe import Markup
 
 from minilat.memo import Memo
+from minilat.vocab import plural_noun
 from minilat.web import findings, footnotes, maps, rows, wording
 from minilat.web.escaping import escape_text
 from minilat.web.http import dumps, error_body, etag_of, wants_json
@@ -146,6 +147,7 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters["label"] = rows.label
+        self.env.filters["plural"] = plural_noun  # "countries", as the CLI writes it
         self.env.filters["pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
         self.env.globals["nav"] = NAV
         self.env.globals["grouping_rows"] = rows.grouping_rows
