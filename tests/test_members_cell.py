@@ -20,6 +20,7 @@ import html
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -180,3 +181,17 @@ def test_a_past_date_says_when_the_head_count_was_reported(
     now = json.loads(wide("groupings", "--as-of", "2024-01-01", "--json").output)
     ccdcoe = next(r for r in now["groupings"] if r["id"] == "ccdcoe")
     assert ccdcoe["named_of_published"] == "32 of 39" and ccdcoe["reported_later"] is False
+
+
+def test_the_country_and_compare_pages_say_n_of_m_too(bundled_client: Any) -> None:
+    """The country page showed the Christchurch Call with 27 members (every named
+    participant, companies too) and /compare 27 full members, where the listing says
+    18 of 55 (member states named, of the published head-count)."""
+    listing = bundled_client.get("/api/v1/groupings", params={"limit": 500}).json()
+    named = {g["id"]: g["named_of_published"] for g in listing["groupings"]}
+    assert named["christchurch_call"]
+    page = bundled_client.get("/countries/IND").text
+    row = re.search(r'href="/groupings/christchurch_call">.*?</tr>', page, re.S)
+    assert row is not None and named["christchurch_call"] in row.group(0)
+    both = bundled_client.get("/compare", params={"groupings": "christchurch_call,quad"}).text
+    assert "Named of published" in both and named["christchurch_call"] in both

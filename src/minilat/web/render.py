@@ -152,6 +152,7 @@ class Renderer:
         self.env.globals["nav"] = NAV
         self.env.globals["grouping_rows"] = rows.grouping_rows
         self.env.globals["href_with"] = href_with
+        self.env.globals["members_html"] = rows.members_html
         self.env.globals["fact_citation"] = footnotes.fact_citation
         self.env.globals["id_citation"] = footnotes.id_citation
         self.env.globals["world_map"] = lambda m, element_id=None: Markup(

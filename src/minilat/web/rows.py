@@ -35,7 +35,7 @@ from minilat.analysis.groupings import members_cell
 from minilat.vocab import label  # the templates' ``label``, the same words as the CLI's
 from minilat.web.escaping import escape_text as escape
 
-__all__ = ["grouping_rows", "label"]
+__all__ = ["grouping_rows", "label", "members_html"]
 
 
 @lru_cache(maxsize=512)
@@ -48,6 +48,27 @@ def _tag(theme: str) -> str:
 def _status(status: str) -> str:
     """A status's badge (a closed vocabulary, like themes)."""
     return f'<span class="status status-{escape(status)}">{escape(label(status))}</span>'
+
+
+def _members_html(g: Mapping[str, Any]) -> str:
+    named = g.get("named_of_published")
+    if not named:
+        return escape(g["full_members"])
+    parts = " ".join(members_cell(g, partners=False)[1:])
+    return (
+        '<span title="named in the record, of the published head-count">'
+        f"{escape(named)}</span>"
+        + (f' <small class="muted">{escape(parts)}</small>' if parts else "")
+    )
+
+
+def members_html(g: Mapping[str, Any]) -> Markup:
+    """A summary row's members cell as every table of the site shows it: the full
+    members, or "N of M" where the record names only some of them (with its parts where
+    N counts every role), as in the listing (:func:`grouping_rows`), the CLI and the API.
+    A country's page showed 27 for the Christchurch Call (every named participant, the
+    companies too) where the listing says 18 of 55 (member states)."""
+    return Markup(_members_html(g))
 
 
 def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
@@ -72,16 +93,7 @@ def grouping_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
         # the record names only some of its members: "N of M", like with like (OF_NOTE);
         # where N counts every role, its parts beside it ("= 8 + 7 partners"), never the
         # partners column added to it (members_cell, as the CLI and API say it)
-        named = g.get("named_of_published")
-        if named:
-            parts = " ".join(members_cell(g, partners=False)[1:])
-            members = (
-                '<span title="named in the record, of the published head-count">'
-                f"{escape(named)}</span>"
-                + (f' <small class="muted">{escape(parts)}</small>' if parts else "")
-            )
-        else:
-            members = escape(g["full_members"])
+        members = _members_html(g)
         themes = "".join(_tag(t) for t in g["themes"])
         # with a member chosen: its own role and dates (groupings?member=)
         role = f"<td>{escape(g['member_role']['text'])}</td>" if "member_role" in g else ""
