@@ -167,3 +167,58 @@ def test_every_command_help_line_is_a_whole_phrase() -> None:
     assert any(name == "release" for name, _ in lines)
     cut = [(n, s) for n, s in lines if s.count("(") != s.count(")") or s.endswith(" (e.g.")]
     assert not cut, cut
+
+
+# ------------------------------------------------------------ 4. the designer's target
+
+
+def _coalition(result: dict) -> list[str]:
+    return [c["id"] for c in result["coalition"]]
+
+
+def test_cli_reads_60_as_the_web_does_and_says_so(run80: Callable[..., Result]) -> None:
+    r = run80("design", "--table", "wafer_capacity", "--target", "60")
+    assert r.exit_code == 0, r.output
+    assert "target for wafer_capacity: 60 read as 60%" in r.stdout
+    quiet = run80("design", "--table", "wafer_capacity", "--target", "0.6")
+    assert "read as" not in quiet.stdout  # a share says itself
+    answers = [
+        json.loads(run80("design", "--table", "wafer_capacity", "--target", t, "--json").stdout)
+        for t in ("60", "60%", "0.6")
+    ]
+    assert len({json.dumps(_coalition(a)) for a in answers}) == 1
+    assert {a["tables"][0]["target"] for a in answers} == {0.6}
+
+
+def test_api_reads_60_as_the_web_does(bundled_client: TestClient) -> None:
+    answers = {}
+    for target in (60, "60", "60%", 0.6, "0.6"):
+        r = bundled_client.post(
+            "/api/v1/design", json={"tables": ["wafer_capacity"], "targets": [target]}
+        )
+        assert r.status_code == 200, (target, r.text)
+        answers[str(target)] = r.json()
+    assert answers["60"]["readings"] == ["60 read as 60%"]
+    assert answers["60%"]["readings"] == ["60%"]
+    assert answers["0.6"]["readings"] == ["0.6 read as 60%"]
+    assert len({json.dumps(_coalition(a["result"])) for a in answers.values()}) == 1
+    too_much = bundled_client.post(
+        "/api/v1/design", json={"tables": ["wafer_capacity"], "targets": [150]}
+    )
+    assert too_much.status_code == 400 and "more than 100%" in too_much.text
+
+
+def test_every_face_uses_one_reading_of_a_target() -> None:
+    from minilat.analysis import coalition
+    from minilat.web import designer
+
+    assert designer.read_target is coalition.read_target
+
+
+def test_shortfall_is_in_percentages_like_a_success(run80: Callable[..., Result]) -> None:
+    r = run80("design", "--table", "wafer_capacity", "--target", "0.8", "--exclude", "CHN")
+    assert r.exit_code == 1
+    said = " ".join((r.stderr or r.output).split())
+    assert re.search(r"at most \d+\.\d% reachable without CHN", said), said
+    assert re.search(r"short of the 80\.0% target by \d+\.\d%", said), said
+    assert not re.search(r"\b0\.\d\d\b", said), said

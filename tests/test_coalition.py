@@ -362,15 +362,16 @@ def test_design_infeasible_explains_the_shortfall(ds: Dataset) -> None:
     with pytest.raises(Infeasible) as e:
         design(ds, q)
     msg = e.value.message
-    assert "fabs: at most 0.49 reachable without CHN" in msg
-    assert "short of the 0.80 target by 0.31" in msg
-    assert "region rows (0.24) cannot be recruited" in msg
+    # percentages, as a coalition that meets its targets reports its coverage
+    assert "fabs: at most 49.0% reachable without CHN" in msg
+    assert "short of the 80.0% target by 31.0%" in msg
+    assert "region rows (24.0%) cannot be recruited" in msg
     assert e.value.exit_code == 1
 
 
 def test_design_infeasible_unattributed_remainder(ds: Dataset) -> None:
     t = _table({"USA": 0.5, "CHN": 0.2})
-    with pytest.raises(Infeasible, match=r"0.30 is not attributed by the source"):
+    with pytest.raises(Infeasible, match=r"30.0% is not attributed by the source"):
         design(ds, Question((t,), targets=(0.9,)))
 
 
@@ -550,7 +551,7 @@ def test_design_verified_only_ignores_unverified_rows(ds: Dataset) -> None:
         ),
     )
     assert design(ds, Question((t,), targets=(0.5,)))["coalition"][0]["id"] == "USA"
-    with pytest.raises(Infeasible, match=r"unverified rows \(0.50\) ignored"):
+    with pytest.raises(Infeasible, match=r"unverified rows \(50.0%\) ignored"):
         design(ds, Question((t,), targets=(0.5,), verified_only=True))
 
 

@@ -81,8 +81,8 @@ def test_design_infeasible_exit_1(db: Path, fabs: str) -> None:
     r = run(db, "design", "--table", fabs, "--target", "0.8", "--exclude", "CHN")
     assert r.exit_code == 1
     line = _error(r)
-    assert "at most 0.49 reachable without CHN" in line
-    assert "region rows (0.24) cannot be recruited" in line
+    assert "at most 49.0% reachable without CHN" in line
+    assert "region rows (24.0%) cannot be recruited" in line
 
 
 def test_design_infeasible_json(db: Path, fabs: str) -> None:
@@ -90,7 +90,7 @@ def test_design_infeasible_json(db: Path, fabs: str) -> None:
     assert r.exit_code == 1
     d = json.loads(r.stdout)
     assert d["status"] == "infeasible"
-    assert "at most 0.49 reachable without CHN" in d["message"] and d["hint"]
+    assert "at most 49.0% reachable without CHN" in d["message"] and d["hint"]
 
 
 def test_design_max_size_frontier_compare(db: Path, fabs: str) -> None:
@@ -151,7 +151,8 @@ def test_design_constraints(db: Path, fabs: str) -> None:
     ("args", "needle"),
     [
         (["--table", "wafer_capacityy", "--target", "0.5"], "unknown capability table"),
-        (["--table", "wafer_capacity", "--target", "1.5"], "not a share"),
+        (["--table", "wafer_capacity", "--target", "150"], "is more than 100%"),
+        (["--table", "wafer_capacity", "--target", "lots"], "is not a number"),
         (["--table", "wafer_capacity", "--target", "0.5", "--exclude", "XXQ"], "unknown country"),
         (["--table", "wafer_capacity", "--target", "0.5", "--forbid-pair", "USA"], "two countries"),
         (["--table", "wafer_capacity"], "give a --target"),

@@ -585,8 +585,8 @@ def test_designer_reads_60_60_percent_and_0_6_alike(client: TestClient) -> None:
                 "/design", params={"table": "wafer_capacity", "target": typed, "format": "json"}
             ).status_code
         )
-    # JSON clients and the API read targets as the CLI does: a bare 60 is refused, not guessed
-    assert answers == [400, 200, 200]
+    # JSON clients, the API and the CLI read targets by the same rule: a bare 60 is 60%
+    assert answers == [200, 200, 200]
 
 
 def test_designer_keeps_the_form_and_shows_errors_beside_fields(client: TestClient) -> None:

@@ -60,6 +60,7 @@ __all__ = [
     "parse_share",
     "partners_on",
     "reach_limits",
+    "read_target",
     "solve",
 ]
 
@@ -71,35 +72,56 @@ Objective = Literal["size", "coverage"]
 Matrix: TypeAlias = np.ndarray | sp.csc_array
 
 
-def parse_share(text: str | float) -> float:
-    """A target share as people write it: ``0.5``, ``"0.5"`` or ``"50%"``.
+def _percent(share: float) -> str:
+    """A share as a percentage, one decimal, as ``minilat design`` prints coverage.
 
-    A bare number above 1 is refused rather than guessed at (is ``1.5`` 150% or 1.5%?).
+    >>> _percent(0.6234), _percent(0.18)
+    ('62.3%', '18.0%')
+    """
+    return f"{100 * share:.1f}%"
 
-    >>> parse_share("50%"), parse_share("0.25"), parse_share(0.8)
-    (0.5, 0.25, 0.8)
-    >>> parse_share("1.5")
+
+def read_target(text: str | float) -> tuple[float, str]:
+    """A target share as people write it, and how it was read: the one rule of every face
+    (``minilat design --target``, the web form, ``POST /api/v1/design``). ``0.6``,
+    ``"0.6"``, ``"60%"`` and ``"60"`` all mean 60% of the world total: a bare number above
+    1, up to 100, is a percentage (no share is above 1); a decimal comma is a point.
+
+    >>> read_target("60"), read_target("60%"), read_target("0.6"), read_target(0.25)
+    ((0.6, '60 read as 60%'), (0.6, '60%'), (0.6, '0.6 read as 60%'), (0.25, '0.25 read as 25%'))
+    >>> read_target("150")
     Traceback (most recent call last):
     ...
-    minilat.errors.BadInput: target '1.5' is not a share: write 0.015 or 1.5% (...)
+    minilat.errors.BadInput: target '150' is more than 100% (...)
     """
     from minilat.errors import BadInput
 
     raw = str(text).strip()
+    bare = raw.replace(",", ".")
     try:
-        v = float(raw.rstrip("%"))
+        number = float(bare.rstrip("%").strip())
     except ValueError:
-        raise BadInput(f"target {raw!r} is not a number", hint="e.g. 0.5 or 50%") from None
-    if raw.endswith("%"):
-        v /= 100
-    elif v > 1:
+        raise BadInput(f"target {raw!r} is not a number", hint="e.g. 60%, 60 or 0.6") from None
+    percent = bare.endswith("%") or 1 < number <= 100
+    share = number / 100 if percent else number
+    if share > 1:
         raise BadInput(
-            f"target {raw!r} is not a share: write {v / 100:g} or {raw}%",
-            hint="a share is a number above 0 and at most 1, or a percentage",
+            f"target {raw!r} is more than 100%",
+            hint="a share of the world total: 60%, 60 or 0.6, at most 100%",
         )
-    if not 0 < v <= 1:
-        raise BadInput(f"target {raw!r} must be a share above 0 and at most 1 (or 100%)")
-    return v
+    if not share > 0:
+        raise BadInput(f"target {raw!r} must be above 0", hint="e.g. 60%, 60 or 0.6")
+    reading = f"{share * 100:.4g}%"
+    return share, (reading if raw.endswith("%") else f"{raw} read as {reading}")
+
+
+def parse_share(text: str | float) -> float:
+    """The share of a target (:func:`read_target`, without its reading).
+
+    >>> parse_share("50%"), parse_share("0.25"), parse_share(0.8), parse_share("1.5")
+    (0.5, 0.25, 0.8, 0.015)
+    """
+    return read_target(text)[0]
 
 
 # =============================================================================== arrays
@@ -1746,17 +1768,22 @@ def _explain(ds: Dataset, q: Question, inst: Instance, infos: list[dict[str, Any
                 continue
             tid = info["id"]
             lost = [c for c in sorted(q.exclude) if c in pos and inst.shares[t, pos[c]] > 0]
-            text = f"{tid}: at most {reach[t]:.2f} reachable"
+            # percentages, as a coalition that meets its targets is reported
+            text = f"{tid}: at most {_percent(reach[t])} reachable"
             if lost:
                 text += f" without {', '.join(lost)}"
-            text += f", short of the {tau:.2f} target by {tau - reach[t]:.2f}"
+            text += f", short of the {_percent(tau)} target by {_percent(tau - reach[t])}"
             extra = []
             if info["region_share"] > 0:
-                extra.append(f"region rows ({info['region_share']:.2f}) cannot be recruited")
+                extra.append(f"region rows ({_percent(info['region_share'])}) cannot be recruited")
             if info["unattributed_share"] > 1e-6:
-                extra.append(f"{info['unattributed_share']:.2f} is not attributed by the source")
+                extra.append(
+                    f"{_percent(info['unattributed_share'])} is not attributed by the source"
+                )
             if info["unverified_share_ignored"] > 0:
-                extra.append(f"unverified rows ({info['unverified_share_ignored']:.2f}) ignored")
+                extra.append(
+                    f"unverified rows ({_percent(info['unverified_share_ignored'])}) ignored"
+                )
             if inst.forbidden or inst.partners is not None:
                 extra.append("under the pair/partner constraints")
             parts.append(text + ("; " + "; ".join(extra) if extra else ""))

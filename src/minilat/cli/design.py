@@ -69,6 +69,17 @@ def _pair(ds: Dataset, text: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------- rendering
 
 
+def _as_percent(text: str, share: float) -> bool:
+    """Whether a target was a bare number read as a percentage ("60" as 60%): the reading
+    worth saying back ("0.6" and "60%" say themselves).
+
+    >>> _as_percent("60", 0.6), _as_percent("0.6", 0.6), _as_percent("60%", 0.6)
+    (True, False, False)
+    """
+    text = text.strip().replace(",", ".")
+    return not text.endswith("%") and abs(float(text) - share) > 1e-12
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}%"
 
@@ -254,7 +265,8 @@ def _render(d: dict[str, Any]) -> None:
     "targets",
     multiple=True,
     metavar="SHARE",
-    help="Share of the world total the coalition must reach (0.5 or 50%), one per --table.",
+    help="Share of the world total the coalition must reach (60%, 60 or 0.6: a number above "
+    "1 is a percentage), one per --table.",
 )
 @click.option(
     "--weight",
@@ -360,9 +372,15 @@ def design(
         raise BadInput("--universal only matters with --within-existing")
     if show_frontier and compare:
         raise BadInput("--frontier and --compare cannot be combined")
+    # the one reading of every face ("60" is 60%), said back where it was a reading
+    read = [_coalition.read_target(t) for t in targets]
+    if not as_json:
+        for text, (share, reading), name in zip(targets, read, table_names, strict=False):
+            if _as_percent(text, share):
+                say(f"target for {name}: {reading}", style="dim")
     question = _coalition.Question(
         tables=tuple(_table(ds, t, unit, normalize) for t in table_names),
-        targets=tuple(_coalition.parse_share(t) for t in targets) if targets else None,
+        targets=tuple(share for share, _ in read) if targets else None,
         weights=tuple(weights) if weights else None,
         max_size=None if show_frontier else max_size,
         include=_codes(ds, include),

@@ -231,7 +231,10 @@ class DesignIn(BaseModel):
 
     tables: list[str] = Field(min_length=1, max_length=10, description="Capability table ids")
     targets: list[float | str] | None = Field(
-        default=None, max_length=10, description="A share per table: 0.5, or the text 50%"
+        default=None,
+        max_length=10,
+        description="A share per table: 0.6, or the text 60% or 60 (a number above 1, up to "
+        "100, is a percentage); the answer's readings say how each was read",
     )
     max_size: int | None = Field(default=None, ge=1, le=60)
     include: list[str] = Field(default_factory=list, max_length=60)
@@ -280,7 +283,12 @@ async def design(request: Request, site: SiteDep, body: DesignIn) -> Response:
     if not d["available"]:
         raise optional.NotAvailable("the coalition designer is not available yet")
     return json_response(
-        {"question": d["form"], "result": d["result"], "frontier": d["frontier"]},
+        {
+            "question": d["form"],
+            "readings": d["readings"],
+            "result": d["result"],
+            "frontier": d["frontier"],
+        },
         cache_control="no-store",
     )
 

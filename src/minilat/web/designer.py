@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 import anyio.to_thread
 from fastapi import Request
 
-from minilat.analysis.coalition import parse_share
+# the one reading of a target, the CLI's and the API's too ("60" is 60%), re-exported
+from minilat.analysis.coalition import read_target
 from minilat.errors import BadInput, Busy, MinilatError
 from minilat.web import charts, optional
 from minilat.web.library import plain, resolve_member
@@ -64,26 +65,6 @@ _SLOTS = threading.BoundedSemaphore(MAX_SOLVING)
 T = TypeVar("T")
 
 
-def read_target(text: str) -> tuple[float, str]:
-    """A target as a reader types it, and how it was read: ``0.6``, ``60%`` and ``60``
-    all mean 60% of the world (a bare number above 1 is read as a percentage).
-
-    >>> read_target("60"), read_target("60%"), read_target("0.6")
-    ((0.6, '60 read as 60%'), (0.6, '60%'), (0.6, '0.6 read as 60%'))
-    """
-    raw = text.strip()
-    bare = raw.replace(",", ".")
-    try:
-        number = float(bare.rstrip("%").strip())
-    except ValueError:
-        raise BadInput(f"{raw!r} is not a number", hint="e.g. 60%, 60 or 0.6") from None
-    if not bare.endswith("%") and 1 < number <= 100:
-        bare = f"{number:g}%"
-    share = parse_share(bare)
-    percent = f"{share * 100:.4g}%"
-    return share, (percent if raw.endswith("%") else f"{raw} read as {percent}")
-
-
 def reword(message: str, site: Site) -> str:
     """A designer message with table ids, ISO3 codes and command-line options put in
     the words of the form: ``wafer_capacity: at most 0.62 reachable without CHN`` becomes
@@ -101,7 +82,12 @@ def reword(message: str, site: Site) -> str:
         return countries.state(code).name if countries.is_state_code(code) else code
 
     message = re.sub(r"\b[A-Z]{3}\b", state, message)
-    message = re.sub(r"\b(0\.\d+|1\.00)\b", lambda m: f"{float(m.group(0)) * 100:.0f}%", message)
+    # a share written as a fraction, not one already a percentage ("0.6%")
+    message = re.sub(
+        r"\b(0\.\d+|1\.00)\b(?![.\d]*%)",
+        lambda m: f"{float(m.group(0)) * 100:.0f}%",
+        message,
+    )
     for option, words in (
         ("--forbid-pair", "the pairs that cannot sit together"),
         ("--include", "Must include"),
@@ -186,9 +172,9 @@ def design(
     A form's mistakes come back in ``errors`` (by field: ``table-0``, ``target-0``,
     ``include``, ``exclude``, ``forbid``) and an infeasible question in ``infeasible``,
     both in the words of the form (names, not ids), so the page keeps what was typed;
-    targets are read by :func:`read_target` ("60" is 60%) and each reading is shown.
-    ``strict`` (the API, JSON clients) raises them instead, reads targets as the CLI
-    does (a bare number above 1 is refused) and keeps the library's wording.
+    targets are read by :func:`~minilat.analysis.coalition.read_target` ("60" is 60%),
+    as the CLI and the API read them, and each reading is in ``readings``. ``strict``
+    (the API, JSON clients) raises the mistakes instead and keeps the library's wording.
     """
     mod = optional.analysis("coalition")
     available = mod is not None and hasattr(mod, "design") and hasattr(mod, "Question")
@@ -253,13 +239,11 @@ def design(
                     )
                 errors[f"target-{i}"] = "give a target for this table, e.g. 60% (or set a size)"
                 continue
-            if strict:
-                shares.append(parse_share(text))
-                continue
             read = field(f"target-{i}", read_target, text)
+            # one reading per table, in order ("" where the target was not understood)
+            out["readings"].append("" if read is None else read[1])
             if read is not None:
                 shares.append(read[0])
-                out["readings"].append(read[1])
         goal = tuple(shares)
     codes_in = field("include", _codes, site, include)
     codes_out = field("exclude", _codes, site, exclude)
