@@ -123,6 +123,12 @@ def test_report_names_the_groupings_of_each_bloc(run80: Callable[..., Result]) -
     assert "artemis_accords" not in hedging and "Artemis Accords" in hedging
 
 
+def test_typology_disagreements_name_types_in_words(run80: Callable[..., Result]) -> None:
+    out = " ".join(run80("typology", "--disagreements").stdout.split())
+    assert "editor economic supply chain (" in out and "global agenda 27%" in out
+    assert "economic_supply_chain" not in out and "global_agenda" not in out
+
+
 # ------------------------------------------------------------ 3. plurals and figures
 
 

@@ -73,7 +73,8 @@ def assess(
         say(
             Text.assemble(
                 ("editor disagrees with the rule:", "yellow"),
-                f" rule {t['rule_type']}, editor {t['editor_type']} — {t['editor_rationale']}",
+                f" rule {label(t['rule_type'])}, editor {label(t['editor_type'])} — "
+                f"{t['editor_rationale']}",
             )
         )
 
@@ -117,6 +118,7 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
     """The type of every grouping founded by the date, with scores and reasons."""
 
     from minilat.analysis import typology
+    from minilat.web.wording import plain  # the reasons in the page's words
 
     ds = c.dataset()
     day = parse_as_of(as_of)
@@ -156,11 +158,11 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
             editor: tuple[str, str] = ("", "")
         else:
             word = "agrees" if r.agrees else "differs"
-            editor = (f"{r.editor_type} ({word})", word)  # "used" names the editor's type
+            editor = (f"{label(r.editor_type)} ({word})", word)  # "used" names the editor's
         rule = r.rule_type or "not assessable"
         t.add_row(
             r.grouping,
-            (rule, _short_type(rule)),
+            (label(rule), _short_type(rule)),
             *(
                 f"{s.get(k, 0):.2f}"
                 for k in (
@@ -171,7 +173,7 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
                 )
             ),
             editor,
-            (r.type or "not assessable", _short_type(r.type or "not assessable")),
+            (label(r.type or "not assessable"), _short_type(r.type or "not assessable")),
         )
     out_console.print(t)
     if disagreements:
@@ -180,7 +182,8 @@ def typology_cmd(c: Context, as_of: str | None, only_disagreements: bool, as_jso
         )
         for r in disagreements:
             say(
-                f"rule {r.rule_type} ({r.reason}); editor {r.editor_type} ({r.editor_rationale})",
+                f"rule {label(r.rule_type)} ({plain(r.reason)}); editor {label(r.editor_type)} "
+                f"({r.editor_rationale})",
                 f"  {r.grouping}: ",
                 hang=4,
             )
