@@ -178,3 +178,23 @@ def test_the_last_column_to_drop_squeezes_before_it_goes() -> None:
     assert widths[0] == len("us_japan_netherlands_chip_controls")
     assert widths[2] >= len("1995–2022") and sum(widths) + 3 * 3 + 1 <= 64
     assert make(10).layout(120)[0] == [0, 1, 2, 3]  # with room, nothing squeezes
+
+
+def test_tables_follow_the_width_of_each_run_in_one_process(
+    bundled_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rich fixes a console's width from COLUMNS when it is made: the CLI's console was
+    made once per process, so a run at 400 columns after one at 80 was laid out at 80
+    (a test of the wide layout passed or failed with the order the suite ran in)."""
+    from click.testing import CliRunner
+
+    from minilat.cli import cli, kit
+
+    monkeypatch.setattr(kit.out_console, "_console", None)
+    widths = {}
+    for n in (80, 400):
+        r = CliRunner(env={"COLUMNS": str(n)}).invoke(
+            cli, ["--db", str(bundled_store.path), "groupings"], catch_exceptions=False
+        )
+        widths[n] = max(len(line) for line in r.output.splitlines())
+    assert widths[80] <= 80 < 120 < widths[400], widths

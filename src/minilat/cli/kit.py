@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,17 +54,24 @@ __all__ = [
 
 
 class _LazyConsole:
-    """A rich Console made on first use (importing rich costs start-up time)."""
+    """A rich Console made on first use (importing rich costs start-up time), and made
+    again if the terminal width a shell gives (``COLUMNS``) has changed since: rich fixes
+    the width from ``COLUMNS`` when the console is made, so a process that runs the CLI
+    at several widths (the tests, through click's runner) laid every later table out at
+    the width of the first."""
 
     def __init__(self, **options: Any) -> None:
         self._options = options
         self._console: Console | None = None
+        self._columns: str | None = None
 
     def __getattr__(self, name: str) -> Any:
-        if self._console is None:
+        columns = os.environ.get("COLUMNS")
+        if self._console is None or columns != self._columns:
             from rich.console import Console
 
             self._console = Console(highlight=False, **self._options)
+            self._columns = columns
         return getattr(self._console, name)
 
 
