@@ -400,6 +400,29 @@ def run80(bundled_store: _store.Store) -> Callable[..., Result]:
     return go
 
 
+def _consoles_follow_columns() -> None:
+    """Make the CLI's two consoles now, with no ``COLUMNS`` in the environment: rich fixes
+    a console's width for good when ``COLUMNS`` is set as it is made, and reads it at each
+    print otherwise. Made lazily, by the first CLI run of a process, a test asking for 80
+    columns (``CliRunner(env={"COLUMNS": "80"})``) that happened to run first in an xdist
+    worker fixed its width for every later test of the worker: the tables of the ones
+    asking for 100 or 160 came out at 80 (``test_groupings_table.py`` failed under
+    ``-n 2``, depending on the order)."""
+    from minilat.cli import kit
+
+    saved = {k: os.environ.pop(k) for k in ("COLUMNS", "LINES") if k in os.environ}
+    try:
+        for console in (kit.out_console, kit.err_console):
+            console._console = None
+            assert console.size is not None  # made now (a _LazyConsole makes it on first use)
+            assert console._console._width is None  # its width follows COLUMNS
+    finally:
+        os.environ.update(saved)
+
+
+_consoles_follow_columns()
+
+
 @pytest.fixture
 def columns(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     """Set the terminal width the CLI's tables are laid out for (COLUMNS, as a user's
