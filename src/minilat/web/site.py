@@ -180,8 +180,9 @@ class Site:
             self._checked = time.monotonic()
         if replaced and gc.get_freeze_count():
             # a served process keeps its long-lived objects out of the collector's walks
-            # (minilat.web.tuning): the new dataset joins them, the old one is freed
-            tuning.settle_heap()
+            # (minilat.web.tuning): the new dataset joins them, the old one is freed (once
+            # for a burst of edits)
+            tuning.settle_heap_soon()
         return self.serial
 
     def _reread_yaml(self) -> bool:
