@@ -37,6 +37,8 @@ from pathlib import Path
 
 import pycountry
 
+from minilat.errors import MinilatError
+
 __all__ = [
     "HEIGHT",
     "SPRITE_ROUTE",
@@ -224,13 +226,28 @@ def shapes() -> tuple[Shape, ...]:
             continue
         small = not parts or (max(xs) - min(xs) < _DOT_BELOW and max(ys) - min(ys) < _DOT_BELOW)
         dot = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2) if small else None
-        out.append(Shape(_iso3(g.get("id")), g["properties"]["name"], "".join(parts), dot))
+        code = _iso3(g.get("id"))
+        out.append(Shape(code, _name(code, g["properties"]["name"]), "".join(parts), dot))
     extra = json.loads((_DIR / "extra-points.json").read_text(encoding="utf-8"))
     for numeric, e in sorted(extra.items()):
         code = _iso3(numeric)
         if code:
-            out.append(Shape(code, e["name"], "", _px(e["lon"], e["lat"])))
+            out.append(Shape(code, _name(code, e["name"]), "", _px(e["lon"], e["lat"])))
     return tuple(out)
+
+
+def _name(iso3: str, atlas: str) -> str:
+    """A shape's name as the rest of the site gives the state (the states' table:
+    "Türkiye", "North Macedonia", "Eswatini"), else the atlas's. One map named the same
+    state two ways: the atlas's name when unshaded, the site's when shaded."""
+    from minilat import countries
+
+    if iso3:
+        try:
+            return countries.state(iso3).name
+        except MinilatError:
+            pass
+    return atlas
 
 
 @cache
