@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["WEIGHTINGS", "GroupingType", "Theme", "label", "plural_noun"]
+__all__ = ["LABELS", "WEIGHTINGS", "GroupingType", "Theme", "label", "plural_noun"]
 
 
 class GroupingType(StrEnum):
@@ -63,19 +63,34 @@ class Theme(StrEnum):
 WEIGHTINGS: tuple[str, ...] = ("newman", "count")
 
 
+#: The ids whose underscores-as-spaces do not make words: a theme's name as the findings
+#: and the docs write it. Every face reads it through :func:`label` (the web's filters and
+#: methodology, the CLI's tables) and :func:`minilat.web.wording.plain`, so it is said once.
+LABELS: dict[str, str] = {
+    Theme.AI: "AI",
+    Theme.TELECOM_5G: "telecoms and 5G",
+    Theme.RESEARCH_INNOVATION: "research and innovation",
+    Theme.TRADE_INVESTMENT: "trade and investment",
+}
+
+
 def label(value: object) -> str:
     """A record's value in words, as every face shows it (the web's ``label`` filter, the
-    CLI's tables): an id's underscores as spaces, a yes/no for a boolean, "unknown" for a
-    value not recorded. The ids themselves stay in the JSON.
+    CLI's tables): a theme's name from :data:`LABELS`, otherwise an id's underscores as
+    spaces, a yes/no for a boolean, "unknown" for a value not recorded. The ids themselves
+    stay in the JSON.
 
     >>> label("economic_supply_chain"), label(False), label(None), label(6)
     ('economic supply chain', 'no', 'unknown', '6')
+    >>> label("ai"), label("telecom_5g")
+    ('AI', 'telecoms and 5G')
     """
     if value is None:
         return "unknown"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value).replace("_", " ")
+    text = str(value)
+    return LABELS.get(text) or text.replace("_", " ")
 
 
 def plural_noun(noun: str) -> str:

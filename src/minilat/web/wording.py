@@ -14,7 +14,7 @@ name for its ISO code, a theme's name for its id.
 >>> plain("missing export_share_china for ARE, GBR and GRC")
 'no export share to China for the United Arab Emirates, the United Kingdom and Greece'
 >>> plain("7 themes in 2 domains (economic: supply_chains, telecom_5g; frontier_technology: ai)")
-'7 themes in 2 domains (economic: supply chains, telecoms and 5G; frontier technology: ai)'
+'7 themes in 2 domains (economic: supply chains, telecoms and 5G; frontier technology: AI)'
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import re
 from functools import lru_cache
 
 from minilat import countries
+from minilat.vocab import LABELS
 
 __all__ = ["COUNTS_LEGEND", "plain"]
 
@@ -87,9 +88,10 @@ _MISSING_SHARE = re.compile(
 )
 _CODE = re.compile(r"\b[A-Z]{3}\b")
 _PARTNER = {"china": "China", "usa": "the United States"}
-_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: An id: a word with underscores, or a theme's id that is a word of its own ("ai").
+_ID = re.compile(r"\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|ai)\b")
 _WORDS = {
-    "telecom_5g": "telecoms and 5G",
+    **{str(k): v for k, v in LABELS.items()},
     "export_share_china": "export share to China",
     "export_share_usa": "export share to the United States",
 }
