@@ -196,3 +196,15 @@ def test_a_partial_member_list_is_coded_in_both_panels() -> None:
         want = int(enumeration(DS, DS.groupings[gid], day) is None)
         assert gy.row_where(grouping=gid)["list_complete"] == want
     assert gy.row_where(grouping="paris_call")["list_complete"] == 0
+
+
+def test_a_panel_from_before_the_scope_says_what_it_misses(run: Any, tmp_path: Path) -> None:
+    """The record covers groupings active at some time since 1975: a panel from 1945
+    counts only those that lasted into 1975, which a scholar must be told, not find out."""
+    early = run("panel", "--unit", "grouping-year", "--from", "1960", "--to", "1962",
+                "--out", str(tmp_path / "early.csv"))  # fmt: skip
+    assert early.exit_code == 0, early.output
+    assert "outside the dataset's scope" in early.output and "1975" in early.output
+    usual = run("panel", "--unit", "grouping-year", "--from", "1975", "--to", "1976",
+                "--out", str(tmp_path / "usual.csv"))  # fmt: skip
+    assert usual.exit_code == 0 and "outside the dataset's scope" not in usual.output

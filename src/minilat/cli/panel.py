@@ -15,6 +15,7 @@ import click
 from minilat.cli.kit import (
     Context,
     emit_json,
+    err_console,
     json_option,
     pass_ctx,
     plural,
@@ -26,6 +27,10 @@ from minilat.cli.kit import (
 __all__ = ["COMMANDS", "panel"]
 
 _UNITS = ("country-year", "dyad-year", "grouping-year")
+#: The first year of the dataset's scope (docs/data.md): groupings active at some time
+#: from 1975 to today; the few founded earlier are kept, the ones that ended earlier are
+#: not in the record.
+SCOPE_FROM = 1975
 _FORMATS = {"csv": ".csv", "parquet": ".parquet", "dta": ".dta"}
 
 
@@ -36,7 +41,15 @@ _FORMATS = {"csv": ".csv", "parquet": ".parquet", "dta": ".dta"}
     required=True,
     help="country-year (membership coded), dyad-year (co-memberships) or grouping-year.",
 )
-@click.option("--from", "start", type=int, default=1975, show_default=True, help="First year.")
+@click.option(
+    "--from",
+    "start",
+    type=int,
+    default=SCOPE_FROM,
+    show_default=True,
+    help="First year. The dataset covers groupings active at some time since 1975, so a "
+    "year before that misses any grouping that had ended by then (a warning says so).",
+)
 @click.option("--to", "end", type=int, default=None, help="Last year; default this year.")
 @click.option(
     "--format", "fmt", type=click.Choice(list(_FORMATS)), default="csv", show_default=True
@@ -62,6 +75,14 @@ def panel(
     from minilat.analysis import panels
 
     end = _dt.date.today().year if end is None else end
+    if start < SCOPE_FROM:  # a silent gap in a scholar's panel is a wrong answer
+        err_console.print(
+            f"Note: years before {SCOPE_FROM} are outside the dataset's scope: they count only"
+            f" the groupings still active in {SCOPE_FROM} or later (docs/data.md, Scope), not"
+            " those that had ended by then.",
+            markup=False,
+            style="yellow",
+        )
     panel_files.require_pandas()
     p = panels.build(c.dataset(), unit, start, end)
     path = out or Path(f"panel-{unit}-{start}-{end}{_FORMATS[fmt]}")
@@ -76,6 +97,7 @@ def panel(
         "columns": p.names,
         "path": str(path),
         "observed_on": "1 July of each year",
+        "in_scope_from": SCOPE_FROM,
         "codebook": "docs/codebook.md",
     }
     if as_json:
