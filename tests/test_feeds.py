@@ -113,7 +113,7 @@ def test_the_site_feed_entry_by_entry(client: TestClient) -> None:
             "title": "Beta Forum: Russia leaves",
             "updated": "2017-01-01T00:00:00Z",
             "link": beta_link,
-            "category": {"term": "other"},
+            "category": {"term": "other", "label": "other"},
             "summary": "2017 — other: Russia leaves. Unverified.",
         },
         {
@@ -121,7 +121,7 @@ def test_the_site_feed_entry_by_entry(client: TestClient) -> None:
             "title": "Beta Forum: Russia suspended",
             "updated": "2014-03-01T00:00:00Z",
             "link": beta_link,
-            "category": {"term": "suspension"},
+            "category": {"term": "suspension", "label": "suspension"},
             "summary": "2014-03 — suspension: Russia suspended. Sources: Beta Forum charter"
             " (Beta Forum) https://example.org/beta",
         },
@@ -130,7 +130,7 @@ def test_the_site_feed_entry_by_entry(client: TestClient) -> None:
             "title": "Beta Forum: Beta summit & <dinner>",
             "updated": "2010-05-01T00:00:00Z",
             "link": beta_link,
-            "category": {"term": "summit"},
+            "category": {"term": "summit", "label": "summit"},
             "summary": "2010-05-01 — summit: Beta summit & <dinner>. Sources: Founding statement"
             " of the Alpha Group (Ministry of Examples) https://example.org/alpha; Beta Forum"
             " charter (Beta Forum) https://example.org/beta",
@@ -144,7 +144,7 @@ def test_the_site_feed_entry_by_entry(client: TestClient) -> None:
                 "href": "https://feeds.test/groupings/alpha",
                 "type": "text/html",
             },
-            "category": {"term": "launch"},
+            "category": {"term": "launch", "label": "launch"},
             "summary": "2010-05-01 — launch: Alpha Group launched. Sources: Founding statement"
             " of the Alpha Group (Ministry of Examples) https://example.org/alpha",
         },

@@ -31,3 +31,36 @@ def test_theme_filters_and_methodology_show_the_words(bundled_client: TestClient
         shown = set(re.findall(r'(?:value|theme)="?=?(?:ai|telecom_5g)"?[^>]*>([^<]*)<', html))
         assert shown and shown <= {"AI", "telecoms and 5G"}, (path, shown)
         assert ">ai<" not in html and "telecom 5g" not in html, path
+
+
+def test_pulse_tooltips_name_the_grouping(bundled_client: TestClient) -> None:
+    """The heat map's squares read "Mekong-Japan Cooperation, 2007: 7 recorded", not its id."""
+    html = bundled_client.get("/pulse").text
+    tips = re.findall(r"<title>([^<,]+), (\d{4}): \d+ recorded</title>", html)
+    labels = re.findall(r'data-label="([^"]+) \d{4}: \d+"', html)
+    assert tips and labels
+    ids = set(re.findall(r'<a href="/groupings/([a-z0-9_]+)"><text', html))
+    assert ids and not {name for name, _ in tips} & ids
+    assert not {name for name in labels} & ids
+    assert "Quadrilateral Security Dialogue" in {name for name, _ in tips}
+
+
+def test_forms_say_in_words_what_to_type(bundled_client: TestClient) -> None:
+    events = bundled_client.get("/events").text
+    assert "Grouping (id)" not in events
+    assert "Grouping (its short id, e.g. quad)" in events
+    compare = bundled_client.get("/compare").text
+    assert "groupings (ids" not in compare
+    assert "short ids, e.g. quad" in compare
+
+
+def test_the_atom_feed_labels_its_categories(bundled_client: TestClient) -> None:
+    """The term stays the id (feed readers filter on it); the label says it in words."""
+    from xml.etree import ElementTree as ET
+
+    feed = ET.fromstring(bundled_client.get("/feeds/updates.atom").content)
+    cats = feed.findall(".//{http://www.w3.org/2005/Atom}category")
+    assert cats
+    for c in cats:
+        assert c.get("label") == label(c.get("term")), c.attrib
+    assert any("_" in (c.get("term") or "") and " " in c.get("label", "") for c in cats)

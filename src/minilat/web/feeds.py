@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from minilat import countries
 from minilat.model import FuzzyDate
+from minilat.vocab import label
 from minilat.web.http import file_responses
 from minilat.web.site import Site, get_site
 
@@ -106,12 +107,13 @@ def atom(
             href=f"{base}/groupings/{r['grouping']}",
             type="text/html",
         )
-        sub(entry, "category", term=r["kind"])
+        # the term stays the id (a reader's filter); the label is for people (RFC 4287 4.2.2)
+        sub(entry, "category", term=r["kind"], label=label(r["kind"]))
         cited = "; ".join(f"{s.title} ({s.publisher}) {s.url}" for s in r["sources"])
         sub(
             entry,
             "summary",
-            f"{r['date']} — {r['kind'].replace('_', ' ')}: {r['title']}"
+            f"{r['date']} — {label(r['kind'])}: {r['title']}"
             + (f". Sources: {cited}" if cited else ". Unverified."),
         )
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
