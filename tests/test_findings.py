@@ -375,3 +375,58 @@ def test_the_country_openings_add_up(client: TestClient) -> None:
         assert set(said) <= set(_CLASS_WORDS), said
         assert sum(said.values()) == total, (code, d["findings"][0])
         assert all(a[_CLASS_WORDS[w]] == n for w, n in said.items()), code
+
+
+#: The opening's state words each life status allows ("Is it alive?" on the same page).
+_LIFE_ALLOWS = {
+    "active": {"active"},
+    "revived": {"active"},
+    "dormant": {"dormant"},
+    "ended": {"ended"},
+    "unknown": set(),
+    "not_founded": set(),
+}
+_STATE_WORDS = {"active", "dormant", "ended", "revived", "unknown"}
+
+
+def _opening_words(first: str, name: str) -> set[str]:
+    """The state words the opening sentence gives the grouping, before "grouping of"."""
+    assert first.startswith(name), (first, name)
+    head = first[len(name) :].split(" grouping of ", 1)[0]
+    return set(re.findall(r"[a-z]+", head)) & _STATE_WORDS
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    gid=st.sampled_from(_IDS),
+    day=st.one_of(
+        st.just(dt.date(2026, 12, 2)),
+        st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2027, 12, 31)),
+    ),
+)
+def test_the_opening_never_contradicts_the_life_reading(gid: str, day: dt.date) -> None:
+    """The opening's word for the grouping's state is the page's "Is it alive?" reading:
+    the Chip 4, dormant since 2023-02 by its record, was called "an active grouping"
+    because the opening read the status (inside its periods) instead."""
+    ds = _ds()
+    d = _groupings.detail(ds, ds.grouping(gid), day)
+    first = findings.grouping(d)[0]
+    life = d["life"]["status"]
+    if "not yet founded" in first:
+        assert life == "not_founded", (first, life)
+        return
+    words = _opening_words(first, d["name_as_of"])
+    assert words <= _LIFE_ALLOWS[life], (first, life)
+    if life == "dormant" and d["life"].get("since"):
+        assert f"no recorded activity since {d['life']['since']}" in first, first
+    if life == "unknown":
+        assert "unknown" in first and "active grouping" not in first, first
+
+
+@pytest.mark.parametrize(("gid", "since"), [("chip4", "2023-02"), ("ttc", "2024-04")])
+def test_a_dormant_grouping_opens_as_dormant(client: TestClient, gid: str, since: str) -> None:
+    d = client.get(f"/groupings/{gid}?as_of=2026-12-02", headers=JSON).json()
+    assert d["life"]["status"] == "dormant"
+    first = d["findings"][0]
+    assert " is a dormant " in first and "active" not in first, first
+    assert f"no recorded activity since {since}" in first, first

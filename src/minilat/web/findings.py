@@ -310,6 +310,32 @@ def _who(rows: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
+#: The word the opening gives each life status (``minilat.analysis.life``); ``unknown``
+#: has none: the opening says the record cannot tell.
+_LIFE_WORDS = {"active": "active", "revived": "active", "dormant": "dormant", "ended": "ended"}
+
+
+def _state_word(d: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The opening's word for the grouping's state, and for a dormant one the date its
+    recorded activity stops, as the page's life reading ("Is it alive?") says them.
+
+    >>> _state_word({"status": "active", "life": {"status": "dormant", "since": "2023-02"}})
+    ('dormant', '2023-02')
+    >>> _state_word({"status": "active", "life": {"status": "revived", "since": "2017-11"}})
+    ('active', None)
+    >>> _state_word({"status": "active", "life": {"status": "unknown", "since": "2019-01"}})
+    (None, None)
+    >>> _state_word({"status": "ended"})
+    ('ended', None)
+    """
+    lf = d.get("life")
+    if not isinstance(lf, Mapping) or not lf.get("status"):
+        return str(d["status"]).replace("_", " "), None
+    status = str(lf["status"])
+    since = lf.get("since") if status == "dormant" else None
+    return _LIFE_WORDS.get(status), since
+
+
 def grouping(d: Mapping[str, Any]) -> list[str]:
     """The findings that open a grouping's page (``d`` is the page's dict).
 
@@ -326,15 +352,23 @@ def grouping(d: Mapping[str, Any]) -> list[str]:
     if day < _day(d["founded"]["date"]):
         out.append(f"{d['name_as_of']} was not yet founded on {d['as_of']}.")
     else:
-        status = str(d["status"]).replace("_", " ")
+        # the state word is the page's life reading ("Is it alive?"), not the status
+        # (inside or outside its periods): a grouping inside an open period can be
+        # dormant by its record (the Chip 4 since 2023-02), and the opening says so
+        word, since = _state_word(d)
+        described = " ".join(w for w in (word, kind.strip(), "grouping") if w)
         first = (
-            f"{d['name_as_of']} is {'an' if status[:1] in 'aeiou' else 'a'} {status}{kind} "
-            f"grouping of {_counted_phrase(counts)}"
+            f"{d['name_as_of']} is {'an' if described[0] in 'aeiou' else 'a'} {described} "
+            f"of {_counted_phrase(counts)}"
         )
         first += f" as of {d['as_of']}, founded in {str(d['founded']['date'])[:4]}"
         periods = [p for p in d.get("periods") or [] if _day(p["start"]) <= day]
         if len(periods) > 1:
             first += f" (active in {_plural(len(periods), 'spell')})"
+        if since:
+            first += f"; no recorded activity since {since}"
+        if word is None:
+            first += "; whether it is still active is unknown (not enough record to say)"
         out.append(first + ".")
     states = [m for m in current if m["kind"] == "state" and m["role"] in FULL_ROLES]
     if 0 < len(states) <= 12:
