@@ -37,6 +37,7 @@ __all__ = [
     "members_cell",
     "named_of_published",
     "not_listing",
+    "size",
     "status_on",
     "summary",
 ]
@@ -150,6 +151,21 @@ def named_of_published(enum: dict[str, Any] | None) -> str | None:
         return None
     later = f" reported in {enum['published_as_of'][:4]}" if enum["reported_later"] else ""
     return f"{enum['listed']} of {enum['published']}{later}"
+
+
+def size(row: Mapping[str, Any]) -> int:
+    """A listing row's (:func:`summary`) size as every face shows it: the published
+    head-count (the M of "N of M") where the record names only some members, else its
+    full members. Sorting or capping by the members named instead would put the
+    Zangger Committee ("1 of 39") among the smallest groupings.
+
+    >>> size({"published_count": 39, "full_members": 1})
+    39
+    >>> size({"published_count": None, "full_members": 4})
+    4
+    """
+    published = row.get("published_count")
+    return int(published if published is not None else row.get("full_members") or 0)
 
 
 def members_cell(row: Mapping[str, Any], *, partners: bool = True) -> list[str]:

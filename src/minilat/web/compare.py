@@ -156,9 +156,11 @@ def matrix(
 ) -> dict[str, Any]:
     """Countries x groupings on a date: which state takes part in which grouping.
 
-    Columns: the groupings active on ``as_of`` (of ``type_`` and ``theme`` if given) with
-    at most ``max_members`` member states; rows: the states taking part in any of them,
-    most memberships first. ``cells`` lists, per row, the column indexes it belongs to.
+    Columns: the groupings active on ``as_of`` (of ``type_`` and ``theme`` if given) of
+    at most ``max_members`` member states (the published head-count where the record
+    names only some members, :func:`minilat.analysis.groupings.size`); rows: the states
+    taking part in any of them, most memberships first. ``cells`` lists, per row, the
+    column indexes it belongs to.
     """
     if not 2 <= max_members <= 300:
         raise BadInput("max_members must be from 2 to 300")
@@ -170,10 +172,27 @@ def matrix(
     for row in listing["groupings"]:
         g = site.ds.groupings[row["id"]]
         states = {m.participant for m in g.members_on(as_of) if site.ds.is_state(m.participant)}
-        if not states or len(states) > max_members:
+        # the size every face shows: an incomplete list's published head-count, not the
+        # members it names (the IMF names 14 of its 191 members)
+        published = row.get("published_count")
+        size = len(states) if published is None else max(published, len(states))
+        if not states or size > max_members:
             continue
         label = g.acronyms[0] if g.acronyms else g.name
-        columns.append({"id": g.id, "name": g.name, "label": label, "states": len(states)})
+        of = row.get("named_of_published")
+        counted = "participants" if row.get("named_counts") == "participants" else "states"
+        columns.append(
+            {
+                "id": g.id,
+                "name": g.name,
+                "label": label,
+                "states": len(states),
+                "size": size,
+                # "N of M" where the record names only some members, as every face says it
+                "named_of_published": of,
+                "size_text": f"{of} {counted}" if of else f"{len(states)} states",
+            }
+        )
         members.append(states)
     counts = Counter(code for states in members for code in states)
     rows = []

@@ -331,7 +331,8 @@ def _matching(
 SORTS: dict[str, Any] = {
     "name": lambda r: str(r["name"]).casefold(),
     "founded": lambda r: r["founded"],
-    "members": lambda r: r.get("full_members", r.get("members", 0)) or 0,
+    # the size every face shows: the published head-count of an incomplete list
+    "members": _groupings.size,
     "status": lambda r: str(r.get("status") or ""),
     "type": lambda r: str(r.get("type") or ""),
 }
