@@ -152,3 +152,38 @@ def test_map_tooltips_count_in_the_singular_for_one(bundled_client: TestClient) 
         assert not [t for t in titles if re.search(r": 1 (shared )?groupings$", t)], path
         assert [t for t in titles if re.search(r": 1 (shared )?grouping$", t)], path
         assert [t for t in titles if re.search(r": [2-9] (shared )?groupings$", t)], path
+
+
+_COUNTED = re.compile(r"\b(\d+) (shared )?(grouping|partner|tie)(s?)\b")
+
+
+def _miscounted(text: str) -> list[str]:
+    """Each "N noun(s)" in ``text`` whose noun's number disagrees with N ("1 groupings",
+    "2 partner")."""
+    return [m[0] for m in _COUNTED.finditer(text) if (m[1] == "1") == (m[4] == "s")]
+
+
+def test_network_tooltips_count_in_the_singular_for_one(bundled_client: TestClient) -> None:
+    """The network's tooltips read "Palau: 59 partners, 1 grouping", and the ego
+    network's "TWN–ALB: 1 shared grouping", never "1 groupings"."""
+    html = bundled_client.get("/network").text
+    titles = re.findall(r"<title>([^<]*)</title>", html)
+    assert [t for t in titles if t.endswith(", 1 grouping")], "no state in one grouping"
+    assert not [t for t in titles if _miscounted(t)], [t for t in titles if _miscounted(t)]
+    seen_one = False
+    for code in ("TWN", "IND", "USA"):
+        page = bundled_client.get(f"/countries/{code}").text
+        ego = page[page.index('id="ego-h"') :]
+        titles = re.findall(r"<title>([^<]*)</title>", ego[: ego.index("</svg>")])
+        assert titles and not [t for t in titles if _miscounted(t)], code
+        seen_one = seen_one or any(t.endswith(": 1 shared grouping") for t in titles)
+    assert seen_one, "no ego-network tie of one shared grouping to check"
+
+
+def test_the_network_script_counts_in_the_singular_for_one() -> None:
+    """The drawing the script builds says its counts as the page's own tooltips do: no
+    count is glued to a plural noun ("+ " groupings"") without the singular for one."""
+    js = (Path(wording.__file__).parent / "static" / "js" / "network.js").read_text()
+    glued = re.findall(r'\+ "\s*(?:partners|groupings|countries|ties)\b', js)
+    assert not glued, glued
+    assert "counted(d.groupings" in js and "counted(d.degree" in js

@@ -93,13 +93,18 @@ def label(value: object) -> str:
     return LABELS.get(text) or text.replace("_", " ")
 
 
-def plural_noun(noun: str) -> str:
+def plural_noun(noun: str, count: int | None = None) -> str:
     """The plural of a noun of the record's vocabulary, as every face writes it (the CLI's
-    counts, the web's menus): a consonant's "y" becomes "ies".
+    counts, the web's menus): a consonant's "y" becomes "ies". Given a ``count``, the noun
+    that count takes: the singular for exactly one ("1 grouping", never "1 groupings").
 
     >>> plural_noun("country"), plural_noun("grouping"), plural_noun("day")
     ('countries', 'groupings', 'days')
+    >>> plural_noun("grouping", 1), plural_noun("grouping", 0), plural_noun("partner", 59)
+    ('grouping', 'groupings', 'partners')
     """
+    if count == 1:
+        return noun
     if len(noun) > 1 and noun.endswith("y") and noun[-2] not in "aeiou":
         return noun[:-1] + "ies"
     return noun + "s"

@@ -147,7 +147,8 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters["label"] = rows.label
-        self.env.filters["plural"] = plural_noun  # "countries", as the CLI writes it
+        # "countries", as the CLI writes it; with a count, its noun: 'grouping'|plural(n)
+        self.env.filters["plural"] = plural_noun
         self.env.filters["pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
         self.env.globals["nav"] = NAV
         self.env.globals["grouping_rows"] = rows.grouping_rows

@@ -22,6 +22,9 @@
   var pending = null;
   var current = 0;
 
+  // "1 grouping", "59 partners": the singular for exactly one, as the page's own tooltips
+  function counted(n, noun, many) { return n + " " + (n === 1 ? noun : (many || noun + "s")); }
+
   function el(tag, attrs) {
     var e = document.createElementNS(NS, tag);
     Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -108,7 +111,7 @@
       var c = el("circle", {cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: r.toFixed(1), "class": "node",
                             fill: palette[d.community % palette.length], "data-id": d.id});
       var t = el("title", {});
-      t.textContent = d.name + ": " + d.degree + " partners, " + d.groupings + " groupings";
+      t.textContent = d.name + ": " + counted(d.degree, "partner") + ", " + counted(d.groupings, "grouping");
       c.appendChild(t);
       // one Tab stop for the whole drawing: the arrow keys move between the states
       c.setAttribute("tabindex", rank === 0 ? "0" : "-1");
@@ -147,9 +150,9 @@
     svg.appendChild(gNodes);
     svg.appendChild(gLabels);
     if (typeof setView === "function") { setView(); }
-    svg.setAttribute("aria-label", "Co-membership network as of " + net.as_of + ": " +
-                     nodes.length + " countries, " + edges.length + " ties");
-    info.textContent = nodes.length + " countries, " + edges.length + " ties, as of " + net.as_of +
+    var counts = counted(nodes.length, "country", "countries") + ", " + counted(edges.length, "tie");
+    svg.setAttribute("aria-label", "Co-membership network as of " + net.as_of + ": " + counts);
+    info.textContent = counts + ", as of " + net.as_of +
                        (net.type ? " (" + net.type.replace(/_/g, " ") + ")" : "");
     if (table) {
       while (table.firstChild) { table.removeChild(table.firstChild); }
