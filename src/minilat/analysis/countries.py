@@ -48,9 +48,11 @@ __all__ = [
     "ANCHORS",
     "HEDGER_THRESHOLD",
     "MIN_FORMATS",
+    "PARTNERS_ORDER",
     "alignment",
     "alignments",
     "anchor_class",
+    "closest_partners",
     "location_quotients",
     "profile",
     "taking_part",
@@ -58,6 +60,8 @@ __all__ = [
 
 #: The hedging index from which a country reads as a hedger.
 HEDGER_THRESHOLD = 1 / 3
+#: The order of a country's closest partners, in words, on every face.
+PARTNERS_ORDER = "most shared groupings first, ties by name"
 #: Fewer bloc-anchored formats than this are too few to read a country's alignment from.
 MIN_FORMATS = 3
 
@@ -376,7 +380,13 @@ def profile(
         ds, as_of, include=include, weighting=weighting, verified_only=verified_only
     )
     node = next((n for n in network["nodes"] if n["id"] == code), None)
-    partners = _partners(ds, code, as_of, weighting, verified_only, include)
+    weights = _tie_weights(ds, as_of, weighting, verified_only, include).get(code, {})
+    # ranked by shared groupings (closest_partners); the tie weight is shown beside, never
+    # used to rank, so that every face names the same closest partners
+    partners = [
+        {**r, "weight": weights.get(r["id"], 0.0)}
+        for r in closest_partners(ds, code, as_of, include=include, verified_only=verified_only)
+    ]
     return {
         "country": {"id": code, "name": part.name, "kind": part.kind.value},
         "as_of": as_of.isoformat(),
@@ -390,6 +400,7 @@ def profile(
             "universal": universal,
             "universal_min_states": _network.UNIVERSAL_MIN_STATES,
             "left_out": [{"id": g, "name": ds.groupings[g].name} for g in sorted(left_out)],
+            "order": PARTNERS_ORDER,
             "text": (
                 "counting every grouping, the universal bodies included"
                 if universal
@@ -434,32 +445,36 @@ def _tie_weights(
     return dict(out)
 
 
-def _partners(
+def closest_partners(
     ds: Dataset,
     code: str,
     as_of: _dt.date,
-    weighting: _network.Weighting,
-    verified_only: bool,
-    include: frozenset[str] | None,
+    *,
+    include: frozenset[str] | None = None,
+    verified_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Every state sharing a grouping of ``include`` with ``code``, most shared first."""
-    weights = _tie_weights(ds, as_of, weighting, verified_only, include).get(code, {})
-    common: dict[str, list[str]] = defaultdict(list)
+    """Every state sharing a grouping of ``include`` (all by default) with ``code`` on
+    ``as_of``, in the one order of "closest partners" (:data:`PARTNERS_ORDER`): most shared
+    groupings first, ties by name. The CLI's ``country``, the web's country page (its table,
+    its map and its ego network's choice of partners) and the API all rank by this.
+
+    Rows: ``id``, ``name``, ``shared`` (how many groupings) and ``groupings`` (their ids).
+
+    >>> from minilat.dataset import load
+    >>> rows = closest_partners(load(), "EST", _dt.date(2024, 1, 1))
+    >>> [r["shared"] for r in rows] == sorted((r["shared"] for r in rows), reverse=True)
+    True
+    """
+    common: dict[str, set[str]] = defaultdict(set)
     for g, _ in taking_part(ds, code, as_of, verified_only=verified_only):
         if include is not None and g.id not in include:
             continue
         for m in g.members_on(as_of, verified_only=verified_only):
-            if m.participant != code and m.participant in weights:
-                common[m.participant].append(g.id)
+            if m.participant != code and ds.is_state(m.participant):
+                common[m.participant].add(g.id)
     rows: list[dict[str, Any]] = [
-        {
-            "id": p,
-            "name": ds.participant(p).name,
-            "shared": len(set(gs)),
-            "weight": weights[p],
-            "groupings": sorted(set(gs)),
-        }
+        {"id": p, "name": ds.participant(p).name, "shared": len(gs), "groupings": sorted(gs)}
         for p, gs in common.items()
     ]
-    rows.sort(key=lambda r: (-r["shared"], -r["weight"], r["id"]))
+    rows.sort(key=lambda r: (-r["shared"], r["name"], r["id"]))
     return rows

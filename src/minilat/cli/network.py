@@ -403,7 +403,7 @@ def _render_country(p: dict[str, Any]) -> None:
     out_console.print(table)
     print_not_counted(p.get("incomplete_lists") or [], who["id"])
     table = kit_table(
-        "closest partners",
+        f"closest partners ({p['partners_rule']['order']})",
         [Col("id", "id"), Col("name"), Col("shared", "num"), Col("weight", "num")],
     )
     for q in p["partners"]:

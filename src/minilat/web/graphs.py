@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from minilat.web.site import Site
 
 __all__ = [
     "BACKBONE_TIES",
+    "EGO_PARTNERS",
     "UNIVERSAL_MIN_STATES",
     "ego_network",
     "network",
@@ -240,9 +242,18 @@ def static_layout(graph: dict[str, Any], iterations: int = 80) -> dict[str, Any]
     return {"width": w, "height": h, "nodes": out_nodes, "edges": out_edges}
 
 
-def ego_network(site: Site, code: str, as_of: _dt.date, k: int = 12) -> dict[str, Any] | None:
-    """A country, its ``k`` strongest co-membership partners and the ties among them,
-    laid out on a circle for an SVG drawing; None if the network analysis is missing."""
+#: How many closest partners a country's ego network draws.
+EGO_PARTNERS = 12
+
+
+def ego_network(
+    site: Site, code: str, as_of: _dt.date, partners: Sequence[str]
+) -> dict[str, Any] | None:
+    """A country and ``partners`` (its closest partners, in their order: the caller passes
+    the first :data:`EGO_PARTNERS` of :func:`minilat.analysis.countries.closest_partners`,
+    so the drawing names the table's partners) laid out on a circle for an SVG drawing,
+    with the ties among them; a line's width shows the tie's strength (Newman-weighted),
+    its tooltip the shared groupings. None if the network analysis is missing."""
     net = optional.analysis("network")
     if net is None or not hasattr(net, "incidence"):
         return None
@@ -259,11 +270,11 @@ def ego_network(site: Site, code: str, as_of: _dt.date, k: int = 12) -> dict[str
     if code not in ids:
         return None
     me = ids.index(code)
-    lo, hi = W.indptr[me], W.indptr[me + 1]
-    cols, vals = W.indices[lo:hi], W.data[lo:hi]
-    top = [int(cols[i]) for i in np.argsort(-vals, kind="stable")[:k]]
+    index = {p: i for i, p in enumerate(ids)}
+    top = [index[p] for p in partners if p in index and p != code]
     if not top:
         return None
+    vals = W[me].toarray().ravel()[top]
     size, cx, cy, radius = 520, 260, 260, 190
     pos: dict[int, tuple[float, float]] = {me: (float(cx), float(cy))}
     for n, j in enumerate(top):

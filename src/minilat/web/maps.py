@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from minilat import countries, csvsafe
+from minilat.analysis import countries as _countries
 from minilat.dataset import Dataset
 from minilat.web import worldmap
 from minilat.web.graphs import universal_groupings
@@ -75,7 +76,10 @@ def _band_of(bands: list[tuple[int, int | None, str, str]], v: int) -> tuple[str
 def _state_rows(counts: Counter[str], bounds: tuple[int, ...], unit: str) -> dict[str, Any]:
     bands = _bands(bounds)
     rows = []
-    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    # most first, ties by name: the order of a country's closest partners
+    for code, n in sorted(
+        counts.items(), key=lambda kv: (-kv[1], countries.state(kv[0]).name, kv[0])
+    ):
         band = _band_of(bands, n)
         if band is None:
             continue
@@ -168,17 +172,20 @@ def grouping_members(site: Site, gid: str, day: _dt.date) -> dict[str, Any]:
     }
 
 
+def partner_rows(site: Site, code: str, day: _dt.date) -> list[dict[str, Any]]:
+    """A country's closest partners on ``day``, universal bodies
+    (:func:`~minilat.web.graphs.universal_groupings`) left out:
+    :func:`minilat.analysis.countries.closest_partners`, the ranking the CLI and the API use."""
+    universal = universal_groupings(site, day)
+    include = frozenset(g for g in site.ds.groupings if g not in universal)
+    return _countries.closest_partners(site.ds, code, day, include=include)
+
+
 def country_partners(site: Site, code: str, day: _dt.date) -> dict[str, Any]:
     """A country's map: each state it shares groupings with on ``day``, by how many,
-    leaving out the universal bodies (:func:`~minilat.web.graphs.universal_groupings`)."""
+    leaving out the universal bodies (:func:`partner_rows`)."""
     universal = universal_groupings(site, day)
-    counts: Counter[str] = Counter()
-    for g in site.ds.groupings.values():
-        if g.id in universal:
-            continue
-        members = {m.participant for m in g.members_on(day)}
-        if code in members:
-            counts.update(p for p in members if p != code and site.ds.is_state(p))
+    counts: Counter[str] = Counter({r["id"]: r["shared"] for r in partner_rows(site, code, day)})
     name = countries.state(code).name
     title = f"States sharing groupings with {name}, as of {day.isoformat()}"
     data = _state_rows(counts, (1, 2, 4, 8), "shared")

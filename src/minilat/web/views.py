@@ -20,7 +20,7 @@ from minilat.dataset import Dataset
 from minilat.errors import BadInput, NotFound, did_you_mean
 from minilat.model import GroupingType, Theme
 from minilat.web import charts, findings, maps, optional, wording
-from minilat.web.graphs import ego_network
+from minilat.web.graphs import EGO_PARTNERS, ego_network
 from minilat.web.library import (
     available_or_raise,
     known_types,
@@ -572,12 +572,13 @@ def _country(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
     }
     for r in current:
         r["verified"] = r["id"] not in unverified
-    partner_map = maps.country_partners(site, code, as_of)
+    # one ranking of closest partners (most shared groupings, ties by name, universal bodies
+    # left out) for the table, the map and the ego network, as the CLI and the API rank them
     partners = [
-        {"id": r["iso3"], "name": r["name"], "shared": r["value"]}
-        for r in partner_map["rows"]
-        if r["value"] is not None
+        {"id": r["id"], "name": r["name"], "shared": r["shared"]}
+        for r in maps.partner_rows(site, code, as_of)
     ]
+    partner_map = maps.country_partners(site, code, as_of)
     d: dict[str, Any] = {
         "iso3": code,
         "name": state.name,
@@ -588,9 +589,10 @@ def _country(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
         "membership_history": history,
         "events": events[:50],
         "profile": _profile(site, code, as_of),
-        "ego_network": ego_network(site, code, as_of),
+        "ego_network": ego_network(site, code, as_of, [r["id"] for r in partners[:EGO_PARTNERS]]),
         "partners": partners[:10],
         "partner_count": len(partners),
+        "partners_order": _countries.PARTNERS_ORDER,
         "partners_exclude": [g["name"] for g in partner_map["excluded"]],
         "map": partner_map,
         "glossary": {
