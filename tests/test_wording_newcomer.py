@@ -64,3 +64,22 @@ def test_the_atom_feed_labels_its_categories(bundled_client: TestClient) -> None
     for c in cats:
         assert c.get("label") == label(c.get("term")), c.attrib
     assert any("_" in (c.get("term") or "") and " " in c.get("label", "") for c in cats)
+
+
+def test_whatif_says_measures_in_words_and_rounds_them(bundled_client: TestClient) -> None:
+    """Not "Chip 4: coverage:research ai: 0.09" nor "India: hedging index, record: 0.776"."""
+    html = bundled_client.get("/whatif?kind=join&grouping=chip4&country=IND").text
+    shown = re.findall(r"<title>([^<]*)</title>", html)
+    shown += re.findall(r'<p class="muted">([^<]* · [^<]*)</p>', html)
+    assert any("India: hedging index, record: 0." in t for t in shown), shown
+    assert any(re.fullmatch(r"Chip 4: coverage of research AI, record: \d+%", t) for t in shown)
+    for t in shown:
+        assert ":research" not in t and "coverage:" not in t, t
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", t), t  # no key with underscores
+        assert not re.search(r"\d\.\d{3}", t), t  # 2 decimals at most, as elsewhere
+    assert "chip4 ·" not in html and "IND ·" not in html  # names, not ids, in the figures
+    json = bundled_client.get(
+        "/whatif?kind=join&grouping=chip4&country=IND", headers={"accept": "application/json"}
+    ).json()
+    measures = {d["measure"] for d in json["result"]["differences"]}
+    assert "coverage:research_ai" in measures  # the JSON keeps the keys

@@ -161,6 +161,8 @@ class Renderer:
         )
         self.env.filters["ordinal"] = findings.ordinal
         self.env.filters["plain"] = wording.plain
+        self.env.filters["measure"] = wording.measure_words  # a what-if difference's measure
+        self.env.filters["figure"] = wording.figure  # and its values, rounded as elsewhere
         self.env.filters["round1"] = lambda v: "—" if v is None else f"{v:.1f}"
         # indices on a 0-1 scale: 2 decimals, as the CLI prints them (0.95, not 1.0)
         self.env.filters["index"] = lambda v: "—" if v is None else f"{v:.2f}"

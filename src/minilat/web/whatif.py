@@ -32,6 +32,7 @@ from minilat.web import designer
 from minilat.web.library import plain
 from minilat.web.middleware import RateLimiter, await_wait_for
 from minilat.web.site import Site
+from minilat.web.wording import figure, measure_words
 
 __all__ = [
     "EMPTY_ROWS",
@@ -148,9 +149,9 @@ def _bars(diffs: list[dict[str, Any]]) -> dict[str, Any]:
         rows.append(
             {
                 "y": y,
-                "label": f"{d['name']}: {d['measure'].replace('_', ' ')}",
+                "label": f"{d['name']}: {measure_words(d['measure'])}",
                 "w": round(max(d["size"], 0.004) * 300, 1),
-                "value": round(d["size"], 3),
+                "value": f"{d['size']:.2f}",
                 "area": d["area"],
             }
         )
@@ -175,9 +176,9 @@ def _before_after(diffs: list[dict[str, Any]]) -> dict[str, Any]:
         rows.append(
             {
                 "y": y,
-                "label": f"{d['name']}: {d['measure'].replace('_', ' ')}",
-                "before": round(d["before"], 3),
-                "after": round(d["after"], 3),
+                "label": f"{d['name']}: {measure_words(d['measure'])}",
+                "before": figure(d["measure"], d["before"]),
+                "after": figure(d["measure"], d["after"]),
                 "wb": round(d["before"] * 300, 1),
                 "wa": round(d["after"] * 300, 1),
             }

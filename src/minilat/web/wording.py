@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from minilat import countries
-from minilat.vocab import LABELS
+from minilat.vocab import LABELS, label
 
-__all__ = ["COUNTS_LEGEND", "plain"]
+__all__ = ["COUNTS_LEGEND", "figure", "measure_words", "plain"]
 
 #: What the counts of the groupings list mean, in words, for the page (the JSON keeps
 #: :data:`minilat.analysis.groupings.COUNTS_NOTE`, which names its fields).
@@ -170,4 +171,57 @@ def _plain(text: str) -> str:
         lambda m: f"{m.group(1)} working group{'s' if m.group(1) != '1' else ''}", out
     )
     out = _CODE.sub(lambda m: _name(m.group(0)), out)
-    return _ID.sub(lambda m: _WORDS.get(m.group(0), m.group(0).replace("_", " ")), out)
+    return _ID.sub(lambda m: _WORDS.get(m.group(0)) or _words(m.group(0)), out)
+
+
+def _words(key: str) -> str:
+    """An id's words, each as :func:`minilat.vocab.label` says it ("research AI")."""
+    return " ".join(label(w) for w in key.split("_"))
+
+
+#: A measure's words where its id's underscores as spaces do not say it.
+_MEASURES = {
+    "characteristics_met": "characteristics met",
+    "full_member_states": "full member states",
+}
+#: What a measure of a capability table says before the table's name.
+_OF_TABLE = {"coverage": "coverage of", "naim_efficiency": "Naim efficiency on"}
+
+
+def measure_words(measure: str) -> str:
+    """A difference's measure in words (the JSON keeps the key): a capability table's
+    name after its measure, each word of an id said as every face says it.
+
+    >>> measure_words("coverage:research_ai"), measure_words("hedging_index")
+    ('coverage of research AI', 'hedging index')
+    """
+    key, _, table = measure.partition(":")
+    if table:
+        return f"{_OF_TABLE.get(key) or label(key) + ' of'} {_words(table)}"
+    return _MEASURES.get(key) or label(key)
+
+
+def figure(measure: str, value: Any) -> str:
+    """A difference's value as the rest of the site writes it: a share as a percent, an
+    index to 2 decimals, a count as a whole number, a label or verdict in words.
+
+    >>> figure("coverage:research_ai", 0.12), figure("hedging_index", 0.775862)
+    ('12%', '0.78')
+    >>> figure("partners", 194.0), figure("status", "not_minilateral"), figure("x", None)
+    ('194', 'not minilateral', 'not assessable')
+    """
+    if value is None:
+        return "not assessable"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return label(value)
+    if measure.startswith("coverage:"):
+        return f"{round(value * 100)}%"
+    if isinstance(value, int) or (measure in _COUNTS and float(value).is_integer()):
+        return str(int(value))
+    return f"{value:.2f}"
+
+
+#: Measures that count (members, partners, ties): whole numbers, even sent as 34.0.
+_COUNTS = frozenset(
+    {"full_member_states", "characteristics_met", "partners", "strength", "communities"}
+)
