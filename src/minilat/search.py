@@ -71,7 +71,8 @@ def search(
                 "title": g.name if g is not None and r["kind"] == "grouping" else r["title"],
                 "url": _address(r["kind"], r["key"]),
                 "grouping_name": g.name if g is not None and r["kind"] == "event" else None,
-                "date": r["day"],
+                # the date as recorded, never a day it does not know ("2026-05")
+                "date": r["date"],
                 "snippet": plain,
                 "snippet_html": marked,
                 "score": r["score"],

@@ -43,7 +43,7 @@ __all__ = [
     "open_store",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -100,6 +100,7 @@ CREATE TABLE capability_rows (
 _SEARCH_SCHEMA = """
 CREATE VIRTUAL TABLE search_index USING fts5(
     kind UNINDEXED, key UNINDEXED, grouping UNINDEXED, day UNINDEXED, title, body,
+    date UNINDEXED,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """
@@ -112,8 +113,10 @@ _MARK = ("\x02", "\x03")
 
 def _search_rows(
     ds: _dataset.Dataset,
-) -> Iterator[tuple[str, str, str | None, str | None, str, str]]:
-    """(kind, key, grouping, day, title, body) for every searchable thing of ``ds``."""
+) -> Iterator[tuple[str, str, str | None, str | None, str, str, str | None]]:
+    """(kind, key, grouping, day, title, body, date) for every searchable thing of
+    ``ds``: ``day`` the first day of its date, to sort by; ``date`` the date as recorded
+    ("2026-05" where the day is not known, "2026"), the one a reader is shown."""
     seen: set[str] = set()
     for g in ds.groupings.values():
         title = " · ".join([g.name, *g.acronyms, *g.aliases, *(n.name for n in g.name_history)])
@@ -122,9 +125,17 @@ def _search_rows(
         body += [c.name for c in g.stakeholder_channels]
         body += [t.value.replace("_", " ") for t in g.themes.value]
         body += [g.notes or ""]
-        yield "grouping", g.id, g.id, _day(g.founded), title, " ".join(body)
+        yield "grouping", g.id, g.id, _day(g.founded), title, " ".join(body), g.founded.iso()
         for e in g.events:
-            yield "event", g.id, g.id, _day(e.date), e.title, f"{g.name} {e.kind.value}"
+            yield (
+                "event",
+                g.id,
+                g.id,
+                _day(e.date),
+                e.title,
+                f"{g.name} {e.kind.value}",
+                e.date.iso(),
+            )
         for m in g.memberships:
             if m.participant in seen:
                 continue
@@ -137,12 +148,15 @@ def _search_rows(
                     None,
                     countries.state(m.participant).name,
                     m.participant,
+                    None,
                 )
     for p in ds.participants.values():  # every non-state participant, territories too
         if not p.is_state:
-            yield "participant", p.id, None, None, p.name, p.kind.value.replace("_", " ")
+            yield "participant", p.id, None, None, p.name, p.kind.value.replace("_", " "), None
     for src in ds.sources.values():
-        yield "source", src.id, None, _day(src.published), src.title, f"{src.publisher} {src.url}"
+        published = src.published.iso() if src.published is not None else None
+        about = f"{src.publisher} {src.url}"
+        yield "source", src.id, None, _day(src.published), src.title, about, published
 
 
 def fts_query(text: str) -> str:
@@ -234,7 +248,7 @@ def _insert_grouping(con: sqlite3.Connection, g: Grouping) -> None:
 def _fill(con: sqlite3.Connection, ds: _dataset.Dataset, fingerprint: str) -> None:
     con.executescript(_SCHEMA)
     con.executescript(_SEARCH_SCHEMA)
-    con.executemany("INSERT INTO search_index VALUES (?,?,?,?,?,?)", _search_rows(ds))
+    con.executemany("INSERT INTO search_index VALUES (?,?,?,?,?,?,?)", _search_rows(ds))
     con.executemany(
         "INSERT INTO meta VALUES (?,?)",
         [
@@ -539,8 +553,9 @@ class Store:
         the body).
 
         Returns ``{"total", "counts" (per kind), "results"}``; each result has ``kind``,
-        ``key``, ``grouping``, ``day``, ``title`` and ``snippet`` (the matching words
-        between the characters \\x02 and \\x03).
+        ``key``, ``grouping``, ``day`` (the first day of its date, to sort by), ``date``
+        (the date as recorded: "2026-05", "2026"), ``title`` and ``snippet`` (the
+        matching words between the characters \\x02 and \\x03).
         """
         query = fts_query(text)
         if not query:
@@ -562,9 +577,9 @@ class Store:
                 params.append(kind)
             order = " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(SEARCH_KINDS))
             rows = self._rows(
-                "SELECT kind, key, grouping, day, title,"
+                "SELECT kind, key, grouping, day, date, title,"
                 f" snippet(search_index, 5, '{_MARK[0]}', '{_MARK[1]}', '…', 14) AS snippet,"
-                f" bm25(search_index, 0, 0, 0, 0, {SEARCH_TITLE_WEIGHT}, 1.0) AS score"
+                f" bm25(search_index, 0, 0, 0, 0, {SEARCH_TITLE_WEIGHT}, 1.0, 0) AS score"
                 f" FROM search_index WHERE {where}"
                 " ORDER BY CASE WHEN kind IN ('grouping', 'country') THEN 0 ELSE 1 END,"
                 f" score, CASE kind {order} END, title LIMIT ? OFFSET ?",
