@@ -83,3 +83,22 @@ def test_whatif_says_measures_in_words_and_rounds_them(bundled_client: TestClien
     ).json()
     measures = {d["measure"] for d in json["result"]["differences"]}
     assert "coverage:research_ai" in measures  # the JSON keeps the keys
+
+
+def test_downloads_say_how_to_get_panels_without_a_release(bundled_client: TestClient) -> None:
+    """With no release published, the Panels section offered nothing and began "Or build":
+    it now says where panels will come from, how to build them now, and where the
+    codebook is (the site does not serve docs/codebook.md, so its path is given as text)."""
+    from minilat.analysis.panels import UNITS
+    from minilat.panel_files import FORMATS
+
+    html = bundled_client.get("/downloads").text
+    section = html.split("<h2>Panels</h2>", 1)[1].split("<h2>", 1)[0]
+    text = re.sub(r"<[^>]+>", "", section)
+    assert "None is published on this site yet" in text
+    assert 'href="/releases"' in section
+    assert "minilat panel --unit" in text and "panels extra" in text
+    assert all(u in text for u in UNITS) and all(f in text for f in FORMATS)
+    assert "docs/codebook.md" in text and "source repository" in text
+    assert not text.lstrip().startswith("Or ") and "\nOr build" not in text
+    assert bundled_client.get("/docs/codebook.md").status_code == 404  # hence the text
