@@ -430,3 +430,56 @@ def test_a_dormant_grouping_opens_as_dormant(client: TestClient, gid: str, since
     first = d["findings"][0]
     assert " is a dormant " in first and "active" not in first, first
     assert f"no recorded activity since {since}" in first, first
+
+
+def _assessed(gid: str, day: dt.date) -> dict[str, Any]:
+    """The grouping page's dict with its characteristics and scorecard, as the page has it."""
+    from minilat.analysis import characteristics, scorecard
+
+    ds = _ds()
+    g = ds.grouping(gid)
+    d = _groupings.detail(ds, g, day)
+    d["assessments"] = {
+        "characteristics": {"result": characteristics.assess(ds, g, day).to_dict()},
+        "scorecard": {"result": scorecard.score(ds, g, day).to_dict()},
+    }
+    return d
+
+
+@pytest.mark.parametrize("day", [dt.date(2012, 1, 1), dt.date(2026, 12, 2)])
+def test_not_assessable_and_assessed_are_never_both_said(day: dt.date) -> None:
+    """One reading per page: the Quad of 2012 said "Not assessable: not active on
+    2012-01-01" and then "3 of the 5 policy indicators can be assessed; it scores strongly
+    on …". A grouping not active on the date has no indicator assessed, and a verdict that
+    cannot be given says what it is about (whether it is a minilateral), never bare."""
+    for gid in _IDS:
+        d = _assessed(gid, day)
+        lines = findings.grouping(d)
+        text = " ".join(lines)
+        bare = [s for s in lines if s.lower().startswith("not assessable")]
+        assessed = "can be assessed" in text and "None of its" not in text
+        assert not (bare and assessed), (gid, day, lines)
+        sc = d["assessments"]["scorecard"]["result"]
+        if not _ds().grouping(gid).active_on(day):
+            assert sc["assessable"] == 0 and sc["overall"] is None, (gid, day, sc["summary"])
+            assert not assessed and "scores strongly" not in text, (gid, day, lines)
+        if sc["assessable"] == 0:
+            assert "scores strongly" not in text and not assessed, (gid, day, lines)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("/groupings/quad?as_of=2012-01-01", "not active on 2012-01-01"),
+        ("/groupings/coe_ai_convention?as_of=2026-12-02", "no full-member states"),
+    ],
+)
+def test_the_page_reads_one_way(client: TestClient, url: str, says: str) -> None:
+    d = client.get(url, headers=JSON).json()
+    text = " ".join(d["findings"])
+    assert f"Whether it is a minilateral is not assessable: {says}" in text, text
+    assert not [s for s in d["findings"] if s.startswith("Not assessable")], text
+    html = client.get(url).text
+    if "2012" in url:
+        assert d["assessments"]["scorecard"]["result"]["assessable"] == 0
+        assert "scores strongly" not in text and "0 of 5 indicators assessable" in html

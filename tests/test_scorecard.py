@@ -147,6 +147,21 @@ def test_no_scores_before_the_grouping_existed() -> None:
     assert all(i.score is None and i.missing for i in card.indicators)
 
 
+def test_no_scores_while_the_grouping_is_not_active() -> None:
+    """Outside its periods (lapsed or ended) nothing is scored, as the characteristics
+    say "not active on": the Quad of 2012 was scored strong on strategic clarity."""
+    g = grouping(
+        periods=[{"start": "2007-05-01", "end": "2008-02-05", "sources": ["s"]}],
+        objectives=[{"text": "X", "timeline": "2030", "sources": ["s"]}],
+    )
+    card = score(dataset(g), g, dt.date(2012, 1, 1))
+    assert card.assessable == 0 and card.overall is None
+    assert all(i.reason == "not assessable: not active on 2012-01-01" for i in card.indicators)
+    assert all(i.missing == ("an active period covering the date",) for i in card.indicators)
+    assert card.summary.startswith("0 of 5 indicators assessable")
+    assert score(dataset(g), g, dt.date(2007, 6, 1)).assessable > 0
+
+
 # ------------------------------------------------------------------ exact answers
 # Found by mutation testing (docs/testing.md): whole indicators compared on hand-worked
 # cases, and every threshold of the transparency and institutions indicators and of the

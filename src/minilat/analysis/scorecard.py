@@ -562,6 +562,8 @@ def score(
 
     The overall score is the mean of the assessable indicators; ``assessable`` says how
     many of five there were, so a reader never mistakes a partial card for a full one.
+    On a date the grouping is not active (not yet founded, lapsed or ended) none is
+    assessable, as :func:`minilat.analysis.characteristics.assess` reads that date.
     """
     if not g.existed_by(as_of):
         reason = f"not assessable: missing the grouping itself (founded {g.founded})"
@@ -577,6 +579,25 @@ def score(
             None,
             0,
             f"0 of 5 indicators assessable: {g.name} was founded {g.founded}",
+        )
+    if not g.active_on(as_of):
+        # outside its periods (lapsed or ended) there is no grouping at work to score,
+        # as the characteristics say ("not active on"): the Quad of 2012 is not scored
+        # strong on a clarity it had in 2007
+        reason = f"not assessable: not active on {as_of.isoformat()}"
+        missing = ("an active period covering the date",)
+        empty = tuple(
+            Indicator(n, t, None, "not assessable", reason, (), missing) for n, t in _TITLES
+        )
+        return Scorecard(
+            g.id,
+            g.name_on(as_of),
+            as_of.isoformat(),
+            empty,
+            None,
+            0,
+            f"0 of 5 indicators assessable: {g.name_on(as_of)} was not active on "
+            f"{as_of.isoformat()}",
         )
     indicators = (
         _clarity(g, as_of, rules),

@@ -310,6 +310,8 @@ def _who(rows: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
+_NOT_ASSESSABLE = "not assessable"
+
 #: The word the opening gives each life status (``minilat.analysis.life``); ``unknown``
 #: has none: the opening says the record cannot tell.
 _LIFE_WORDS = {"active": "active", "revived": "active", "dormant": "dormant", "ended": "ended"}
@@ -393,6 +395,11 @@ def grouping(d: Mapping[str, Any]) -> list[str]:
     ch = ((d.get("assessments") or {}).get("characteristics") or {}).get("result") or {}
     if ch.get("verdict"):
         verdict = wording.plain(str(ch["verdict"])).rstrip(".")
+        if verdict.startswith(_NOT_ASSESSABLE):
+            # the characteristics' verdict is whether it is a minilateral: said bare
+            # ("Not assessable: …") it read as the whole grouping, beside a scorecard
+            # that assesses its policy indicators
+            verdict = f"whether it is a minilateral is {verdict}"
         out.append(verdict[:1].upper() + verdict[1:] + ".")
     history = d.get("membership_history") or []
     joined = first_spells(history, day, "participant")
@@ -420,10 +427,14 @@ def grouping(d: Mapping[str, Any]) -> list[str]:
             f"{e['title']} ({e['date']})."
         )
     sc = ((d.get("assessments") or {}).get("scorecard") or {}).get("result") or {}
-    if sc.get("indicators"):
+    if sc.get("indicators") and sc.get("assessable"):
         strong = [i["title"].lower() for i in sc["indicators"] if i.get("label") == "strong"]
-        text = f"{sc.get('assessable', 0)} of the 5 policy indicators can be assessed"
+        text = f"{sc['assessable']} of the 5 policy indicators can be assessed"
         if strong:
             text += f"; it scores strongly on {_names(strong)}"
         out.append(text + ".")
+    elif sc.get("indicators"):
+        reason = wording.plain(str(sc["indicators"][0]["reason"]))
+        reason = reason.removeprefix(_NOT_ASSESSABLE).removeprefix(": ")
+        out.append(f"None of its 5 policy indicators can be assessed: {reason}.")
     return out
