@@ -48,12 +48,14 @@ __all__ = [
     "ANCHORS",
     "HEDGER_THRESHOLD",
     "MIN_FORMATS",
+    "OVER_TIME_RULE",
     "PARTNERS_ORDER",
     "alignment",
     "alignments",
     "anchor_class",
     "closest_partners",
     "location_quotients",
+    "observed_on",
     "profile",
     "taking_part",
 ]
@@ -62,6 +64,8 @@ __all__ = [
 HEDGER_THRESHOLD = 1 / 3
 #: The order of a country's closest partners, in words, on every face.
 PARTNERS_ORDER = "most shared groupings first, ties by name"
+#: What a country's groupings per year count, in words, on every face.
+OVER_TIME_RULE = "groupings it took part in on 1 July of each year, as the panels observe"
 #: Fewer bloc-anchored formats than this are too few to read a country's alignment from.
 MIN_FORMATS = 3
 
@@ -289,20 +293,32 @@ def _specialisation(
     }
 
 
+def observed_on(year: int) -> _dt.date:
+    """The day of ``year`` on which a country's groupings per year are counted: 1 July,
+    as the panels observe (:mod:`minilat.analysis.panels`)."""
+    return _dt.date(year, 7, 1)
+
+
 def _over_time(
     ds: Dataset, code: str, as_of: _dt.date, verified_only: bool
-) -> list[dict[str, int]]:
+) -> list[dict[str, Any]]:
+    """The groupings ``code`` takes part in (an active role) on 1 July of each year, from
+    the first 1 July it took part in anything to the last 1 July on or before ``as_of``:
+    exactly ``len(taking_part(ds, code, observed_on(year)))``, a panel's state-year count."""
     t = _network.membership_arrays(ds, verified_only=verified_only)
     if code not in t.participants:
         return []
     mine = t.participant == t.participants.index(code)
     s, e, g = t.start[mine], t.end[mine], t.grouping[mine]
-    first = _dt.date.fromordinal(int(s.min())).year
-    out = []
-    for y in range(first, as_of.year + 1):
-        lo, hi = _dt.date(y, 1, 1).toordinal(), _dt.date(y + 1, 1, 1).toordinal()
-        hit = (s < hi) & (e > lo)
-        out.append({"year": y, "groupings": int(np.unique(g[hit]).size)})
+    out: list[dict[str, Any]] = []
+    for y in range(_dt.date.fromordinal(int(s.min())).year, as_of.year + 1):
+        day = observed_on(y)
+        if day > as_of:
+            break
+        d = day.toordinal()
+        n = int(np.unique(g[(s <= d) & (e > d)]).size)
+        if n or out:
+            out.append({"year": y, "on": day.isoformat(), "groupings": n})
     return out
 
 
@@ -322,7 +338,8 @@ def profile(
     ``types`` maps grouping ids to their type (from the typology analysis); without it
     the type mix and type specialisation are ``None``. Keys: ``country``, ``as_of``,
     ``memberships`` (every spell, with role and sources), ``current`` (groupings taken
-    part in on the date), ``over_time`` (groupings per year), ``type_mix``, ``partners``
+    part in on the date), ``over_time`` (groupings taken part in on 1 July of each year,
+    :data:`OVER_TIME_RULE`), ``type_mix``, ``partners``
     (states sharing the most groupings on the date), ``network`` (centralities and ranks
     in the co-membership projection), ``alignment`` (see :func:`alignment`) and
     ``specialisation`` (location quotients by type and theme).
@@ -393,6 +410,7 @@ def profile(
         "memberships": history,
         "current": current,
         "over_time": _over_time(ds, code, as_of, verified_only),
+        "over_time_rule": OVER_TIME_RULE,
         "type_mix": type_mix,
         "partners": partners[:top_partners],
         "partner_count": len(partners),

@@ -419,7 +419,7 @@ def _render_country(p: dict[str, Any]) -> None:
             out_console.print(f"over-weights ({key}, LQ > 1): {shown or 'none'}", markup=False)
     if p["over_time"]:
         series = "  ".join(f"{r['year']}:{r['groupings']}" for r in p["over_time"][-12:])
-        out_console.print(f"groupings per year: {series}", markup=False)
+        out_console.print(f"groupings on 1 July of each year: {series}", markup=False)
 
 
 # ------------------------------------------------------------------------ timeline

@@ -6,7 +6,7 @@
 | ``/groupings/{id}/map.svg``, ``.csv`` | a grouping's members and former members |
 | ``/countries/{iso3}/map.svg``, ``.csv`` | a country's partners (universal bodies left out) |
 | ``/groupings/{id}/members-over-time.svg``, ``.csv`` | a grouping's members over time |
-| ``/countries/{iso3}/over-time.svg``, ``.csv`` | a country's groupings per year |
+| ``/countries/{iso3}/over-time.svg``, ``.csv`` | a country's groupings on 1 July of each year |
 | ``/timeline.svg``, ``/timeline.csv`` | groupings active each year |
 | ``/maps/world-{hash}.svg`` | the outlines the pages' maps draw by reference |
 
@@ -153,10 +153,14 @@ def country_chart(
     if ext == "csv":
         over = prof["result"].get("over_time") or []
         return _csv(
-            [["year", "groupings"], *([r["year"], r["groupings"]] for r in over)], name + ".csv"
+            [
+                ["year", "observed_on", "groupings"],
+                *([r["year"], r["on"], r["groupings"]] for r in over),
+            ],
+            name + ".csv",
         )
     if ext == "svg":
-        label = f"Number of groupings {d['name']} belonged to, by year (as of {day})"
+        label = f"Number of groupings {d['name']} took part in on 1 July of each year (as of {day})"
         return _svg(
             _chart_svg(request, "step_svg", prof["chart"], label, "groupings"), name + ".svg"
         )

@@ -603,7 +603,7 @@ def _country(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
     d["findings"] = findings.country(d, {gid: g.name for gid, g in ds.groupings.items()})
     d["chart_cite"] = maps.cite(
         site,
-        f"Groupings {state.name} belonged to, by year",
+        f"Groupings {state.name} took part in on 1 July of each year",
         as_of.isoformat(),
         f"/countries/{code}",
     )
@@ -618,7 +618,8 @@ def _profile(site: Site, code: str, as_of: _dt.date) -> dict[str, Any]:
             sec["result"].pop(dup, None)
         over = sec["result"].get("over_time") or []
         sec["chart"] = charts.step_chart(
-            [(f"{r['year']}-01-01", r["groupings"]) for r in over if "year" in r]
+            # each point on the day it counts (1 July), as the CLI and the panels count
+            [(r["on"], r["groupings"]) for r in over if "on" in r]
         )
     return sec
 
