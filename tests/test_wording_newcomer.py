@@ -102,3 +102,39 @@ def test_downloads_say_how_to_get_panels_without_a_release(bundled_client: TestC
     assert "docs/codebook.md" in text and "source repository" in text
     assert not text.lstrip().startswith("Or ") and "\nOr build" not in text
     assert bundled_client.get("/docs/codebook.md").status_code == 404  # hence the text
+
+
+def test_search_links_sources_to_their_entry_on_the_sources_page(
+    bundled_client: TestClient,
+) -> None:
+    """A source's result linked to the raw JSON (/api/v1/sources/<id>); it now links to
+    the source's anchor on the /sources page that lists it, past the first page too."""
+    from minilat.search import SOURCES_PAGE
+
+    listing = bundled_client.get("/api/v1/sources", params={"limit": 1, "offset": 0}).json()
+    total = listing["total"]
+    assert total > SOURCES_PAGE  # so the second page is reached below
+    picks = []
+    for offset in (0, SOURCES_PAGE):
+        one = bundled_client.get("/api/v1/sources", params={"limit": 1, "offset": offset})
+        picks.append(one.json()["sources"][0])
+    for src in picks:
+        words = " ".join(re.findall(r"[A-Za-z]{4,}", src["title"])[:4])
+        d = bundled_client.get("/search", params={"q": words, "kind": "source", "limit": 100})
+        html = d.text
+        hrefs = re.findall(r'<a href="([^"]*#src-' + re.escape(src["id"]) + ')"', html)
+        assert hrefs, (src["id"], words)
+        assert "/api/v1/sources/" not in html
+        page, anchor = hrefs[0].replace("&amp;", "&").split("#")
+        target = bundled_client.get(page).text
+        assert f'id="{anchor}"' in target, hrefs[0]
+
+
+def test_every_source_is_reachable_from_the_sources_pages(bundled_client: TestClient) -> None:
+    """The /sources page lists a page of sources; its pager reaches the rest."""
+    html = bundled_client.get("/sources").text
+    seen = len(re.findall(r'<li id="src-', html))
+    while m := re.search(r'<a rel="next" href="([^"]+)"', html):
+        html = bundled_client.get(m.group(1).replace("&amp;", "&")).text
+        seen += len(re.findall(r'<li id="src-', html))
+    assert seen == bundled_client.get("/api/v1/sources", params={"limit": 1}).json()["total"]

@@ -14,9 +14,12 @@ from minilat.dataset import Dataset
 from minilat.errors import BadInput
 from minilat.store import SEARCH_KINDS, Store
 
-__all__ = ["MAX_LIMIT", "search"]
+__all__ = ["MAX_LIMIT", "SOURCES_PAGE", "search"]
 
 MAX_LIMIT = 100
+#: Sources per page of the site's ``/sources`` (its default ``limit``), sorted by id: a
+#: source's result links to its anchor on the page that lists it.
+SOURCES_PAGE = 500
 _LABELS = {
     "grouping": "Grouping",
     "country": "Country",
@@ -26,13 +29,16 @@ _LABELS = {
 }
 
 
-def _address(kind: str, key: str) -> str:
+def _address(kind: str, key: str, ds: Dataset) -> str:
     if kind in ("grouping", "event"):
         return f"/groupings/{key}"
     if kind == "country":
         return f"/countries/{key}"
     if kind == "source":
-        return f"/api/v1/sources/{key}"
+        # the sources page, not the raw JSON: the entry's anchor on the page listing it
+        at = sorted(ds.sources).index(key) if key in ds.sources else 0
+        page = at // SOURCES_PAGE * SOURCES_PAGE
+        return f"/sources{f'?offset={page}' if page else ''}#src-{key}"
     return f"/groupings?member={key}"
 
 
@@ -69,7 +75,7 @@ def search(
                 "label": _LABELS[r["kind"]],
                 "id": r["key"],
                 "title": g.name if g is not None and r["kind"] == "grouping" else r["title"],
-                "url": _address(r["kind"], r["key"]),
+                "url": _address(r["kind"], r["key"], ds),
                 "grouping_name": g.name if g is not None and r["kind"] == "event" else None,
                 # the date as recorded, never a day it does not know ("2026-05")
                 "date": r["date"],

@@ -320,7 +320,7 @@ def methodology(request: Request, site: SiteDep) -> Response:
 def sources(
     request: Request,
     site: SiteDep,
-    limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = views.MAX_LIMIT,
+    limit: Annotated[int, Query(ge=1, le=views.MAX_LIMIT)] = search.SOURCES_PAGE,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     data = views.source_list(site, limit, offset)
