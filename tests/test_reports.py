@@ -86,6 +86,12 @@ def test_the_country_report_says_what_its_partners_count(ds) -> None:
     md = reports.render_markdown(reports.country_report(ds, "IND", DAY))
     part = md.split("## Closest partners", 1)[1]
     assert "states, not counting universal bodies (the UN and any grouping with 100" in part
+    # the same ranking as the CLI and the web, and it says so
+    assert "the closest below, most shared groupings first, ties by name." in part
+    table = part.split("\n## ", 1)[0]
+    rows = [r.split(" | ") for r in table.splitlines() if r.startswith("| ") and "(" in r]
+    keys = [(-int(r[1].rstrip(" |")), r[0].lstrip("| ").rsplit(" (", 1)[0]) for r in rows]
+    assert len(keys) == 10 and keys == sorted(keys)
 
 
 ROOT = Path(__file__).resolve().parents[1]

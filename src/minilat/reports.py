@@ -467,7 +467,8 @@ def render_markdown(report: Report, chart_path: str | None = None) -> str:
         "",
         "## Closest partners",
         "",
-        f"It shares groupings with {p['partner_count']} states, {p['partners_rule']['text']}.",
+        f"It shares groupings with {p['partner_count']} states, {p['partners_rule']['text']}; "
+        f"the closest below, {p['partners_rule']['order']}.",
         "",
         "| partner | shared groupings |",
         "|---|---|",
