@@ -138,3 +138,11 @@ def test_every_source_is_reachable_from_the_sources_pages(bundled_client: TestCl
         html = bundled_client.get(m.group(1).replace("&amp;", "&")).text
         seen += len(re.findall(r'<li id="src-', html))
     assert seen == bundled_client.get("/api/v1/sources", params={"limit": 1}).json()["total"]
+
+
+def test_pulse_rows_are_labelled_by_acronym_or_words(bundled_client: TestClient) -> None:
+    """The heat map's row labels read "Chip 4" or "mekong japan", never "mekong_japan"."""
+    html = bundled_client.get("/pulse").text
+    shown = re.findall(r'class="row-label">([^<]*)</text>', html)
+    assert shown and not [s for s in shown if "_" in s], shown
+    assert "Chip 4" in shown or "AUKUS" in shown

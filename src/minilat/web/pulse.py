@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from minilat.analysis import pulse as _pulse
 from minilat.dataset import parse_day
 from minilat.errors import BadInput
+from minilat.vocab import label
 from minilat.web import charts, news
 from minilat.web.feeds import atom, sub
 from minilat.web.http import ERROR_RESPONSES, file_responses
@@ -62,6 +63,11 @@ def pulse_view(
     for row, r in zip(p["heat_map"]["rows"], p["groupings"], strict=True):
         row["gid"] = r["id"]
         row["name"] = r["name"]
+        # the row's visible label: the grouping's acronym where it has one, else its id
+        # in words; the tooltip and the link's title give the full name
+        g = site.ds.groupings.get(r["id"])
+        short = g.acronyms[0] if g is not None and g.acronyms else label(r["id"])
+        row["short"] = short[:_LABEL]
     p["from_year"] = first
     return p
 
