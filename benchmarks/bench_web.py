@@ -138,9 +138,10 @@ done = function(summary, latency, requests)
     e.status, e.connect + e.read + e.write + e.timeout))
 end
 """
-#: wrk's script for a new-date row: each request names the next day of the row's block,
-#: counting back from ``{first}`` (seconds since 1970), wrk's threads taking turns.
-_LUA_DATES = """
+#: What the rows whose requests change share: each of wrk's threads numbers its requests
+#: ``offset + counter * stride`` (its offset is its place among the threads), so that the
+#: threads take turns through one sequence and never ask the same address twice.
+_LUA_TURNS = """
 local threads, counter, offset = {{}}, 0, 0
 setup = function(thread)
   thread:set("offset", #threads)
@@ -149,42 +150,38 @@ end
 init = function(args)
   offset = tonumber(wrk.thread:get("offset"))
 end
+"""
+#: wrk's script for a new-date row: each request names the next day of the row's block,
+#: counting back from ``{first}`` (seconds since 1970), wrk's threads taking turns.
+_LUA_DATES = (
+    _LUA_TURNS
+    + """
 request = function()
   local i = offset + counter * {stride}
   counter = counter + 1
   return wrk.format(nil, "{prefix}" .. os.date("!%Y-%m-%d", {first} - i * 86400))
 end
 """
+)
 #: wrk's script for a computed row: each request adds a query string of its own
 #: (``cb=``, a parameter no route declares: what a visitor adds to bust a cache), wrk's
 #: threads taking turns.
-_LUA_UNIQUE = """
-local threads, counter, offset = {{}}, 0, 0
-setup = function(thread)
-  thread:set("offset", #threads)
-  table.insert(threads, thread)
-end
-init = function(args)
-  offset = tonumber(wrk.thread:get("offset"))
-end
+_LUA_UNIQUE = (
+    _LUA_TURNS
+    + """
 request = function()
   local i = offset + counter * {stride}
   counter = counter + 1
   return wrk.format(nil, "{prefix}{sep}cb=" .. i)
 end
 """
+)
 #: wrk's script for a new-options row: request ``{first}`` + i gets the i-th combination of
 #: a page size (20-100), a start (0-144) and an order, wrk's threads taking turns.
-_LUA_OPTIONS = """
-local threads, counter, offset = {{}}, 0, 0
+_LUA_OPTIONS = (
+    _LUA_TURNS
+    + """
 local sorts = {{{sorts}}}
-setup = function(thread)
-  thread:set("offset", #threads)
-  table.insert(threads, thread)
-end
-init = function(args)
-  offset = tonumber(wrk.thread:get("offset"))
-end
 request = function()
   local i = {first} + offset + counter * {stride}
   counter = counter + 1
@@ -193,6 +190,7 @@ request = function()
     .. (math.floor(i / 81) % 145) .. "&sort=" .. sort)
 end
 """
+)
 
 
 @dataclass

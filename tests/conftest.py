@@ -388,16 +388,21 @@ def bundled_client(bundled_store: _store.Store) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture(scope="module")
-def run80(bundled_store: _store.Store) -> Callable[..., Result]:
-    """The CLI over :func:`bundled_store`, laid out for an 80-column terminal."""
+def cli_at(store: _store.Store, columns: int) -> Callable[..., Result]:
+    """The CLI over ``store``, laid out for a terminal ``columns`` wide."""
 
     def go(*args: str) -> Result:
-        return CliRunner(env={"COLUMNS": "80"}).invoke(
-            cli, ["--db", str(bundled_store.path), *args], catch_exceptions=False
+        return CliRunner(env={"COLUMNS": str(columns)}).invoke(
+            cli, ["--db", str(store.path), *args], catch_exceptions=False
         )
 
     return go
+
+
+@pytest.fixture(scope="module")
+def run80(bundled_store: _store.Store) -> Callable[..., Result]:
+    """The CLI over :func:`bundled_store`, laid out for an 80-column terminal."""
+    return cli_at(bundled_store, 80)
 
 
 def _consoles_follow_columns() -> None:

@@ -19,6 +19,7 @@ from minilat.cli import cli
 from minilat.store import Store, open_store
 from minilat.vocab import label
 from minilat.web.wording import plain
+from test_groupings_table import _rows
 
 WIDTH = 80
 
@@ -155,18 +156,7 @@ def _table_rows(text: str) -> tuple[list[str], dict[str, list[str]]]:
     """The headers of a listing's table and each row's cells by id, a row's continuation
     lines joined to it."""
     header = next(line for line in text.splitlines() if line.startswith("┃"))
-    rows: dict[str, list[str]] = {}
-    last = None
-    for line in text.splitlines():
-        if not line.startswith("│"):
-            continue
-        cells = [c.strip() for c in line.strip("│").split("│")]
-        if cells[0]:
-            last = cells[0]
-            rows[last] = cells
-        elif last is not None:
-            rows[last] = [f"{a} {b}".strip() for a, b in zip(rows[last], cells, strict=True)]
-    return [h.strip() for h in header.strip("┃").split("┃")], rows
+    return [h.strip() for h in header.strip("┃").split("┃")], _rows(text)
 
 
 @pytest.mark.parametrize(

@@ -23,12 +23,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from starlette.testclient import TestClient
 
+from conftest import cli_at
 from minilat import store as _store
 from minilat.analysis import groupings as _groupings
-from minilat.cli import cli
 from minilat.dataset import Dataset, load
 from test_groupings_table import _rows
 
@@ -54,13 +54,7 @@ _CELL = re.compile(
 @pytest.fixture(scope="module")
 def wide(bundled_store: _store.Store) -> Callable[..., Result]:
     """The CLI over the bundled store, wide enough for every cell on one line."""
-
-    def go(*args: str) -> Result:
-        return CliRunner(env={"COLUMNS": "400"}).invoke(
-            cli, ["--db", str(bundled_store.path), *args], catch_exceptions=False
-        )
-
-    return go
+    return cli_at(bundled_store, 400)
 
 
 def _check(gid: str, day: dt.date, cell: str, partners_column: int | None = None) -> None:

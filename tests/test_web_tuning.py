@@ -7,6 +7,7 @@ import gc
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio.from_thread
 import anyio.to_thread
@@ -85,16 +86,25 @@ def test_the_heap_is_frozen_once_the_app_has_started(store: Path) -> None:
     gc.unfreeze()  # leave the test process as it was
 
 
-def test_each_new_dataset_settles_the_heap_again(
+def _counting_settles(
     store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Any, Any, list[int], Any]:
+    """An app over ``store``, its site, a list that grows by one with each settling of
+    the heap (the real one still runs) and a fresh settler (none settled lately)."""
     app = create_app(store)
     _warm_up_done()
-    site = app.state.site
     settled: list[int] = []
     real = tuning.settle_heap
     monkeypatch.setattr(tuning, "settle_heap", lambda: settled.append(1) or real())
-    monkeypatch.setattr(tuning, "_SETTLER", tuning._Settler())  # none settled lately
+    settler = tuning._Settler()
+    monkeypatch.setattr(tuning, "_SETTLER", settler)
+    return app, app.state.site, settled, settler
+
+
+def test_each_new_dataset_settles_the_heap_again(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, site, settled, _ = _counting_settles(store, monkeypatch)
     with TestClient(app) as c:
         assert len(settled) == 1  # at start-up
         site.changed()
@@ -115,14 +125,7 @@ def test_a_burst_of_new_datasets_settles_the_heap_once_more_not_once_each(
 ) -> None:
     """Each settling is a full collection (0.2 s in a server taking 48 concurrent edits,
     where it ran once per edit): a burst settles now, then once when it is over."""
-    app = create_app(store)
-    _warm_up_done()
-    site = app.state.site
-    settled: list[int] = []
-    real = tuning.settle_heap
-    monkeypatch.setattr(tuning, "settle_heap", lambda: settled.append(1) or real())
-    settler = tuning._Settler()
-    monkeypatch.setattr(tuning, "_SETTLER", settler)
+    app, site, settled, settler = _counting_settles(store, monkeypatch)
     monkeypatch.setattr(tuning, "SETTLE_EVERY", 600.0)  # the burst's end: run by hand below
     with TestClient(app) as c:
         assert len(settled) == 1  # at start-up
